@@ -1,0 +1,11 @@
+"""govstats: China's government information disclosure annual reports as tidy, checked tables."""
+from __future__ import annotations
+
+from .errors import GovstatsWarning, ReportParseError, UnsupportedFormat
+from .report import Report, ReportMeta, read_report
+from .schema import load_schema
+
+__version__ = "0.1.0"
+
+__all__ = ["read_report", "Report", "ReportMeta", "ReportParseError", "UnsupportedFormat",
+           "GovstatsWarning", "load_schema", "__version__"]

@@ -1,0 +1,55 @@
+"""Consistency checks: the schema's identities evaluated over a long cell table."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .schema import Schema, load_schema
+
+CHECK_COLUMNS = ["check", "table", "scope", "expected", "found", "passed", "detail"]
+
+
+def run_checks(cells: pd.DataFrame, version: str | None, mode: str = "strict",
+               schema: Schema | None = None) -> pd.DataFrame:
+    """One row per identity instance: ID-T3-BAL and ID-T3-RES per column, ID-T3-COL per row,
+    ID-T4-SUM per group.
+
+    `expected` is the sum of the identity's left side (the printed total), `found` the sum of its
+    right side (the parts).  In "strict" mode a blank, n/a, text or ambiguous operand leaves the
+    instance unchecked (`passed` is NA); in "lenient" mode blanks count as 0 and the detail says so.
+    """
+    if mode not in ("strict", "lenient"):
+        raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")
+    schema = schema or load_schema()
+    if version is None or cells.empty:
+        return pd.DataFrame(columns=CHECK_COLUMNS)
+    index = {(t, r, c): (v, k) for t, r, c, v, k in
+             zip(cells["table"], cells["row"], cells["col"], cells["value"], cells["kind"])}
+    out = []
+    for rule in schema.identities(version):
+        if rule.each == "column":
+            instances = [c.key for c in schema.columns(rule.table, version)]
+        else:
+            present = cells.loc[cells["table"] == rule.table, "row"].unique()
+            instances = [r.key for r in schema.rows(rule.table, version) if r.key in set(present)]
+        for inst in instances:
+            keys = [(k, inst) if rule.each == "column" else (inst, k) for k in rule.lhs + rule.rhs]
+            values, issues = [], []
+            for row, col in keys:
+                value, kind = index.get((rule.table, row, col), (None, "missing"))
+                if kind != "number" or pd.isna(value):
+                    issues.append(f"{row}.{col} is {kind}")
+                    value = 0.0 if mode == "lenient" and kind in ("blank", "na") else None
+                values.append(value)
+            scope = rule.scope or inst
+            if any(v is None for v in values):
+                out.append([rule.id, rule.table, scope, None, None, pd.NA, "; ".join(issues)])
+                continue
+            expected = float(sum(values[: len(rule.lhs)]))
+            found = float(sum(values[len(rule.lhs):]))
+            detail = ("treated as 0: " + "; ".join(issues)) if issues else ""
+            out.append([rule.id, rule.table, scope, expected, found, abs(expected - found) < 1e-6, detail])
+    frame = pd.DataFrame(out, columns=CHECK_COLUMNS)
+    frame["expected"] = frame["expected"].astype("Float64")
+    frame["found"] = frame["found"].astype("Float64")
+    frame["passed"] = frame["passed"].astype("boolean")
+    return frame

@@ -1,0 +1,77 @@
+"""What a report says about itself: title, agency, year, format version, sections."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .schema import Schema
+
+_TITLE_END = r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:年度)?报告"
+_NAME = r"[\u4e00-\u9fff()（）·]{2,40}?"
+_TITLE_PATTERNS = (
+    re.compile(rf"(?P<agency>{_NAME})\s*(?P<year>(?:19|20)\d\d)\s*年度?\s*{_TITLE_END}"),
+    re.compile(rf"(?P<year>(?:19|20)\d\d)\s*年度?\s*(?P<agency>{_NAME})\s*{_TITLE_END}"),
+)
+_PERIOD = re.compile(r"统计期限?(?:为|自|是)?\s*(?P<year>(?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日")
+
+
+@dataclass
+class Title:
+    title: str | None
+    agency: str | None
+    year: int | None
+
+
+def find_title(norm: str) -> Title:
+    """The report's title and the agency and statistics year it names.
+
+    The first title-like line in the first 3,000 characters wins; the year falls back to the
+    statistics period ("统计期限自2019年1月1日").
+    """
+    head = norm[:3000]
+    found = []
+    for pattern in _TITLE_PATTERNS:
+        m = pattern.search(head)
+        if m:
+            found.append(m)
+    if found:
+        m = min(found, key=lambda x: x.start())
+        agency = re.sub(r"^(?:关于|标题)", "", m.group("agency")).strip("()（）")
+        return Title(m.group(0).strip(), agency or None, int(m.group("year")))
+    m = _PERIOD.search(norm)
+    return Title(None, None, int(m.group("year")) if m else None)
+
+
+def _fuzzy(literal: str) -> str:
+    return r"[\W_]{0,3}".join(re.escape(c) for c in literal)
+
+
+def detect_version(norm: str, schema: Schema) -> tuple[str | None, dict[str, list[str]]]:
+    """The format version the report's markers point to ("2019", "2021" or None), and the markers.
+
+    Literal markers tolerate spaces and punctuation inside them; regex markers are used as they are.
+    Markers of both versions make a hybrid: the version with more markers is returned.
+    """
+    hits: dict[str, list[str]] = {}
+    for marker in schema.markers:
+        is_regex = any(ch in marker.pattern for ch in "\\[]()*+?")
+        pattern = marker.pattern if is_regex else _fuzzy(marker.pattern)
+        if re.search(pattern, norm):
+            hits.setdefault(marker.version, []).append(marker.why)
+    if not hits:
+        return None, hits
+    version = max(hits, key=lambda v: (len(hits[v]), v))
+    return version, hits
+
+
+def find_sections(norm: str, schema: Schema) -> dict[str, tuple[int, int]]:
+    """Heading spans of the six sections, searched in order so that each follows the last."""
+    spans: dict[str, tuple[int, int]] = {}
+    pos = 0
+    for sec in schema.sections:
+        pattern = re.compile(rf"{sec.ordinal}\s*[、.．,]\s*{sec.pattern}")
+        m = pattern.search(norm, pos)
+        if m:
+            spans[sec.key] = (m.start(), m.end())
+            pos = m.end()
+    return spans

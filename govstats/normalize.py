@@ -1,0 +1,101 @@
+"""Text normalisation and label matching shared by every carrier.
+
+Normalisation is length-preserving (one character in, one character out), so a match position in
+the normalised text is also a position in the text the reader produced: every parsed number keeps
+its raw source text.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+CELL_SEP = "\x1f"  # joins the cells of one line in a Document's text
+
+# Characters mapped by hand where NFKC leaves them alone or would change the length.
+_EXTRA = {"−": "-", "﹣": "-", "〇": "〇", "\u200b": " ", "\ufeff": " "}
+
+
+@functools.lru_cache(maxsize=4096)
+def _char(c: str) -> str:
+    if c in _EXTRA:
+        return _EXTRA[c]
+    n = unicodedata.normalize("NFKC", c)
+    if len(n) != 1:
+        return " " if n.isspace() or not n else c
+    return " " if n.isspace() and n not in "\n" + CELL_SEP else n
+
+
+@functools.cache
+def _converters():
+    import opencc
+
+    return opencc.OpenCC("t2s"), opencc.OpenCC("tw2sp")
+
+
+def has_traditional(text: str) -> bool:
+    """True when the text holds characters that simplify differently (a traditional-script page)."""
+    t2s, _ = _converters()
+    sample = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")[:20000]
+    return bool(sample) and t2s.convert(sample) != sample
+
+
+def normalize_text(text: str) -> str:
+    """NFKC (full-width to half-width, NBSP to space), then traditional to simplified characters.
+
+    Taiwan vocabulary (檔案→文件, 資訊→信息) is converted too.  The result has the same length as
+    `text` whenever the conversion allows it (it always does for character-level conversion).
+    """
+    out = "".join(_char(c) for c in text)
+    if has_traditional(out):
+        t2s, tw2sp = _converters()
+        for conv in (tw2sp, t2s):
+            converted = conv.convert(out)
+            if len(converted) == len(out):
+                return converted
+        return converted
+    return out
+
+
+_GAP = r"[\W_]{0,30}"
+
+
+def significant(label: str) -> str:
+    """The characters of a label that matching relies on: letters, digits and Han characters."""
+    return "".join(c for c in normalize_text(label) if c.isalnum())
+
+
+@functools.lru_cache(maxsize=2048)
+def label_regex(label: str) -> re.Pattern[str]:
+    """A pattern matching `label` whatever whitespace, punctuation or cell breaks sit inside it."""
+    chars = significant(label)
+    return re.compile(_GAP.join(re.escape(c) for c in chars))
+
+
+_ORDINAL = re.compile(r"^\s*(?:\d{1,2}\s*[.、．]|[(（]\s*[一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．])")
+
+
+def strip_ordinal(label: str) -> str:
+    """`1.属于国家秘密` → `属于国家秘密`; `（一）予以公开` → `予以公开`."""
+    return _ORDINAL.sub("", label, count=1)
+
+
+# --- values ---------------------------------------------------------------------------------
+
+NULL_TOKENS = {
+    "": "blank", "-": "blank", "--": "blank", "—": "blank", "——": "blank", "–": "blank",
+    "空": "blank", "/": "na", "无": "na", "不适用": "na", "\\": "na",
+}
+NUMBER_RUN = re.compile(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元)?")
+_UNIT = re.compile(r"(万元|元)$")
+
+
+def parse_number(raw: str) -> tuple[float, str]:
+    """'575394432.52元' → (575394432.52, '元'); '+2' → (2.0, ''); '1,036' → (1036.0, '')."""
+    text = raw.strip()
+    unit = ""
+    m = _UNIT.search(text)
+    if m:
+        unit = m.group(1)
+        text = text[: m.start()]
+    return float(text.replace(",", "")), unit

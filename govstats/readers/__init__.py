@@ -1,0 +1,48 @@
+"""Readers: one per carrier, each turning bytes into the same intermediate `Document`.
+
+A carrier is registered here by name with the module that reads it; `read_document` detects the
+carrier from the bytes unless told.  Adding a carrier means adding a module and a registry line —
+the interpreter never changes.
+"""
+from __future__ import annotations
+
+import importlib
+
+from ..errors import ReportParseError
+from .base import Document, decode
+
+__all__ = ["Document", "decode", "detect_carrier", "read_document", "READERS"]
+
+#: carrier name -> module (in this package) whose `read(data, source)` returns a Document
+READERS: dict[str, str] = {
+    "text": "text",
+    "html": "html",
+    "docx": "docx",
+    "pdf": "pdf",
+}
+
+
+def detect_carrier(data: bytes) -> str:
+    """Name the carrier of `data` from its first bytes (PDF, DOCX, HTML or plain text)."""
+    head = data[:4096]
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    sniff = head.lower()
+    if any(tag in sniff for tag in (b"<table", b"<html", b"<!doctype html", b"<body", b"<div",
+                                     b"<p>", b"<p ", b"<td", b"<tr", b"<\\/", b"\\u003c")):
+        return "html"
+    return "text"
+
+
+def read_document(data: bytes, source: str, carrier: str | None = None) -> Document:
+    """Read `data` with the reader for `carrier` (detected when None)."""
+    name = carrier or detect_carrier(data)
+    if name not in READERS:
+        raise ReportParseError(source, f"unknown carrier {name!r}; known: {', '.join(READERS)}")
+    try:
+        module = importlib.import_module(f".{READERS[name]}", __name__)
+    except ImportError as exc:  # a reader whose library is not installed
+        raise ReportParseError(source, f"the {name} reader is not available ({exc})") from exc
+    return module.read(data, source)

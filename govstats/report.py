@@ -1,0 +1,135 @@
+"""`read_report` and the `Report` it returns: metadata, cells, wide tables, sections, checks."""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import warnings
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+
+from .checks import run_checks
+from .errors import ReportParseError, UnsupportedFormat
+from .interpret import Problem, interpret
+from .readers import read_document
+from .views import cells_frame, wide
+
+Source = "str | os.PathLike[str] | bytes | IO[str] | IO[bytes]"
+_PATH_SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".docx", ".pdf", ".text", ".md")
+
+
+@dataclass
+class ReportMeta:
+    """What is known about a report and where it came from."""
+
+    report: str
+    agency: str | None
+    year: int | None
+    format_version: str | None
+    title: str | None
+    source: str
+    sha256: str
+    carrier: str
+    encoding: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Report:
+    """One parsed annual report."""
+
+    def __init__(self, meta: ReportMeta, cells: pd.DataFrame, sections: dict[str, str],
+                 problems: list[Problem]) -> None:
+        self.meta = meta
+        self.cells = cells
+        self.sections = sections
+        self.problems = problems
+
+    def table(self, name: str, lang: str | None = None, values: str = "value",
+              derived: bool = False) -> pd.DataFrame:
+        """Wide view of table `name` ("t2", "t3", "t4"); see `govstats.views.wide`."""
+        if name not in ("t2", "t3", "t4"):
+            raise KeyError(f"no table {name!r}; tables are t2, t3, t4")
+        return wide(self.cells, name, self.meta.format_version, lang, values, derived)
+
+    def checks(self, mode: str = "strict") -> pd.DataFrame:
+        """The identity checks of this report (see `govstats.checks.run_checks`)."""
+        frame = run_checks(self.cells, self.meta.format_version, mode)
+        frame.insert(0, "report", self.meta.report)
+        return frame
+
+    def summary(self) -> dict[str, Any]:
+        checks = self.checks()
+        return {
+            "report": self.meta.report, "agency": self.meta.agency, "year": self.meta.year,
+            "format_version": self.meta.format_version, "cells": len(self.cells),
+            "checks": len(checks), "failed": int((checks["passed"] == False).sum()),  # noqa: E712
+            "unchecked": int(checks["passed"].isna().sum()), "problems": len(self.problems),
+        }
+
+    def __repr__(self) -> str:
+        m = self.meta
+        return (f"<Report {m.report!r}: {m.agency} {m.year}, format {m.format_version}, "
+                f"{len(self.cells)} cells, {len(self.problems)} problems>")
+
+
+def _load(source: Any) -> tuple[bytes, str, str | None]:
+    """Bytes, display name, and path (if any) of a source given as path, text, bytes or file."""
+    if isinstance(source, (bytes, bytearray)):
+        return bytes(source), "<bytes>", None
+    if hasattr(source, "read"):
+        data = source.read()
+        name = getattr(source, "name", "<stream>")
+        return (data.encode("utf-8") if isinstance(data, str) else data), str(name), None
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source
+                                             and len(source) < 1024 and
+                                             (Path(source).exists() or source.lower().endswith(_PATH_SUFFIXES))):
+        path = Path(source)
+        if not path.is_file():
+            raise ReportParseError(str(path), "no such file")
+        return path.read_bytes(), path.name, str(path)
+    if isinstance(source, str):
+        return source.encode("utf-8"), "<text>", None
+    raise TypeError(f"cannot read a report from {type(source).__name__}")
+
+
+def read_report(source: Any, *, carrier: str | None = None, agency: str | None = None,
+                year: int | None = None, format_version: str | None = None,
+                report: str | None = None) -> Report:
+    """Read one annual report from a path, a string of text, bytes or a file object.
+
+    The carrier (text, html, docx, pdf) is detected from the bytes unless `carrier` is given;
+    `agency`, `year` and `format_version` override what the report says about itself; `report`
+    names the report in the cell table (default: the file name).
+
+    Raises ReportParseError (naming the source) for empty, binary or non-report input.  A report
+    from before 2019 (narrative format) gives an `UnsupportedFormat` warning and no cells.
+    """
+    data, name, path = _load(source)
+    doc = read_document(data, name, carrier)
+    result = interpret(doc, version=format_version)
+    title = result.title
+    agency = agency or title.agency
+    year = year or title.year
+    version = result.version
+    if version is None:
+        if not result.cells and not result.sections and title.title is None:
+            raise ReportParseError(name, "not a government information disclosure annual report "
+                                         "(no title '…政府信息公开工作年度报告', no section headings, no tables)")
+        if year is not None and year <= 2018:
+            version = "pre2019"
+            warnings.warn(UnsupportedFormat(
+                f"{name}: a pre-2019 narrative report ({year}); its tables are not in a national "
+                "format, so no cells were read (the narrative is kept in .sections)"), stacklevel=2)
+        else:
+            raise ReportParseError(name, "no statistical tables of the 2019 or 2021 format found "
+                                         "(sections 二, 三, 四); a narrative-only report or an excerpt?")
+    meta = ReportMeta(report=report or name, agency=agency, year=year, format_version=version,
+                      title=title.title, source=path or name, sha256=hashlib.sha256(data).hexdigest(),
+                      carrier=doc.carrier, encoding=doc.encoding)
+    cells = cells_frame(result.cells, meta.report)
+    return Report(meta, cells, result.sections, result.problems)

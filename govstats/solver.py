@@ -1,0 +1,161 @@
+"""Recover cells from fused digits ("640020470" → 64,0,0,2,0,4,70) using the table identities.
+
+When a carrier lost the separators between cells, a row's digits can be split many ways.  Only
+splits without leading zeros are considered; the row identities (ID-T3-COL, ID-T4-SUM) filter each
+row, and the column identities (ID-T3-RES, ID-T3-BAL) choose between rows that still have several
+splits.  A row is resolved only when exactly one split survives: otherwise it stays ambiguous.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterator, Sequence
+
+from .normalize import parse_number
+from .schema import Identity
+
+MAX_SPLITS = 20000
+MAX_COMBINATIONS = 200000
+_RUN = re.compile(r"^(?P<sign>[+-]?)(?P<digits>\d+)(?P<tail>(?:\.\d+)?(?:万元|元)?)$")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One cell value taken from a piece of source text."""
+
+    raw: str
+    value: float | None
+    kind: str  # number, blank, na, text
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A token of a value segment; `splittable` when it may hold several fused cells."""
+
+    raw: str
+    kind: str
+    splittable: bool = False
+
+
+def _number(raw: str) -> Part:
+    value, unit = parse_number(raw)
+    return Part(raw, value, "number", unit)
+
+
+def _piece_splits(piece: Piece, count: int) -> Iterator[tuple[Part, ...]]:
+    """All ways to read `piece` as `count` numbers without leading zeros."""
+    if count == 1:
+        yield (_number(piece.raw),) if piece.kind == "number" else (Part(piece.raw, None, piece.kind),)
+        return
+    m = _RUN.match(piece.raw)
+    if not (piece.splittable and m):
+        return
+    sign, digits, tail = m.group("sign"), m.group("digits"), m.group("tail")
+
+    def rec(start: int, left: int) -> Iterator[list[str]]:
+        if left == 1:
+            chunk = digits[start:]
+            if chunk and (chunk == "0" or chunk[0] != "0"):
+                yield [chunk]
+            return
+        for end in range(start + 1, len(digits) - left + 2):
+            chunk = digits[start:end]
+            if chunk != "0" and chunk[0] == "0":
+                break
+            for rest in rec(end, left - 1):
+                yield [chunk, *rest]
+
+    for chunks in rec(0, count):
+        chunks[0] = sign + chunks[0]
+        chunks[-1] = chunks[-1] + tail
+        yield tuple(_number(c) for c in chunks)
+
+
+def splits(pieces: Sequence[Piece], n: int, limit: int = MAX_SPLITS) -> list[tuple[Part, ...]] | None:
+    """Every reading of `pieces` as exactly `n` cells; None when there are more than `limit`."""
+    capacity = [len(_RUN.match(p.raw).group("digits")) if p.splittable and _RUN.match(p.raw) else 1
+                for p in pieces]
+    out: list[tuple[Part, ...]] = []
+
+    def rec(i: int, left: int, acc: tuple[Part, ...]) -> bool:
+        if i == len(pieces):
+            if left == 0:
+                out.append(acc)
+            return len(out) <= limit
+        rest_min = len(pieces) - i - 1
+        rest_max = sum(capacity[i + 1:])
+        for k in range(1, capacity[i] + 1):
+            if not rest_min <= left - k <= rest_max:
+                continue
+            for parts in _piece_splits(pieces[i], k):
+                if not rec(i + 1, left - k, acc + parts):
+                    return False
+        return True
+
+    if sum(capacity) < n or len(pieces) > n:
+        return []
+    return out if rec(0, n, ()) else None
+
+
+Getter = Callable[[str, str], "float | None"]
+
+
+def holds(identity: Identity, get: Getter, instance: str) -> bool | None:
+    """Whether `identity` holds for one column (each=column) or row (each=row); None if a cell is missing."""
+    def cell(key: str) -> float | None:
+        return get(key, instance) if identity.each == "column" else get(instance, key)
+
+    values = [cell(k) for k in identity.lhs + identity.rhs]
+    if any(v is None for v in values):
+        return None
+    left = sum(values[: len(identity.lhs)])
+    right = sum(values[len(identity.lhs):])
+    return abs(left - right) < 1e-6
+
+
+def filter_by_row(candidates: list[tuple[Part, ...]], columns: Sequence[str], row: str,
+                  identities: Sequence[Identity]) -> list[tuple[Part, ...]]:
+    """Keep the candidates for which every row identity that can be evaluated holds."""
+    row_rules = [i for i in identities if i.each == "row"]
+    kept = []
+    for cand in candidates:
+        values = dict(zip(columns, (p.value for p in cand)))
+        if all(holds(rule, lambda r, c: values.get(c), row) is not False for rule in row_rules):
+            kept.append(cand)
+    return kept
+
+
+def choose_across_rows(pending: dict[str, list[tuple[Part, ...]]], fixed: dict[tuple[str, str], float | None],
+                       columns: Sequence[str], identities: Sequence[Identity]) -> dict[str, tuple[Part, ...]]:
+    """Pick, for rows with several candidate splits, the combination the column identities allow.
+
+    Returns the rows whose split is the same in every allowed combination.
+    """
+    col_rules = [i for i in identities if i.each == "column"]
+    keys = list(pending)
+    total = 1
+    for k in keys:
+        total *= len(pending[k])
+    if not keys or total > MAX_COMBINATIONS:
+        return {}
+    allowed = []
+    for combo in itertools.product(*(pending[k] for k in keys)):
+        chosen = {k: dict(zip(columns, (p.value for p in parts))) for k, parts in zip(keys, combo)}
+
+        def get(row: str, col: str) -> float | None:
+            if row in chosen:
+                return chosen[row].get(col)
+            return fixed.get((row, col))
+
+        if all(holds(rule, get, col) is not False for rule in col_rules for col in columns):
+            allowed.append(combo)
+    if not allowed:
+        return {}
+    resolved = {}
+    for i, k in enumerate(keys):
+        options = {combo[i] for combo in allowed}
+        if len(options) == 1:
+            resolved[k] = options.pop()
+    return resolved

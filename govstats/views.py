@@ -1,0 +1,74 @@
+"""Wide views derived from the long cell table (rows × columns of one table, schema order)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .schema import Schema, load_schema
+
+CELL_COLUMNS = ["report", "table", "block", "row", "col", "value", "raw", "kind", "unit", "note", "label"]
+
+
+def cells_frame(records: list[dict], report: str) -> pd.DataFrame:
+    """The canonical long cell table with its dtypes (value is nullable: a blank is never 0)."""
+    frame = pd.DataFrame.from_records(records, columns=CELL_COLUMNS[1:])
+    frame.insert(0, "report", report)
+    frame["value"] = pd.array(frame["value"].tolist(), dtype="Float64")
+    for col in ("report", "table", "block", "row", "col", "kind"):
+        frame[col] = frame[col].astype("category")
+    for col in ("raw", "unit", "note", "label"):
+        frame[col] = frame[col].astype("string")
+    return frame
+
+
+def _order(keys, official) -> list[str]:
+    """Schema order first, then anything else (extra rows) in order of appearance."""
+    keys = list(dict.fromkeys(keys))
+    known = [k for k in official if k in keys]
+    return known + [k for k in keys if k not in known]
+
+
+def wide(cells: pd.DataFrame, table: str, version: str | None, lang: str | None = None,
+         values: str = "value", derived: bool = False, schema: Schema | None = None) -> pd.DataFrame:
+    """One table of one report as rows × columns.
+
+    `values="value"` gives numbers (NA for blank, n/a, text and ambiguous cells), `values="raw"` the
+    text as printed.  `derived=True` appends the derived rows and columns of the schema (sums that
+    are NA when any part is).  `lang="zh"|"en"` replaces keys by labels.
+    """
+    schema = schema or load_schema()
+    part = cells[cells["table"] == table]
+    version = version or "2021"
+    if part.empty:
+        rows = [e.key for e in schema.rows(table, version)]
+        cols = [c.key for c in schema.columns(table, version)]
+        frame = pd.DataFrame(index=pd.Index(rows, name="row"), columns=pd.Index(cols, name="col"),
+                             dtype="Float64" if values == "value" else "string")
+    else:
+        frame = part.pivot_table(index="row", columns="col", values=values, aggfunc="first",
+                                 observed=True, dropna=False)
+        rows = _order(part["row"].astype(str), [e.key for e in schema.rows(table, version)])
+        cols = _order(part["col"].astype(str), [c.key for c in schema.columns(table, version)])
+        frame = frame.reindex(index=rows, columns=cols)
+        if values == "value":
+            frame = frame.astype("Float64")
+            mask = part.pivot_table(index="row", columns="col", values="kind", aggfunc="first",
+                                    observed=True).reindex(index=rows, columns=cols)
+            frame = frame.where(mask.astype("string") == "number")
+    if derived and values == "value":
+        frame = _add_derived(frame, table, version, schema)
+    frame.index.name, frame.columns.name = "row", "col"
+    if lang in ("zh", "en"):
+        frame.index = [schema.label(table, k, lang, "row") for k in frame.index]
+        frame.columns = [schema.label(table, k, lang, "column") for k in frame.columns]
+    return frame
+
+
+def _add_derived(frame: pd.DataFrame, table: str, version: str, schema: Schema) -> pd.DataFrame:
+    frame = frame.copy()
+    for e in schema.rows(table, version, roles=("derived",)):
+        if all(p in frame.index for p in e.parts):
+            frame.loc[e.key] = frame.loc[list(e.parts)].sum(skipna=False)
+    for c in schema.columns(table, version, roles=("derived",)):
+        if all(p in frame.columns for p in c.parts):
+            frame[c.key] = frame[list(c.parts)].sum(axis=1, skipna=False)
+    return frame
