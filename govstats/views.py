@@ -21,10 +21,9 @@ def cells_frame(records: list[dict], report: str) -> pd.DataFrame:
 
 
 def _order(keys, official) -> list[str]:
-    """Schema order first, then anything else (extra rows) in order of appearance."""
+    """Every official key in schema order (missing ones stay as NA rows), then extra rows."""
     keys = list(dict.fromkeys(keys))
-    known = [k for k in official if k in keys]
-    return known + [k for k in keys if k not in known]
+    return list(official) + [k for k in keys if k not in official]
 
 
 def wide(cells: pd.DataFrame, table: str, version: str | None, lang: str | None = None,
@@ -72,3 +71,15 @@ def _add_derived(frame: pd.DataFrame, table: str, version: str, schema: Schema) 
         if all(p in frame.columns for p in c.parts):
             frame[c.key] = frame[list(c.parts)].sum(axis=1, skipna=False)
     return frame
+
+
+def as_integers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Show whole-number columns as integers (Int64, NA kept) for display; others unchanged."""
+    out = frame.copy()
+    for col in out.columns:
+        series = out[col]
+        if str(series.dtype) == "Float64":
+            values = series.dropna()
+            if (values == values.round()).all():
+                out[col] = series.astype("Int64")
+    return out

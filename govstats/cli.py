@@ -1,0 +1,156 @@
+"""The `govstats` command: a thin layer over the Python API.
+
+Each subcommand is one `_cmd_*` function registered in `COMMANDS`; exit status 0 means success,
+1 that a consistency check failed, 2 that an input could not be read as a report.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from . import __version__
+from .errors import GovstatsWarning, ReportParseError
+from .report import Report, read_report
+from .views import as_integers
+
+TABLES = ("t2", "t3", "t4")
+
+
+def _read(path: str) -> Report | None:
+    """Read a report, printing warnings and errors to stderr with the file name; None on failure."""
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", GovstatsWarning)
+            report = read_report(path)
+        for w in caught:
+            print(f"warning: {w.message}", file=sys.stderr)
+        return report
+    except ReportParseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
+def _print_problems(report: Report) -> None:
+    for problem in report.problems:
+        print(f"problem: {problem}", file=sys.stderr)
+
+
+def _cmd_parse(args: argparse.Namespace) -> int:
+    report = _read(args.file)
+    if report is None:
+        return 2
+    _print_problems(report)
+    tables = [args.table] if args.table else list(TABLES)
+    frames = {t: as_integers(report.table(t, lang=args.lang)) for t in tables}
+    if args.format == "json":
+        payload = {"meta": report.meta.to_dict(),
+                   "tables": {t: json.loads(f.to_json(orient="index", force_ascii=False))
+                              for t, f in frames.items()}}
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    elif args.format == "csv":
+        for t, frame in frames.items():
+            if len(frames) > 1:
+                print(f"# {t}")
+            frame.to_csv(sys.stdout)
+    else:
+        m = report.meta
+        print(f"{m.agency} {m.year} (format {m.format_version}, {m.carrier}) — {m.source}")
+        with pd.option_context("display.max_columns", None, "display.width", 200,
+                               "display.max_rows", None):
+            for t, frame in frames.items():
+                print(f"\n[{t}]")
+                print(frame.to_string())
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    status = 0
+    for path in args.files:
+        report = _read(path)
+        if report is None:
+            status = 2
+            continue
+        _print_problems(report)
+        checks = report.checks(mode=args.mode)
+        failed = checks[checks["passed"] == False]  # noqa: E712  (NA means unchecked)
+        unchecked = int(checks["passed"].isna().sum())
+        print(f"{path}: {len(checks)} checks, {len(failed)} failed, {unchecked} unchecked, "
+              f"{len(report.problems)} problems")
+        for row in failed.itertuples():
+            print(f"  FAIL {row.check} {row.table} {row.scope}: printed total {row.expected:g}, "
+                  f"parts sum to {row.found:g}")
+        if len(failed) and status == 0:
+            status = 1
+    return status
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    """Parse every bundled report and print its tables and check summary."""
+    folder = Path(args.folder)
+    paths = sorted(p for p in folder.iterdir() if p.suffix in (".txt", ".html", ".docx", ".pdf"))
+    status = 0
+    for path in paths:
+        report = _read(str(path))
+        if report is None:
+            status = 2
+            continue
+        print(f"\n=== {path.name}: {report.meta.agency} {report.meta.year} "
+              f"(format {report.meta.format_version})")
+        if report.cells.empty:
+            continue
+        with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_rows", None):
+            print(as_integers(report.table("t3", lang="en")).to_string())
+            print(as_integers(report.table("t4")).T.to_string())
+        s = report.summary()
+        print(f"checks: {s['checks']}, failed: {s['failed']}, unchecked: {s['unchecked']}, "
+              f"problems: {s['problems']}")
+        if s["failed"] and status == 0:
+            status = 0  # a failed check in published data is a finding, not a demo failure
+    return status
+
+
+def _add_parse(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("parse", help="read one report and print its tables")
+    p.add_argument("file")
+    p.add_argument("--table", choices=TABLES, help="one table (default: all)")
+    p.add_argument("--lang", choices=("zh", "en"), help="label rows and columns (default: schema keys)")
+    p.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    p.set_defaults(func=_cmd_parse)
+
+
+def _add_check(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("check", help="run the consistency checks; exit 1 if any fails")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--mode", choices=("strict", "lenient"), default="strict",
+                   help="lenient treats blank cells as 0 (and says so)")
+    p.set_defaults(func=_cmd_check)
+
+
+def _add_demo(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="parse the bundled reports and print their tables")
+    p.add_argument("folder", nargs="?", default="data/corpus")
+    p.set_defaults(func=_cmd_demo)
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_parse, _add_check, _add_demo]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="govstats", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"govstats {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in COMMANDS:
+        add(sub)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""The reference report (周口市人民政府办公室 2024, tab-separated text): every cell, as printed."""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+import govstats
+from conftest import REFERENCE
+
+T3_COLUMNS = ["natural_person", "commercial_enterprise", "research_institution",
+              "public_interest_org", "legal_service_org", "other_org", "total"]
+# Read by hand from the published table (section 三), row by row.
+T3 = {
+    "new_received": [1121, 32, 0, 0, 180, 0, 1333],
+    "carried_over_in": [24, 0, 0, 0, 19, 0, 43],
+    "granted": [72, 0, 0, 0, 9, 0, 81],
+    "partially_granted": [0, 0, 0, 0, 0, 0, 0],
+    "withheld_state_secret": [0, 0, 0, 0, 0, 0, 0],
+    "withheld_law_prohibited": [0, 0, 0, 0, 0, 0, 0],
+    "withheld_security_stability": [0, 0, 0, 0, 0, 0, 0],
+    "withheld_third_party": [0, 0, 0, 0, 0, 0, 0],
+    "withheld_internal_affairs": [2, 0, 0, 0, 0, 0, 2],
+    "withheld_process_info": [0, 0, 0, 0, 0, 0, 0],
+    "withheld_enforcement_file": [3, 0, 0, 0, 0, 0, 3],
+    "withheld_admin_query": [0, 0, 0, 0, 0, 0, 0],
+    "unable_not_held": [865, 25, 0, 0, 171, 0, 1061],
+    "unable_needs_creation": [6, 0, 0, 0, 0, 0, 6],
+    "unable_still_unclear": [0, 0, 0, 0, 0, 0, 0],
+    "not_processed_petition_complaint": [7, 0, 0, 0, 0, 0, 7],
+    "not_processed_duplicate": [7, 0, 0, 0, 0, 0, 7],
+    "not_processed_publication": [0, 0, 0, 0, 0, 0, 0],
+    "not_processed_excessive": [0, 0, 0, 0, 0, 0, 0],
+    "not_processed_confirm_reissue": [0, 0, 0, 0, 0, 0, 0],
+    "other_overdue_correction": [0, 0, 0, 0, 6, 0, 6],
+    "other_unpaid_fee": [0, 0, 0, 0, 0, 0, 0],
+    "other_other": [74, 7, 0, 0, 13, 0, 94],
+    "results_total": [1036, 32, 0, 0, 199, 0, 1267],
+    "carried_forward_out": [109, 0, 0, 0, 0, 0, 109],
+}
+T4 = {"review_upheld": 2, "review_corrected": 0, "review_other": 0, "review_pending": 1, "review_total": 3,
+      "lit_direct_upheld": 0, "lit_direct_corrected": 0, "lit_direct_other": 0, "lit_direct_pending": 0,
+      "lit_direct_total": 0, "lit_after_review_upheld": 0, "lit_after_review_corrected": 0,
+      "lit_after_review_other": 0, "lit_after_review_pending": 0, "lit_after_review_total": 0}
+T2 = {("regulations", "issued_count"): 0, ("regulations", "repealed_count"): 0,
+      ("regulations", "in_force_count"): 0, ("normative_docs", "issued_count"): 18,
+      ("normative_docs", "repealed_count"): 113, ("normative_docs", "in_force_count"): 172,
+      ("admin_licensing", "decisions_count"): 0, ("admin_penalty", "decisions_count"): 0,
+      ("admin_coercion", "decisions_count"): 0, ("admin_fees", "fee_amount_wan_yuan"): 0}
+
+
+def test_meta(reference):
+    m = reference.meta
+    assert (m.agency, m.year, m.format_version, m.carrier) == ("周口市人民政府办公室", 2024, "2021", "text")
+    assert m.title == "周口市人民政府办公室 2024 年政府信息公开工作年度报告"
+    assert m.sha256 == "d8f47e83b76e37af7f363a94705e075d84629810880dc44eb5af866d5bcc5762"
+    assert reference.problems == []
+
+
+def test_every_t3_cell(reference):
+    t3 = reference.table("t3")
+    assert list(t3.columns) == T3_COLUMNS
+    assert list(t3.index) == list(T3)
+    for row, values in T3.items():
+        assert t3.loc[row].tolist() == values, row
+
+
+def test_named_t3_cells(reference):
+    t3 = reference.table("t3")
+    assert t3.loc["unable_not_held", "natural_person"] == 865
+    assert t3.loc["unable_not_held", "total"] == 1061
+    assert t3.loc["results_total", "total"] == 1267
+
+
+def test_every_t4_cell(reference):
+    t4 = reference.table("t4")
+    assert list(t4.index) == ["cases"]
+    assert t4.loc["cases"].to_dict() == T4
+
+
+def test_every_t2_cell(reference):
+    cells = reference.cells[reference.cells["table"] == "t2"]
+    found = {(r, c): v for r, c, v in zip(cells["row"], cells["col"], cells["value"])}
+    assert found == T2
+    assert set(cells["kind"]) == {"number"}
+
+
+def test_cells_keep_raw_text_and_kind(reference):
+    cells = reference.cells
+    assert list(cells.columns) == ["report", "table", "block", "row", "col", "value", "raw", "kind",
+                                   "unit", "note", "label"]
+    assert len(cells) == 25 * 7 + 15 + 10
+    cell = cells[(cells["row"] == "unable_not_held") & (cells["col"] == "natural_person")].iloc[0]
+    assert (cell["raw"], cell["kind"], cell["label"]) == ("865", "number", "1.本机关不掌握相关政府信息")
+    shifted = cells[cells["row"] == "not_processed_confirm_reissue"]
+    assert shifted["label"].iloc[0] == "5.要求行政机关确认或重新出具已获取信息"
+    assert str(cells["value"].dtype) == "Float64"
+
+
+def test_labels_in_both_languages(reference):
+    zh = reference.table("t3", lang="zh")
+    en = reference.table("t3", lang="en")
+    assert zh.loc["1.本机关不掌握相关政府信息", "自然人"] == 865
+    assert en.loc["cannot provide: information not held", "natural persons"] == 865
+    assert reference.table("t4", lang="en").columns[0] == "reconsideration: upheld"
+
+
+def test_derived_rows(reference):
+    t3 = reference.table("t3", derived=True)
+    assert t3.loc["withheld_total", "total"] == 5
+    assert t3.loc["other_total", "total"] == 100
+    assert t3.loc["new_received", "legal_person_subtotal"] == 212
+
+
+def test_all_checks_pass(reference):
+    checks = reference.checks()
+    counts = checks.groupby("check").size().to_dict()
+    assert counts == {"ID-T3-BAL": 7, "ID-T3-RES": 7, "ID-T3-COL": 25, "ID-T4-SUM": 3}
+    assert checks["passed"].all()
+    bal = checks[(checks["check"] == "ID-T3-BAL") & (checks["scope"] == "total")].iloc[0]
+    assert (bal["expected"], bal["found"]) == (1376, 1376)
+
+
+def test_sections(reference):
+    assert reference.sections["overview"].startswith("(一) 主动公开情况")
+    assert "全年共受理依申请公开 1376 条（含上年结转 43 条），办结 1267 条" in reference.sections["overview"]
+    assert reference.sections["problems"].startswith("一是针对部分重点领域信息公开不全面问题")
+    assert reference.sections["other_matters"].endswith("本年度未收取信息处理费。")
+
+
+def test_altered_copy_fails_the_right_checks(reference_text):
+    altered = reference_text.replace("1.本机关不掌握相关政府信息\t865", "1.本机关不掌握相关政府信息\t866")
+    assert altered != reference_text
+    report = govstats.read_report(altered)
+    failed = report.checks().query("passed == False")
+    assert set(zip(failed["check"], failed["scope"])) == {
+        ("ID-T3-COL", "unable_not_held"), ("ID-T3-RES", "natural_person")}
+    row = failed[failed["check"] == "ID-T3-RES"].iloc[0]
+    assert (row["expected"], row["found"]) == (1036, 1037)
+
+
+def test_sources_text_bytes_and_file_objects(reference_text):
+    from_text = govstats.read_report(reference_text)
+    from_bytes = govstats.read_report(reference_text.encode("utf-8"))
+    from_file = govstats.read_report(io.StringIO(reference_text))
+    from_gbk = govstats.read_report(reference_text.encode("gb18030"))
+    for r in (from_text, from_bytes, from_file, from_gbk):
+        assert r.table("t3").loc["results_total", "total"] == 1267
+    assert from_gbk.meta.encoding == "gb18030"
+    pd.testing.assert_frame_equal(from_text.table("t3"), from_gbk.table("t3"))
+
+
+def test_overrides():
+    report = govstats.read_report(REFERENCE, agency="周口市政府办", year=2023, report="zk")
+    assert (report.meta.agency, report.meta.year, report.meta.report) == ("周口市政府办", 2023, "zk")
+    assert set(report.cells["report"]) == {"zk"}
+
+
+def test_unknown_table(reference):
+    with pytest.raises(KeyError, match="no table 't9'"):
+        reference.table("t9")
