@@ -9,7 +9,7 @@ reported in `problems`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import solver
 from .meta import Title, detect_version, find_sections, find_title
@@ -83,6 +83,8 @@ class Interpreter:
     # -- top level ---------------------------------------------------------------------------
     def run(self) -> Interpretation:
         title = find_title(self.norm)
+        if title.title is None:
+            self.problem("no title found: agency and year unknown (pass agency= and year=)")
         version, markers = detect_version(self.norm, self.schema)
         if len(markers) > 1:
             self.problem(f"hybrid format: markers of both versions ({markers}); read as {version}",
@@ -178,9 +180,22 @@ class Interpreter:
             pos = hit.end
         segments = []
         for entry, lstart, lend in placed:
-            stop = next((h.start for h in hits if h.start >= lend and h.end > lend), region[1])
-            segments.append(self._segment(entry, lstart, lend, stop))
+            segments.append(self._segment(entry, lstart, lend, self._stop(hits, lend, region)))
+        for hit in hits:  # local templates print subtotals on group rows; keep them, flagged
+            if hit.entry.role != "group":
+                continue
+            seg = self._segment(hit.entry, hit.start, hit.end, self._stop(hits, hit.end, region))
+            if any(p.kind == "number" for p in seg.pieces):
+                key = f"{hit.entry.key}_reported_subtotal"
+                seg.entry = replace(hit.entry, key=key, role="row")
+                self.problem(f"subtotal row not in the official form kept as {key!r}", table, key)
+                segments.append(seg)
         return segments
+
+    @staticmethod
+    def _stop(hits: list[_Hit], after: int, region: tuple[int, int]) -> int:
+        """Where the value segment that starts at `after` ends: the next label of any kind."""
+        return next((h.start for h in hits if h.start >= after and h.end > after), region[1])
 
     def _segment(self, entry: Entry, lstart: int, lend: int, stop: int) -> _Segment:
         """Cut the text between a label and the next into value pieces."""

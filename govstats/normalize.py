@@ -27,34 +27,39 @@ def _char(c: str) -> str:
 
 
 @functools.cache
-def _converters():
+def _t2s():
     import opencc
 
-    return opencc.OpenCC("t2s"), opencc.OpenCC("tw2sp")
+    return opencc.OpenCC("t2s")
+
+
+# Taiwan vocabulary that mirror sites substitute (report-format.md §9.1); equal lengths, so the
+# replacement keeps positions.
+TAIWAN_VOCABULARY = {"资讯": "信息", "档案": "文件"}
 
 
 def has_traditional(text: str) -> bool:
     """True when the text holds characters that simplify differently (a traditional-script page)."""
-    t2s, _ = _converters()
     sample = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")[:20000]
-    return bool(sample) and t2s.convert(sample) != sample
+    return bool(sample) and _t2s().convert(sample) != sample
 
 
 def normalize_text(text: str) -> str:
     """NFKC (full-width to half-width, NBSP to space), then traditional to simplified characters.
 
-    Taiwan vocabulary (檔案→文件, 資訊→信息) is converted too.  The result has the same length as
-    `text` whenever the conversion allows it (it always does for character-level conversion).
+    Pages in traditional script are converted character by character (OpenCC t2s) and then the
+    Taiwan vocabulary (檔案→文件, 資訊→信息) is mapped back.  The result has the same length as
+    `text`, so match positions are positions in the source text.
     """
     out = "".join(_char(c) for c in text)
-    if has_traditional(out):
-        t2s, tw2sp = _converters()
-        for conv in (tw2sp, t2s):
-            converted = conv.convert(out)
-            if len(converted) == len(out):
-                return converted
-        return converted
-    return out
+    if not has_traditional(out):
+        return out
+    converted = _t2s().convert(out)
+    if len(converted) != len(out):  # never seen: t2s maps characters one to one
+        converted = "".join(_t2s().convert(c) for c in out)
+    for word, replacement in TAIWAN_VOCABULARY.items():
+        converted = converted.replace(word, replacement)
+    return converted
 
 
 _GAP = r"[\W_]{0,30}"
