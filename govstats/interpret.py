@@ -64,6 +64,7 @@ class _Segment:
     pieces: list[Piece]
     one_cell: bool
     raw: str
+    at_end: bool = False
 
 
 class Interpreter:
@@ -222,7 +223,8 @@ class Interpreter:
         if one_cell:
             pieces = [Piece(p.raw, p.kind, p.kind == "number") for p in pieces]
         raw = self.raw[lend + offset:stop].replace(CELL_SEP, " ").strip()
-        return _Segment(entry, label.replace(CELL_SEP, " ").strip(), pieces, one_cell, raw)
+        at_end = not self.norm[stop:].strip()
+        return _Segment(entry, label.replace(CELL_SEP, " ").strip(), pieces, one_cell, raw, at_end)
 
     # -- from segments to cells --------------------------------------------------------------
     def _cells(self, table: str, version: str, segments: list[_Segment]) -> list[dict]:
@@ -243,13 +245,17 @@ class Interpreter:
             if len(pieces) == len(cols):
                 resolved[key] = tuple(_as_part(p) for p in pieces)
                 continue
+            ending = " (the text ends here: truncated?)" if seg.at_end else ""
             if len(pieces) > len(cols) or not seg.one_cell:
-                self.problem(f"{len(pieces)} values found, {len(cols)} expected: {seg.raw[:60]!r}",
-                             table, key)
+                self.problem(f"{len(pieces)} values found, {len(cols)} expected{ending}: "
+                             f"{seg.raw[:60]!r}", table, key)
                 continue
             cands = solver.splits(pieces, len(cols))
             if cands is None:
                 self.problem(f"too many ways to split {seg.raw!r} into {len(cols)} cells", table, key)
+                continue
+            if not cands:
+                self.problem(f"{seg.raw[:60]!r} cannot be read as {len(cols)} cells{ending}", table, key)
                 continue
             kept = solver.filter_by_row(cands, cols, key, identities)
             notes[key] = f"split from {seg.raw!r}"
