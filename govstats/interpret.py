@@ -19,9 +19,10 @@ from .schema import Entry, Schema, load_schema
 from .solver import Part, Piece
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_NOTE = re.compile(r"^[\s\W_]*[(][^()]{0,80}[)]")
+_NOTE = re.compile(r"[\s\W_]*[(][^()]{0,80}[)]")
 _PUNCT = "()[]{}<>“”‘’\"'、,，.。;；:：《》"
 _BOUNDARY = re.compile(rf"[{CELL_SEP}\n]")
+_TOKEN = re.compile(r"\S+")
 NARRATIVE_SECTIONS = ("overview", "problems", "other_matters")
 
 
@@ -75,6 +76,8 @@ class Interpreter:
         self.schema = schema or load_schema()
         self.raw = doc.text()
         self.norm = normalize_text(self.raw)
+        if len(self.norm) != len(self.raw):  # positions must map one to one; else quote normalised text
+            self.raw = self.norm
         self.problems: list[Problem] = []
         self.forced_version = version
 
@@ -200,29 +203,29 @@ class Interpreter:
 
     def _segment(self, entry: Entry, lstart: int, lend: int, stop: int) -> _Segment:
         """Cut the text between a label and the next into value pieces."""
-        text = self.norm[lend:stop]
         label = self.raw[lstart:lend]
-        note = _NOTE.match(text)
-        offset = 0
+        note = _NOTE.match(self.norm, lend, stop)
+        start = lend
         if note:  # a parenthetical note printed after the label belongs to the label
-            label += self.raw[lend:lend + note.end()]
-            offset = note.end()
+            label += self.raw[lend:note.end()]
+            start = note.end()
+        cuts = [m.start() for m in _BOUNDARY.finditer(self.norm, start, stop)]
+        spans = list(zip([start] + [c + 1 for c in cuts], cuts + [stop]))
         pieces: list[Piece] = []
-        cells = _BOUNDARY.split(text[offset:])
         value_cells = 0
-        for i, cell in enumerate(cells):
-            tokens = cell.split()
+        for i, (s, e) in enumerate(spans):
+            tokens = [m.span() for m in _TOKEN.finditer(self.norm, s, e)]
             if not tokens:
-                if 0 < i < len(cells) - 1:  # empty cell between separators: a blank
+                if 0 < i < len(spans) - 1:  # an empty cell between two separators: a blank
                     pieces.append(Piece("", "blank"))
                 continue
             value_cells += 1
-            for tok in tokens:
-                pieces.extend(_pieces(tok))
+            for ts, te in tokens:
+                pieces.extend(_pieces(self.norm[ts:te], self.raw[ts:te]))
         one_cell = value_cells <= 1
         if one_cell:
-            pieces = [Piece(p.raw, p.kind, p.kind == "number") for p in pieces]
-        raw = self.raw[lend + offset:stop].replace(CELL_SEP, " ").strip()
+            pieces = [replace(p, splittable=p.kind == "number") for p in pieces]
+        raw = self.raw[start:stop].replace(CELL_SEP, " ").strip()
         at_end = not self.norm[stop:].strip()
         return _Segment(entry, label.replace(CELL_SEP, " ").strip(), pieces, one_cell, raw, at_end)
 
@@ -243,7 +246,7 @@ class Interpreter:
             pieces = _trim(pieces, len(cols))
             key = seg.entry.key
             if len(pieces) == len(cols):
-                resolved[key] = tuple(_as_part(p) for p in pieces)
+                resolved[key] = tuple(p.part() for p in pieces)
                 continue
             ending = " (the text ends here: truncated?)" if seg.at_end else ""
             if len(pieces) > len(cols) or not seg.one_cell:
@@ -304,36 +307,33 @@ class Interpreter:
         names = cols if len(pieces) == len(cols) else [f"c{i + 1}" for i in range(len(pieces))]
         return [_cell(table, after.block, key, col, part.value, part.raw, part.kind, part.unit,
                       "row not in the schema", label)
-                for col, part in zip(names, (_as_part(p) for p in pieces))]
+                for col, part in zip(names, (p.part() for p in pieces))]
 
 
-def _pieces(token: str) -> list[Piece]:
-    """Classify one whitespace-free token: a null marker, number runs, or text."""
-    if token in NULL_TOKENS:
-        return [Piece(token, NULL_TOKENS[token])]
-    token = token.strip(_PUNCT)
-    if not token:  # a bracket or quote left over from a neighbouring label
+def _pieces(text: str, raw: str) -> list[Piece]:
+    """Classify one whitespace-free token (normalised `text`, printed `raw`): a null marker,
+    number runs, or text."""
+    if text in NULL_TOKENS:
+        return [Piece(text, NULL_TOKENS[text], raw=raw)]
+    left = len(text) - len(text.lstrip(_PUNCT))
+    right = len(text.rstrip(_PUNCT))
+    text, raw = text[left:right], raw[left:right]
+    if not text:  # a bracket or quote left over from a neighbouring label
         return []
-    if token in NULL_TOKENS:
-        return [Piece(token, NULL_TOKENS[token])]
-    runs = NUMBER_RUN.findall(token)
-    if runs and "".join(runs) == token:
-        return [Piece(r, "number") for r in runs]
-    return [Piece(token, "text")]
-
-
-def _as_part(piece: Piece) -> Part:
-    if piece.kind == "number":
-        return solver._number(piece.raw)
-    return Part(piece.raw, None, piece.kind)
+    if text in NULL_TOKENS:
+        return [Piece(text, NULL_TOKENS[text], raw=raw)]
+    runs = list(NUMBER_RUN.finditer(text))
+    if runs and sum(m.end() - m.start() for m in runs) == len(text):
+        return [Piece(m.group(), "number", raw=raw[m.start():m.end()]) for m in runs]
+    return [Piece(text, "text", raw=raw)]
 
 
 def _trim(pieces: list[Piece], n: int) -> list[Piece]:
     """Drop blank pieces at the ends (layout artefacts such as label-column spans) while too many."""
     out = list(pieces)
-    while len(out) > n and out and (out[0].kind == "blank" and out[0].raw == "" or
-                                    out[-1].kind == "blank" and out[-1].raw == ""):
-        if out[0].kind == "blank" and out[0].raw == "":
+    while len(out) > n and out and (out[0].kind == "blank" and out[0].text == "" or
+                                    out[-1].kind == "blank" and out[-1].text == ""):
+        if out[0].kind == "blank" and out[0].text == "":
             out.pop(0)
         else:
             out.pop()
@@ -345,9 +345,9 @@ def _split_extra(pieces: list[Piece]) -> tuple[list[Piece], list[tuple[str, list
     main: list[Piece] = []
     extra: list[tuple[str, list[Piece]]] = []
     for p in pieces:
-        if p.kind == "text" and _HAN.search(p.raw):
+        if p.kind == "text" and _HAN.search(p.text):
             if main or extra:
-                extra.append((p.raw, []))
+                extra.append((p.source, []))
             # else: text before any value continues the label (e.g. a note); not a value
         elif extra:
             extra[-1][1].append(p)

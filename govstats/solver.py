@@ -32,50 +32,59 @@ class Part:
 
 @dataclass(frozen=True)
 class Piece:
-    """A token of a value segment; `splittable` when it may hold several fused cells."""
+    """A token of a value segment: `text` is normalised (what is parsed), `raw` as printed (same
+    length).  `splittable` when it may hold several fused cells."""
 
-    raw: str
+    text: str
     kind: str
     splittable: bool = False
+    raw: str = ""
 
+    @property
+    def source(self) -> str:
+        return self.raw if len(self.raw) == len(self.text) else self.text
 
-def _number(raw: str) -> Part:
-    value, unit = parse_number(raw)
-    return Part(raw, value, "number", unit)
+    def part(self, start: int = 0, end: int | None = None) -> Part:
+        """The cell value read from text[start:end] (the whole piece by default)."""
+        raw = self.source[start:end]
+        if self.kind != "number":
+            return Part(raw, None, self.kind)
+        value, unit = parse_number(self.text[start:end])
+        return Part(raw, value, "number", unit)
 
 
 def _piece_splits(piece: Piece, count: int) -> Iterator[tuple[Part, ...]]:
     """All ways to read `piece` as `count` numbers without leading zeros."""
     if count == 1:
-        yield (_number(piece.raw),) if piece.kind == "number" else (Part(piece.raw, None, piece.kind),)
+        yield (piece.part(),)
         return
-    m = _RUN.match(piece.raw)
+    m = _RUN.match(piece.text)
     if not (piece.splittable and m):
         return
-    sign, digits, tail = m.group("sign"), m.group("digits"), m.group("tail")
+    digits, offset = m.group("digits"), m.start("digits")
 
-    def rec(start: int, left: int) -> Iterator[list[str]]:
+    def rec(start: int, left: int) -> Iterator[list[int]]:
+        """Cut positions (ends of chunks) in `digits`."""
         if left == 1:
             chunk = digits[start:]
             if chunk and (chunk == "0" or chunk[0] != "0"):
-                yield [chunk]
+                yield [len(digits)]
             return
         for end in range(start + 1, len(digits) - left + 2):
             chunk = digits[start:end]
             if chunk != "0" and chunk[0] == "0":
                 break
             for rest in rec(end, left - 1):
-                yield [chunk, *rest]
+                yield [end, *rest]
 
-    for chunks in rec(0, count):
-        chunks[0] = sign + chunks[0]
-        chunks[-1] = chunks[-1] + tail
-        yield tuple(_number(c) for c in chunks)
+    for ends in rec(0, count):
+        bounds = [0] + [offset + e for e in ends[:-1]] + [len(piece.text)]
+        yield tuple(piece.part(a, b) for a, b in zip(bounds, bounds[1:]))
 
 
 def splits(pieces: Sequence[Piece], n: int, limit: int = MAX_SPLITS) -> list[tuple[Part, ...]] | None:
     """Every reading of `pieces` as exactly `n` cells; None when there are more than `limit`."""
-    capacity = [len(_RUN.match(p.raw).group("digits")) if p.splittable and _RUN.match(p.raw) else 1
+    capacity = [len(_RUN.match(p.text).group("digits")) if p.splittable and _RUN.match(p.text) else 1
                 for p in pieces]
     out: list[tuple[Part, ...]] = []
 
