@@ -25,13 +25,14 @@ READERS: dict[str, str] = {
 def detect_carrier(data: bytes) -> str:
     """Name the carrier of `data` from its first bytes (PDF, DOCX, HTML or plain text)."""
     head = data[:4096]
-    if head.startswith(b"%PDF-"):
+    if b"%PDF-" in head[:1024]:  # readers accept junk before the header, so do we
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "docx"
     sniff = head.lower()
     if any(tag in sniff for tag in (b"<table", b"<html", b"<!doctype html", b"<body", b"<div",
-                                     b"<p>", b"<p ", b"<td", b"<tr", b"<\\/", b"\\u003c")):
+                                     b"<p>", b"<p ", b"<td", b"<tr", b"<\\/", b"\\u003c",
+                                     b"<span", b"<br", b"<meta", b"<head", b"<title", b"\\x3c")):
         return "html"
     return "text"
 

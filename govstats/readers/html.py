@@ -1,0 +1,255 @@
+"""HTML carrier: saved pages, article fragments, and HTML wrapped in a JS or JSON string.
+
+The page is parsed with lxml and read as a browser shows it, in document order: every `<table>`
+row becomes one line with one string per `<td>`/`<th>` (a rowspan or colspan cell appears once, in
+the row where it starts; an empty cell stays ""), every other block of text (paragraph, heading,
+navigation item) becomes a line with one cell.  Inside a cell, block breaks (`<p>`, `<div>`,
+`<br>`) and whitespace runs (`&nbsp;` included) become one space, while inline elements (`<span>`)
+join as printed, so `服<span>务</span>` stays `服务`.  Script and style text is dropped, except HTML
+a script writes into the page (`document.write("…")`, `var content = "…"`), which is read in place.
+
+A layout row (one whose cells hold a nested table, as whole-page layouts do) is read cell by cell
+as blocks, so the article's own tables keep their rows.
+"""
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Iterator
+
+import lxml.html
+from lxml import etree
+
+from ..errors import ReportParseError
+from .base import _GB, Document, decode
+
+_BLOCK = frozenset({
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
+    "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1",
+    "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li", "main", "menu", "nav", "ol",
+    "option", "p", "pre", "section", "summary", "ul", "html", "title", "tr", "td", "th", "select",
+})
+_DROP = frozenset({"script", "style", "template", "head", "noscript", "iframe", "object", "svg"})
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_MARKUP = re.compile(r"<\s*/?\s*(?:table|tbody|tr|td|th|p|div|span|br|h[1-6]|font|strong)\b", re.I)
+_JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'', re.S)
+_JS_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|\r\n|.)", re.S)
+_JS_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0",
+              "\n": "", "\r": "", "\r\n": "", "\u2028": "", "\u2029": ""}
+_JSONP = re.compile(r"^\s*[\w$.]+\s*\(\s*(?P<body>[\[{].*[\]}])\s*\)\s*;?\s*$", re.S)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def read(data: bytes, source: str) -> Document:
+    """Read an HTML page or fragment (bytes in any declared or detectable encoding)."""
+    text, encoding = _decode(data, source)
+    notes: list[str] = []
+    unwrapped = _unwrap(text)
+    if unwrapped is not None:
+        text = unwrapped
+        notes.append("HTML read from a JS or JSON string")
+    root = _parse(text, source)
+    lines: list[list[str]] = []
+    title = root.find("head/title")
+    if title is not None and _collapse(title.text_content()):
+        lines.append([_collapse(title.text_content())])
+    body = root.find("body")
+    if body is not None:
+        lines.extend(_Renderer().lines(body))
+    if not lines:
+        raise ReportParseError(source, "the HTML has no text (an empty page, or content loaded by a script)")
+    return Document(lines=lines, carrier="html", source=source, encoding=encoding, notes=notes)
+
+
+# -- bytes to text ----------------------------------------------------------------------------
+
+def _decode(data: bytes, source: str) -> tuple[str, str]:
+    """UTF-8 when the bytes are valid UTF-8, else the charset the page declares, else detected.
+
+    Valid UTF-8 wins over a declaration because browsers that save pages re-encode them as UTF-8
+    and keep the original `<meta charset=gb2312>`; GBK text is practically never valid UTF-8.
+    GB2312/GBK declarations are read as GB18030, their superset.
+    """
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-8-sig"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+        declared = _declared_charset(data)
+        if declared:
+            try:
+                return data.decode(declared), declared
+            except UnicodeDecodeError:
+                pass  # a wrong declaration: detect instead
+    return decode(data, source)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The charset named by `<meta charset>` or `<meta http-equiv … content="…; charset=…">`."""
+    m = _META_CHARSET.search(data[:16384])
+    if not m:
+        return None
+    try:
+        name = codecs.lookup(m.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+    return "gb18030" if name in _GB or name.replace("_", "") in _GB else name
+
+
+# -- HTML inside a string ---------------------------------------------------------------------
+
+def _unwrap(text: str) -> str | None:
+    """The HTML of a document that is a JSON value, JSONP call or script holding HTML strings.
+
+    Returns None when the document is itself markup (it starts with `<`).
+    """
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith("<"):
+        return None
+    for candidate in (stripped, (_JSONP.match(stripped) or {"body": None})["body"]):
+        if candidate is None:
+            continue
+        try:
+            value = json.loads(candidate)
+        except ValueError:
+            continue
+        strings = [s for s in _json_strings(value) if _MARKUP.search(s)]
+        if strings:
+            return "\n".join(strings)
+    html = _script_html(stripped)
+    return html or None
+
+
+def _json_strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+
+
+def _script_html(script: str) -> str:
+    """The HTML a script writes: its string literals holding markup, decoded and joined in order."""
+    pieces = []
+    for m in _JS_STRING.finditer(script):
+        literal = _js_unescape(m.group(1) if m.group(1) is not None else m.group(2))
+        if "<" in literal or ">" in literal:
+            pieces.append(literal)
+    html = "".join(pieces)
+    return html if _MARKUP.search(html) and _HAN.search(html) else ""
+
+
+def _js_unescape(body: str) -> str:
+    """Decode the escapes of a JS (or JSON) string literal body: \\", \\/, \\n, \\xHH, \\uHHHH …"""
+    def one(m: re.Match[str]) -> str:
+        esc = m.group(1)
+        if esc in _JS_SIMPLE:
+            return _JS_SIMPLE[esc]
+        if esc[0] == "x" and len(esc) == 3:
+            return chr(int(esc[1:], 16))
+        if esc[0] == "u" and len(esc) > 1:
+            return chr(int(esc[1:].strip("{}"), 16))
+        return esc
+
+    out = _JS_ESCAPE.sub(one, body)
+    # \uD83D\uDE00 pairs decode to two surrogates: join them into one character
+    return out.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+# -- markup to lines --------------------------------------------------------------------------
+
+def _parse(text: str, source: str) -> etree._Element:
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    try:
+        return lxml.html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise ReportParseError(source, f"cannot parse the HTML ({exc})") from exc
+
+
+def _collapse(text: str) -> str:
+    """Whitespace runs (spaces, newlines, NBSP, ideographic spaces) to one space, trimmed."""
+    return " ".join(text.split())
+
+
+class _Renderer:
+    """Walks an element tree in document order, producing lines of cells."""
+
+    def __init__(self) -> None:
+        self.out: list[list[str]] = []
+        self.buffer: list[str] = []
+
+    def lines(self, element: etree._Element) -> list[list[str]]:
+        self.walk(element)
+        self.flush()
+        return self.out
+
+    def flush(self) -> None:
+        text = _collapse("".join(self.buffer))
+        if text:
+            self.out.append([text])
+        self.buffer = []
+
+    def walk(self, el: etree._Element) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if tag == "script":
+            self._script(el)
+        elif tag == "table":
+            self.flush()
+            self._table(el)
+        elif tag == "br":
+            self.flush()
+        elif tag and tag not in _DROP:
+            block = tag in _BLOCK
+            if block:
+                self.flush()
+            self.buffer.append(el.text or "")
+            for child in el:
+                self.walk(child)
+            if block:
+                self.flush()
+        if el.tail:
+            self.buffer.append(el.tail)
+
+    def _script(self, el: etree._Element) -> None:
+        html = _script_html(el.text or "")
+        if html:
+            body = _parse(html, "<script>").find("body")
+            if body is not None:
+                self.flush()
+                self.walk(body)
+                self.flush()
+
+    def _table(self, table: etree._Element) -> None:
+        caption = table.find("caption")
+        if caption is not None:
+            self.walk_detached(caption)
+        for row in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"):
+            cells = row.xpath("./td | ./th")
+            if not cells:
+                continue
+            if any(cell.find(".//table") is not None for cell in cells):  # a layout row
+                for cell in cells:
+                    self.walk_detached(cell)
+                continue
+            texts = [cell_text(cell) for cell in cells]
+            if len(texts) > 1 or texts[0]:
+                self.out.append(texts)
+
+    def walk_detached(self, el: etree._Element) -> None:
+        """Render `el` and its children as blocks, without its tail (which belongs to the parent)."""
+        self.flush()
+        self.buffer.append(el.text or "")
+        for child in el:
+            self.walk(child)
+        self.flush()
+
+
+def cell_text(cell: etree._Element) -> str:
+    """A table cell's text: its blocks and lines joined by single spaces."""
+    renderer = _Renderer()
+    renderer.walk_detached(cell)
+    return " ".join(" ".join(line) for line in renderer.out)
