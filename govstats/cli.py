@@ -116,6 +116,20 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return status
 
 
+def _cmd_batch(args: argparse.Namespace) -> int:
+    """Run the city notebook once per agency; exit 1 if any agency or report failed, 2 if it cannot start."""
+    from . import batch
+
+    try:
+        result = batch.run(args.corpus, notebook=args.notebook, out=args.out, jobs=args.jobs,
+                           lang=args.lang, force=args.force, timeout=args.timeout)
+    except batch.BatchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(result.summary())
+    return 0 if result.ok else 1
+
+
 def _add_parse(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("parse", help="read one report and print its tables")
     p.add_argument("file")
@@ -139,7 +153,22 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_demo)
 
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_parse, _add_check, _add_demo]
+def _add_batch(sub: argparse._SubParsersAction) -> None:
+    from .batch import DEFAULT_NOTEBOOK, DEFAULT_TIMEOUT
+
+    p = sub.add_parser("batch", help="run the city notebook for every agency of a corpus, with an index page")
+    p.add_argument("corpus", nargs="?", default="data/corpus", help="folder or manifest CSV (default: data/corpus)")
+    p.add_argument("--notebook", default=DEFAULT_NOTEBOOK, help=f"parameterised notebook (default: {DEFAULT_NOTEBOOK})")
+    p.add_argument("--out", default="build", help="output folder (default: build)")
+    p.add_argument("--jobs", type=int, default=2, help="notebooks run at once (default: 2)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--force", action="store_true", help="run every agency, even those whose inputs are unchanged")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                   help=f"seconds one notebook may run (default: {DEFAULT_TIMEOUT:g})")
+    p.set_defaults(func=_cmd_batch)
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_parse, _add_check, _add_demo, _add_batch]
 
 
 def main(argv: list[str] | None = None) -> int:
