@@ -1,0 +1,171 @@
+"""The standard charts: the numbers they draw, their labels and colours, and Chinese that renders.
+
+Expected values are read by hand from the bundled reports: 周口市人民政府办公室 2024 (table 三,
+column 总计; table 四) and 平潭综合实验区 2020 and 2025.
+"""
+from __future__ import annotations
+
+import io
+import warnings
+
+import matplotlib.colors as mcolors
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from govstats import figures, plots
+from govstats.schema import load_schema
+
+ZHOUKOU = "周口市人民政府办公室"
+PINGTAN = "平潭综合实验区管委会(办公室)"
+
+
+@pytest.fixture(scope="module")
+def cells():
+    """The bundled corpus as one long cell frame with each report's agency and year."""
+    import warnings as w
+    from pathlib import Path
+
+    import govstats
+    from conftest import CORPUS
+
+    manifest = pd.read_csv(CORPUS / "manifest.csv")
+    frames = []
+    for entry in manifest.itertuples():
+        with w.catch_warnings():
+            w.simplefilter("ignore", govstats.UnsupportedFormat)
+            report = govstats.read_report(Path(CORPUS) / entry.path, agency=entry.agency)
+        frames.append(report.cells.assign(agency=entry.agency, year=report.meta.year,
+                                          format_version=report.meta.format_version))
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def outcome_frame(cells):
+    return figures.outcome_counts(cells)
+
+
+def _counts(frame: pd.DataFrame, agency: str, year: int, key: str = "category") -> dict[str, float]:
+    part = frame[(frame["agency"] == agency) & (frame["year"] == year)]
+    return {str(k): float(v) for k, v in zip(part[key], part["count"])}
+
+
+def test_outcome_counts_of_the_reference_report(outcome_frame):
+    assert _counts(outcome_frame, ZHOUKOU, 2024) == {
+        "granted": 81, "partially_granted": 0, "withheld": 5, "unable_not_held": 1061,
+        "unable_other": 6, "not_processed": 14, "other": 100}
+    row = outcome_frame[(outcome_frame["agency"] == ZHOUKOU)].iloc[0]
+    assert (row["results_total"], row["outcome_sum"], row["consistent"]) == (1267, 1267, True)
+    shares = outcome_frame[outcome_frame["agency"] == ZHOUKOU].set_index("category")["share"]
+    assert shares["unable_not_held"] == pytest.approx(1061 / 1267)
+
+
+def test_an_inconsistent_table_keeps_both_numbers(outcome_frame):
+    """平潭 2020 prints （七）总计 21 while its outcome rows add up to 27: flagged, not repaired."""
+    assert _counts(outcome_frame, PINGTAN, 2020) == {
+        "granted": 7, "partially_granted": 6, "withheld": 0, "unable_not_held": 4,
+        "unable_other": 3, "not_processed": 3, "other": 4}
+    row = outcome_frame[(outcome_frame["agency"] == PINGTAN) & (outcome_frame["year"] == 2020)].iloc[0]
+    assert (row["results_total"], row["outcome_sum"], bool(row["consistent"])) == (21, 27, False)
+
+
+def test_applicant_and_appeal_counts(cells):
+    applicants = figures.applicant_counts(cells)
+    assert _counts(applicants, ZHOUKOU, 2024, "applicant") == {
+        "natural_person": 1121, "commercial_enterprise": 32, "research_institution": 0,
+        "public_interest_org": 0, "legal_service_org": 180, "other_org": 0}
+    appeals = figures.appeal_counts(cells)
+    review = appeals[(appeals["agency"] == ZHOUKOU) & (appeals["proceeding"] == "review")]
+    assert dict(zip(review["outcome"].astype(str), review["count"])) == {
+        "upheld": 2, "corrected": 0, "other": 0, "pending": 1}
+    lit = appeals[(appeals["agency"] == PINGTAN) & (appeals["year"] == 2025)
+                  & (appeals["proceeding"] == "litigation")]
+    # 平潭 2025: direct 3,3,0,0,6 + after review 3,0,0,0,3
+    assert dict(zip(lit["outcome"].astype(str), lit["count"])) == {
+        "upheld": 6, "corrected": 3, "other": 0, "pending": 0}
+    assert lit["total"].tolist() == [9, 9, 9, 9]
+
+
+def test_a_blank_part_makes_its_sum_na_not_zero(cells):
+    one = cells[(cells["agency"] == ZHOUKOU)].copy()
+    hit = (one["table"] == "t3") & (one["row"] == "withheld_third_party") & (one["col"] == "total")
+    one.loc[hit, ["value", "kind"]] = [pd.NA, "blank"]
+    counts = figures.outcome_counts(one).set_index("category")
+    assert pd.isna(counts.loc["withheld", "count"]) and pd.isna(counts.loc["withheld", "share"])
+    assert pd.isna(counts["outcome_sum"].iloc[0]) and pd.isna(counts["consistent"].iloc[0])
+    assert counts.loc["unable_not_held", "count"] == 1061
+
+
+def test_labels_come_from_the_schema():
+    schema = load_schema()
+    assert figures.category_label("granted", "zh") == "予以公开"
+    assert figures.category_label("partially_granted", "zh") == "部分公开"
+    assert figures.category_label("unable_not_held", "zh") == "本机关不掌握相关政府信息"
+    assert figures.category_label("withheld", "en") == schema.label("t3", "withheld", "en") == "withheld"
+    assert figures.appeal_label("corrected", "zh") == "结果纠正"
+    assert figures.proceeding_label("litigation", "zh") == "行政诉讼"
+
+
+def _bars(fig: Figure, label: str):
+    """The bar patches of the legend entry `label` (one container per stacked series)."""
+    return [c for ax in fig.axes for c in ax.containers if c.get_label() == label]
+
+
+def test_outcome_chart_draws_the_counts_in_the_palette_colour(cells):
+    fig = plots.outcomes(cells, ZHOUKOU, lang="zh")
+    held = _bars(fig, "本机关不掌握相关政府信息")
+    assert [round(p.get_height()) for p in held[0]] == [1061]
+    assert held[1][0].get_height() == pytest.approx(1061 / 1267)
+    assert mcolors.to_hex(held[0][0].get_facecolor()) == plots.PALETTE["unable_not_held"]
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == [figures.category_label(c.key, "zh") for c in figures.OUTCOMES]
+
+
+def test_outcome_chart_marks_the_inconsistent_year(cells):
+    fig = plots.outcomes(cells, PINGTAN, lang="en")
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks == ["2019", "2020*", "2021", "2022", "2023", "2024", "2025"]
+    assert "2020 sum 27, total 21" in fig.axes[1].get_xlabel().replace("\n", " ")
+
+
+def test_the_same_category_has_the_same_colour_in_every_chart(cells):
+    bar = _bars(plots.outcomes(cells, PINGTAN), figures.category_label("withheld"))[0][0]
+    heat = plots.outcome_heatmap(cells, 2024)
+    image = heat.axes[0].images[0].get_array()
+    column = [c.key for c in figures.OUTCOMES].index("withheld")
+    # the heatmap cell of 平潭 2024 (18 % withheld) is a tint of the same colour
+    tint = plots._tint(plots.PALETTE["withheld"], (39 / 218) ** 0.5)
+    row = sorted([ZHOUKOU, PINGTAN]).index(PINGTAN)
+    assert tuple(image[row, column]) == pytest.approx(tint)
+    assert mcolors.to_hex(bar.get_facecolor()) == plots.PALETTE["withheld"]
+
+
+CHARTS = {
+    "outcomes": lambda d, lang: plots.outcomes(d["cells"], PINGTAN, lang=lang),
+    "applicant_mix": lambda d, lang: plots.applicant_mix(d["cells"], ZHOUKOU, lang=lang),
+    "appeals": lambda d, lang: plots.appeals(d["cells"], PINGTAN, lang=lang),
+    "outcome_heatmap": lambda d, lang: plots.outcome_heatmap(d["cells"], 2024, lang=lang),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("chart", sorted(CHARTS))
+def test_every_chart_renders_without_a_missing_glyph(chart, lang, cells):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph … missing from font(s)" fails the test
+        fig = CHARTS[chart]({"cells": cells}, lang)
+        assert isinstance(fig, Figure)
+        fig.savefig(io.BytesIO(), format="png", dpi=50)
+    texts = [fig._suptitle.get_text()] + [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    has_han = any("\u4e00" <= ch <= "\u9fff" for t in texts for ch in t)
+    assert has_han  # agency names are Chinese in both languages
+
+
+def test_lang_must_be_zh_or_en(cells):
+    with pytest.raises(ValueError, match="lang must be 'zh' or 'en', not 'fr'"):
+        plots.outcomes(cells, ZHOUKOU, lang="fr")
+
+
+def test_an_unknown_agency_is_named(cells):
+    with pytest.raises(ValueError, match="no rows for agency '上海市'"):
+        plots.outcomes(cells, "上海市")
