@@ -14,6 +14,7 @@ other's folders.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -24,7 +25,7 @@ import traceback
 import unicodedata
 import uuid
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -68,7 +69,7 @@ class BatchResult:
     """All agencies of one batch, the reports that could not be read, and the index page."""
 
     runs: list[AgencyRun]
-    unreadable: list[dict[str, str]]
+    unused: list[dict[str, str]]
     index: Path
     out: Path
 
@@ -78,31 +79,35 @@ class BatchResult:
 
     @property
     def ok(self) -> bool:
-        """True when every agency ran (or was up to date) and every report could be read."""
-        return not self.failed and not self.unreadable
+        """True when every agency ran (or was up to date) and every report was used."""
+        return not self.failed and not self.unused
 
     def summary(self) -> str:
         """A few lines for a terminal: counts, then each failure with its error's last line."""
         counts = {s: sum(r.status == s for r in self.runs) for s in ("done", "skipped", "failed")}
-        lines = [f"{len(self.runs)} agencies: {counts['done']} run, {counts['skipped']} up to date, "
-                 f"{counts['failed']} failed; {len(self.unreadable)} unreadable reports"]
+        n, unused = len(self.runs), len(self.unused)
+        lines = [f"{n} {'agency' if n == 1 else 'agencies'}: {counts['done']} run, "
+                 f"{counts['skipped']} up to date, {counts['failed']} failed; "
+                 f"{unused} {'report' if unused == 1 else 'reports'} not used"]
         for r in self.failed:
             last = (r.error or "").strip().splitlines()[-1:] or ["(no message)"]
             lines.append(f"FAILED {r.agency} ({r.slug}): {last[0]}")
-        for u in self.unreadable:
-            lines.append(f"UNREADABLE {u['source']}: {u['message']}")
+        for u in self.unused:
+            lines.append(f"NOT USED {u['source']}: {u['message']}")
         lines.append(f"index: {self.index}")
         return "\n".join(lines)
 
 
 @dataclass
 class _Job:
+    """One notebook run: the agency, its folder, and every input its output depends on."""
+
     agency: str
     slug: str
     years: list[int]
     reports: dict[str, str]          # report name -> sha256
     parameters: dict[str, Any]
-    inputs: dict[str, Any] = field(default_factory=dict)
+    inputs: dict[str, Any]           # reports, corpus digest, notebook sha256, parameters, version
 
     @property
     def fingerprint(self) -> str:
@@ -172,8 +177,8 @@ def run(corpus: str | os.PathLike[str], notebook: str | os.PathLike[str] = DEFAU
 
     data = govstats.read_corpus(corpus_path)
     reports = data.reports
-    unreadable = _unreadable(data.problems)
-    jobs_list = _plan(reports, unreadable, unit, corpus_path, notebook, lang)
+    unused = _unused(data.problems, reports, unit)
+    jobs_list = _plan(reports, unused, unit, corpus_path, notebook, lang)
 
     runs: dict[str, AgencyRun] = {}
     todo = []
@@ -186,18 +191,18 @@ def run(corpus: str | os.PathLike[str], notebook: str | os.PathLike[str] = DEFAU
 
     ordered = [runs[j.slug] for j in jobs_list]
     index = out / "index.html"
-    _write_atomic(index, render_index(ordered, reports, govstats.metrics(data), unreadable,
+    _write_atomic(index, render_index(ordered, reports, govstats.metrics(data), unused,
                                       corpus=corpus_path, notebook=notebook, lang=lang, out=out))
-    return BatchResult(ordered, unreadable, index, out)
+    return BatchResult(ordered, unused, index, out)
 
 
-def _plan(reports: pd.DataFrame, unreadable: list[dict[str, str]], unit: str, corpus: Path,
+def _plan(reports: pd.DataFrame, unused: list[dict[str, str]], unit: str, corpus: Path,
           notebook: Path, lang: str) -> list[_Job]:
     """One job per agency (or city), with the inputs that decide whether it must run again."""
     notebook_sha = hashlib.sha256(notebook.read_bytes()).hexdigest()
     corpus_rows = sorted(
         [[str(r.report), str(r.agency), str(r.city), str(r.year), str(r.sha256)]
-         for r in reports.itertuples(index=False)] + [["unreadable", u["source"]] for u in unreadable])
+         for r in reports.itertuples(index=False)] + [["unused", u["source"]] for u in unused])
     corpus_digest = _sha256_text(json.dumps(corpus_rows, ensure_ascii=False))
     jobs: list[_Job] = []
     seen: dict[str, str] = {}
@@ -211,21 +216,23 @@ def _plan(reports: pd.DataFrame, unreadable: list[dict[str, str]], unit: str, co
         years = sorted({int(y) for y in group["year"].dropna()})
         params = {unit: name, "corpus": str(corpus), "years": years, "lang": lang,
                   "output_dir": FIGURES}
-        job = _Job(name, slug, years, dict(zip(group["report"].astype(str), group["sha256"].astype(str))),
-                   params)
-        job.inputs = {"reports": job.reports, "corpus": corpus_digest, "notebook": notebook_sha,
-                      "parameters": params, "govstats": __version__}
-        jobs.append(job)
+        own = dict(zip(group["report"].astype(str), group["sha256"].astype(str)))
+        inputs = {"reports": own, "corpus": corpus_digest, "notebook": notebook_sha,
+                  "parameters": params, "govstats": __version__}
+        jobs.append(_Job(name, slug, years, own, params, inputs))
     return jobs
 
 
-def _unreadable(problems: pd.DataFrame) -> list[dict[str, str]]:
-    """The reports the corpus could not load (problems of severity "error")."""
-    if problems is None or problems.empty:
-        return []
+def _unused(problems: pd.DataFrame, reports: pd.DataFrame, unit: str) -> list[dict[str, str]]:
+    """The reports no notebook will see: those the corpus could not load (problems of severity
+    "error") and those that name no agency (or city), neither in the title nor in the manifest."""
     errors = problems[problems["severity"] == "error"]
-    return [{"report": str(p.report), "source": str(p.source), "message": str(p.message)}
-            for p in errors.itertuples(index=False)]
+    unused = [{"report": str(p.report), "source": str(p.source), "message": str(p.message)}
+              for p in errors.itertuples(index=False)]
+    for r in reports[reports[unit].isna()].itertuples(index=False):
+        unused.append({"report": str(r.report), "source": str(r.source),
+                       "message": f"{r.report}: no {unit} named, neither in the title nor in the manifest"})
+    return unused
 
 
 def _up_to_date(folder: Path, job: _Job) -> bool:
@@ -299,12 +306,13 @@ def _run_notebook(notebook: Path, folder: Path, parameters: dict[str, Any], dead
     papermill.execute_notebook(
         str(notebook), str(folder / "report.ipynb"), parameters=parameters,
         progress_bar=False, log_output=False,
-        kernel_manager_class=_QuietKernelManager, shutdown_kernel="immediate",
+        kernel_manager_class=_quiet_kernel_manager(), shutdown_kernel="immediate",
         resources={"metadata": {"path": str(folder)}},
         timeout_func=lambda cell: max(1, int(deadline - time.monotonic()) + 1))
 
 
-def _kernel_manager_class() -> type:
+@functools.cache
+def _quiet_kernel_manager() -> type:
     """A kernel manager with transport encryption on, which keeps ipykernel ≥ 7.3 from printing
     "Kernel is running over TCP without encryption" on every start (tooling notes §1)."""
     from jupyter_client.manager import AsyncKernelManager
@@ -315,9 +323,6 @@ def _kernel_manager_class() -> type:
             super().__init__(**kwargs)
 
     return QuietKernelManager
-
-
-_QuietKernelManager = _kernel_manager_class()
 
 
 def _write_html(ipynb: Path, html: Path, title: str) -> None:
@@ -361,11 +366,12 @@ def _publish(tmp: Path, final: Path) -> None:
 
 
 def _remove_leftovers(out: Path) -> None:
-    """Delete the temporary folders an interrupted run left behind."""
-    for path in out.glob(".tmp-*"):
-        shutil.rmtree(path, ignore_errors=True)
-    for path in out.glob(".old-*"):
-        shutil.rmtree(path, ignore_errors=True)
+    """Delete the temporary folders and files an interrupted run left behind."""
+    for path in [*out.glob(".tmp-*"), *out.glob(".old-*")]:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -387,31 +393,31 @@ _LABELS = {
            "concluded": "办结（总计）", "disclosure_rate": "公开率", "not_held_rate": "不掌握率",
            "checks": "核对", "status": "状态", "report": "报告", "done": "已生成",
            "skipped": "未变（沿用）", "failed": "失败", "failures": "运行失败",
-           "unreadable": "无法读取的报告", "checks_fmt": "{checks} 项，{failed} 项不符",
+           "unused": "未能使用的报告", "checks_fmt": "{checks} 项，{failed} 项不符",
            "unchecked_fmt": "，{unchecked} 项无法核对", "problems_fmt": "，{problems} 处读取问题",
            "none": "—", "generated": "生成", "notebook": "笔记本", "corpus": "语料",
            "summary": "{n} 个机关：{done} 个已生成，{skipped} 个未变，{failed} 个失败；"
-                      "{unreadable} 份报告无法读取",
+                      "{unused} 份报告未能使用",
            "open": "打开", "notebook_link": "笔记本", "failed_years": "不符年度"},
     "en": {"title": "Government information disclosure annual reports · batch", "agency": "agency",
            "city": "city", "years": "years", "latest": "latest year", "received": "new requests",
            "concluded": "concluded (total)", "disclosure_rate": "disclosure rate",
            "not_held_rate": "not-held rate", "checks": "checks", "status": "status",
            "report": "report", "done": "run", "skipped": "up to date", "failed": "failed",
-           "failures": "Failures", "unreadable": "Unreadable reports",
+           "failures": "Failures", "unused": "Reports not used",
            "checks_fmt": "{checks} checks, {failed} failed", "unchecked_fmt": ", {unchecked} unchecked",
            "problems_fmt": ", {problems} reading problems", "none": "—", "generated": "generated",
            "notebook": "notebook", "corpus": "corpus",
            "summary": "{n} agencies: {done} run, {skipped} up to date, {failed} failed; "
-                      "{unreadable} unreadable reports",
+                      "{unused} reports not used",
            "open": "open", "notebook_link": "notebook", "failed_years": "failed in"},
 }
 
 
 def render_index(runs: list[AgencyRun], reports: pd.DataFrame, metrics: pd.DataFrame,
-                 unreadable: list[dict[str, str]], *, corpus: Path, notebook: Path, lang: str,
+                 unused: list[dict[str, str]], *, corpus: Path, notebook: Path, lang: str,
                  out: Path) -> str:
-    """The HTML of `index.html`: one row per agency, then the failures and unreadable reports."""
+    """The HTML of `index.html`: one row per agency, then the failures and the reports not used."""
     from jinja2 import Environment, PackageLoader
 
     labels = _LABELS[lang]
@@ -420,8 +426,8 @@ def render_index(runs: list[AgencyRun], reports: pd.DataFrame, metrics: pd.DataF
     env = Environment(loader=PackageLoader("govstats", "templates"), autoescape=True)
     return env.get_template("index.html.j2").render(
         lang="zh-CN" if lang == "zh" else "en", t=labels, rows=rows, metrics=INDEX_METRICS,
-        failures=[r for r in rows if r["status"] == "failed"], unreadable=unreadable,
-        summary=labels["summary"].format(n=len(runs), unreadable=len(unreadable), **counts),
+        failures=[r for r in rows if r["status"] == "failed"], unused=unused,
+        summary=labels["summary"].format(n=len(runs), unused=len(unused), **counts),
         corpus=str(corpus), notebook=str(notebook), version=__version__,
         generated=dt.datetime.now().astimezone().isoformat(timespec="seconds"))
 
