@@ -22,7 +22,7 @@ import lxml.html
 from lxml import etree
 
 from ..errors import ReportParseError
-from .base import _GB, Document, decode
+from .base import Document, decode
 
 _BLOCK = frozenset({
     "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
@@ -39,6 +39,7 @@ _JS_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", 
               "\n": "", "\r": "", "\r\n": "", "\u2028": "", "\u2029": ""}
 _JSONP = re.compile(r"^\s*[\w$.]+\s*\(\s*(?P<body>[\[{].*[\]}])\s*\)\s*;?\s*$", re.S)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_GB_FAMILY = {"gb2312", "gbk", "gb18030"}  # codec names; GB18030 is the superset of the others
 
 
 def read(data: bytes, source: str) -> Document:
@@ -56,7 +57,7 @@ def read(data: bytes, source: str) -> Document:
         lines.append([_collapse(title.text_content())])
     body = root.find("body")
     if body is not None:
-        lines.extend(_Renderer().lines(body))
+        lines.extend(_Renderer(source).lines(body))
     if not lines:
         raise ReportParseError(source, "the HTML has no text (an empty page, or content loaded by a script)")
     return Document(lines=lines, carrier="html", source=source, encoding=encoding, notes=notes)
@@ -94,7 +95,7 @@ def _declared_charset(data: bytes) -> str | None:
         name = codecs.lookup(m.group(1).decode("ascii")).name
     except LookupError:
         return None
-    return "gb18030" if name in _GB or name.replace("_", "") in _GB else name
+    return "gb18030" if name in _GB_FAMILY else name
 
 
 # -- HTML inside a string ---------------------------------------------------------------------
@@ -107,18 +108,16 @@ def _unwrap(text: str) -> str | None:
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped.startswith("<"):
         return None
-    for candidate in (stripped, (_JSONP.match(stripped) or {"body": None})["body"]):
-        if candidate is None:
-            continue
+    jsonp = _JSONP.match(stripped)
+    for candidate in (stripped, jsonp["body"] if jsonp else None):
         try:
-            value = json.loads(candidate)
+            value = json.loads(candidate) if candidate else None
         except ValueError:
             continue
         strings = [s for s in _json_strings(value) if _MARKUP.search(s)]
         if strings:
             return "\n".join(strings)
-    html = _script_html(stripped)
-    return html or None
+    return _script_html(stripped) or None
 
 
 def _json_strings(value: object) -> Iterator[str]:
@@ -178,7 +177,8 @@ def _collapse(text: str) -> str:
 class _Renderer:
     """Walks an element tree in document order, producing lines of cells."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: str) -> None:
+        self.source = source
         self.out: list[list[str]] = []
         self.buffer: list[str] = []
 
@@ -217,7 +217,7 @@ class _Renderer:
     def _script(self, el: etree._Element) -> None:
         html = _script_html(el.text or "")
         if html:
-            body = _parse(html, "<script>").find("body")
+            body = _parse(html, self.source).find("body")
             if body is not None:
                 self.flush()
                 self.walk(body)
@@ -235,9 +235,15 @@ class _Renderer:
                 for cell in cells:
                     self.walk_detached(cell)
                 continue
-            texts = [cell_text(cell) for cell in cells]
+            texts = [self.cell_text(cell) for cell in cells]
             if len(texts) > 1 or texts[0]:
                 self.out.append(texts)
+
+    def cell_text(self, cell: etree._Element) -> str:
+        """A table cell's text: its blocks and lines joined by single spaces."""
+        renderer = _Renderer(self.source)
+        renderer.walk_detached(cell)
+        return " ".join(" ".join(line) for line in renderer.out)
 
     def walk_detached(self, el: etree._Element) -> None:
         """Render `el` and its children as blocks, without its tail (which belongs to the parent)."""
@@ -246,10 +252,3 @@ class _Renderer:
         for child in el:
             self.walk(child)
         self.flush()
-
-
-def cell_text(cell: etree._Element) -> str:
-    """A table cell's text: its blocks and lines joined by single spaces."""
-    renderer = _Renderer()
-    renderer.walk_detached(cell)
-    return " ".join(" ".join(line) for line in renderer.out)
