@@ -1,0 +1,98 @@
+"""DOCX carrier: Word documents, read with python-docx in document order.
+
+The body is walked as stored (paragraphs and tables interleaved, content controls opened), so the
+section headings come before and after their tables.  Each table row is one line with one string
+per underlying cell: a horizontally merged cell (`gridSpan`) is one `w:tc` and appears once, and a
+vertically merged cell appears only in the row where it starts (`vMerge` continuations are
+skipped) — python-docx's `row.cells` would repeat it instead.  A row whose cells hold a nested
+table is a layout row: its cells are read as blocks.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from lxml import etree
+
+from ..errors import ReportParseError
+from .base import Document
+
+_P, _TBL, _SDT, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("w:tc")
+# Visible text of a paragraph, including tracked insertions, fields and hyperlinks (which
+# python-docx's Paragraph.text skips), excluding tracked deletions.
+_TEXT_XPATH = ("(.//w:r/w:t | .//w:r/w:tab | .//w:r/w:br | .//w:r/w:cr)"
+               "[not(ancestor::w:del) and not(ancestor::w:moveFrom)]")
+
+
+def read(data: bytes, source: str) -> Document:
+    """Read a .docx file's paragraphs and tables in document order."""
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except zipfile.BadZipFile as exc:
+        raise ReportParseError(source, f"not a readable DOCX file (a broken ZIP package: {exc})") from exc
+    if "word/document.xml" not in names:
+        raise ReportParseError(source, "a ZIP package but not a Word .docx file (no word/document.xml; "
+                                       f"it holds {', '.join(names[:4]) or 'nothing'})")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        raise ReportParseError(source, f"not a readable DOCX file ({exc.__class__.__name__}: {exc})") from exc
+    lines = _blocks(document.element.body)
+    if not lines:
+        raise ReportParseError(source, "the DOCX has no text (an empty document, or only images)")
+    return Document(lines=lines, carrier="docx", source=source)
+
+
+def _blocks(container: etree._Element) -> list[list[str]]:
+    """Lines of a body, cell or content control: paragraphs as one-cell lines, tables row by row."""
+    lines: list[list[str]] = []
+    for child in container.iterchildren():
+        if child.tag == _P:
+            text = _text(child)
+            if text:
+                lines.append([text])
+        elif child.tag == _TBL:
+            lines.extend(_table(child))
+        elif child.tag == _SDT:
+            for content in child.iterchildren(qn("w:sdtContent")):
+                lines.extend(_blocks(content))
+    return lines
+
+
+def _table(tbl: etree._Element) -> list[list[str]]:
+    lines: list[list[str]] = []
+    for tr in tbl.iterchildren(_TR):
+        cells = list(tr.iterchildren(_TC))
+        if any(tc.find(f".//{_TBL}") is not None for tc in cells):  # a layout row
+            for tc in cells:
+                lines.extend(_blocks(tc))
+            continue
+        row = [_cell_text(tc) for tc in cells if not _continues_merge(tc)]
+        if len(row) > 1 or (row and row[0]):
+            lines.append(row)
+    return lines
+
+
+def _continues_merge(tc: etree._Element) -> bool:
+    """True for a cell that continues a merge from the cell above (vMerge) or to its left (hMerge)."""
+    for name in ("w:vMerge", "w:hMerge"):
+        merge = tc.find(f"{qn('w:tcPr')}/{qn(name)}")
+        if merge is not None and merge.get(qn("w:val"), "continue") != "restart":
+            return True
+    return False
+
+
+def _cell_text(tc: etree._Element) -> str:
+    """A cell's paragraphs joined by single spaces."""
+    return " ".join(" ".join(line) for line in _blocks(tc))
+
+
+def _text(p: etree._Element) -> str:
+    """A paragraph's visible text with whitespace runs collapsed to one space."""
+    parts = []
+    for node in p.xpath(_TEXT_XPATH):
+        parts.append(node.text or "" if node.tag == qn("w:t") else " ")
+    return " ".join("".join(parts).split())

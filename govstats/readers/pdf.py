@@ -1,0 +1,160 @@
+"""PDF carrier: the text layer of a PDF, read with pdfplumber, tables and text in reading order.
+
+Each page gives its ruled tables (`find_tables`) and the text lines outside them, sorted top to
+bottom; text lines that wrapped at the right margin are joined again, so a paragraph, a title or
+a heading printed over two lines is one line.  A table row is one line with one string per cell
+(text wrapped inside a cell joined by a space); the positions pdfplumber fills with
+None (covered by a merged cell) are skipped, so a spanned cell appears once, while a blank cell
+stays "".  Page numbers in the top or bottom margin (`- 3 -`, `第3页`) are dropped.  A table
+that ends one page and starts the next is one table: rows at the top of the second part that
+repeat the table's first rows (a header repeated on each page) are dropped — otherwise they would
+be read as an extra row.  A row that itself breaks across the page stays in two parts: whether
+the second part continues the row or is a row of its own cannot be told safely.
+
+A PDF without a text layer (a scan) cannot be read: it needs OCR, and the error says so.
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.psparser import PSException
+from pdfplumber.page import Page
+from pdfplumber.utils.exceptions import PdfminerException
+
+from ..errors import ReportParseError
+from .base import Document
+
+_PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}\s*页?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–_\s]*$")
+_MARGIN = 0.1  # page numbers are dropped only in the top and bottom tenth of the page
+_DIGIT_WRAP = re.compile(r"(?<=[\d.])\n(?=[\d.])")
+
+
+@dataclass
+class _Block:
+    """A text line or a table on one page, with its position (text lines also keep their size)."""
+
+    top: float
+    bottom: float
+    rows: list[list[str]]
+    is_table: bool
+    x1: float = 0.0
+    size: float = 0.0
+    furniture: bool = False  # a page number in the margin
+
+
+def read(data: bytes, source: str) -> Document:
+    """Read a PDF's text layer: tables row by row, other text line by line, in reading order."""
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PdfminerException, PDFPasswordIncorrect, PSException, ValueError) as exc:
+        raise ReportParseError(source, f"not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
+    with pdf:
+        chars = sum(len(page.chars) for page in pdf.pages)
+        if chars == 0:
+            images = sum(len(page.images) for page in pdf.pages)
+            raise ReportParseError(source, f"the PDF has no text layer (a scanned PDF needs OCR): "
+                                           f"{len(pdf.pages)} page(s), {images} image(s), no characters")
+        unmapped = sum(1 for page in pdf.pages for c in page.chars if c["text"].startswith("(cid:"))
+        if unmapped * 2 > chars:
+            raise ReportParseError(source, "the PDF's fonts have no Unicode mapping (text comes out as "
+                                           "'(cid:…)' codes); it needs OCR")
+        notes = [f"page {page.page_number}: no text layer (images only); its content needs OCR"
+                 for page in pdf.pages if not page.chars and page.images]
+        pages = [_read_page(page) for page in pdf.pages]
+    right = max((b.x1 for blocks in pages for b in blocks if not b.is_table), default=0.0)
+    pages = [_paragraphs(blocks, right) for blocks in pages]
+    lines, dropped = _join(pages)
+    if dropped:
+        notes.append(f"{dropped} repeated table header row(s) dropped at page tops")
+    return Document(lines=lines, carrier="pdf", source=source, notes=notes)
+
+
+def _read_page(page: Page) -> list[_Block]:
+    """The page's tables and the text lines outside them, top to bottom."""
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj: dict) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+    blocks = [_Block(t.bbox[1], t.bbox[3], _rows(t.extract()), True) for t in tables]
+    for line in page.filter(outside).extract_text_lines():
+        text = " ".join(line["text"].split())
+        if text:
+            margin = line["bottom"] < page.height * _MARGIN or line["top"] > page.height * (1 - _MARGIN)
+            blocks.append(_Block(line["top"], line["bottom"], [[text]], False, line["x1"],
+                                 line["chars"][-1]["size"],
+                                 margin and bool(_PAGE_NUMBER.match(text))))
+    blocks.sort(key=lambda b: b.top)
+    return blocks
+
+
+def _paragraphs(blocks: list[_Block], right: float) -> list[_Block]:
+    """Rejoin text lines that wrapped: a line reaching the right margin continues on the next line
+    of the same size just below it (so a title or heading broken over two lines reads as one)."""
+    out: list[_Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if (prev is not None and not prev.is_table and not block.is_table
+                and not prev.furniture and not block.furniture
+                and abs(prev.size - block.size) < 0.5 and prev.x1 >= right - 2 * prev.size
+                and block.top - prev.bottom < 0.8 * prev.size):
+            before, after = prev.rows[0][0], block.rows[0][0]
+            glue = " " if before[-1].isascii() and after[0].isascii() else ""
+            out[-1] = _Block(prev.top, block.bottom, [[before + glue + after]], False, block.x1,
+                             block.size)
+        else:
+            out.append(block)
+    return out
+
+
+def _rows(table: list[list[str | None]]) -> list[list[str]]:
+    """Table rows as lines: None (inside a merged cell) skipped, "" kept, wrapped text rejoined."""
+    out = []
+    for row in table:
+        cells = [_cell(c) for c in row if c is not None]
+        if len(cells) > 1 or (cells and cells[0]):
+            out.append(cells)
+    return out
+
+
+def _cell(text: str) -> str:
+    """A cell's lines joined by single spaces; a number wrapped over two lines is rejoined."""
+    return " ".join(_DIGIT_WRAP.sub("", text).split())
+
+
+def _join(pages: list[list[_Block]]) -> tuple[list[list[str]], int]:
+    """All pages' lines; a table continued from the previous page loses its repeated header rows."""
+    lines: list[list[str]] = []
+    dropped = 0
+    previous: list[_Block] = []  # content blocks of the previous page
+    first_rows: list[list[str]] = []  # the first rows of the table now being continued
+    for page in pages:
+        content = [b for b in page if not b.furniture]
+        continues = (bool(previous) and previous[-1].is_table and bool(content) and content[0].is_table)
+        for i, block in enumerate(content):
+            rows = block.rows
+            if i == 0 and continues:
+                k = _repeated_prefix(rows, first_rows)
+                rows, dropped = rows[k:], dropped + k
+            elif block.is_table:
+                first_rows = rows
+            lines.extend(rows)
+        if content:
+            previous = content
+    return lines, dropped
+
+
+def _repeated_prefix(rows: list[list[str]], first_rows: list[list[str]]) -> int:
+    """How many leading rows of `rows` repeat the leading rows of the table they continue."""
+    k = 0
+    while k < len(rows) and k < len(first_rows) and rows[k] == first_rows[k]:
+        k += 1
+    return k
