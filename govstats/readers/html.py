@@ -72,6 +72,8 @@ def _decode(data: bytes, source: str) -> tuple[str, str]:
     and keep the original `<meta charset=gb2312>`; GBK text is practically never valid UTF-8.
     GB2312/GBK declarations are read as GB18030, their superset.
     """
+    if not data.strip():
+        raise ReportParseError(source, "the file is empty")
     if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-8-sig"), "utf-8"
