@@ -4,8 +4,12 @@ from __future__ import annotations
 from .errors import GovstatsWarning, ReportParseError, UnsupportedFormat
 from .report import Report, ReportMeta, read_report
 from .schema import load_schema
+from .corpus import Corpus, read_corpus
+from .metrics import metrics
+from .yoy import yoy
 
 __version__ = "0.1.0"
 
 __all__ = ["read_report", "Report", "ReportMeta", "ReportParseError", "UnsupportedFormat",
-           "GovstatsWarning", "load_schema", "__version__"]
+           "GovstatsWarning", "load_schema", "__version__",
+           "read_corpus", "Corpus", "metrics", "yoy"]
