@@ -168,7 +168,37 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_batch)
 
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_parse, _add_check, _add_demo, _add_batch]
+def _cmd_export(args: argparse.Namespace) -> int:
+    """Load a corpus and write its frames; exit 2 if a file could not be read (the rest are written)."""
+    from .corpus import read_corpus
+    from .export import export
+
+    try:
+        corpus = read_corpus(args.corpus, cache=not args.no_cache)
+        written = export(corpus, args.to, args.out)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    errors = corpus.unreadable
+    for row in errors.itertuples():
+        print(f"error: {row.source}: {row.message}", file=sys.stderr)
+    print(f"{len(corpus)} reports, {len(corpus.cells)} cells -> {len(written)} file(s) in {args.out}")
+    return 2 if len(errors) else 0
+
+
+def _add_export(sub: argparse._SubParsersAction) -> None:
+    from .export import FORMATS
+
+    p = sub.add_parser("export", help="write a corpus's cells, wide tables, metrics and checks")
+    p.add_argument("corpus", help="folder, manifest CSV or report file")
+    p.add_argument("out", help="output folder (csv, parquet) or workbook (xlsx)")
+    p.add_argument("--to", choices=FORMATS, required=True)
+    p.add_argument("--no-cache", action="store_true", help="parse every report (do not read or write the cache)")
+    p.set_defaults(func=_cmd_export)
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_parse, _add_check, _add_demo, _add_batch,
+                                                                 _add_export]
 
 
 def main(argv: list[str] | None = None) -> int:
