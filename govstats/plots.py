@@ -8,8 +8,11 @@ segment.  The numbers each chart draws are available as frames from `govstats.fi
 """
 from __future__ import annotations
 
+import os
 import textwrap
+from pathlib import Path
 
+import matplotlib as mpl
 import matplotlib.colors as mcolors
 import numpy as np
 import pandas as pd
@@ -18,6 +21,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from . import figures as fig_data
 from .fonts import use_cjk_font
+from .metrics import metric_label
 from .schema import load_schema
 
 LANGS = ("zh", "en")
@@ -358,7 +362,8 @@ def outcome_heatmap(cells: pd.DataFrame, year: int, lang: str = "zh") -> Figure:
 # Which palette colour each metric is drawn in: the outcome category it measures.
 METRIC_COLOURS: dict[str, str] = {
     "granted_rate": "granted",
-    "disclosure_rate": "partially_granted",
+    "partially_granted_rate": "partially_granted",
+    "disclosure_rate": "granted",
     "withheld_rate": "withheld",
     "not_held_rate": "unable_not_held",
     "unable_rate": "unable_other",
@@ -392,11 +397,24 @@ TEXT.update({
 })
 
 
-def metric_label(key: str, lang: str = "zh") -> str:
-    """The name of a metric in the metrics dictionary."""
-    from .metrics import metric_dictionary
-    names = metric_dictionary().set_index("metric")[lang]
-    return str(names.get(key, key))
+def save(fig: Figure, folder: str | os.PathLike[str], name: str,
+         formats: tuple[str, ...] = ("png", "svg"), dpi: int = 150) -> list[Path]:
+    """Write `fig` as `folder/name.<format>` for each format; return the paths written.
+
+    SVG files are reproducible (no date, fixed element ids), so an unchanged chart gives an
+    unchanged file.
+    """
+    use_cjk_font()
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    with mpl.rc_context({"svg.hashsalt": "govstats"}):
+        for fmt in formats:
+            path = folder / f"{name}.{fmt}"
+            metadata = {"Date": None} if fmt in ("svg", "pdf") else None
+            fig.savefig(path, format=fmt, dpi=dpi, metadata=metadata)
+            paths.append(path)
+    return paths
 
 
 def _metric_colour(metric: str) -> str:
@@ -471,7 +489,7 @@ def yoy_change(yoy: pd.DataFrame, agency: str | None = None, year: int | None = 
     as not chainable (e.g. across the 2019→2021 format change).
     """
     _check_lang(lang)
-    agency = _pick_agency(yoy, agency)
+    agency = agency if agency is not None else _pick_agency(yoy, agency)
     year, rows = _yoy_rows(yoy, agency, year)
     rows = rows.set_index("metric")
     prev = int(rows["prev_year"].iloc[0])
@@ -496,7 +514,7 @@ def yoy_change(yoy: pd.DataFrame, agency: str | None = None, year: int | None = 
                         ha="left" if value >= 0 else "right", fontsize=9)
         ax.axvline(0, color=EDGE, linewidth=0.8)
         ax.set_ylim(-0.6, slots - 0.4)
-        ax.set_yticks(y, [_wrap(metric_label(k, lang), lang, 12) for k in keys], fontsize=9)
+        ax.set_yticks(y, [_wrap(metric_label(k, lang), lang, 14) for k in keys], fontsize=9)
         ax.set_title(_text("yoy_rates" if unit == "pp" else "yoy_counts", lang), fontsize=11)
         limit = max([abs(v) for v in values] + [1.0]) * 1.35
         ax.set_xlim(-limit, limit)
@@ -526,7 +544,7 @@ def ranking(metrics: pd.DataFrame, year: int, lang: str = "zh",
         values = rows["value"].astype(float).to_numpy()
         ax.barh(y, values, 0.6, color=_metric_colour(metric), edgecolor=EDGE, linewidth=0.4)
         for pos, row in zip(y, rows.itertuples()):
-            ax.annotate(f"{_pct(float(row.value))}  ({row.numerator:,.0f}/{row.denominator:,.0f})",
+            ax.annotate(f"{_pct(float(row.value))} ({row.numerator:,.0f}/{row.denominator:,.0f})",
                         (float(row.value), pos), xytext=(4, 0), textcoords="offset points",
                         va="center", fontsize=9)
         ax.set_yticks(y, rows["agency"].astype(str).tolist())

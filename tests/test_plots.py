@@ -13,6 +13,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
+import govstats
+from conftest import CORPUS
 from govstats import figures, plots
 from govstats.schema import load_schema
 
@@ -21,23 +23,18 @@ PINGTAN = "平潭综合实验区管委会(办公室)"
 
 
 @pytest.fixture(scope="module")
-def cells():
-    """The bundled corpus as one long cell frame with each report's agency and year."""
-    import warnings as w
-    from pathlib import Path
+def corpus(tmp_path_factory):
+    return govstats.read_corpus(CORPUS, cache=tmp_path_factory.mktemp("cache"))
 
-    import govstats
-    from conftest import CORPUS
 
-    manifest = pd.read_csv(CORPUS / "manifest.csv")
-    frames = []
-    for entry in manifest.itertuples():
-        with w.catch_warnings():
-            w.simplefilter("ignore", govstats.UnsupportedFormat)
-            report = govstats.read_report(Path(CORPUS) / entry.path, agency=entry.agency)
-        frames.append(report.cells.assign(agency=entry.agency, year=report.meta.year,
-                                          format_version=report.meta.format_version))
-    return pd.concat(frames, ignore_index=True)
+@pytest.fixture(scope="module")
+def cells(corpus):
+    return corpus.cells
+
+
+@pytest.fixture(scope="module")
+def metrics(corpus):
+    return govstats.metrics(corpus)
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +85,7 @@ def test_applicant_and_appeal_counts(cells):
 
 def test_a_blank_part_makes_its_sum_na_not_zero(cells):
     one = cells[(cells["agency"] == ZHOUKOU)].copy()
+    one["kind"] = one["kind"].astype("string")
     hit = (one["table"] == "t3") & (one["row"] == "withheld_third_party") & (one["col"] == "total")
     one.loc[hit, ["value", "kind"]] = [pd.NA, "blank"]
     counts = figures.outcome_counts(one).set_index("category")
@@ -140,8 +138,52 @@ def test_the_same_category_has_the_same_colour_in_every_chart(cells):
     assert mcolors.to_hex(bar.get_facecolor()) == plots.PALETTE["withheld"]
 
 
+def test_the_not_held_band_compares_with_the_other_agencies(metrics):
+    band = figures.peer_band(metrics, ZHOUKOU).iloc[0]
+    assert (band["year"], band["peers"]) == (2024, 1)
+    assert band["value"] == pytest.approx(1061 / 1267)
+    assert band["peer_median"] == band["peer_min"] == band["peer_max"] == pytest.approx(75 / 218)
+    pingtan = figures.peer_band(metrics, PINGTAN).set_index("year")
+    assert pingtan["peers"].to_dict() == {2019: 0, 2020: 0, 2021: 0, 2022: 0, 2023: 0, 2024: 1, 2025: 0}
+    assert pingtan.loc[2024, "peer_median"] == pytest.approx(1061 / 1267)
+    assert pd.isna(pingtan.loc[2025, "peer_median"])
+    fig = plots.not_held_rate(metrics, PINGTAN, lang="en")
+    line = next(ln for ln in fig.axes[0].get_lines() if ln.get_label() == PINGTAN)
+    assert line.get_ydata()[list(line.get_xdata()).index(2024)] == pytest.approx(75 / 218)
+    assert mcolors.to_hex(line.get_color()) == plots.PALETTE["unable_not_held"]
+
+
+def test_yoy_chart_draws_pp_for_rates_and_counts_for_counts(metrics):
+    yoy = govstats.yoy(metrics)
+    fig = plots.yoy_change(yoy, PINGTAN, lang="en")  # the latest year: 2025 against 2024
+    assert fig._suptitle.get_text() == f"{PINGTAN}: 2025 compared with 2024"
+    rates, counts = fig.axes
+    labels = {tick: text.get_text().replace("\n", " ")
+              for tick, text in zip(counts.get_yticks(), counts.get_yticklabels())}
+    widths = {labels[p.get_y() + p.get_height() / 2]: p.get_width() for p in counts.patches}
+    assert widths["new requests received this year"] == -64  # 154 new in 2025, 218 in 2024
+    assert widths["requests concluded this year"] == -70  # 148 against 218
+    rows = yoy[(yoy["agency"] == PINGTAN) & (yoy["year"] == 2025) & (yoy["metric"] == "not_held_rate")]
+    held = [p for p in rates.patches if mcolors.to_hex(p.get_facecolor()) == plots.PALETTE["unable_not_held"]]
+    assert held[0].get_width() == pytest.approx(float(rows["change"].iloc[0]))
+    with pytest.raises(ValueError, match="no year-over-year change"):
+        plots.yoy_change(yoy, ZHOUKOU)  # one year only
+
+
+def test_ranking_puts_the_highest_not_held_rate_on_top(metrics):
+    fig = plots.ranking(metrics, 2024, lang="zh")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [PINGTAN, ZHOUKOU]
+    assert [p.get_width() for p in ax.patches] == pytest.approx([75 / 218, 1061 / 1267])
+    assert "84% (1,061/1,267)" in [t.get_text() for t in ax.texts]
+
+
 CHARTS = {
     "outcomes": lambda d, lang: plots.outcomes(d["cells"], PINGTAN, lang=lang),
+    "not_held_rate": lambda d, lang: plots.not_held_rate(d["metrics"], ZHOUKOU, lang=lang),
+    "yoy_change": lambda d, lang: plots.yoy_change(govstats.yoy(d["metrics"]), PINGTAN, lang=lang),
+    "ranking": lambda d, lang: plots.ranking(d["metrics"], 2024, lang=lang),
+    "requests_vs_rate": lambda d, lang: plots.requests_vs_rate(d["metrics"], 2024, lang=lang),
     "applicant_mix": lambda d, lang: plots.applicant_mix(d["cells"], ZHOUKOU, lang=lang),
     "appeals": lambda d, lang: plots.appeals(d["cells"], PINGTAN, lang=lang),
     "outcome_heatmap": lambda d, lang: plots.outcome_heatmap(d["cells"], 2024, lang=lang),
@@ -150,10 +192,10 @@ CHARTS = {
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("chart", sorted(CHARTS))
-def test_every_chart_renders_without_a_missing_glyph(chart, lang, cells):
+def test_every_chart_renders_without_a_missing_glyph(chart, lang, cells, metrics):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "Glyph … missing from font(s)" fails the test
-        fig = CHARTS[chart]({"cells": cells}, lang)
+        fig = CHARTS[chart]({"cells": cells, "metrics": metrics}, lang)
         assert isinstance(fig, Figure)
         fig.savefig(io.BytesIO(), format="png", dpi=50)
     texts = [fig._suptitle.get_text()] + [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
