@@ -7,9 +7,10 @@ from .schema import load_schema
 from .corpus import Corpus, read_corpus
 from .metrics import metrics
 from .yoy import yoy
+from . import batch
 
 __version__ = "0.1.0"
 
 __all__ = ["read_report", "Report", "ReportMeta", "ReportParseError", "UnsupportedFormat",
            "GovstatsWarning", "load_schema", "__version__",
-           "read_corpus", "Corpus", "metrics", "yoy"]
+           "read_corpus", "Corpus", "metrics", "yoy", "batch"]

@@ -32,7 +32,6 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from . import __version__
 from .metrics import metric_label
 
 DEFAULT_NOTEBOOK = "notebooks/city_report.ipynb"
@@ -219,7 +218,7 @@ def _plan(reports: pd.DataFrame, unused: list[dict[str, str]], unit: str, corpus
                   "output_dir": FIGURES}
         own = dict(zip(group["report"].astype(str), group["sha256"].astype(str)))
         inputs = {"reports": own, "corpus": corpus_digest, "notebook": notebook_sha,
-                  "parameters": params, "govstats": __version__}
+                  "parameters": params, "govstats": _version()}
         jobs.append(_Job(name, slug, years, own, params, inputs))
     return jobs
 
@@ -381,6 +380,12 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _version() -> str:
+    from . import __version__  # at call time: the package imports this module
+
+    return __version__
+
+
 def _sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -425,7 +430,7 @@ def render_index(runs: list[AgencyRun], reports: pd.DataFrame, metrics: pd.DataF
         lang="zh-CN" if lang == "zh" else "en", t=labels, rows=rows, metrics=INDEX_METRICS,
         failures=[r for r in rows if r["status"] == "failed"], unused=unused,
         summary=labels["summary"].format(n=len(runs), unused=len(unused), **counts),
-        corpus=str(corpus), notebook=str(notebook), version=__version__,
+        corpus=str(corpus), notebook=str(notebook), version=_version(),
         generated=dt.datetime.now().astimezone().isoformat(timespec="seconds"))
 
 
