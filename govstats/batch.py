@@ -248,7 +248,7 @@ def _up_to_date(folder: Path, job: _Job) -> bool:
 def _execute_all(todo: list[_Job], notebook: Path, out: Path, jobs: int, timeout: float,
                  progress: bool) -> dict[str, AgencyRun]:
     """Run the jobs in `jobs` threads (each notebook runs in its own kernel process)."""
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     done: dict[str, AgencyRun] = {}
     if not todo:
