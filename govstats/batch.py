@@ -175,8 +175,13 @@ def run(corpus: str | os.PathLike[str], notebook: str | os.PathLike[str] = DEFAU
     out.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
 
-    data = govstats.read_corpus(corpus_path)
+    try:
+        data = govstats.read_corpus(corpus_path)
+    except (OSError, ValueError) as exc:       # an unreadable manifest: nothing to run
+        raise BatchError(f"{corpus}: cannot read the corpus ({exc})") from exc
     reports = data.reports
+    if reports.empty and data.problems.empty:
+        raise BatchError(f"{corpus}: no reports found")
     unused = _unused(data.problems, reports, unit)
     jobs_list = _plan(reports, unused, unit, corpus_path, notebook, lang)
 

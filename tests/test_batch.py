@@ -261,7 +261,7 @@ def test_an_interrupted_run_leaves_no_report_that_looks_complete(tmp_path):
         ["index.html", batch.slugify(ZHOUKOU), slow])
 
 
-def test_a_notebook_without_the_parameters_is_refused(tmp_path, capsys):
+def test_a_batch_that_cannot_start_says_why(tmp_path, capsys):
     nb = nbformat.read(NOTEBOOK, as_version=4)
     nb.cells[1].source = 'city = "周口市"\ncorpus = "data/corpus"\nlang = "zh"'
     bad = tmp_path / "bad.ipynb"
@@ -272,3 +272,10 @@ def test_a_notebook_without_the_parameters_is_refused(tmp_path, capsys):
     assert main(["batch", str(CORPUS), "--notebook", str(tmp_path / "missing.ipynb"),
                  "--out", str(tmp_path / "build")]) == 2
     assert "missing.ipynb: no such notebook" in capsys.readouterr().err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(batch.BatchError, match=r"empty: no reports found"):
+        batch.run(empty, notebook=NOTEBOOK, out=tmp_path / "build")
+    (empty / "manifest.csv").write_text("file,agency\nx.txt,某局\n", encoding="utf-8")
+    with pytest.raises(batch.BatchError, match=r"empty: cannot read the corpus \(.*no 'path' column"):
+        batch.run(empty, notebook=NOTEBOOK, out=tmp_path / "build")
