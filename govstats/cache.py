@@ -20,14 +20,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .checks import run_checks
 from .interpret import Problem
 from .report import Report, ReportMeta
 from .schema import HERE as SCHEMA_DIR
 
 CACHE_ENV = "GOVSTATS_CACHE"
 #: Bump when the layout of a cache file changes.
-LAYOUT = 1
+LAYOUT = 2
 _META_KEY = b"govstats"
+#: Categorical columns of Report.cells, kept as strings in the cache.
+KEY_COLUMNS = ("report", "table", "block", "row", "col", "kind")
 
 
 def default_dir() -> Path:
@@ -54,18 +57,31 @@ def cache_key(sha256: str, **options: Any) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def check_counts(cells: pd.DataFrame, version: str | None) -> dict[str, int]:
+    """How many strict identity checks a report has, how many failed, how many are unchecked."""
+    checks = run_checks(cells, version)
+    return {"checks": len(checks), "failed": int((checks["passed"] == False).sum()),  # noqa: E712
+            "unchecked": int(checks["passed"].isna().sum())}
+
+
 @dataclass
 class Parsed:
-    """What a corpus keeps of a parsed report (a Report without its methods)."""
+    """What a corpus keeps of a parsed report: a Report's data, and its check counts (so that a
+    cached load need not run the checks)."""
 
     meta: ReportMeta
     cells: pd.DataFrame
     sections: dict[str, str]
     problems: list[Problem]
+    counts: dict[str, int]
 
     @classmethod
     def from_report(cls, report: Report) -> Parsed:
-        return cls(report.meta, report.cells, dict(report.sections), list(report.problems))
+        """The report's data, with the cell keys as plain strings: many small frames concatenate
+        (and read from Parquet) much faster without per-report categories."""
+        cells = report.cells.astype({c: "string" for c in KEY_COLUMNS if c in report.cells.columns})
+        return cls(report.meta, cells, dict(report.sections), list(report.problems),
+                   check_counts(report.cells, report.meta.format_version))
 
 
 class Cache:
@@ -89,14 +105,14 @@ class Cache:
         except (OSError, KeyError, ValueError, pa.ArrowException):
             return None
         return Parsed(ReportMeta(**payload["meta"]), cells, payload["sections"],
-                      [Problem(**p) for p in payload["problems"]])
+                      [Problem(**p) for p in payload["problems"]], payload["counts"])
 
     def put(self, key: str, parsed: Parsed) -> None:
         """Store `parsed` under `key`: written to a temporary file, then renamed into place."""
         path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = {"meta": parsed.meta.to_dict(), "sections": parsed.sections,
-                   "problems": [asdict(p) for p in parsed.problems]}
+                   "problems": [asdict(p) for p in parsed.problems], "counts": parsed.counts}
         table = pa.Table.from_pandas(parsed.cells, preserve_index=False)
         metadata = {**(table.schema.metadata or {}),
                     _META_KEY: json.dumps(payload, ensure_ascii=False).encode("utf-8")}

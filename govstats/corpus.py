@@ -272,7 +272,7 @@ class Corpus:
                                    for p in parsed.problems)
             report_problems.extend(_corpus_notes(entry, parsed, first_by_sha))
         self.problems = pd.DataFrame(report_problems + problems, columns=PROBLEM_COLUMNS).astype("string")
-        self._strict = {name: run_checks(p.cells, p.meta.format_version) for name, p in self._parsed.items()}
+        self._strict: dict[str, pd.DataFrame] = {}
         self.reports = self._report_frame()
         self.cells = self._cell_frame()
 
@@ -282,10 +282,8 @@ class Corpus:
         by_report = dict(iter(self.problems.groupby("report", sort=False)))
         empty = self.problems.iloc[:0]
         for name, keys in self._keys.items():
-            checks = self._strict[name]
             mine = by_report.get(name, empty)
-            rows.append({**keys, "checks": len(checks), "failed": int((checks["passed"] == False).sum()),  # noqa: E712
-                         "unchecked": int(checks["passed"].isna().sum()), "problems": len(mine),
+            rows.append({**keys, **self._parsed[name].counts, "problems": len(mine),
                          "problem_text": "; ".join(_describe(p) for p in mine.itertuples())})
         frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
         frame["year"] = frame["year"].astype("Int64")
@@ -341,7 +339,12 @@ class Corpus:
         """The identity checks of every report (`Report.checks` columns plus agency and year)."""
         frames = []
         for name, parsed in self._parsed.items():
-            checks = self._strict[name] if mode == "strict" else run_checks(parsed.cells, parsed.meta.format_version, mode)
+            if mode != "strict":
+                checks = run_checks(parsed.cells, parsed.meta.format_version, mode)
+            else:
+                if name not in self._strict:
+                    self._strict[name] = run_checks(parsed.cells, parsed.meta.format_version)
+                checks = self._strict[name]
             if len(checks):
                 keys = self._keys[name]
                 frames.append(checks.assign(report=name, agency=keys["agency"], year=keys["year"]))
