@@ -76,7 +76,9 @@ TEXT: dict[str, dict[str, str]] = {
 
 
 def _text(key: str, lang: str, **values) -> str:
-    return TEXT[key][lang].format(**values)
+    """Chart chrome in `lang`; English titles start with a capital."""
+    text = TEXT[key][lang].format(**values)
+    return text[:1].upper() + text[1:] if lang == "en" and key.endswith("_title") else text
 
 
 def _check_lang(lang: str) -> None:

@@ -211,3 +211,26 @@ def test_lang_must_be_zh_or_en(cells):
 def test_an_unknown_agency_is_named(cells):
     with pytest.raises(ValueError, match="no rows for agency '上海市'"):
         plots.outcomes(cells, "上海市")
+
+
+def test_metric_and_yoy_tables_read_as_printed(metrics):
+    assert figures.readable(1061 / 1267, "rate") == "83.7%"
+    assert figures.readable(1267.0, "count") == "1,267"
+    assert figures.readable(pd.NA, "rate") == "—"
+    pingtan = metrics[metrics["agency"] == PINGTAN]
+    table = figures.metric_table(pingtan, lang="zh")
+    assert list(table.columns) == [2019, 2020, 2021, 2022, 2023, 2024, 2025]
+    assert table.loc["本机关不掌握相关政府信息占比", 2024] == "34.4%"  # 75 / 218
+    assert table.loc["本年新收政府信息公开申请数", 2025] == "154"
+    assert table.loc["行政复议纠错率（已审结案件）", 2019] == "—"  # no concluded review case
+    by_agency = figures.metric_table(metrics[metrics["year"] == 2024], keys=("received", "not_held_rate"),
+                                     lang="en", by="agency")
+    assert by_agency.loc[ZHOUKOU].tolist() == ["1,333", "83.7%"]
+    with pytest.raises(ValueError, match="needs one agency"):
+        figures.metric_table(metrics)
+    changes = figures.yoy_table(govstats.yoy(pingtan), lang="en").set_index(["metric", "years"])
+    received = changes.loc[("new requests received this year", "2024→2025")]
+    assert (received["before"], received["after"], received["change"]) == ("218", "154", "-64 (-29.4%)")
+    other = changes.loc[("share handled otherwise", "2020→2021")]
+    assert (other["before"], other["after"], other["change"], other["chainable"]) == ("19.0%", "1.4%", "-17.6 pp", "yes")
+    assert other["note"].startswith("format 2019 -> 2021")
