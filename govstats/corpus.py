@@ -18,7 +18,7 @@ from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .cache import Cache, Parsed, cache_key, default_dir
 from .checks import CHECK_COLUMNS, run_checks
@@ -102,7 +102,7 @@ def _read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
         entries.append(Entry(path, Path(name).as_posix(), overrides))
     listed = {e.path.resolve() for e in entries}
     for path in _report_files(folder):
-        if path.resolve() not in listed and not any(p["source"] == str(path) for p in problems):
+        if path.resolve() not in listed:
             problems.append(_problem(path.relative_to(folder).as_posix(), str(path),
                                      f"not listed in {manifest.name}; not loaded"))
     return entries, problems
@@ -122,7 +122,7 @@ def _entries(source: Any) -> tuple[list[Entry], list[dict]]:
             return [Entry(path, path.name)], []
         raise FileNotFoundError(f"{path}: no such corpus folder, manifest or report")
     if isinstance(source, Iterable):
-        paths = [Path(p) for p in source]
+        paths = list({Path(p).resolve(): Path(p) for p in source}.values())  # each file once
         if not paths:
             return [], []
         base = Path(os.path.commonpath([p.resolve().parent for p in paths]))
@@ -187,7 +187,7 @@ class _Loader:
         try:
             self.cache.put(key, parsed)
             self.info["writes"] += 1
-        except OSError as exc:
+        except Exception as exc:  # a cache that cannot be written only costs speed
             if not self._cache_warned:
                 warnings.warn(GovstatsWarning(f"cannot write the cache in {self.cache.folder}: {exc}"),
                               stacklevel=4)
@@ -213,7 +213,8 @@ def read_corpus(source: Any, *, cache: bool | str | os.PathLike[str] = True,
     """
     entries, problems = _entries(source)
     loader = _Loader(_open_cache(cache))
-    show = progress if progress is not None else (len(entries) > PROGRESS_THRESHOLD and sys.stderr.isatty())
+    tty = getattr(sys.stderr, "isatty", lambda: False)()
+    show = progress if progress is not None else (len(entries) > PROGRESS_THRESHOLD and tty)
     loaded: list[tuple[Entry, Parsed]] = []
     for entry in tqdm(entries, desc="govstats: reading reports", unit="report", disable=not show,
                       file=sys.stderr, leave=False):

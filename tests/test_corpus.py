@@ -131,6 +131,16 @@ def test_manifest_overrides_the_title_and_flags_disagreement(tmp_path):
     assert corpus.unreadable["report"].tolist() == ["missing.txt"]
 
 
+def test_duplicate_files_are_flagged(tmp_path):
+    shutil.copy(CORPUS / "pingtan-cez_2024.txt", tmp_path / "a.txt")
+    shutil.copy(CORPUS / "pingtan-cez_2024.txt", tmp_path / "b.txt")
+    corpus = govstats.read_corpus([tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "a.txt"], cache=False)
+    assert corpus.reports["report"].astype(str).tolist() == ["a.txt", "b.txt"]
+    note = corpus.problems[corpus.problems["report"] == "b.txt"]
+    assert note["message"].tolist()[-1] == "the same bytes as a.txt (a duplicate)"
+    assert not corpus.problems["message"].str.contains("duplicate")[corpus.problems["report"] == "a.txt"].any()
+
+
 def test_manifest_csv_can_be_given_directly():
     corpus = govstats.read_corpus(CORPUS / "manifest.csv", cache=False)
     assert len(corpus) == 9
@@ -198,6 +208,16 @@ def test_cache_default_folder_and_disabling(tmp_path, monkeypatch, count_parses)
     off = govstats.read_corpus(_pingtan([2024]), cache=False)
     assert off.cache_info == {"folder": None, "hits": 0, "misses": 1, "writes": 0}
     assert len(count_parses) == 2
+
+
+def test_an_unwritable_cache_only_warns(tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    with pytest.warns(govstats.GovstatsWarning, match="cannot write the cache") as caught:
+        corpus = govstats.read_corpus(_pingtan([2023, 2024]), cache=blocked)
+    assert len(caught) == 1  # once, not once per report
+    assert len(corpus) == 2
+    assert corpus.cache_info == {"folder": str(blocked), "hits": 0, "misses": 2, "writes": 0}
 
 
 def test_cache_key_covers_version_schema_and_options(monkeypatch):
