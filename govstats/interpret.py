@@ -8,6 +8,7 @@ reported in `problems`.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -211,10 +212,17 @@ class Interpreter:
             start = note.end()
         cuts = [m.start() for m in _BOUNDARY.finditer(self.norm, start, stop)]
         spans = list(zip([start] + [c + 1 for c in cuts], cuts + [stop]))
+        line_of = list(itertools.accumulate((self.norm[c] == "\n" for c in cuts), initial=0))
+        tokens_of = [[m.span() for m in _TOKEN.finditer(self.norm, s, e)] for s, e in spans]
+        # Empty cells on lines without any of the row's values are the layout of neighbouring rows
+        # (the next row's cells under a row-spanning label, a header's trailing cells): not blanks.
+        value_lines = [line for line, tokens in zip(line_of, tokens_of) if tokens] or [0]
+        first_line, last_line = min(value_lines), max(value_lines)
         pieces: list[Piece] = []
         value_cells = 0
-        for i, (s, e) in enumerate(spans):
-            tokens = [m.span() for m in _TOKEN.finditer(self.norm, s, e)]
+        for i, ((s, e), tokens) in enumerate(zip(spans, tokens_of)):
+            if not first_line <= line_of[i] <= last_line:
+                continue
             if not tokens:
                 if 0 < i < len(spans) - 1:  # an empty cell between two separators: a blank
                     pieces.append(Piece("", "blank"))
@@ -235,6 +243,7 @@ class Interpreter:
         resolved: dict[str, tuple[Part, ...]] = {}
         pending: dict[str, list[tuple[Part, ...]]] = {}
         notes: dict[str, str] = {}
+        kinds: dict[str, str] = {}  # what the candidate readings of a row are (for messages)
         extras: list[dict] = []
         cols_of: dict[str, list[str]] = {}
         for seg in segments:
@@ -243,25 +252,30 @@ class Interpreter:
             pieces, extra = _split_extra(seg.pieces)
             for label, extra_pieces in extra:
                 extras.extend(self._extra_cells(table, seg.entry, label, extra_pieces, cols))
+            paddings = _paddings(pieces, len(cols))
             pieces = _trim(pieces, len(cols))
             key = seg.entry.key
-            if len(pieces) == len(cols):
+            if len(paddings) > 1:  # empty cells at both ends: which ones are padding is not printed
+                cands, kinds[key] = paddings, "readings of the empty cells at the row's ends"
+            elif len(pieces) == len(cols):
                 resolved[key] = tuple(p.part() for p in pieces)
                 continue
-            ending = " (the text ends here: truncated?)" if seg.at_end else ""
-            if len(pieces) > len(cols) or not seg.one_cell:
-                self.problem(f"{len(pieces)} values found, {len(cols)} expected{ending}: "
-                             f"{seg.raw[:60]!r}", table, key)
-                continue
-            cands = solver.splits(pieces, len(cols))
-            if cands is None:
-                self.problem(f"too many ways to split {seg.raw!r} into {len(cols)} cells", table, key)
-                continue
-            if not cands:
-                self.problem(f"{seg.raw[:60]!r} cannot be read as {len(cols)} cells{ending}", table, key)
-                continue
+            else:
+                ending = " (the text ends here: truncated?)" if seg.at_end else ""
+                if len(pieces) > len(cols) or not seg.one_cell:
+                    self.problem(f"{len(pieces)} values found, {len(cols)} expected{ending}: "
+                                 f"{seg.raw[:60]!r}", table, key)
+                    continue
+                cands = solver.splits(pieces, len(cols))
+                if cands is None:
+                    self.problem(f"too many ways to split {seg.raw!r} into {len(cols)} cells", table, key)
+                    continue
+                if not cands:
+                    self.problem(f"{seg.raw[:60]!r} cannot be read as {len(cols)} cells{ending}", table, key)
+                    continue
+                kinds[key] = "splits of the fused digits"
             kept = solver.filter_by_row(cands, cols, key, identities)
-            notes[key] = f"split from {seg.raw!r}"
+            notes[key] = f"{'split' if kinds[key].startswith('splits') else 'read'} from {seg.raw!r}"
             if len(kept) == 1:
                 resolved[key] = kept[0]
                 notes[key] += " by the row identities" if len(cands) > 1 else ""
@@ -270,7 +284,8 @@ class Interpreter:
             elif len(cands) == 1:
                 resolved[key] = cands[0]
             else:
-                self.problem(f"no split of {seg.raw!r} into {len(cols)} cells satisfies the row identities",
+                noun = "split" if kinds[key].startswith("splits") else "reading"
+                self.problem(f"no {noun} of {seg.raw!r} into {len(cols)} cells satisfies the row identities",
                              table, key)
         if pending:
             fixed = {(row, col): part.value for row, parts in resolved.items()
@@ -283,7 +298,7 @@ class Interpreter:
                 if key not in chosen:
                     why = ("fit the identities" if identities else
                            f"are possible and {table} has no identity to choose between them")
-                    self.problem(f"{len(pending[key])} splits of the fused digits {why}; "
+                    self.problem(f"{len(pending[key])} {kinds[key]} {why}; "
                                  "cells kept as ambiguous raw text", table, key)
         out = []
         for seg in segments:
@@ -338,6 +353,26 @@ def _trim(pieces: list[Piece], n: int) -> list[Piece]:
         else:
             out.pop()
     return out
+
+
+def _paddings(pieces: list[Piece], n: int) -> list[tuple[Part, ...]]:
+    """The distinct readings left by dropping the surplus empty cells from either end.
+
+    Several readings mean the row's own values include an empty cell at one end while padding
+    sits at the other end: the text does not say which empty cells are padding.
+    """
+    surplus = len(pieces) - n
+
+    def empties(seq) -> int:
+        return sum(1 for _ in itertools.takewhile(lambda p: p.kind == "blank" and p.text == "", seq))
+
+    front, back = empties(pieces), empties(reversed(pieces))
+    readings: list[tuple[Part, ...]] = []
+    for k in range(max(0, surplus - back), min(surplus, front) + 1) if surplus > 0 else ():
+        reading = tuple(p.part() for p in pieces[k:len(pieces) - (surplus - k)])
+        if reading not in readings:
+            readings.append(reading)
+    return readings
 
 
 def _split_extra(pieces: list[Piece]) -> tuple[list[Piece], list[tuple[str, list[Piece]]]]:

@@ -77,9 +77,16 @@ def _piece_splits(piece: Piece, count: int) -> Iterator[tuple[Part, ...]]:
             for rest in rec(end, left - 1):
                 yield [end, *rest]
 
+    memo: dict[tuple[int, int], Part] = {}  # a chunk recurs in many splits: read it once
+
+    def part(a: int, b: int) -> Part:
+        if (a, b) not in memo:
+            memo[a, b] = piece.part(a, b)
+        return memo[a, b]
+
     for ends in rec(0, count):
         bounds = [0] + [offset + e for e in ends[:-1]] + [len(piece.text)]
-        yield tuple(piece.part(a, b) for a, b in zip(bounds, bounds[1:]))
+        yield tuple(part(a, b) for a, b in zip(bounds, bounds[1:]))
 
 
 def splits(pieces: Sequence[Piece], n: int, limit: int = MAX_SPLITS) -> list[tuple[Part, ...]] | None:
@@ -105,7 +112,39 @@ def splits(pieces: Sequence[Piece], n: int, limit: int = MAX_SPLITS) -> list[tup
 
     if sum(capacity) < n or len(pieces) > n:
         return []
+    if count_splits(pieces, n) > limit:  # counted first: building readings past the limit is waste
+        return None
     return out if rec(0, n, ()) else None
+
+
+def _count_piece(piece: Piece, count: int) -> int:
+    """How many readings `_piece_splits(piece, count)` yields, counted without building them."""
+    if count == 1:
+        return 1
+    m = _RUN.match(piece.text)
+    if not (piece.splittable and m):
+        return 0
+    digits = m.group("digits")
+    # ways[j][k]: ways to cut digits[j:] into k chunks without leading zeros
+    ways = [[0] * (count + 1) for _ in range(len(digits) + 1)]
+    ways[len(digits)][0] = 1
+    for j in range(len(digits) - 1, -1, -1):
+        ends = [j + 1] if digits[j] == "0" else range(j + 1, len(digits) + 1)
+        for k in range(1, count + 1):
+            ways[j][k] = sum(ways[e][k - 1] for e in ends)
+    return ways[0][count]
+
+
+def count_splits(pieces: Sequence[Piece], n: int) -> int:
+    """How many readings `splits(pieces, n)` finds (no limit), counted without building them."""
+    totals = [1] + [0] * n  # totals[k]: ways to read the pieces so far as k cells
+    for piece in pieces:
+        following = [0] * (n + 1)
+        for k, ways in enumerate(totals):
+            for c in range(1, n - k + 1) if ways else ():
+                following[k + c] += ways * _count_piece(piece, c)
+        totals = following
+    return totals[n]
 
 
 Getter = Callable[[str, str], "float | None"]
