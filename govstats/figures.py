@@ -109,8 +109,9 @@ def _sum(frame: pd.DataFrame, rows: tuple[str, ...], col: str):
     return frame.loc[list(rows), col].sum(skipna=False)
 
 
-def _finish(records: list[dict], order: dict[str, tuple[str, ...]]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(records)
+def _finish(records: list[dict], columns: list[str], order: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    """Records as a frame with ordered categories and nullable numbers (empty but typed if none)."""
+    frame = pd.DataFrame.from_records(records, columns=REPORT_KEYS + columns)
     for col, categories in order.items():
         frame[col] = pd.Categorical(frame[col], categories=list(categories), ordered=True)
     for col in frame.columns:
@@ -143,7 +144,8 @@ def outcome_counts(cells: pd.DataFrame, col: str = "total") -> pd.DataFrame:
             records.append({**keys, "category": key, "count": count, "results_total": total,
                             "outcome_sum": outcome_sum, "consistent": consistent,
                             "share": _share(count, total)})
-    frame = _finish(records, {"category": tuple(c.key for c in OUTCOMES)})
+    frame = _finish(records, ["category", "count", "results_total", "outcome_sum", "consistent", "share"],
+                    {"category": tuple(c.key for c in OUTCOMES)})
     frame["consistent"] = frame["consistent"].astype("boolean")
     return frame
 
@@ -161,7 +163,7 @@ def applicant_counts(cells: pd.DataFrame, row: str = "new_received") -> pd.DataF
             count = _sum(frame, (row,), applicant)
             records.append({**keys, "applicant": applicant, "count": count, "total": total,
                             "share": _share(count, total)})
-    return _finish(records, {"applicant": APPLICANTS})
+    return _finish(records, ["applicant", "count", "total", "share"], {"applicant": APPLICANTS})
 
 
 def appeal_counts(cells: pd.DataFrame) -> pd.DataFrame:
@@ -179,7 +181,8 @@ def appeal_counts(cells: pd.DataFrame) -> pd.DataFrame:
                 records.append({**keys, "proceeding": proceeding, "outcome": outcome,
                                 "count": _sum(frame, ("cases",), f"{prefix}_{outcome}"),
                                 "total": total})
-    return _finish(records, {"proceeding": tuple(PROCEEDINGS), "outcome": APPEAL_OUTCOMES})
+    return _finish(records, ["proceeding", "outcome", "count", "total"],
+                   {"proceeding": tuple(PROCEEDINGS), "outcome": APPEAL_OUTCOMES})
 
 
 def peer_band(metrics: pd.DataFrame, agency: str, metric: str = "not_held_rate") -> pd.DataFrame:
