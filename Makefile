@@ -19,7 +19,8 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/govstats demo data/corpus
+	$(BIN)/govstats batch data/corpus --out build/demo
+	@echo "open build/demo/index.html in a browser"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

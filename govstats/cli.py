@@ -9,7 +9,6 @@ import argparse
 import json
 import sys
 import warnings
-from pathlib import Path
 from typing import Callable
 
 import pandas as pd
@@ -91,31 +90,6 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return status
 
 
-def _cmd_demo(args: argparse.Namespace) -> int:
-    """Parse every bundled report and print its tables and check summary."""
-    folder = Path(args.folder)
-    paths = sorted(p for p in folder.iterdir() if p.suffix in (".txt", ".html", ".docx", ".pdf"))
-    status = 0
-    for path in paths:
-        report = _read(str(path))
-        if report is None:
-            status = 2
-            continue
-        print(f"\n=== {path.name}: {report.meta.agency} {report.meta.year} "
-              f"(format {report.meta.format_version})")
-        if report.cells.empty:
-            continue
-        with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_rows", None):
-            print(as_integers(report.table("t3", lang="en")).to_string())
-            print(as_integers(report.table("t4")).T.to_string())
-        s = report.summary()
-        print(f"checks: {s['checks']}, failed: {s['failed']}, unchecked: {s['unchecked']}, "
-              f"problems: {s['problems']}")
-        if s["failed"] and status == 0:
-            status = 0  # a failed check in published data is a finding, not a demo failure
-    return status
-
-
 def _cmd_batch(args: argparse.Namespace) -> int:
     """Run the city notebook once per agency; exit 1 if any agency or report failed, 2 if it cannot start."""
     from . import batch
@@ -145,12 +119,6 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mode", choices=("strict", "lenient"), default="strict",
                    help="lenient treats blank cells as 0 (and says so)")
     p.set_defaults(func=_cmd_check)
-
-
-def _add_demo(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("demo", help="parse the bundled reports and print their tables")
-    p.add_argument("folder", nargs="?", default="data/corpus")
-    p.set_defaults(func=_cmd_demo)
 
 
 def _add_batch(sub: argparse._SubParsersAction) -> None:
@@ -197,7 +165,7 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_export)
 
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_parse, _add_check, _add_demo, _add_batch,
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_parse, _add_check, _add_batch,
                                                                  _add_export]
 
 
