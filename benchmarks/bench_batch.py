@@ -2,13 +2,14 @@
 
     .venv/bin/python benchmarks/bench_batch.py [--notebook notebooks/city_report.ipynb] [--repeat 3]
 
-Measures, each the median of --repeat runs (all with force=True, into temporary folders):
+Measures, each the median of --repeat runs interleaved (with force=True, into temporary folders)
+after one warm-up run:
 - the bundled corpus (data/corpus) at --jobs 1 and --jobs 2;
 - a larger corpus of --agencies agencies, each a renamed copy of one bundled agency's reports, so
   the parallel speed-up is not capped by the bundled corpus's two agencies;
-- the per-notebook overhead: the same batch with a notebook that only holds the parameters cell
-  (kernel start, papermill, HTML export, publishing), per agency;
-- a re-run where every agency is up to date (reading the corpus, fingerprints, the index).
+- the same batch with a notebook that only holds the parameters cell, and a re-run where every
+  agency is up to date (reading the corpus, fingerprints, the index); the difference per agency
+  is the per-notebook overhead (kernel start, papermill, HTML export, publishing).
 """
 from __future__ import annotations
 
@@ -28,19 +29,17 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "corpus"
 
 
-def timed(corpus: Path, notebook: Path, jobs: int, repeat: int, force: bool = True,
+def timed(corpus: Path, notebook: Path, jobs: int, force: bool = True,
           out: Path | None = None) -> tuple[float, batch.BatchResult]:
-    """Median wall seconds of `repeat` batch runs, and the last result."""
-    times, result = [], None
-    for _ in range(repeat):
-        target = out or Path(tempfile.mkdtemp(prefix="bench-batch-"))
-        started = time.perf_counter()
-        result = batch.run(corpus, notebook=notebook, out=target, jobs=jobs, force=force,
-                           progress=False)
-        times.append(time.perf_counter() - started)
-        if out is None:
-            shutil.rmtree(target)
-    return statistics.median(times), result
+    """Wall seconds of one batch run (into a temporary folder unless `out`), and its result."""
+    target = out or Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    started = time.perf_counter()
+    result = batch.run(corpus, notebook=notebook, out=target, jobs=jobs, force=force, progress=False)
+    wall = time.perf_counter() - started
+    if out is None:
+        shutil.rmtree(target)
+    assert not result.failed, result.summary()
+    return wall, result
 
 
 def parameters_only(notebook: Path, folder: Path) -> Path:
@@ -79,28 +78,31 @@ def main() -> None:
         tmp = Path(tmp)
         big = replicated(tmp / "corpus", args.agencies)
         trivial = parameters_only(notebook, tmp)
-        n_bundled = len(timed(CORPUS, trivial, 1, 1)[1].runs)
-        print(f"notebook: {notebook.relative_to(ROOT) if notebook.is_relative_to(ROOT) else notebook}; "
-              f"median of {args.repeat} runs")
-        rows = []
-        for label, corpus, n in (("bundled corpus", CORPUS, n_bundled),
-                                 (f"{args.agencies} agencies", big, args.agencies)):
-            for jobs in (1, 2):
-                wall, result = timed(corpus, notebook, jobs, args.repeat)
-                assert not result.failed, result.summary()
-                rows.append((label, f"--jobs {jobs}", n, wall))
-        for jobs in (1, 2):
-            wall, _ = timed(CORPUS, trivial, jobs, args.repeat)
-            rows.append(("parameters-only notebook, bundled", f"--jobs {jobs}", n_bundled, wall))
-        out = tmp / "uptodate"
-        timed(CORPUS, notebook, 2, 1, out=out)
-        wall, result = timed(CORPUS, notebook, 2, args.repeat, force=False, out=out)
-        assert all(r.status == "skipped" for r in result.runs)
-        rows.append(("re-run, all up to date, bundled", "--jobs 2", n_bundled, wall))
+        uptodate = tmp / "uptodate"
+        _, warm = timed(CORPUS, notebook, 2, out=uptodate)        # warm-up; also fills `uptodate`
+        n = len(warm.runs)
+        runs = {  # label -> (corpus, notebook, jobs, force, out, agencies)
+            "bundled corpus, --jobs 1": (CORPUS, notebook, 1, True, None, n),
+            "bundled corpus, --jobs 2": (CORPUS, notebook, 2, True, None, n),
+            f"{args.agencies} agencies, --jobs 1": (big, notebook, 1, True, None, args.agencies),
+            f"{args.agencies} agencies, --jobs 2": (big, notebook, 2, True, None, args.agencies),
+            "parameters-only notebook, --jobs 1": (CORPUS, trivial, 1, True, None, n),
+            "parameters-only notebook, --jobs 2": (CORPUS, trivial, 2, True, None, n),
+            "re-run, all up to date": (CORPUS, notebook, 2, False, uptodate, n),
+        }
+        times: dict[str, list[float]] = {label: [] for label in runs}
+        for _ in range(args.repeat):            # interleaved, so a busy moment hits every row alike
+            for label, (corpus, nb, jobs, force, out, _agencies) in runs.items():
+                times[label].append(timed(corpus, nb, jobs, force, out)[0])
 
-    print(f"{'run':38} {'jobs':9} {'agencies':>8} {'wall s':>8} {'s/agency':>9}")
-    for label, jobs, n, wall in rows:
-        print(f"{label:38} {jobs:9} {n:8d} {wall:8.2f} {wall / n:9.2f}")
+    print(f"notebook: {notebook}; median of {args.repeat} interleaved runs")
+    print(f"{'run':36} {'agencies':>8} {'wall s':>8} {'s/agency':>9}")
+    median = {label: statistics.median(t) for label, t in times.items()}
+    for label, (*_, agencies) in runs.items():
+        print(f"{label:36} {agencies:8d} {median[label]:8.2f} {median[label] / agencies:9.2f}")
+    overhead = (median["parameters-only notebook, --jobs 1"] - median["re-run, all up to date"]) / n
+    print(f"per-notebook overhead (kernel start, papermill, HTML export, publishing), --jobs 1: "
+          f"{overhead:.2f} s")
 
 
 if __name__ == "__main__":
