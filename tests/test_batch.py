@@ -19,7 +19,7 @@ from urllib.parse import quote
 import nbformat
 import pytest
 
-from conftest import CORPUS, FIXTURES
+from conftest import CORPUS, FIXTURES, ROOT
 from govstats import batch
 from govstats.cli import main
 
@@ -259,6 +259,10 @@ def test_an_interrupted_run_leaves_no_report_that_looks_complete(tmp_path):
     assert {r.agency: r.status for r in result.runs} == {ZHOUKOU: "skipped", "SLOW 测试局": "failed"}
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["index.html", batch.slugify(ZHOUKOU), slow])
+
+
+def test_the_city_notebook_declares_what_the_batch_passes():
+    assert batch.notebook_unit(ROOT / batch.DEFAULT_NOTEBOOK) == "agency"
 
 
 def test_a_batch_that_cannot_start_says_why(tmp_path, capsys):
