@@ -3,8 +3,8 @@
 `run(corpus)` reads the corpus once to find the agencies, runs the parameterised notebook for each
 in parallel kernels, writes `<out>/<slug>/report.ipynb`, `report.html` (code hidden) and
 `figures/`, and `<out>/index.html` listing every agency with its key metrics, check status and any
-failure. One agency's failure (unreadable report, notebook error, dead kernel, timeout) never
-stops the others. Each agency folder carries `batch.json`, the fingerprint of its inputs, so a
+failure. A report that cannot be read, a notebook error, a dead kernel or a timeout fails one
+agency (or sets one report aside) and never stops the others. Each agency folder carries `batch.json`, the fingerprint of its inputs, so a
 re-run skips agencies whose inputs are unchanged. Folders are published with `os.replace`, so an
 interrupted run never leaves a half-written report that looks complete.
 
@@ -66,7 +66,7 @@ class AgencyRun:
 
 @dataclass
 class BatchResult:
-    """All agencies of one batch, the reports that could not be read, and the index page."""
+    """All agencies of one batch, the reports it could not use, and the index page."""
 
     runs: list[AgencyRun]
     unused: list[dict[str, str]]
@@ -84,7 +84,7 @@ class BatchResult:
 
     def summary(self) -> str:
         """A few lines for a terminal: counts, then each failure with its error's last line."""
-        counts = {s: sum(r.status == s for r in self.runs) for s in ("done", "skipped", "failed")}
+        counts = _count(self.runs)
         n, unused = len(self.runs), len(self.unused)
         lines = [f"{n} {'agency' if n == 1 else 'agencies'}: {counts['done']} run, "
                  f"{counts['skipped']} up to date, {counts['failed']} failed; "
@@ -348,15 +348,13 @@ def _describe(exc: BaseException, timeout: float) -> str:
 
     if isinstance(exc, PapermillExecutionError):
         text = _ANSI.sub("", "\n".join(exc.traceback)) or f"{exc.ename}: {exc.evalue}"
-        text = f"cell {exc.exec_count}:\n{text}"
-    elif isinstance(exc, CellTimeoutError):
-        text = f"timeout: the notebook ran longer than {timeout:g} s ({str(exc).splitlines()[0]})"
-    elif isinstance(exc, DeadKernelError):
-        text = f"the kernel died ({exc})"
-    else:
-        text = "".join(traceback.format_exception_only(exc)).strip()
-    lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
-    return "\n".join(lines[-ERROR_LINES:])
+        lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
+        return "\n".join([f"cell {exc.exec_count}:", *lines[-ERROR_LINES:]])
+    if isinstance(exc, CellTimeoutError):
+        return f"timeout: the notebook ran longer than {timeout:g} s ({str(exc).splitlines()[0]})"
+    if isinstance(exc, DeadKernelError):
+        return f"the kernel died ({exc})"
+    return "".join(traceback.format_exception_only(exc)).strip()
 
 
 def _publish(tmp: Path, final: Path) -> None:
@@ -383,6 +381,10 @@ def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".tmp-{path.name}-{uuid.uuid4().hex[:8]}")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def _count(runs: list[AgencyRun]) -> dict[str, int]:
+    return {s: sum(r.status == s for r in runs) for s in ("done", "skipped", "failed")}
 
 
 def _version() -> str:
@@ -429,7 +431,7 @@ def render_index(runs: list[AgencyRun], reports: pd.DataFrame, metrics: pd.DataF
 
     labels = _LABELS[lang] | {m: metric_label(m, lang) for m in INDEX_METRICS}
     rows = [_index_row(r, reports, metrics, labels, out) for r in runs]
-    counts = {s: sum(r.status == s for r in runs) for s in ("done", "skipped", "failed")}
+    counts = _count(runs)
     env = Environment(loader=PackageLoader("govstats", "templates"), autoescape=True)
     return env.get_template("index.html.j2").render(
         lang="zh-CN" if lang == "zh" else "en", t=labels, rows=rows, metrics=INDEX_METRICS,

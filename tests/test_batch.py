@@ -97,8 +97,10 @@ def test_every_agency_gets_a_notebook_html_and_figures(mixed):
 def test_a_notebook_error_fails_that_agency_only_and_is_named(mixed):
     _, result = mixed
     assert [r.agency for r in result.failed] == ["RAISE 测试局"]
-    error = result.failed[0].error
-    assert error.splitlines()[-1] == "RuntimeError: deliberate notebook error for RAISE 测试局"
+    error = result.failed[0].error.splitlines()
+    assert error[0] == "cell 3:"       # the injected parameters are cell 2
+    assert error[-1] == "RuntimeError: deliberate notebook error for RAISE 测试局"
+    assert len(error) == 1 + 8 and error[4] == '----> 6     raise RuntimeError(f"deliberate notebook error for {agency}")'
     folder = result.out / result.failed[0].slug
     assert sorted(p.name for p in folder.iterdir()) == ["batch.json", "figures", "report.ipynb"]
     assert json.loads((folder / "batch.json").read_text(encoding="utf-8"))["status"] == "failed"
