@@ -268,7 +268,7 @@ class Interpreter:
                     continue
                 cands = solver.splits(pieces, len(cols))
                 if cands is None:
-                    self.problem(f"too many ways to split {seg.raw!r} into {len(cols)} cells", table, key)
+                    self.problem(f"too many ways to split {seg.raw[:60]!r} into {len(cols)} cells", table, key)
                     continue
                 if not cands:
                     self.problem(f"{seg.raw[:60]!r} cannot be read as {len(cols)} cells{ending}", table, key)

@@ -16,6 +16,7 @@ from .normalize import parse_number
 from .schema import Identity
 
 MAX_SPLITS = 20000
+MAX_CELL_DIGITS = 15  # longer fused runs are no table row (and beyond a float's precision)
 MAX_COMBINATIONS = 200000
 _RUN = re.compile(r"^(?P<sign>[+-]?)(?P<digits>\d+)(?P<tail>(?:\.\d+)?(?:万元|元)?)$")
 
@@ -112,8 +113,8 @@ def splits(pieces: Sequence[Piece], n: int, limit: int = MAX_SPLITS) -> list[tup
 
     if sum(capacity) < n or len(pieces) > n:
         return []
-    if count_splits(pieces, n) > limit:  # counted first: building readings past the limit is waste
-        return None
+    if sum(capacity) > n * MAX_CELL_DIGITS or count_splits(pieces, n) > limit:
+        return None  # counted first: building readings past the limit is wasted work
     return out if rec(0, n, ()) else None
 
 
@@ -125,14 +126,14 @@ def _count_piece(piece: Piece, count: int) -> int:
     if not (piece.splittable and m):
         return 0
     digits = m.group("digits")
-    # ways[j][k]: ways to cut digits[j:] into k chunks without leading zeros
-    ways = [[0] * (count + 1) for _ in range(len(digits) + 1)]
-    ways[len(digits)][0] = 1
+    # ways[k]: ways to cut digits[j:] into k chunks without leading zeros; after[k]: the sum of
+    # ways[k] over all later j (a chunk that starts with a non-zero digit may end anywhere)
+    ways = [1] + [0] * count
+    after = [0] * (count + 1)
     for j in range(len(digits) - 1, -1, -1):
-        ends = [j + 1] if digits[j] == "0" else range(j + 1, len(digits) + 1)
-        for k in range(1, count + 1):
-            ways[j][k] = sum(ways[e][k - 1] for e in ends)
-    return ways[0][count]
+        after = [a + w for a, w in zip(after, ways)]
+        ways = [0] + (ways[:-1] if digits[j] == "0" else after[:-1])
+    return ways[count]
 
 
 def count_splits(pieces: Sequence[Piece], n: int) -> int:

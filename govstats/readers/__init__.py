@@ -7,6 +7,7 @@ the interpreter never changes.
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 from ..errors import ReportParseError
 from .base import Document, decode
@@ -46,4 +47,26 @@ def read_document(data: bytes, source: str, carrier: str | None = None) -> Docum
         module = importlib.import_module(f".{READERS[name]}", __name__)
     except ImportError as exc:  # a reader whose library is not installed
         raise ReportParseError(source, f"the {name} reader is not available ({exc})") from exc
-    return module.read(data, source)
+    try:
+        return module.read(data, source)
+    except ReportParseError:
+        raise
+    except Exception as exc:
+        # A damaged file makes the parsing libraries (zipfile, zlib, pdfminer, …) raise whatever
+        # they raise; that is this file's failure, not a bug.  An error raised in govstats code is.
+        origin = _origin(exc)
+        if origin.startswith(_PACKAGE):
+            raise
+        raise ReportParseError(source, f"a damaged or malformed {name} file ({exc.__class__.__name__} "
+                                       f"in {Path(origin).name}: {exc})") from exc
+
+
+_PACKAGE = str(Path(__file__).resolve().parents[1])
+
+
+def _origin(exc: BaseException) -> str:
+    """The file of the innermost frame that raised `exc`."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return str(Path(tb.tb_frame.f_code.co_filename).resolve()) if tb is not None else ""
