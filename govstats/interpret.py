@@ -355,6 +355,10 @@ def _trim(pieces: list[Piece], n: int) -> list[Piece]:
     return out
 
 
+def _empty(piece: Piece) -> bool:
+    return piece.kind == "blank" and piece.text == ""
+
+
 def _paddings(pieces: list[Piece], n: int) -> list[tuple[Part, ...]]:
     """The distinct readings left by dropping the surplus empty cells from either end.
 
@@ -364,11 +368,13 @@ def _paddings(pieces: list[Piece], n: int) -> list[tuple[Part, ...]]:
     surplus = len(pieces) - n
 
     def empties(seq) -> int:
-        return sum(1 for _ in itertools.takewhile(lambda p: p.kind == "blank" and p.text == "", seq))
+        return sum(1 for _ in itertools.takewhile(_empty, seq))
 
+    if surplus <= 0 or not (_empty(pieces[0]) and _empty(pieces[-1])):
+        return []  # at most one reading: the one `_trim` gives
     front, back = empties(pieces), empties(reversed(pieces))
     readings: list[tuple[Part, ...]] = []
-    for k in range(max(0, surplus - back), min(surplus, front) + 1) if surplus > 0 else ():
+    for k in range(max(0, surplus - back), min(surplus, front) + 1):
         reading = tuple(p.part() for p in pieces[k:len(pieces) - (surplus - k)])
         if reading not in readings:
             readings.append(reading)
