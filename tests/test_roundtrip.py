@@ -9,6 +9,7 @@ it as ambiguous and report it — never return a wrong number.
 """
 from __future__ import annotations
 
+import os
 import re
 import warnings
 
@@ -26,12 +27,16 @@ from conftest import REFERENCE
 KEY = ["table", "row", "col"]
 SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
 VERSIONS = st.sampled_from(["2019", "2021"])
-# examples per carrier: enough to meet every deviation many times, few enough for a fast suite
-EXAMPLES = {"tab": 40, "pipe": 30, "lines": 30, "flat": 25, "html": 30, "docx": 12, "pdf": 6}
+# examples per carrier: enough to meet every deviation many times, few enough for a fast suite;
+# `make fuzz` (GOVSTATS_FUZZ_EXAMPLES) runs ten times as many, with random seeds
+LONG_RUN = os.environ.get("GOVSTATS_FUZZ_EXAMPLES") is not None
+EXAMPLES = {carrier: n * (10 if LONG_RUN else 1) for carrier, n in
+            {"tab": 40, "pipe": 30, "lines": 30, "flat": 25, "html": 30, "docx": 12, "pdf": 6}.items()}
 
 
 def bounded(n: int):
-    return settings(max_examples=n, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    return settings(max_examples=n, deadline=None, derandomize=not LONG_RUN,
+                    suppress_health_check=[HealthCheck.too_slow])
 
 
 def read(rendering: Rendering) -> govstats.Report:

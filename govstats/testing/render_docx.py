@@ -20,13 +20,16 @@ if TYPE_CHECKING:
 def _table(document, table: Table) -> None:
     out = document.add_table(rows=len(table.rows), cols=table.width)
     out.style = "Table Grid"
+    # the cells of the unmerged grid, taken once (`Table.cell` walks the whole table each call);
+    # spans never overlap, so each merge's corners are still cells of their own when it happens
+    cells = [list(row.cells) for row in out.rows]
     for r, row in enumerate(grid(table)):
         for c, (cell, origin) in enumerate(row):
             if not origin:
                 continue
-            target = out.cell(r, c)
+            target = cells[r][c]
             if cell.rowspan > 1 or cell.colspan > 1:
-                target = target.merge(out.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+                target = target.merge(cells[r + cell.rowspan - 1][c + cell.colspan - 1])
             target.text = cell.text
 
 

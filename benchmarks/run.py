@@ -1,0 +1,112 @@
+"""All benchmarks in one run, printed as one table with the targets of issue 7 (`make bench`).
+
+    .venv/bin/python benchmarks/run.py            # the full run (about 10 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py --quick    # a smaller run to check that it works
+
+Rows: parse rates per carrier (generated and real reports, and `pandas.read_html` as the HTML
+baseline; one process, so per core), a generated corpus of 10,000 reports loaded cold and from
+the cache (each in a fresh process, with its peak memory), and the batch's wall time per notebook
+at --jobs 1 and 2 (benchmarks/bench_batch.py's corpus of renamed agencies).  The machine is
+described in the table's heading.  benchmarks/bench_corpus.py (the cache on the bundled corpus)
+runs on its own.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import bench_corpus10k  # noqa: E402
+import bench_parse  # noqa: E402
+
+import govstats  # noqa: E402
+
+PARSE_TARGET = 200.0  # reports per second per core, text and HTML carriers
+TARGETED = ("tab text", "pipe text", "one cell per line", "flattened text", "HTML")
+COLD_TARGET, CACHED_TARGET, MEMORY_TARGET = 60.0, 2.0, 2**30
+
+
+def machine() -> str:
+    """CPU model and count, memory, Python and govstats versions."""
+    model = next((line.split(":", 1)[1].strip() for line in
+                  subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines()
+                  if line.startswith("Model name")), platform.processor() or "unknown CPU")
+    memory = next((int(line.split()[1]) * 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0)
+    return (f"{os.cpu_count()} cores ({model}), {memory / 2**30:.0f} GiB, Python {platform.python_version()}, "
+            f"govstats {govstats.__version__}")
+
+
+def verdict(value: float, target: float, higher_is_better: bool) -> str:
+    met = value >= target if higher_is_better else value <= target
+    if met:
+        return "met"
+    miss = (target - value) / target if higher_is_better else (value - target) / target
+    return f"missed by {miss:.0%}"
+
+
+def parse_rows(scale: float) -> list[tuple[str, str, str, str]]:
+    rows = []
+    for rate in bench_parse.rates(scale):
+        targeted = rate.what.startswith("parse ") and any(f"parse {c} (" in rate.what for c in TARGETED)
+        rows.append((rate.what, f"{rate.per_second:,.0f} reports/s",
+                     f">= {PARSE_TARGET:.0f}/s" if targeted else "",
+                     verdict(rate.per_second, PARSE_TARGET, True) if targeted else ""))
+    return rows
+
+
+def corpus_rows(reports: int) -> list[tuple[str, str, str, str]]:
+    (cold, cached), _ = bench_corpus10k.loads(reports)
+    rows = []
+    for load, target in ((cold, COLD_TARGET), (cached, CACHED_TARGET)):
+        scaled = target * reports / 10_000
+        rows.append((load.what, f"{load.seconds:,.1f} s", f"< {scaled:g} s", verdict(load.seconds, scaled, False)))
+        rows.append((f"  peak memory of that process ({load.cells:,} cells)",
+                     f"{load.peak_bytes / 2**20:,.0f} MiB", "< 1 GiB", verdict(load.peak_bytes, MEMORY_TARGET, False)))
+    return rows
+
+
+def batch_rows(agencies: int, repeat: int) -> list[tuple[str, str, str, str]]:
+    import statistics
+
+    import bench_batch
+    from govstats import batch
+
+    notebook = ROOT / batch.DEFAULT_NOTEBOOK
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="govstats-bench-batch-") as tmp:
+        corpus = bench_batch.replicated(Path(tmp) / "corpus", agencies)
+        bench_batch.timed(corpus, notebook, 2)  # warm-up
+        for jobs in (1, 2):
+            wall = statistics.median(bench_batch.timed(corpus, notebook, jobs)[0] for _ in range(repeat))
+            rows.append((f"batch, {agencies} notebooks ({notebook.name}), --jobs {jobs}",
+                         f"{wall / agencies:.2f} s/notebook", "", f"{wall:.1f} s wall"))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smaller, faster run")
+    args = parser.parse_args(argv)
+    scale, reports, agencies, repeat = (0.2, 1_000, 4, 1) if args.quick else (1.0, 10_000, 8, 3)
+
+    rows = parse_rows(scale) + corpus_rows(reports) + batch_rows(agencies, repeat)
+    width = max(len(r[0]) for r in rows)
+    print(f"govstats benchmarks on {machine()}")
+    print(f"| {'benchmark':{width}} | {'result':>20} | {'target':>9} | {'':17} |")
+    print(f"|{'-' * (width + 2)}|{'-' * 22}:|{'-' * 11}|{'-' * 19}|")
+    for what, result, target, note in rows:
+        print(f"| {what:{width}} | {result:>20} | {target:>9} | {note:17} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
