@@ -36,10 +36,23 @@ def find_title(norm: str) -> Title:
             found.append(m)
     if found:
         m = min(found, key=lambda x: x.start())
-        agency = re.sub(r"^(?:关于|标题)", "", m.group("agency")).strip("()（）")
+        agency = _strip_stray_brackets(re.sub(r"^(?:关于|标题)", "", m.group("agency")))
         return Title(m.group(0).strip(), agency or None, int(m.group("year")))
     m = _PERIOD.search(norm)
     return Title(None, None, int(m.group("year")) if m else None)
+
+
+def _strip_stray_brackets(name: str) -> str:
+    """Drop brackets at the ends that pair with nothing in the name: '(平潭…' → '平潭…', while
+    '平潭综合实验区管委会(办公室)' keeps its closing bracket."""
+    def surplus(brackets: str, partners: str) -> int:
+        return sum(name.count(b) for b in brackets) - sum(name.count(p) for p in partners)
+
+    while name and name[-1] in ")）" and surplus(")）", "(（") > 0:
+        name = name[:-1]
+    while name and name[0] in "(（" and surplus("(（", ")）") > 0:
+        name = name[1:]
+    return name
 
 
 def _fuzzy(literal: str) -> str:

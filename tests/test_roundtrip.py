@@ -209,3 +209,10 @@ def test_padding_at_both_ends_without_an_identity_is_reported_ambiguous(edited):
     assert [str(p) for p in report.problems] == [
         "zhoukou-edited.txt: t2 row 'normative_docs': 2 readings of the empty cells at the row's ends "
         "are possible and t2 has no identity to choose between them; cells kept as ambiguous raw text"]
+
+
+def test_an_agency_name_ending_in_a_bracket_keeps_it(edited):
+    """The manifest's 平潭综合实验区管委会(办公室) lost its closing bracket when read from a title."""
+    report = edited("周口市人民政府办公室 2024 年政府信息公开工作年度报告",
+                    "平潭综合实验区管委会（办公室）2024年度政府信息公开工作年度报告")
+    assert (report.meta.agency, report.meta.year) == ("平潭综合实验区管委会(办公室)", 2024)

@@ -13,7 +13,7 @@ from .cells import Key, Value, expected_frame, random_values
 from .deviations import Deviations
 
 #: agencies of the kinds that publish these reports (names of real offices, numbers are random)
-AGENCIES = ("周口市人民政府办公室", "平潭综合实验区管委会", "湛江市地方志办公室", "徐闻县司法局",
+AGENCIES = ("周口市人民政府办公室", "平潭综合实验区管委会（办公室）", "湛江市地方志办公室", "徐闻县司法局",
             "深圳市龙岗区人民政府", "孝感市人民政府", "乌海市工业和信息化局", "会昌县中村乡人民政府",
             "潜江市周矶街道办事处", "武汉市生态环境局", "长春市人民政府办公厅", "丽水市人民政府",
             "上海市人民政府办公厅", "义乌市廿三里街道办事处", "文登区住房和城乡建设局")
