@@ -214,13 +214,15 @@ class Interpreter:
         spans = list(zip([start] + [c + 1 for c in cuts], cuts + [stop]))
         line_of = list(itertools.accumulate((self.norm[c] == "\n" for c in cuts), initial=0))
         tokens_of = [[m.span() for m in _TOKEN.finditer(self.norm, s, e)] for s, e in spans]
+        found_of = [[p for ts, te in tokens for p in _pieces(self.norm[ts:te], self.raw[ts:te])]
+                    for tokens in tokens_of]
         # Empty cells on lines without any of the row's values are the layout of neighbouring rows
         # (the next row's cells under a row-spanning label, a header's trailing cells): not blanks.
-        value_lines = [line for line, tokens in zip(line_of, tokens_of) if tokens] or [0]
+        value_lines = [line for line, found in zip(line_of, found_of) if found] or [0]
         first_line, last_line = min(value_lines), max(value_lines)
         pieces: list[Piece] = []
         value_cells = 0
-        for i, ((s, e), tokens) in enumerate(zip(spans, tokens_of)):
+        for i, (tokens, found) in enumerate(zip(tokens_of, found_of)):
             if not first_line <= line_of[i] <= last_line:
                 continue
             if not tokens:
@@ -228,8 +230,7 @@ class Interpreter:
                     pieces.append(Piece("", "blank"))
                 continue
             value_cells += 1
-            for ts, te in tokens:
-                pieces.extend(_pieces(self.norm[ts:te], self.raw[ts:te]))
+            pieces.extend(found)
         one_cell = value_cells <= 1
         if one_cell:
             pieces = [replace(p, splittable=p.kind == "number") for p in pieces]

@@ -216,3 +216,15 @@ def test_an_agency_name_ending_in_a_bracket_keeps_it(edited):
     report = edited("周口市人民政府办公室 2024 年政府信息公开工作年度报告",
                     "平潭综合实验区管委会（办公室）2024年度政府信息公开工作年度报告")
     assert (report.meta.agency, report.meta.year) == ("平潭综合实验区管委会(办公室)", 2024)
+
+
+def test_a_bracket_left_of_the_next_label_does_not_make_its_line_a_value_line(edited):
+    """部分公开 printed with a padding cell, 自然人 blank and no trailing cell; the next line is
+    '\t(三) 不予公开…', whose '(' lies outside the label's match: that line's empty first cell is
+    still not a value (before the fix the row read as two possible shifts, reported ambiguous)."""
+    report = edited("\t(二) 部分公开(区分处理的, 只计这一情形, 不计其他情形)\t0\t0\t0\t0\t0\t0\t0\t\n",
+                    "\t(二) 部分公开(区分处理的, 只计这一情形, 不计其他情形)\t\t\t0\t0\t0\t0\t0\t0\n")
+    row = report.cells[report.cells["row"] == "partially_granted"]
+    assert row["raw"].tolist() == ["", "0", "0", "0", "0", "0", "0"]
+    assert row["kind"].tolist() == ["blank"] + ["number"] * 6
+    assert report.problems == []

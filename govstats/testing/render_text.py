@@ -84,9 +84,10 @@ def _trailing_empties(cells: list[str]) -> int:
 def _uncertain(report: "GeneratedReport", table: Table, lines: list[_Line], closing: int) -> Uncertain:
     """Rows where empty layout cells next to an empty value cell allow another reading.
 
-    A reader sees the row's value cells between empty padding cells; when a value at one end is
-    itself empty and there is padding on the other side, shifting the row by one also fits.
-    `closing` is the number of empty cells a line of this carrier always ends with.
+    A reader sees a row's value cells between the empty padding cells of its own line (the empty
+    cells that start the next line belong to the next row); when a value at one end is itself
+    empty and there is padding at the other end, the row shifted by one also fits.  `closing` is
+    the number of empty cells a line of this carrier always ends with.
     """
     out: Uncertain = set()
     for i, line in enumerate(lines):
@@ -98,9 +99,8 @@ def _uncertain(report: "GeneratedReport", table: Table, lines: list[_Line], clos
         first = _leading_empties(raws)
         last = _trailing_empties(raws)
         has_label = any(c.role != "value" for c in table.rows[i])
-        lead = line.lead if has_label else _trailing_empties(lines[i - 1].cells) + closing
-        following = _leading_empties(lines[i + 1].cells) if i + 1 < len(lines) else 0
-        trail = line.tail + closing + following
+        lead = line.lead if has_label else 0  # a label-less row starts its own line
+        trail = line.tail + closing
         if (last and lead) or (first and trail):
             out.add((table.name, line.row_key))
     return out
