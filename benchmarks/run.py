@@ -1,6 +1,6 @@
 """All benchmarks in one run, printed as one table with the targets of issue 7 (`make bench`).
 
-    .venv/bin/python benchmarks/run.py            # the full run (about 10 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py            # the full run (about 15 minutes on 2 cores)
     .venv/bin/python benchmarks/run.py --quick    # a smaller run to check that it works
 
 Rows: parse rates per carrier (generated and real reports, and `pandas.read_html` as the HTML
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,8 +37,8 @@ COLD_TARGET, CACHED_TARGET, MEMORY_TARGET = 60.0, 2.0, 2**30
 
 def machine() -> str:
     """CPU model and count, memory, Python and govstats versions."""
-    model = next((line.split(":", 1)[1].strip() for line in
-                  subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines()
+    lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout if shutil.which("lscpu") else ""
+    model = next((line.split(":", 1)[1].strip() for line in lscpu.splitlines()
                   if line.startswith("Model name")), platform.processor() or "unknown CPU")
     memory = next((int(line.split()[1]) * 1024 for line in Path("/proc/meminfo").read_text().splitlines()
                    if line.startswith("MemTotal")), 0)
