@@ -182,7 +182,7 @@ def run(corpus: str | os.PathLike[str], notebook: str | os.PathLike[str] = DEFAU
     reports = data.reports
     if reports.empty and data.problems.empty:
         raise BatchError(f"{corpus}: no reports found")
-    unused = _unused(data.problems, reports, unit)
+    unused = _unused(data.unreadable, reports, unit)
     jobs_list = _plan(reports, unused, unit, corpus_path, notebook, lang)
 
     runs: dict[str, AgencyRun] = {}
@@ -228,12 +228,11 @@ def _plan(reports: pd.DataFrame, unused: list[dict[str, str]], unit: str, corpus
     return jobs
 
 
-def _unused(problems: pd.DataFrame, reports: pd.DataFrame, unit: str) -> list[dict[str, str]]:
-    """The reports no notebook will see: those the corpus could not load (problems of severity
-    "error") and those that name no agency (or city), neither in the title nor in the manifest."""
-    errors = problems[problems["severity"] == "error"]
+def _unused(unreadable: pd.DataFrame, reports: pd.DataFrame, unit: str) -> list[dict[str, str]]:
+    """The reports no notebook will see: those the corpus could not load (`Corpus.unreadable`)
+    and those that name no agency (or city), neither in the title nor in the manifest."""
     unused = [{"report": str(p.report), "source": str(p.source), "message": str(p.message)}
-              for p in errors.itertuples(index=False)]
+              for p in unreadable.itertuples(index=False)]
     for r in reports[reports[unit].isna()].itertuples(index=False):
         unused.append({"report": str(r.report), "source": str(r.source),
                        "message": f"{r.report}: no {unit} named, neither in the title nor in the manifest"})

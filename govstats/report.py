@@ -43,11 +43,13 @@ class Report:
     """One parsed annual report."""
 
     def __init__(self, meta: ReportMeta, cells: pd.DataFrame, sections: dict[str, str],
-                 problems: list[Problem]) -> None:
+                 problems: list[Problem], reader_notes: list[str] | None = None) -> None:
         self.meta = meta
         self.cells = cells
         self.sections = sections
         self.problems = problems
+        #: what the reader did to the layout (e.g. repeated PDF table headers dropped)
+        self.reader_notes = list(reader_notes or [])
 
     def table(self, name: str, lang: str | None = None, values: str = "value",
               derived: bool = False) -> pd.DataFrame:
@@ -132,4 +134,4 @@ def read_report(source: Any, *, carrier: str | None = None, agency: str | None =
                       title=title.title, source=path or name, sha256=hashlib.sha256(data).hexdigest(),
                       carrier=doc.carrier, encoding=doc.encoding)
     cells = cells_frame(result.cells, meta.report)
-    return Report(meta, cells, result.sections, result.problems)
+    return Report(meta, cells, result.sections, result.problems, doc.notes)

@@ -17,6 +17,7 @@ _scratch = Path(tempfile.mkdtemp(prefix="govstats-tests-"))
 os.environ.setdefault("MPLCONFIGDIR", str(_scratch / "mpl"))
 os.environ.setdefault("JUPYTER_RUNTIME_DIR", str(_scratch / "jupyter-runtime"))
 os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("GOVSTATS_CACHE", str(_scratch / "cache"))
 
 
 @pytest.fixture(scope="session")

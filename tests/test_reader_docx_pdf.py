@@ -183,3 +183,12 @@ def test_detect_carrier_from_bytes(path, carrier):
 def test_detect_carrier_of_the_flattened_text_and_a_scan():
     assert detect_carrier((CORPUS / "pingtan-cez_2024.txt").read_bytes()) == "text"
     assert detect_carrier(_scanned_pdf()) == "pdf"
+
+
+def test_reader_notes_say_what_the_layout_needed():
+    import govstats
+    from conftest import FIXTURES
+
+    report = govstats.read_report(FIXTURES / "pdf" / "pingtan-cez_2024.pdf")
+    assert report.reader_notes == ["6 repeated table header row(s) dropped at page tops"]
+    assert report.problems == []

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from ..errors import ReportParseError
 from ..normalize import CELL_SEP
 
-_GB = {"gb2312", "gbk", "gb18030", "cp936", "hz", "gb2312-80"}
+_GB = {"gb2312", "gbk", "gb18030", "cp936", "gb2312-80"}
 
 
 @dataclass
