@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .checks import run_checks
+from .checks import check_counts, run_checks
 from .interpret import Problem
 from .report import Report, ReportMeta
 from .schema import HERE as SCHEMA_DIR
@@ -57,13 +57,6 @@ def cache_key(sha256: str, **options: Any) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def check_counts(cells: pd.DataFrame, version: str | None) -> dict[str, int]:
-    """How many strict identity checks a report has, how many failed, how many are unchecked."""
-    checks = run_checks(cells, version)
-    return {"checks": len(checks), "failed": int((checks["passed"] == False).sum()),  # noqa: E712
-            "unchecked": int(checks["passed"].isna().sum())}
-
-
 @dataclass
 class Parsed:
     """What a corpus keeps of a parsed report: a Report's data, and its check counts (so that a
@@ -81,7 +74,7 @@ class Parsed:
         (and read from Parquet) much faster without per-report categories."""
         cells = report.cells.astype({c: "string" for c in KEY_COLUMNS if c in report.cells.columns})
         return cls(report.meta, cells, dict(report.sections), list(report.problems),
-                   check_counts(report.cells, report.meta.format_version))
+                   check_counts(run_checks(report.cells, report.meta.format_version)))
 
 
 class Cache:

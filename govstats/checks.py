@@ -8,6 +8,12 @@ from .schema import Schema, load_schema
 CHECK_COLUMNS = ["check", "table", "scope", "expected", "found", "passed", "detail"]
 
 
+def check_counts(checks: pd.DataFrame) -> dict[str, int]:
+    """How many checks a frame of `run_checks` holds, how many failed, how many are unchecked."""
+    return {"checks": len(checks), "failed": int((checks["passed"] == False).sum()),  # noqa: E712
+            "unchecked": int(checks["passed"].isna().sum())}
+
+
 def run_checks(cells: pd.DataFrame, version: str | None, mode: str = "strict",
                schema: Schema | None = None) -> pd.DataFrame:
     """One row per identity instance: ID-T3-BAL and ID-T3-RES per column, ID-T3-COL per row,

@@ -14,6 +14,7 @@ from typing import Callable
 import pandas as pd
 
 from . import __version__
+from .checks import check_counts
 from .errors import GovstatsWarning, ReportParseError
 from .report import Report, read_report
 from .views import as_integers
@@ -79,9 +80,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
         _print_problems(report)
         checks = report.checks(mode=args.mode)
         failed = checks[checks["passed"] == False]  # noqa: E712  (NA means unchecked)
-        unchecked = int(checks["passed"].isna().sum())
-        print(f"{path}: {len(checks)} checks, {len(failed)} failed, {unchecked} unchecked, "
-              f"{len(report.problems)} problems")
+        counts = check_counts(checks)
+        print(f"{path}: {counts['checks']} checks, {counts['failed']} failed, {counts['unchecked']} "
+              f"unchecked, {len(report.problems)} problems")
         for row in failed.itertuples():
             print(f"  FAIL {row.check} {row.table} {row.scope}: printed total {row.expected:g}, "
                   f"parts sum to {row.found:g}")

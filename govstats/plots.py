@@ -72,6 +72,20 @@ TEXT: dict[str, dict[str, str]] = {
     "heatmap_title": {"zh": "{year}年 各机关办理结果构成（占{total}的比例）",
                       "en": "Outcomes by agency, {year} (share of {total})"},
     "no_data": {"zh": "无数据", "en": "no data"},
+    "peer_title": {"zh": "{agency}：{metric}", "en": "{agency}: {metric}"},
+    "peer_median": {"zh": "其他机关中位数", "en": "other agencies: median"},
+    "peer_iqr": {"zh": "其他机关四分位距", "en": "other agencies: interquartile range"},
+    "peer_range": {"zh": "其他机关最小值–最大值", "en": "other agencies: min–max"},
+    "peer_count": {"zh": "对比机关数", "en": "agencies compared"},
+    "no_peers": {"zh": "语料中没有同年度的其他机关", "en": "no other agency in the corpus for these years"},
+    "yoy_title": {"zh": "{agency}：{year}年与{prev}年相比", "en": "{agency}: {year} compared with {prev}"},
+    "yoy_rates": {"zh": "比率变化（百分点）", "en": "change in rates (percentage points)"},
+    "yoy_counts": {"zh": "件数变化", "en": "change in counts"},
+    "not_chainable": {"zh": "斜线：前后两年不宜直接比较（如跨2019/2021格式变化），见同比表的说明",
+                      "en": "hatched: the two years are not directly comparable (e.g. across the "
+                            "2019/2021 format change); see the note in the yoy table"},
+    "ranking_title": {"zh": "{year}年 各机关{metric}", "en": "{metric} by agency, {year}"},
+    "scatter_title": {"zh": "{year}年 {x}与{y}", "en": "{x} and {y}, {year}"},
 }
 
 
@@ -380,23 +394,6 @@ COUNT_COLOUR = "#4d4d4d"
 YOY_METRICS = ("received", "concluded", "carried_forward",
                "granted_rate", "disclosure_rate", "withheld_rate", "not_held_rate", "unable_rate",
                "not_processed_rate", "other_rate", "legal_person_share")
-
-TEXT.update({
-    "peer_title": {"zh": "{agency}：{metric}", "en": "{agency}: {metric}"},
-    "peer_median": {"zh": "其他机关中位数", "en": "other agencies: median"},
-    "peer_iqr": {"zh": "其他机关四分位距", "en": "other agencies: interquartile range"},
-    "peer_range": {"zh": "其他机关最小值–最大值", "en": "other agencies: min–max"},
-    "peer_count": {"zh": "对比机关数", "en": "agencies compared"},
-    "no_peers": {"zh": "语料中没有同年度的其他机关", "en": "no other agency in the corpus for these years"},
-    "yoy_title": {"zh": "{agency}：{year}年与{prev}年相比", "en": "{agency}: {year} compared with {prev}"},
-    "yoy_rates": {"zh": "比率变化（百分点）", "en": "change in rates (percentage points)"},
-    "yoy_counts": {"zh": "件数变化", "en": "change in counts"},
-    "not_chainable": {"zh": "斜线：前后两年不宜直接比较（如跨2019/2021格式变化），见同比表的说明",
-                      "en": "hatched: the two years are not directly comparable (e.g. across the "
-                            "2019/2021 format change); see the note in the yoy table"},
-    "ranking_title": {"zh": "{year}年 各机关{metric}", "en": "{metric} by agency, {year}"},
-    "scatter_title": {"zh": "{year}年 {x}与{y}", "en": "{x} and {y}, {year}"},
-})
 
 
 def save(fig: Figure, folder: str | os.PathLike[str], name: str,

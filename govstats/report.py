@@ -11,7 +11,7 @@ from typing import IO, Any
 
 import pandas as pd
 
-from .checks import run_checks
+from .checks import check_counts, run_checks
 from .errors import ReportParseError, UnsupportedFormat
 from .interpret import Problem, interpret
 from .readers import read_document
@@ -65,12 +65,10 @@ class Report:
         return frame
 
     def summary(self) -> dict[str, Any]:
-        checks = self.checks()
         return {
             "report": self.meta.report, "agency": self.meta.agency, "year": self.meta.year,
             "format_version": self.meta.format_version, "cells": len(self.cells),
-            "checks": len(checks), "failed": int((checks["passed"] == False).sum()),  # noqa: E712
-            "unchecked": int(checks["passed"].isna().sum()), "problems": len(self.problems),
+            **check_counts(self.checks()), "problems": len(self.problems),
         }
 
     def __repr__(self) -> str:

@@ -13,44 +13,40 @@ from conftest import CORPUS
 Z = [0, 0, 0, 0, 0, 0, 0]
 
 
-def _t3(**rows):
-    return rows
-
-
 # Only the rows that are not all zero are written out; every other row must be all zeros.
 T3 = {
-    2019: _t3(new_received=[23, 0, 0, 0, 0, 0, 23], granted=[7, 0, 0, 0, 0, 0, 7],
+    2019: dict(new_received=[23, 0, 0, 0, 0, 0, 23], granted=[7, 0, 0, 0, 0, 0, 7],
               partially_granted=[1, 0, 0, 0, 0, 0, 1], unable_not_held=[7, 0, 0, 0, 0, 0, 7],
               unable_still_unclear=[5, 0, 0, 0, 0, 0, 5], not_processed_duplicate=[3, 0, 0, 0, 0, 0, 3],
               results_total=[23, 0, 0, 0, 0, 0, 23]),
-    2020: _t3(new_received=[20, 0, 0, 0, 0, 1, 21], granted=[6, 0, 0, 0, 0, 1, 7],
+    2020: dict(new_received=[20, 0, 0, 0, 0, 1, 21], granted=[6, 0, 0, 0, 0, 1, 7],
               partially_granted=[6, 0, 0, 0, 0, 0, 6], unable_not_held=[4, 0, 0, 0, 0, 0, 4],
               unable_still_unclear=[3, 0, 0, 0, 0, 0, 3], not_processed_duplicate=[3, 0, 0, 0, 0, 0, 3],
               other_total=[4, 0, 0, 0, 0, 0, 4], results_total=[20, 0, 0, 0, 0, 1, 21]),
-    2021: _t3(new_received=[64, 0, 0, 2, 0, 4, 70], granted=[27, 0, 0, 2, 0, 1, 30],
+    2021: dict(new_received=[64, 0, 0, 2, 0, 4, 70], granted=[27, 0, 0, 2, 0, 1, 30],
               partially_granted=[5, 0, 0, 0, 0, 0, 5], withheld_internal_affairs=[1, 0, 0, 0, 0, 0, 1],
               withheld_enforcement_file=[6, 0, 0, 0, 0, 0, 6], withheld_admin_query=[1, 0, 0, 0, 0, 0, 1],
               unable_not_held=[22, 0, 0, 0, 0, 3, 25], other_other=[1, 0, 0, 0, 0, 0, 1],
               results_total=[63, 0, 0, 2, 0, 4, 69], carried_forward_out=[1, 0, 0, 0, 0, 0, 1]),
-    2022: _t3(new_received=[71, 3, 0, 0, 0, 0, 74], carried_over_in=[1, 0, 0, 0, 0, 0, 1],
+    2022: dict(new_received=[71, 3, 0, 0, 0, 0, 74], carried_over_in=[1, 0, 0, 0, 0, 0, 1],
               granted=[21, 0, 0, 0, 0, 0, 21], partially_granted=[8, 1, 0, 0, 0, 0, 9],
               withheld_internal_affairs=[1, 0, 0, 0, 0, 0, 1], withheld_process_info=[2, 0, 0, 0, 0, 0, 2],
               withheld_enforcement_file=[1, 0, 0, 0, 0, 0, 1], unable_not_held=[37, 0, 0, 0, 0, 0, 37],
               other_overdue_correction=[2, 0, 0, 0, 0, 0, 2], other_other=[0, 2, 0, 0, 0, 0, 2],
               results_total=[72, 3, 0, 0, 0, 0, 75]),
-    2023: _t3(new_received=[80, 1, 0, 0, 0, 0, 81], granted=[22, 0, 0, 0, 0, 0, 22],
+    2023: dict(new_received=[80, 1, 0, 0, 0, 0, 81], granted=[22, 0, 0, 0, 0, 0, 22],
               partially_granted=[19, 1, 0, 0, 0, 0, 20], withheld_third_party=[1, 0, 0, 0, 0, 0, 1],
               withheld_process_info=[1, 0, 0, 0, 0, 0, 1], withheld_enforcement_file=[1, 0, 0, 0, 0, 0, 1],
               withheld_admin_query=[2, 0, 0, 0, 0, 0, 2], unable_not_held=[31, 0, 0, 0, 0, 0, 31],
               not_processed_duplicate=[1, 0, 0, 0, 0, 0, 1], other_overdue_correction=[1, 0, 0, 0, 0, 0, 1],
               other_other=[1, 0, 0, 0, 0, 0, 1], results_total=[80, 1, 0, 0, 0, 0, 81]),
-    2024: _t3(new_received=[217, 1, 0, 0, 0, 0, 218], granted=[71, 0, 0, 0, 0, 0, 71],
+    2024: dict(new_received=[217, 1, 0, 0, 0, 0, 218], granted=[71, 0, 0, 0, 0, 0, 71],
               partially_granted=[29, 0, 0, 0, 0, 0, 29], withheld_state_secret=[4, 0, 0, 0, 0, 0, 4],
               withheld_third_party=[3, 0, 0, 0, 0, 0, 3], withheld_internal_affairs=[32, 0, 0, 0, 0, 0, 32],
               unable_not_held=[75, 0, 0, 0, 0, 0, 75], not_processed_duplicate=[1, 0, 0, 0, 0, 0, 1],
               other_overdue_correction=[1, 0, 0, 0, 0, 0, 1], other_other=[1, 1, 0, 0, 0, 0, 2],
               results_total=[217, 1, 0, 0, 0, 0, 218]),
-    2025: _t3(new_received=[151, 3, 0, 0, 0, 0, 154], granted=[33, 0, 0, 0, 0, 0, 33],
+    2025: dict(new_received=[151, 3, 0, 0, 0, 0, 154], granted=[33, 0, 0, 0, 0, 0, 33],
               partially_granted=[38, 0, 0, 0, 0, 0, 38], withheld_internal_affairs=[3, 0, 0, 0, 0, 0, 3],
               withheld_process_info=[2, 0, 0, 0, 0, 0, 2], withheld_enforcement_file=[3, 0, 0, 0, 0, 0, 3],
               withheld_admin_query=[3, 0, 0, 0, 0, 0, 3], unable_not_held=[49, 1, 0, 0, 0, 0, 50],
