@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from .errors import GovstatsWarning, ReportParseError, UnsupportedFormat
-from .report import Report, ReportMeta, read_report
+from .model import Problem, ReportMeta
+from .report import Report, read_report
 from .schema import load_schema
 from .corpus import Corpus, read_corpus
 from .metrics import metrics

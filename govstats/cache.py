@@ -21,8 +21,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .checks import check_counts, run_checks
-from .interpret import Problem
-from .report import Report, ReportMeta
+from .model import Problem
+from .model import ReportMeta
+from .report import Report
 from .schema import HERE as SCHEMA_DIR
 
 CACHE_ENV = "GOVSTATS_CACHE"

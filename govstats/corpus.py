@@ -24,12 +24,12 @@ from .cache import Cache, Parsed, cache_key, default_dir
 from .checks import CHECK_COLUMNS, run_checks
 from .crosscheck import ReportData, soft_checks
 from .errors import GovstatsWarning, ReportParseError, UnsupportedFormat
-from .interpret import Problem
+from .model import Problem
 from .meta import find_title
 from .metrics import CellValues
 from .report import read_report
 from .schema import load_schema
-from .views import CELL_COLUMNS as REPORT_CELL_COLUMNS
+from .model import CELL_COLUMNS as REPORT_CELL_COLUMNS
 from .views import wide
 
 MANIFEST = "manifest.csv"

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from . import solver
+from .model import Problem
 from .meta import Title, detect_version, find_sections, find_title
 from .normalize import CELL_SEP, NULL_TOKENS, NUMBER_RUN, label_regex, normalize_text, significant, strip_ordinal
 from .readers.base import Document
@@ -25,21 +26,6 @@ _PUNCT = "()[]{}<>“”‘’\"'、,，.。;；:：《》"
 _BOUNDARY = re.compile(rf"[{CELL_SEP}\n]")
 _TOKEN = re.compile(r"\S+")
 NARRATIVE_SECTIONS = ("overview", "problems", "other_matters")
-
-
-@dataclass
-class Problem:
-    """Something the reader could not take as printed; says where and what."""
-
-    source: str
-    message: str
-    table: str = ""
-    row: str = ""
-    severity: str = "warning"
-
-    def __str__(self) -> str:
-        where = " ".join(x for x in (self.table, f"row '{self.row}'" if self.row else "") if x)
-        return f"{self.source}: {where + ': ' if where else ''}{self.message}"
 
 
 @dataclass

@@ -5,7 +5,7 @@ import hashlib
 import io
 import os
 import warnings
-from dataclasses import asdict, dataclass
+
 from pathlib import Path
 from typing import IO, Any
 
@@ -13,30 +13,13 @@ import pandas as pd
 
 from .checks import check_counts, run_checks
 from .errors import ReportParseError, UnsupportedFormat
-from .interpret import Problem, interpret
+from .interpret import interpret
+from .model import Problem, ReportMeta
 from .readers import read_document
 from .views import cells_frame, wide
 
 Source = "str | os.PathLike[str] | bytes | IO[str] | IO[bytes]"
 _PATH_SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".docx", ".pdf", ".text", ".md")
-
-
-@dataclass
-class ReportMeta:
-    """What is known about a report and where it came from."""
-
-    report: str
-    agency: str | None
-    year: int | None
-    format_version: str | None
-    title: str | None
-    source: str
-    sha256: str
-    carrier: str
-    encoding: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 class Report:

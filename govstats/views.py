@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .model import CELL_COLUMNS
 from .schema import Schema, load_schema
 
-CELL_COLUMNS = ["report", "table", "block", "row", "col", "value", "raw", "kind", "unit", "note", "label"]
 
 
 def cells_frame(records: list[dict], report: str) -> pd.DataFrame:

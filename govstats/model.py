@@ -1,0 +1,50 @@
+"""The records every layer shares: a reader's problem, a report's metadata, the cell-table columns.
+
+This module imports nothing of govstats: every other module may import it.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+#: the three statistical tables of a report, in order (t1, 主动公开, has no identities to check)
+TABLES = ("t2", "t3", "t4")
+
+#: the columns of the canonical long cell table of one report
+CELL_COLUMNS = ["report", "table", "block", "row", "col", "value", "raw", "kind", "unit", "note", "label"]
+
+#: what a cell holds: a printed number, nothing, "not applicable", words, or fused digits
+CELL_KINDS = ("number", "blank", "na", "text", "ambiguous")
+
+
+@dataclass
+class Problem:
+    """Something the reader could not take as printed; says where and what."""
+
+    source: str
+    message: str
+    table: str = ""
+    row: str = ""
+    severity: str = "warning"
+
+    def __str__(self) -> str:
+        where = " ".join(x for x in (self.table, f"row '{self.row}'" if self.row else "") if x)
+        return f"{self.source}: {where + ': ' if where else ''}{self.message}"
+
+
+@dataclass
+class ReportMeta:
+    """What is known about a report and where it came from."""
+
+    report: str
+    agency: str | None
+    year: int | None
+    format_version: str | None
+    title: str | None
+    source: str
+    sha256: str
+    carrier: str
+    encoding: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
