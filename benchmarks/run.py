@@ -79,6 +79,7 @@ def batch_rows(agencies: int, repeat: int) -> list[tuple[str, str, str, str]]:
     import statistics
 
     import bench_batch
+
     from govstats import batch
 
     notebook = ROOT / batch.DEFAULT_NOTEBOOK

@@ -1,17 +1,17 @@
 """govstats: China's government information disclosure annual reports as tidy, checked tables."""
 from __future__ import annotations
 
+from . import batch
+from .corpus import Corpus, read_corpus
 from .errors import GovstatsWarning, ReportParseError, UnsupportedFormat
+from .metrics import metrics
 from .model import Problem, ReportMeta
 from .report import Report, read_report
 from .schema import load_schema
-from .corpus import Corpus, read_corpus
-from .metrics import metrics
 from .yoy import yoy
-from . import batch
 
 __version__ = "0.1.0"
 
-__all__ = ["read_report", "Report", "ReportMeta", "ReportParseError", "UnsupportedFormat",
+__all__ = ["read_report", "Report", "ReportMeta", "Problem", "ReportParseError", "UnsupportedFormat",
            "GovstatsWarning", "load_schema", "__version__",
            "read_corpus", "Corpus", "metrics", "yoy", "batch"]

@@ -289,7 +289,7 @@ def _execute(job: _Job, notebook: Path, out: Path, timeout: float) -> AgencyRun:
         manifest = {"agency": job.agency, "slug": job.slug, "status": status,
                     "fingerprint": job.fingerprint, "inputs": job.inputs, "error": error,
                     "seconds": round(seconds, 3),
-                    "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+                    "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         _publish(tmp, out / job.slug)
     finally:

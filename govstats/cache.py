@@ -12,17 +12,17 @@ import hashlib
 import json
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .checks import check_counts, run_checks
-from .model import Problem
-from .model import ReportMeta
+from .model import Problem, ReportMeta
 from .report import Report
 from .schema import HERE as SCHEMA_DIR
 

@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 import warnings
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 

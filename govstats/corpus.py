@@ -12,9 +12,10 @@ import hashlib
 import os
 import sys
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,12 +25,12 @@ from .cache import Cache, Parsed, cache_key, default_dir
 from .checks import CHECK_COLUMNS, run_checks
 from .crosscheck import ReportData, soft_checks
 from .errors import GovstatsWarning, ReportParseError, UnsupportedFormat
-from .model import Problem
 from .meta import find_title
 from .metrics import CellValues
+from .model import CELL_COLUMNS as REPORT_CELL_COLUMNS
+from .model import Problem
 from .report import read_report
 from .schema import load_schema
-from .model import CELL_COLUMNS as REPORT_CELL_COLUMNS
 from .views import wide
 
 MANIFEST = "manifest.csv"

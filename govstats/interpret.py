@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from . import solver
-from .model import Problem
 from .meta import Title, detect_version, find_sections, find_title
+from .model import Problem
 from .normalize import CELL_SEP, NULL_TOKENS, NUMBER_RUN, label_regex, normalize_text, significant, strip_ordinal
 from .readers.base import Document
 from .schema import Entry, Schema, load_schema

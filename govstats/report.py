@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import warnings
-
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pandas as pd
 

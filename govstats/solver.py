@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
 
 from .normalize import parse_number
 from .schema import Identity

@@ -7,7 +7,6 @@ from .model import CELL_COLUMNS
 from .schema import Schema, load_schema
 
 
-
 def cells_frame(records: list[dict], report: str) -> pd.DataFrame:
     """The canonical long cell table with its dtypes (value is nullable: a blank is never 0)."""
     # built column by column in the final dtypes: converting a generic frame costs twice as much

@@ -58,7 +58,7 @@ def yoy(metrics: pd.DataFrame) -> pd.DataFrame:
     """
     frame = metrics.dropna(subset=["agency", "year"])
     records = []
-    for (agency, key), group in frame.groupby(["agency", "metric"], sort=False, observed=True):
+    for (_agency, key), group in frame.groupby(["agency", "metric"], sort=False, observed=True):
         dupes = group[group.duplicated("year", keep=False)]
         group = group.drop_duplicates("year").sort_values("year")
         unit = str(group["unit"].iloc[0])

@@ -4,9 +4,9 @@ from __future__ import annotations
 import warnings
 
 import pytest
+from conftest import CORPUS, REFERENCE
 
 import govstats
-from conftest import CORPUS, REFERENCE
 
 
 def test_empty_file(tmp_path):

@@ -9,13 +9,12 @@ import shutil
 
 import pandas as pd
 import pytest
+from conftest import CORPUS, REFERENCE
 
 import govstats
 from govstats import corpus as corpus_module
 from govstats.cache import Cache, cache_key
 from govstats.corpus import CELL_COLUMNS, PROBLEM_COLUMNS, REPORT_COLUMNS
-
-from conftest import CORPUS, REFERENCE
 
 PINGTAN = "平潭综合实验区管委会(办公室)"
 ZHOUKOU = "周口市人民政府办公室"

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import FIXTURES
 
 import govstats
-from conftest import FIXTURES
 
 EXCERPTS = FIXTURES / "excerpts"
 

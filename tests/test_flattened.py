@@ -6,9 +6,9 @@ Expected values are the published digit strings split by hand (e.g. 2021 new_rec
 from __future__ import annotations
 
 import pytest
+from conftest import CORPUS
 
 import govstats
-from conftest import CORPUS
 
 Z = [0, 0, 0, 0, 0, 0, 0]
 

@@ -15,13 +15,12 @@ import os
 import traceback
 import warnings
 
-import pandas as pd
 import pytest
+from conftest import CORPUS, FIXTURES, REFERENCE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import govstats
-from conftest import CORPUS, FIXTURES, REFERENCE
 from govstats.solver import Piece, count_splits, splits
 from govstats.testing import CARRIERS, Deviations, generate_report
 
@@ -201,15 +200,15 @@ def test_random_report_like_text(reader, parts):
 def test_huge_inputs(reader):
     """5 MB inputs: a real report drowned in narrative, fused digits, one endless line."""
     reference = REFERENCE.read_bytes()
-    filler = "全年通过政府门户网站主动公开政府信息，不断提升政务公开质量。".encode("utf-8")
-    at = reference.index("二、主动公开政府信息情况".encode("utf-8"))
+    filler = "全年通过政府门户网站主动公开政府信息，不断提升政务公开质量。".encode()
+    at = reference.index("二、主动公开政府信息情况".encode())
     drowned = reference[:at] + filler * (5_000_000 // len(filler)) + b"\n" + reference[at:]
     truth = _oracle(reader, "reference", reference)
     assert truth and len(truth) == 190  # 25 t3 rows × 7 columns + 15 t4 cells, all numbers
     outcome = reader(drowned, "the reference report with 5 MB of narrative in section 一")
     assert outcome[:2] == ("ok", True) and outcome[2] == truth
     flat = (CORPUS / "pingtan-cez_2023.txt").read_bytes()
-    label = "一、本年新收政府信息公开申请数量".encode("utf-8")
+    label = "一、本年新收政府信息公开申请数量".encode()
     at = flat.index(label) + len(label)
     for digits in (b"1" * 5_000_000, b"1" + b"0" * 5_000_000):
         outcome = reader(flat[:at] + digits + flat[at:], f"{len(digits)} fused digits in a t3 row")

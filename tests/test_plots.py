@@ -11,10 +11,10 @@ import warnings
 import matplotlib.colors as mcolors
 import pandas as pd
 import pytest
+from conftest import CORPUS
 from matplotlib.figure import Figure
 
 import govstats
-from conftest import CORPUS
 from govstats import figures, plots
 from govstats.schema import load_schema
 

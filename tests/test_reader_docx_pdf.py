@@ -11,9 +11,9 @@ import pandas as pd
 import pdfplumber
 import pypdfium2
 import pytest
+from conftest import CORPUS, FIXTURES
 
 import govstats
-from conftest import CORPUS, FIXTURES
 from govstats.readers import detect_carrier
 from govstats.readers import docx as docx_reader
 from govstats.readers import pdf as pdf_reader
@@ -186,8 +186,9 @@ def test_detect_carrier_of_the_flattened_text_and_a_scan():
 
 
 def test_reader_notes_say_what_the_layout_needed():
-    import govstats
     from conftest import FIXTURES
+
+    import govstats
 
     report = govstats.read_report(FIXTURES / "pdf" / "pingtan-cez_2024.pdf")
     assert report.reader_notes == ["6 repeated table header row(s) dropped at page tops"]

@@ -9,9 +9,9 @@ import json
 import opencc
 import pandas as pd
 import pytest
+from conftest import CORPUS, FIXTURES
 
 import govstats
-from conftest import CORPUS, FIXTURES
 from govstats.readers import detect_carrier
 from govstats.readers import html as html_reader
 
@@ -237,7 +237,7 @@ def _variants(html: str) -> dict[str, bytes]:
             '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">' + html).encode("gbk"),
         # re-saved by a browser: UTF-8 bytes that still declare gb2312
         "utf-8 declared gb2312": ('<meta charset="gb2312">' + html).encode("utf-8"),
-        "js document.write": f'document.write("{_js_literal(html)}");\n'.encode("utf-8"),
+        "js document.write": f'document.write("{_js_literal(html)}");\n'.encode(),
         "js var, gbk": (f"var content = '{single_quoted}';\n"
                         "document.getElementById('zoom').innerHTML = content;\n").encode("gbk"),
         "json string": json_escaped.encode("ascii"),

@@ -5,9 +5,9 @@ import io
 
 import pandas as pd
 import pytest
+from conftest import REFERENCE
 
 import govstats
-from conftest import REFERENCE
 
 T3_COLUMNS = ["natural_person", "commercial_enterprise", "research_institution",
               "public_interest_org", "legal_service_org", "other_org", "total"]

@@ -15,6 +15,7 @@ import warnings
 
 import pandas as pd
 import pytest
+from conftest import REFERENCE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +23,6 @@ import govstats
 from govstats.checks import run_checks
 from govstats.normalize import normalize_text
 from govstats.testing import Deviations, Rendering, generate_report
-from conftest import REFERENCE
 
 KEY = ["table", "row", "col"]
 SEEDS = st.integers(min_value=0, max_value=2**32 - 1)

@@ -52,7 +52,7 @@ class Deviations:
     gbk: bool = False  # GBK bytes instead of UTF-8
 
     @classmethod
-    def draw(cls, seed: int | random.Random, carrier: str) -> "Deviations":
+    def draw(cls, seed: int | random.Random, carrier: str) -> Deviations:
         """A random combination that `carrier` can carry (each deviation with probability 1/2)."""
         rng = seed if isinstance(seed, random.Random) else random.Random(seed)
         tokens = BLANK_TOKENS[carrier]

@@ -102,7 +102,7 @@ def grid(table: Table) -> list[list[tuple[Cell, bool] | None]]:
 class _Builder:
     """Builds the blocks of one report, drawing label deviations from `rng`."""
 
-    def __init__(self, report: "GeneratedReport", rng: random.Random, schema: Schema) -> None:
+    def __init__(self, report: GeneratedReport, rng: random.Random, schema: Schema) -> None:
         self.report = report
         self.rng = rng
         self.schema = schema
@@ -230,6 +230,6 @@ def check_headings(schema: Schema | None = None) -> None:
             raise AssertionError(f"heading {text!r} does not match the schema pattern of {sec.key}")
 
 
-def build(report: "GeneratedReport", seed: int, schema: Schema | None = None) -> list[Block]:
+def build(report: GeneratedReport, seed: int, schema: Schema | None = None) -> list[Block]:
     """The blocks of `report`; `seed` fixes where label deviations fall."""
     return _Builder(report, random.Random(seed), schema or load_schema()).blocks()

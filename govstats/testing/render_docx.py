@@ -33,7 +33,7 @@ def _table(document, table: Table) -> None:
             target.text = cell.text
 
 
-def render(report: "GeneratedReport", rng: random.Random) -> tuple[bytes, set]:
+def render(report: GeneratedReport, rng: random.Random) -> tuple[bytes, set]:
     """The report as a Word document (title, headings, paragraphs, the three tables)."""
     document = docx.Document()
     for block in report.blocks():

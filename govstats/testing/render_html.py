@@ -49,7 +49,7 @@ def _block(block: Block, rng: random.Random) -> str:
     return f"<p>{text}</p>"
 
 
-def render(report: "GeneratedReport", rng: random.Random) -> tuple[bytes, set]:
+def render(report: GeneratedReport, rng: random.Random) -> tuple[bytes, set]:
     """The report as an HTML page (navigation and footer outside the article when deviating)."""
     blocks = report.blocks()
     title = next(b.text for b in blocks if b.kind == "title")

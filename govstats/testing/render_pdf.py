@@ -114,7 +114,7 @@ def _table(pdf, table: Table) -> None:
                 printed.cell(cell.text, rowspan=cell.rowspan, colspan=cell.colspan)
 
 
-def render(report: "GeneratedReport", rng: random.Random) -> tuple[bytes, set]:
+def render(report: GeneratedReport, rng: random.Random) -> tuple[bytes, set]:
     """The report as an A4 PDF: title, paragraphs, and the three tables as ruled tables."""
     from fpdf import FPDF
 

@@ -81,7 +81,7 @@ def _trailing_empties(cells: list[str]) -> int:
     return _leading_empties(cells[::-1])
 
 
-def _uncertain(report: "GeneratedReport", table: Table, lines: list[_Line], closing: int) -> Uncertain:
+def _uncertain(report: GeneratedReport, table: Table, lines: list[_Line], closing: int) -> Uncertain:
     """Rows where empty layout cells next to an empty value cell allow another reading.
 
     A reader sees a row's value cells between the empty padding cells of its own line (the empty
@@ -106,7 +106,7 @@ def _uncertain(report: "GeneratedReport", table: Table, lines: list[_Line], clos
     return out
 
 
-def _separated(report: "GeneratedReport", rng: random.Random, join, closing: int) -> tuple[bytes, Uncertain]:
+def _separated(report: GeneratedReport, rng: random.Random, join, closing: int) -> tuple[bytes, Uncertain]:
     out: list[str] = []
     uncertain: Uncertain = set()
     for block in report.blocks():
@@ -119,17 +119,17 @@ def _separated(report: "GeneratedReport", rng: random.Random, join, closing: int
     return encode("\n".join(out) + "\n", report.deviations.gbk), uncertain
 
 
-def tab(report: "GeneratedReport", rng: random.Random) -> tuple[bytes, Uncertain]:
+def tab(report: GeneratedReport, rng: random.Random) -> tuple[bytes, Uncertain]:
     """Tab-separated text, as copied from a web page or a Word table (the reference report)."""
     return _separated(report, rng, "\t".join, closing=0)
 
 
-def pipe(report: "GeneratedReport", rng: random.Random) -> tuple[bytes, Uncertain]:
+def pipe(report: GeneratedReport, rng: random.Random) -> tuple[bytes, Uncertain]:
     """Pipe-separated text: `| a | b |`, as Markdown-like exports print tables."""
     return _separated(report, rng, lambda cells: "|" + "|".join(f" {c} " for c in cells) + "|", closing=1)
 
 
-def lines(report: "GeneratedReport", rng: random.Random) -> tuple[bytes, Uncertain]:
+def lines(report: GeneratedReport, rng: random.Random) -> tuple[bytes, Uncertain]:
     """One cell per line: every non-empty cell and paragraph on its own line."""
     out: list[str] = []
     for block in report.blocks():
@@ -153,7 +153,7 @@ def _flat_block(block: Block, rng: random.Random) -> str:
     return "".join(parts)
 
 
-def flat(report: "GeneratedReport", rng: random.Random) -> tuple[bytes, Uncertain]:
+def flat(report: GeneratedReport, rng: random.Random) -> tuple[bytes, Uncertain]:
     """Flattened text: the article body on one line, table cells fused with no separator.
 
     Navigation and the title keep their own lines, as a scraper's page text does.  Every table
