@@ -32,7 +32,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from .metrics import metric_label
+from .schema import metric_label, texts
 
 DEFAULT_NOTEBOOK = "notebooks/city_report.ipynb"
 DEFAULT_TIMEOUT = 600.0
@@ -399,27 +399,6 @@ def _sha256_text(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # index page
 
-_LABELS = {
-    "zh": {"title": "政府信息公开工作年度报告 · 批量报告", "agency": "机关", "city": "城市",
-           "years": "年度", "latest": "最近年度", "checks": "核对", "status": "状态", "report": "报告", "done": "已生成",
-           "skipped": "未变（沿用）", "failed": "失败", "failures": "运行失败",
-           "unused": "未能使用的报告", "checks_fmt": "{checks} 项，{failed} 项不符",
-           "unchecked_fmt": "，{unchecked} 项无法核对", "problems_fmt": "，{problems} 处读取问题",
-           "none": "—", "generated": "生成", "notebook": "笔记本", "corpus": "语料",
-           "summary": "{n} 个机关：{done} 个已生成，{skipped} 个未变，{failed} 个失败；"
-                      "{unused} 份报告未能使用",
-           "open": "打开", "notebook_link": "笔记本", "failed_years": "不符年度"},
-    "en": {"title": "Government information disclosure annual reports · batch", "agency": "agency",
-           "city": "city", "years": "years", "latest": "latest year", "checks": "checks", "status": "status",
-           "report": "report", "done": "run", "skipped": "up to date", "failed": "failed",
-           "failures": "Failures", "unused": "Reports not used",
-           "checks_fmt": "{checks} checks, {failed} failed", "unchecked_fmt": ", {unchecked} unchecked",
-           "problems_fmt": ", {problems} reading problems", "none": "—", "generated": "generated",
-           "notebook": "notebook", "corpus": "corpus",
-           "summary": "{n} agencies: {done} run, {skipped} up to date, {failed} failed; "
-                      "{unused} reports not used",
-           "open": "open", "notebook_link": "notebook", "failed_years": "failed in"},
-}
 
 
 def render_index(runs: list[AgencyRun], reports: pd.DataFrame, metrics: pd.DataFrame,
@@ -428,7 +407,7 @@ def render_index(runs: list[AgencyRun], reports: pd.DataFrame, metrics: pd.DataF
     """The HTML of `index.html`: one row per agency, then the failures and the reports not used."""
     from jinja2 import Environment, PackageLoader
 
-    labels = _LABELS[lang] | {m: metric_label(m, lang) for m in INDEX_METRICS}
+    labels = texts("index", lang) | {m: metric_label(m, lang) for m in INDEX_METRICS}
     rows = [_index_row(r, reports, metrics, labels, out) for r in runs]
     counts = _count(runs)
     env = Environment(loader=PackageLoader("govstats", "templates"), autoescape=True)

@@ -7,7 +7,6 @@ key-value metadata, so one file is one complete, atomically written entry.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -24,7 +23,7 @@ import pyarrow.parquet as pq
 from .checks import check_counts, run_checks
 from .model import Problem, ReportMeta
 from .report import Report
-from .schema import HERE as SCHEMA_DIR
+from .schema import fingerprint as schema_fingerprint
 
 CACHE_ENV = "GOVSTATS_CACHE"
 #: Bump when the layout of a cache file changes.
@@ -38,15 +37,6 @@ def default_dir() -> Path:
     """`$GOVSTATS_CACHE` when set, else `~/.cache/govstats`."""
     env = os.environ.get(CACHE_ENV)
     return Path(env).expanduser() if env else Path.home() / ".cache" / "govstats"
-
-
-@functools.cache
-def schema_fingerprint() -> str:
-    """sha256 of every schema CSV (names and bytes): a schema edit invalidates the cache."""
-    digest = hashlib.sha256()
-    for path in sorted(SCHEMA_DIR.glob("*.csv")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def cache_key(sha256: str, **options: Any) -> str:

@@ -11,40 +11,17 @@ They report and never fail: a published table that breaks one is a finding about
 """
 from __future__ import annotations
 
-import csv
-import functools
 import re
 from dataclasses import dataclass
 
 import pandas as pd
 
-from .metrics import CellRef, CellValues, parse_refs
-from .schema import HERE as SCHEMA_DIR
-from .schema import load_schema
+from .metrics import CellValues
+from .schema import CellRef, load_schema, load_statements
 
 SOFT_COLUMNS = ["report", "agency", "year", "check", "table", "scope", "expected", "found",
                 "passed", "detail", "text"]
-NUMBER = r"(?P<n>\d{1,3}(?:[,，]\d{3})+|\d+)"
 _SENTENCE_END = "。；;！!？?\n"
-
-
-@dataclass(frozen=True)
-class Statement:
-    """A kind of narrative statement: a regex for its number and the table cells it restates."""
-
-    key: str
-    measure: tuple[CellRef, ...]
-    pattern: re.Pattern[str]
-    en: str
-
-
-@functools.cache
-def load_statements() -> tuple[Statement, ...]:
-    """The narrative statement patterns (`schema/narrative.csv`), in the order they are tried."""
-    with open(SCHEMA_DIR / "narrative.csv", encoding="utf-8", newline="") as fh:
-        return tuple(Statement(r["key"], parse_refs(r["measure"]),
-                               re.compile(r["pattern"].replace("{n}", NUMBER)), r["en"])
-                     for r in csv.DictReader(fh))
 
 
 @dataclass

@@ -9,9 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .crosscheck import load_statements
-from .metrics import CellRef, load_metrics
-from .schema import VERSIONS, load_schema
+from .schema import VERSIONS, CellRef, load_metrics, load_schema, load_statements
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "docs" / "data-dictionary.md"
 

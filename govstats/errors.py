@@ -21,3 +21,7 @@ class GovstatsWarning(UserWarning):
 
 class UnsupportedFormat(GovstatsWarning):
     """The report predates the 2019 format (a narrative report): no tables were read."""
+
+
+class SchemaError(GovstatsError, ValueError):
+    """A schema file contradicts itself or the rest of the schema; the message names file and line."""

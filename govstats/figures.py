@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .schema import load_schema
+from .schema import load_schema, metric_label, text
 from .views import wide
 
 REPORT_KEYS = ["report", "agency", "year"]
@@ -52,10 +52,6 @@ LEGAL_PERSONS = APPLICANTS[1:]
 PROCEEDINGS = {"review": "review", "litigation": "lit_total"}  # t4 column prefix per proceeding
 APPEAL_OUTCOMES = ("upheld", "corrected", "other", "pending")
 
-# Names the schema has no single key for (the chart-only category "unable, other reasons").
-_EXTRA_LABELS = {
-    "unable_other": {"zh": "无法提供：其他原因", "en": "cannot provide: other reasons"},
-}
 _ORDINAL = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])\s*")
 _NOTE = re.compile(r"\s*[（(][^（()）]*[)）]$")
 
@@ -67,9 +63,9 @@ def short_label(text: str) -> str:
 
 def category_label(key: str, lang: str = "zh") -> str:
     """Display name of an outcome category, from the schema (short form)."""
-    if key in _EXTRA_LABELS:
-        return _EXTRA_LABELS[key][lang]
     category = next(c for c in OUTCOMES if c.key == key)
+    if category.label_key is None:  # a chart-only category: "unable, other reasons"
+        return text(f"chart.category_{key}", lang)
     return short_label(load_schema().label("t3", category.label_key, lang, "row"))
 
 
@@ -245,7 +241,6 @@ def metric_table(metrics: pd.DataFrame, keys: tuple[str, ...] = KEY_METRICS, lan
     by="year": one agency's metrics as rows and its years as columns; by="agency": one year's
     agencies as rows and the metrics as columns.  Rates read "83.7%", counts "1,267", NA "—".
     """
-    from .metrics import metric_label
 
     rows = metrics[metrics["metric"].isin(keys)]
     other = "agency" if by == "year" else "year"
@@ -266,7 +261,6 @@ def yoy_table(yoy: pd.DataFrame, keys: tuple[str, ...] = KEY_METRICS, lang: str 
     Columns: metric, years ("2024→2025"), before, after, change (percentage points for rates;
     counts with their relative change), chainable, note.
     """
-    from .metrics import metric_label
 
     rows = yoy[yoy["metric"].isin(keys)].copy()
     rows["order"] = rows["metric"].map({k: i for i, k in enumerate(keys)})

@@ -1,4 +1,4 @@
-"""The metrics dictionary (`schema/metrics.csv`) and its evaluation over parsed reports.
+"""The evaluation of the metrics dictionary (`schema/metrics.csv`) over parsed reports.
 
 Each metric is a sum of cells (its numerator) over another sum of cells (its denominator), named
 by schema keys (`t3.unable_not_held.total`), valid in stated format versions.  A cell that is not
@@ -7,73 +7,14 @@ denominator: nothing is filled in, and a rate of 0 always means "none of the cas
 """
 from __future__ import annotations
 
-import csv
-import functools
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from .schema import HERE as SCHEMA_DIR
-from .schema import Schema, load_schema
+from .schema import CellRef, Schema, load_metrics, load_schema
 
-CellRef = tuple[str, str, str]
 METRIC_COLUMNS = ["report", "agency", "city", "year", "format_version", "metric", "value",
                   "numerator", "denominator", "unit"]
-UNITS = ("count", "rate")
-#: How a metric chains across the 2019 -> 2021 format change (see docs/report-format.md §6).
-CHAINS = ("same", "crosswalk", "caveat", "break")
-
-
-@dataclass(frozen=True)
-class Metric:
-    """One row of the metrics dictionary: a metric in the format versions it is defined for."""
-
-    key: str
-    versions: frozenset[str]
-    zh: str
-    en: str
-    numerator: tuple[CellRef, ...]
-    denominator: tuple[CellRef, ...]
-    unit: str
-    na_when: str
-    chain: str
-    crosswalk: str
-    formula: str
-
-
-def parse_refs(text: str) -> tuple[CellRef, ...]:
-    """`t3.granted.total + t3.partially_granted.total` -> ((t3, granted, total), …)."""
-    refs = []
-    for part in (p.strip() for p in text.split("+")):
-        if part:
-            table, row, col = part.split(".")
-            refs.append((table, row, col))
-    return tuple(refs)
-
-
-@functools.cache
-def load_metrics() -> tuple[Metric, ...]:
-    """The metrics dictionary, in its file order (a key defined per version has several rows)."""
-    with open(SCHEMA_DIR / "metrics.csv", encoding="utf-8", newline="") as fh:
-        return tuple(Metric(r["key"], frozenset(r["versions"].split()), r["zh"], r["en"],
-                            parse_refs(r["numerator"]), parse_refs(r["denominator"]), r["unit"], r["na_when"],
-                            r["chain"], r["crosswalk"], r["formula"])
-                     for r in csv.DictReader(fh))
-
-
-def metric_keys() -> list[str]:
-    """Every metric key once, in dictionary order."""
-    return list(dict.fromkeys(m.key for m in load_metrics()))
-
-
-def metric_label(key: str, lang: str = "zh", version: str = "2021") -> str:
-    """The Chinese or English name of a metric (of `version` when it differs between versions)."""
-    rows = [m for m in load_metrics() if m.key == key]
-    if not rows:
-        raise KeyError(f"no metric {key!r}; metrics are {', '.join(metric_keys())}")
-    row = next((m for m in rows if version in m.versions), rows[0])
-    return row.zh if lang == "zh" else row.en
 
 
 class CellValues:

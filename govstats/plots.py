@@ -21,10 +21,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from . import figures as fig_data
 from .fonts import use_cjk_font
-from .metrics import metric_label
-from .schema import load_schema
-
-LANGS = ("zh", "en")
+from .schema import check_lang, load_schema, metric_label, text
 
 # The one palette.  Outcomes: disclosure in greens, refusals on legal grounds in red, "not held"
 # in a strong purple (the metric researchers watch) and the other "cannot provide" reasons in a
@@ -55,49 +52,17 @@ PALETTE: dict[str, str] = {
 EDGE = "#404040"
 
 # Chart chrome the schema has no entry for, in both languages.
-TEXT: dict[str, dict[str, str]] = {
-    "outcomes_title": {"zh": "{agency}：政府信息公开申请办理结果", "en": "{agency}: outcomes of information requests"},
-    "counts": {"zh": "件数", "en": "number of requests"},
-    "shares": {"zh": "占{total}的比例", "en": "share of {total}"},
-    "inconsistent": {"zh": "* 办理结果各项之和与{total}不符：{details}",
-                     "en": "* outcome rows do not add up to the printed {total}: {details}"},
-    "inconsistent_item": {"zh": "{year}年 合计{sum}，总计{total}", "en": "{year} sum {sum}, total {total}"},
-    "incomplete": {"zh": "† {years}年：部分单元格无法读取，未画出", "en": "† {years}: some cells unreadable, not drawn"},
-    "applicants_title": {"zh": "{agency}：申请人构成（{row}）", "en": "{agency}: applicants ({row})"},
-    "applicant_counts": {"zh": "件数", "en": "number of requests"},
-    "legal_share": {"zh": "{legal}占总计的比例", "en": "{legal}, share of the total"},
-    "legal_persons": {"zh": "法人或其他组织", "en": "legal persons and other organisations"},
-    "appeals_title": {"zh": "{agency}：{review}和{litigation}结果", "en": "{agency}: {review} and {litigation}"},
-    "cases": {"zh": "案件数", "en": "cases"},
-    "heatmap_title": {"zh": "{year}年 各机关办理结果构成（占{total}的比例）",
-                      "en": "Outcomes by agency, {year} (share of {total})"},
-    "no_data": {"zh": "无数据", "en": "no data"},
-    "peer_title": {"zh": "{agency}：{metric}", "en": "{agency}: {metric}"},
-    "peer_median": {"zh": "其他机关中位数", "en": "other agencies: median"},
-    "peer_iqr": {"zh": "其他机关四分位距", "en": "other agencies: interquartile range"},
-    "peer_range": {"zh": "其他机关最小值–最大值", "en": "other agencies: min–max"},
-    "peer_count": {"zh": "对比机关数", "en": "agencies compared"},
-    "no_peers": {"zh": "语料中没有同年度的其他机关", "en": "no other agency in the corpus for these years"},
-    "yoy_title": {"zh": "{agency}：{year}年与{prev}年相比", "en": "{agency}: {year} compared with {prev}"},
-    "yoy_rates": {"zh": "比率变化（百分点）", "en": "change in rates (percentage points)"},
-    "yoy_counts": {"zh": "件数变化", "en": "change in counts"},
-    "not_chainable": {"zh": "斜线：前后两年不宜直接比较（如跨2019/2021格式变化），见同比表的说明",
-                      "en": "hatched: the two years are not directly comparable (e.g. across the "
-                            "2019/2021 format change); see the note in the yoy table"},
-    "ranking_title": {"zh": "{year}年 各机关{metric}", "en": "{metric} by agency, {year}"},
-    "scatter_title": {"zh": "{year}年 {x}与{y}", "en": "{x} and {y}, {year}"},
-}
+
 
 
 def _text(key: str, lang: str, **values) -> str:
     """Chart chrome in `lang`; English titles start with a capital."""
-    text = TEXT[key][lang].format(**values)
-    return text[:1].upper() + text[1:] if lang == "en" and key.endswith("_title") else text
+    out = text("chart." + key, lang, **values)
+    return out[:1].upper() + out[1:] if lang == "en" and key.endswith("_title") else out
 
 
 def _check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+    check_lang(lang)
     use_cjk_font()
 
 

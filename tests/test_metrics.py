@@ -12,9 +12,7 @@ from conftest import CORPUS, REFERENCE
 
 import govstats
 from govstats import dictionary
-from govstats.crosscheck import load_statements
-from govstats.metrics import CHAINS, UNITS, load_metrics, metric_keys, metric_label
-from govstats.schema import load_schema
+from govstats.schema import CHAINS, UNITS, load_metrics, load_schema, load_statements, metric_keys, metric_label
 
 PINGTAN = "平潭综合实验区管委会(办公室)"
 

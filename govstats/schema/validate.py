@@ -1,0 +1,106 @@
+"""Validation of the schema files at load: every reference between them must resolve.
+
+A typo in a derived row's parts, an identity's operands, a metric's cells or a narrative measure
+would otherwise silently drop a row or a check; here it is a `SchemaError` naming file and line.
+"""
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ..errors import SchemaError
+from .files import VERSIONS
+
+if TYPE_CHECKING:
+    from .metrics import CellRef, Metric
+    from .narrative import Statement
+    from .tables import Entry, Schema
+
+ROLES = ("row", "column", "group", "caption", "header", "derived")
+UNITS = ("count", "rate")
+#: How a metric chains across the 2019 -> 2021 format change (see docs/report-format.md §6).
+CHAINS = ("same", "crosswalk", "caveat", "break")
+
+
+def _fail(file: str, index: int, message: str) -> SchemaError:
+    return SchemaError(f"govstats/schema/{file} line {index + 2}: {message}")  # +1 header, +1 from 0
+
+
+def _versions(file: str, index: int, versions: Iterable[str]) -> None:
+    unknown = sorted(set(versions) - set(VERSIONS))
+    if unknown or not versions:
+        raise _fail(file, index, f"versions {sorted(versions)} must be among {', '.join(VERSIONS)}")
+
+
+def _keys(entries: list[Entry], table: str, version: str) -> set[str]:
+    return {e.key for e in entries if e.table == table and version in e.versions}
+
+
+def check_tables(schema: Schema) -> None:
+    """Roles, versions, derived parts and identity operands of rows.csv, columns.csv, identities.csv."""
+    for file, entries in (("rows.csv", schema.entries), ("columns.csv", schema.column_entries)):
+        for i, e in enumerate(entries):
+            if e.role not in ROLES:
+                raise _fail(file, i, f"role {e.role!r} of {e.table}.{e.key} is not one of {', '.join(ROLES)}")
+            _versions(file, i, e.versions)
+            if e.role == "derived" and not e.parts:
+                raise _fail(file, i, f"derived {e.table}.{e.key} names no parts")
+            for v in e.versions:
+                missing = [p for p in e.parts if p not in _keys(entries, e.table, v)]
+                if missing:
+                    raise _fail(file, i, f"{e.table}.{e.key} (v{v}): parts {missing} are not keys of {e.table}")
+    for i, ident in enumerate(schema.identities_all):
+        _versions("identities.csv", i, ident.versions)
+        pool = schema.entries if ident.each == "column" else schema.column_entries
+        if ident.each not in ("column", "row"):
+            raise _fail("identities.csv", i, f"each must be 'column' or 'row', not {ident.each!r}")
+        for v in ident.versions:
+            missing = [k for k in ident.lhs + ident.rhs if k not in _keys(pool, ident.table, v)]
+            if missing:
+                raise _fail("identities.csv", i, f"{ident.id} (v{v}): {missing} are not keys of {ident.table}")
+
+
+def _check_refs(file: str, i: int, what: str, refs: Iterable[CellRef], versions: Iterable[str],
+                schema: Schema) -> None:
+    for table, row, col in refs:
+        for v in versions:
+            if row not in _keys(schema.entries, table, v) or col not in _keys(schema.column_entries, table, v):
+                raise _fail(file, i, f"{what}: {table}.{row}.{col} is not a cell of {table} in v{v}")
+
+
+def check_metrics(metrics: tuple[Metric, ...], schema: Schema) -> None:
+    """Units, chains, versions and the cells of every metric in metrics.csv."""
+    for i, m in enumerate(metrics):
+        _versions("metrics.csv", i, m.versions)
+        if m.unit not in UNITS:
+            raise _fail("metrics.csv", i, f"{m.key}: unit {m.unit!r} is not one of {', '.join(UNITS)}")
+        if m.chain not in CHAINS:
+            raise _fail("metrics.csv", i, f"{m.key}: chain {m.chain!r} is not one of {', '.join(CHAINS)}")
+        if not m.numerator or (m.unit == "rate") != bool(m.denominator):
+            raise _fail("metrics.csv", i, f"{m.key}: a count has a numerator only, a rate both")
+        _check_refs("metrics.csv", i, m.key, m.numerator + m.denominator, m.versions, schema)
+
+
+def check_statements(statements: tuple[Statement, ...], schema: Schema) -> None:
+    """The cells that each narrative statement of narrative.csv restates."""
+    for i, st in enumerate(statements):
+        _check_refs("narrative.csv", i, st.key, st.measure, VERSIONS, schema)
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def check_texts(records: list[dict[str, str]]) -> None:
+    """Every text of texts.csv in both languages, with the same placeholders, each key once."""
+    seen: set[str] = set()
+    for i, r in enumerate(records):
+        if not re.fullmatch(r"[a-z][a-z0-9_.]*", r["key"]) or r["key"] in seen:
+            raise _fail("texts.csv", i, f"key {r['key']!r} is malformed or repeated")
+        seen.add(r["key"])
+        if not r["zh"] or not r["en"]:
+            raise _fail("texts.csv", i, f"{r['key']}: a text is needed in both zh and en")
+        if _fields(r["zh"]) != _fields(r["en"]):
+            raise _fail("texts.csv", i, f"{r['key']}: zh and en name different placeholders")
