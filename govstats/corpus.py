@@ -26,11 +26,11 @@ from .checks import CHECK_COLUMNS, run_checks
 from .crosscheck import ReportData, soft_checks
 from .errors import GovstatsWarning, ReportParseError, UnsupportedFormat
 from .meta import find_title
-from .metrics import CellValues
 from .model import CELL_COLUMNS as REPORT_CELL_COLUMNS
 from .model import Problem
 from .report import read_report
 from .schema import load_schema
+from .values import CellValues
 from .views import wide
 
 MANIFEST = "manifest.csv"
