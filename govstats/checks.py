@@ -1,8 +1,12 @@
 """Consistency checks: the schema's identities evaluated over a long cell table."""
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+
 import pandas as pd
 
+from .model import TABLES, Problem
 from .schema import Schema, load_schema
 
 CHECK_COLUMNS = ["check", "table", "scope", "expected", "found", "passed", "detail"]
@@ -59,3 +63,28 @@ def run_checks(cells: pd.DataFrame, version: str | None, mode: str = "strict",
     frame["found"] = frame["found"].astype("Float64")
     frame["passed"] = frame["passed"].astype("boolean")
     return frame
+
+
+def value_problems(records: Iterable[dict], source: str, schema: Schema | None = None) -> list[Problem]:
+    """A problem for each number cell that no count can hold: not finite (`inf`, a run of digits
+    too long for a float) or negative outside the schema's signed columns (v2019 本年增/减).
+
+    The cell keeps what was printed; the problem names the file, table, row and the raw text.
+    """
+    schema = schema or load_schema()
+    signed = {(e.table, e.key) for e in schema.column_entries if e.unit == "signed" and e.table in TABLES}
+    out = []
+    for r in records:
+        value = r["value"]
+        if r["kind"] != "number" or value is None:
+            continue
+        if not math.isfinite(value):
+            reason = "is not a finite number"
+        elif value < 0 and (r["table"], r["col"]) not in signed:
+            reason = "is negative, which a count cannot be"
+        else:
+            continue
+        raw = r["raw"] if len(r["raw"]) <= 40 else r["raw"][:20] + f"…({len(r['raw'])} characters)"
+        out.append(Problem(source, f"column {r['col']}: {raw!r} {reason}; kept as printed, check the source",
+                           r["table"], r["row"], "error"))
+    return out

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from .checks import check_counts, run_checks
+from .checks import check_counts, run_checks, value_problems
 from .errors import ReportParseError, UnsupportedFormat
 from .interpret import interpret
 from .model import Problem, ReportMeta
@@ -113,4 +113,5 @@ def read_report(source: Any, *, carrier: str | None = None, agency: str | None =
                       title=title.title, source=path or name, sha256=hashlib.sha256(data).hexdigest(),
                       carrier=doc.carrier, encoding=doc.encoding)
     cells = cells_frame(result.cells, meta.report)
-    return Report(meta, cells, result.sections, result.problems, doc.notes)
+    problems = result.problems + value_problems(result.cells, name)
+    return Report(meta, cells, result.sections, problems, doc.notes)
