@@ -1,25 +1,33 @@
 """The `govstats` command: a thin layer over the Python API.
 
 Each subcommand is one `_cmd_*` function registered in `COMMANDS`; exit status 0 means success,
-1 that a consistency check failed, 2 that an input could not be read as a report.
+1 that a consistency check failed (or, for `check`, could not be made), 2 that an input could not
+be read as a report.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 
 from . import __version__
 from .checks import check_counts
 from .errors import GovstatsWarning, ReportParseError
+from .model import TABLES
 from .report import Report, read_report
+from .schema import load_schema
 from .views import as_integers
 
-TABLES = ("t2", "t3", "t4")
+EXIT_CODES = """exit status:
+  0  success
+  1  a consistency check failed (check: or could not be made: a row missing, a cell unreadable)
+  2  an input could not be read as a report, or the command could not start"""
 
 
 def _read(path: str) -> Report | None:
@@ -42,6 +50,9 @@ def _print_problems(report: Report) -> None:
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
+    if args.output and args.format != "csv":
+        print("error: --output is for --format csv", file=sys.stderr)
+        return 2
     report = _read(args.file)
     if report is None:
         return 2
@@ -55,10 +66,12 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=1)
         print()
     elif args.format == "csv":
-        for t, frame in frames.items():
-            if len(frames) > 1:
-                print(f"# {t}")
-            frame.to_csv(sys.stdout)
+        # one table wide; all of them as the canonical long cell table (one valid CSV either way)
+        frame = frames[args.table] if args.table else report.cells
+        if args.output:  # a file for Excel: UTF-8 with a byte-order mark
+            frame.to_csv(args.output, encoding="utf-8-sig", index=bool(args.table))
+        else:
+            frame.to_csv(sys.stdout, index=bool(args.table))
     else:
         m = report.meta
         print(f"{m.agency} {m.year} (format {m.format_version}, {m.carrier}) — {m.source}")
@@ -70,9 +83,38 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_paths(paths: list[str]) -> list[str]:
+    """The files named, with each folder replaced by the report files in it."""
+    from .corpus import REPORT_SUFFIXES
+
+    out = []
+    for path in paths:
+        if os.path.isdir(path):
+            found = sorted(str(p) for p in Path(path).rglob("*")
+                           if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES)
+            if not found:
+                print(f"error: {path}: no report files ({', '.join(REPORT_SUFFIXES)}) in this folder",
+                      file=sys.stderr)
+            out += found
+        else:
+            out.append(path)
+    return out
+
+
+def _missing_rows(report: Report) -> list[tuple[str, str, str]]:
+    """(table, key, printed label) of every official row of the report's tables that was not read."""
+    version = report.meta.format_version
+    if version not in ("2019", "2021"):
+        return []
+    schema = load_schema()
+    present = set(zip(report.cells["table"].astype(str), report.cells["row"].astype(str)))
+    return [(t, e.key, e.zh) for t in TABLES for e in schema.rows(t, version) if (t, e.key) not in present]
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
-    status = 0
-    for path in args.files:
+    paths = _check_paths(args.files)
+    status = 0 if paths else 2
+    for path in paths:
         report = _read(path)
         if report is None:
             status = 2
@@ -80,13 +122,20 @@ def _cmd_check(args: argparse.Namespace) -> int:
         _print_problems(report)
         checks = report.checks(mode=args.mode)
         failed = checks[checks["passed"] == False]  # noqa: E712  (NA means unchecked)
+        unchecked = checks[checks["passed"].isna()]
+        missing = _missing_rows(report)
         counts = check_counts(checks)
         print(f"{path}: {counts['checks']} checks, {counts['failed']} failed, {counts['unchecked']} "
               f"unchecked, {len(report.problems)} problems")
         for row in failed.itertuples():
             print(f"  FAIL {row.check} {row.table} {row.scope}: printed total {row.expected:g}, "
                   f"parts sum to {row.found:g}")
-        if len(failed) and status == 0:
+        for table, key, label in missing:
+            print(f"  MISSING {table} row {key} ({label}): not found in the report")
+        for row in unchecked.itertuples():
+            print(f"  UNCHECKED {row.check} {row.table} {row.scope}: {row.detail}")
+        incomplete = (len(unchecked) or missing) and not args.allow_unchecked
+        if (len(failed) or incomplete) and status == 0:
             status = 1
     return status
 
@@ -105,20 +154,38 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _parser(sub: argparse._SubParsersAction, name: str, help: str, description: str) -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=help, description=description, epilog=EXIT_CODES,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
 def _add_parse(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("parse", help="read one report and print its tables")
-    p.add_argument("file")
-    p.add_argument("--table", choices=TABLES, help="one table (default: all)")
-    p.add_argument("--lang", choices=("zh", "en"), help="label rows and columns (default: schema keys)")
-    p.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    p = _parser(sub, "parse", "read one report and print its tables",
+                "Read one report (text, HTML, DOCX or PDF; the carrier is detected from the bytes) and print "
+                "its tables t2, t3, t4. Problems of reading go to stderr.")
+    p.add_argument("file", help="the report file")
+    p.add_argument("--table", choices=TABLES, help="print one table (default: all three)")
+    p.add_argument("--lang", choices=("zh", "en"),
+                   help="label rows and columns in Chinese or English (default: the schema's keys)")
+    p.add_argument("--format", choices=("text", "csv", "json"), default="text",
+                   help="text (default) for reading; json: metadata and every table; csv: the --table as a "
+                        "wide table, or without --table the long cell table (one row per cell, raw text and kind)")
+    p.add_argument("--output", "-o", metavar="FILE",
+                   help="with --format csv: write FILE in UTF-8 with a byte-order mark (Excel shows the Chinese)")
     p.set_defaults(func=_cmd_parse)
 
 
 def _add_check(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("check", help="run the consistency checks; exit 1 if any fails")
-    p.add_argument("files", nargs="+")
+    p = _parser(sub, "check", "run the consistency checks; exit 1 if any fails or cannot be made",
+                "Check each report against the identities of its tables (ID-T3-BAL, ID-T3-RES, ID-T3-COL, "
+                "ID-T4-SUM) and list official rows the report lacks. Exit 1 when a check fails, a row is "
+                "missing or a check cannot be made (a cell blank or unreadable), unless --allow-unchecked.")
+    p.add_argument("files", nargs="+", help="report files or folders of reports")
     p.add_argument("--mode", choices=("strict", "lenient"), default="strict",
-                   help="lenient treats blank cells as 0 (and says so)")
+                   help="strict (default) leaves a check with a blank operand unchecked; lenient treats "
+                        "blank cells as 0 (and says so)")
+    p.add_argument("--allow-unchecked", action="store_true",
+                   help="exit 0 even when rows are missing or checks could not be made (only failures count)")
     p.set_defaults(func=_cmd_check)
 
 
@@ -171,13 +238,19 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_parse, _add
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="govstats", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="govstats", description=__doc__.splitlines()[0], epilog=EXIT_CODES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"govstats {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     for add in COMMANDS:
         add(sub)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # `govstats parse … | head`: the reader left; stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
