@@ -6,11 +6,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "data" / "corpus"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-REFERENCE = CORPUS / "zhoukou-city-office_2024.txt"
+from paths import REFERENCE
 
 # matplotlib and Jupyter write caches under $HOME; keep the suite out of the user's home
 _scratch = Path(tempfile.mkdtemp(prefix="govstats-tests-"))

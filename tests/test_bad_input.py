@@ -4,7 +4,7 @@ from __future__ import annotations
 import warnings
 
 import pytest
-from conftest import CORPUS, REFERENCE
+from paths import CORPUS, REFERENCE
 
 import govstats
 

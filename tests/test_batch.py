@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 import nbformat
 import pytest
-from conftest import CORPUS, FIXTURES, ROOT
+from paths import CORPUS, FIXTURES, ROOT
 
 from govstats import batch
 from govstats.cli import main

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import CORPUS, REFERENCE
+from paths import CORPUS, REFERENCE
 
 from govstats.cli import main
 

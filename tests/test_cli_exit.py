@@ -6,7 +6,7 @@ import io
 import subprocess
 import sys
 
-from conftest import CORPUS, REFERENCE
+from paths import CORPUS, REFERENCE
 
 from govstats.cli import main
 from govstats.model import CELL_COLUMNS

@@ -9,7 +9,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import CORPUS, REFERENCE
+from paths import CORPUS, REFERENCE
 
 import govstats
 from govstats import corpus as corpus_module

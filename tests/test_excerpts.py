@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES
+from paths import FIXTURES
 
 import govstats
 

@@ -5,7 +5,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import CORPUS
+from paths import CORPUS
 
 import govstats
 from govstats.cli import main

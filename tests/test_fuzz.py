@@ -16,9 +16,9 @@ import traceback
 import warnings
 
 import pytest
-from conftest import CORPUS, FIXTURES, REFERENCE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from paths import CORPUS, FIXTURES, REFERENCE
 
 import govstats
 from govstats.solver import Piece, count_splits, splits

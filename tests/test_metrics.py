@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import CORPUS, REFERENCE
+from paths import CORPUS, REFERENCE
 
 import govstats
 from govstats import dictionary

@@ -11,8 +11,8 @@ import warnings
 import matplotlib.colors as mcolors
 import pandas as pd
 import pytest
-from conftest import CORPUS
 from matplotlib.figure import Figure
+from paths import CORPUS
 
 import govstats
 from govstats import figures, plots

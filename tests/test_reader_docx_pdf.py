@@ -11,7 +11,7 @@ import pandas as pd
 import pdfplumber
 import pypdfium2
 import pytest
-from conftest import CORPUS, FIXTURES
+from paths import CORPUS, FIXTURES
 
 import govstats
 from govstats.readers import detect_carrier
@@ -186,7 +186,7 @@ def test_detect_carrier_of_the_flattened_text_and_a_scan():
 
 
 def test_reader_notes_say_what_the_layout_needed():
-    from conftest import FIXTURES
+    from paths import FIXTURES
 
     import govstats
 

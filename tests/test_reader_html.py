@@ -9,7 +9,7 @@ import json
 import opencc
 import pandas as pd
 import pytest
-from conftest import CORPUS, FIXTURES
+from paths import CORPUS, FIXTURES, T3_COLUMNS, expected
 
 import govstats
 from govstats.readers import detect_carrier
@@ -18,89 +18,10 @@ from govstats.readers import html as html_reader
 HTML = FIXTURES / "html"
 KEY = ["table", "block", "row", "col", "value", "raw", "kind", "unit"]
 
-T3_COLUMNS = ["natural_person", "commercial_enterprise", "research_institution",
-              "public_interest_org", "legal_service_org", "other_org", "total"]
-T2 = {
-    2024: {("regulations", "issued_count"): 0, ("regulations", "repealed_count"): 0,
-           ("regulations", "in_force_count"): 0, ("normative_docs", "issued_count"): 62,
-           ("normative_docs", "repealed_count"): 33, ("normative_docs", "in_force_count"): 440,
-           ("admin_licensing", "decisions_count"): 4529, ("admin_penalty", "decisions_count"): 1100,
-           ("admin_coercion", "decisions_count"): 65, ("admin_fees", "fee_amount_wan_yuan"): 18651.06},
-    2025: {("regulations", "issued_count"): 0, ("regulations", "repealed_count"): 0,
-           ("regulations", "in_force_count"): 0, ("normative_docs", "issued_count"): 58,
-           ("normative_docs", "repealed_count"): 45, ("normative_docs", "in_force_count"): 546,
-           ("admin_licensing", "decisions_count"): 2418, ("admin_penalty", "decisions_count"): 644,
-           ("admin_coercion", "decisions_count"): 64, ("admin_fees", "fee_amount_wan_yuan"): 4166.241619},
-}
-T3 = {
-    2024: {
-        "new_received": [217, 1, 0, 0, 0, 0, 218],
-        "carried_over_in": [0, 0, 0, 0, 0, 0, 0],
-        "granted": [71, 0, 0, 0, 0, 0, 71],
-        "partially_granted": [29, 0, 0, 0, 0, 0, 29],
-        "withheld_state_secret": [4, 0, 0, 0, 0, 0, 4],
-        "withheld_law_prohibited": [0, 0, 0, 0, 0, 0, 0],
-        "withheld_security_stability": [0, 0, 0, 0, 0, 0, 0],
-        "withheld_third_party": [3, 0, 0, 0, 0, 0, 3],
-        "withheld_internal_affairs": [32, 0, 0, 0, 0, 0, 32],
-        "withheld_process_info": [0, 0, 0, 0, 0, 0, 0],
-        "withheld_enforcement_file": [0, 0, 0, 0, 0, 0, 0],
-        "withheld_admin_query": [0, 0, 0, 0, 0, 0, 0],
-        "unable_not_held": [75, 0, 0, 0, 0, 0, 75],
-        "unable_needs_creation": [0, 0, 0, 0, 0, 0, 0],
-        "unable_still_unclear": [0, 0, 0, 0, 0, 0, 0],
-        "not_processed_petition_complaint": [0, 0, 0, 0, 0, 0, 0],
-        "not_processed_duplicate": [1, 0, 0, 0, 0, 0, 1],
-        "not_processed_publication": [0, 0, 0, 0, 0, 0, 0],
-        "not_processed_excessive": [0, 0, 0, 0, 0, 0, 0],
-        "not_processed_confirm_reissue": [0, 0, 0, 0, 0, 0, 0],
-        "other_overdue_correction": [1, 0, 0, 0, 0, 0, 1],
-        "other_unpaid_fee": [0, 0, 0, 0, 0, 0, 0],
-        "other_other": [1, 1, 0, 0, 0, 0, 2],
-        "results_total": [217, 1, 0, 0, 0, 0, 218],
-        "carried_forward_out": [0, 0, 0, 0, 0, 0, 0],
-    },
-    2025: {
-        "new_received": [151, 3, 0, 0, 0, 0, 154],
-        "carried_over_in": [0, 0, 0, 0, 0, 0, 0],
-        "granted": [33, 0, 0, 0, 0, 0, 33],
-        "partially_granted": [38, 0, 0, 0, 0, 0, 38],
-        "withheld_state_secret": [0, 0, 0, 0, 0, 0, 0],
-        "withheld_law_prohibited": [0, 0, 0, 0, 0, 0, 0],
-        "withheld_security_stability": [0, 0, 0, 0, 0, 0, 0],
-        "withheld_third_party": [0, 0, 0, 0, 0, 0, 0],
-        "withheld_internal_affairs": [3, 0, 0, 0, 0, 0, 3],
-        "withheld_process_info": [2, 0, 0, 0, 0, 0, 2],
-        "withheld_enforcement_file": [3, 0, 0, 0, 0, 0, 3],
-        "withheld_admin_query": [3, 0, 0, 0, 0, 0, 3],
-        "unable_not_held": [49, 1, 0, 0, 0, 0, 50],
-        "unable_needs_creation": [3, 0, 0, 0, 0, 0, 3],
-        "unable_still_unclear": [0, 0, 0, 0, 0, 0, 0],
-        "not_processed_petition_complaint": [2, 0, 0, 0, 0, 0, 2],
-        "not_processed_duplicate": [0, 0, 0, 0, 0, 0, 0],
-        "not_processed_publication": [0, 0, 0, 0, 0, 0, 0],
-        "not_processed_excessive": [0, 0, 0, 0, 0, 0, 0],
-        "not_processed_confirm_reissue": [0, 0, 0, 0, 0, 0, 0],
-        "other_overdue_correction": [8, 0, 0, 0, 0, 0, 8],
-        "other_unpaid_fee": [2, 0, 0, 0, 0, 0, 2],
-        "other_other": [1, 0, 0, 0, 0, 0, 1],
-        "results_total": [147, 1, 0, 0, 0, 0, 148],
-        "carried_forward_out": [4, 2, 0, 0, 0, 0, 6],
-    },
-}
-T4 = {
-    2024: {"review_upheld": 2, "review_corrected": 1, "review_other": 3, "review_pending": 1,
-           "review_total": 7, "lit_direct_upheld": 0, "lit_direct_corrected": 0, "lit_direct_other": 0,
-           "lit_direct_pending": 0, "lit_direct_total": 0, "lit_after_review_upheld": 13,
-           "lit_after_review_corrected": 2, "lit_after_review_other": 4, "lit_after_review_pending": 0,
-           "lit_after_review_total": 19},
-    2025: {"review_upheld": 25, "review_corrected": 3, "review_other": 8, "review_pending": 0,
-           "review_total": 36, "lit_direct_upheld": 3, "lit_direct_corrected": 3, "lit_direct_other": 0,
-           "lit_direct_pending": 0, "lit_direct_total": 6, "lit_after_review_upheld": 3,
-           "lit_after_review_corrected": 0, "lit_after_review_other": 0, "lit_after_review_pending": 0,
-           "lit_after_review_total": 3},
-}
 YEARS = [2024, 2025]
+T2 = {year: expected(f"pingtan-cez_{year}", "t2") for year in YEARS}
+T3 = {year: expected(f"pingtan-cez_{year}", "t3") for year in YEARS}
+T4 = {year: expected(f"pingtan-cez_{year}", "t4") for year in YEARS}
 
 
 def source_html(year: int) -> str:

@@ -5,49 +5,13 @@ import io
 
 import pandas as pd
 import pytest
-from conftest import REFERENCE
+from paths import REFERENCE, T3_COLUMNS, expected
 
 import govstats
 
-T3_COLUMNS = ["natural_person", "commercial_enterprise", "research_institution",
-              "public_interest_org", "legal_service_org", "other_org", "total"]
-# Read by hand from the published table (section 三), row by row.
-T3 = {
-    "new_received": [1121, 32, 0, 0, 180, 0, 1333],
-    "carried_over_in": [24, 0, 0, 0, 19, 0, 43],
-    "granted": [72, 0, 0, 0, 9, 0, 81],
-    "partially_granted": [0, 0, 0, 0, 0, 0, 0],
-    "withheld_state_secret": [0, 0, 0, 0, 0, 0, 0],
-    "withheld_law_prohibited": [0, 0, 0, 0, 0, 0, 0],
-    "withheld_security_stability": [0, 0, 0, 0, 0, 0, 0],
-    "withheld_third_party": [0, 0, 0, 0, 0, 0, 0],
-    "withheld_internal_affairs": [2, 0, 0, 0, 0, 0, 2],
-    "withheld_process_info": [0, 0, 0, 0, 0, 0, 0],
-    "withheld_enforcement_file": [3, 0, 0, 0, 0, 0, 3],
-    "withheld_admin_query": [0, 0, 0, 0, 0, 0, 0],
-    "unable_not_held": [865, 25, 0, 0, 171, 0, 1061],
-    "unable_needs_creation": [6, 0, 0, 0, 0, 0, 6],
-    "unable_still_unclear": [0, 0, 0, 0, 0, 0, 0],
-    "not_processed_petition_complaint": [7, 0, 0, 0, 0, 0, 7],
-    "not_processed_duplicate": [7, 0, 0, 0, 0, 0, 7],
-    "not_processed_publication": [0, 0, 0, 0, 0, 0, 0],
-    "not_processed_excessive": [0, 0, 0, 0, 0, 0, 0],
-    "not_processed_confirm_reissue": [0, 0, 0, 0, 0, 0, 0],
-    "other_overdue_correction": [0, 0, 0, 0, 6, 0, 6],
-    "other_unpaid_fee": [0, 0, 0, 0, 0, 0, 0],
-    "other_other": [74, 7, 0, 0, 13, 0, 94],
-    "results_total": [1036, 32, 0, 0, 199, 0, 1267],
-    "carried_forward_out": [109, 0, 0, 0, 0, 0, 109],
-}
-T4 = {"review_upheld": 2, "review_corrected": 0, "review_other": 0, "review_pending": 1, "review_total": 3,
-      "lit_direct_upheld": 0, "lit_direct_corrected": 0, "lit_direct_other": 0, "lit_direct_pending": 0,
-      "lit_direct_total": 0, "lit_after_review_upheld": 0, "lit_after_review_corrected": 0,
-      "lit_after_review_other": 0, "lit_after_review_pending": 0, "lit_after_review_total": 0}
-T2 = {("regulations", "issued_count"): 0, ("regulations", "repealed_count"): 0,
-      ("regulations", "in_force_count"): 0, ("normative_docs", "issued_count"): 18,
-      ("normative_docs", "repealed_count"): 113, ("normative_docs", "in_force_count"): 172,
-      ("admin_licensing", "decisions_count"): 0, ("admin_penalty", "decisions_count"): 0,
-      ("admin_coercion", "decisions_count"): 0, ("admin_fees", "fee_amount_wan_yuan"): 0}
+T3 = expected("zhoukou-city-office_2024", "t3")
+T4 = expected("zhoukou-city-office_2024", "t4")
+T2 = expected("zhoukou-city-office_2024", "t2")
 
 
 def test_meta(reference):

@@ -15,9 +15,9 @@ import warnings
 
 import pandas as pd
 import pytest
-from conftest import REFERENCE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from paths import REFERENCE
 
 import govstats
 from govstats.checks import run_checks

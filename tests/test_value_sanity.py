@@ -1,7 +1,7 @@
 """Numbers no count can hold are flagged, never taken silently (issue 16, item 9)."""
 from __future__ import annotations
 
-from conftest import REFERENCE
+from paths import REFERENCE
 
 import govstats
 from govstats.checks import value_problems

@@ -1,0 +1,37 @@
+"""Where the test suite's documents are, and the values read from them by hand.
+
+Hand-read values live as data in `tests/fixtures/expected/<report>.json`, one file per report:
+`t2` maps "row.col" to a value, `t3` a row to its seven applicant columns, `t4` a column to its
+value; `read_by_hand_from` names the documents they were read from.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "data" / "corpus"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REFERENCE = CORPUS / "zhoukou-city-office_2024.txt"
+T3_COLUMNS = ["natural_person", "commercial_enterprise", "research_institution",
+              "public_interest_org", "legal_service_org", "other_org", "total"]
+
+
+@functools.cache
+def _load(report: str) -> dict[str, Any]:
+    return json.loads((FIXTURES / "expected" / f"{report}.json").read_text(encoding="utf-8"))
+
+
+def expected(report: str, table: str) -> dict:
+    """The hand-read cells of `table` in `report` (t2 keyed by (row, col) pairs)."""
+    values = _load(report).get(table, {})
+    if table == "t2":
+        return {tuple(key.split(".")): v for key, v in values.items()}
+    return dict(values)
+
+
+def expected_keys(report: str, field: str) -> list[tuple[str, str]]:
+    """A list of (row, col) cells named in `field` of the report's file (e.g. t2_in_flattened_text)."""
+    return [tuple(key.split(".")) for key in _load(report).get(field, [])]
