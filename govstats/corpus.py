@@ -25,7 +25,7 @@ from .cache import Cache, Parsed, cache_key, default_dir
 from .checks import CHECK_COLUMNS, run_checks
 from .crosscheck import ReportData, soft_checks
 from .errors import GovstatsWarning, ReportParseError, UnsupportedFormat
-from .meta import find_title
+from .interpret.title import find_title
 from .model import CELL_COLUMNS as REPORT_CELL_COLUMNS
 from .model import Problem
 from .report import read_report

@@ -10,6 +10,9 @@ from typing import Any
 #: the three statistical tables of a report, in order (t1, 主动公开, has no identities to check)
 TABLES = ("t2", "t3", "t4")
 
+#: joins the cells of one line in a Document's text (readers write it, the interpreter reads it)
+CELL_SEP = "\x1f"
+
 #: the columns of the canonical long cell table of one report
 CELL_COLUMNS = ["report", "table", "block", "row", "col", "value", "raw", "kind", "unit", "note", "label"]
 

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from paths import CORPUS, FIXTURES, REFERENCE
 
 import govstats
-from govstats.solver import Piece, count_splits, splits
+from govstats.interpret.solver import Piece, count_splits, splits
 from govstats.testing import CARRIERS, Deviations, generate_report
 
 LONG_RUN = os.environ.get("GOVSTATS_FUZZ_EXAMPLES")  # set by `make fuzz`: random, many examples

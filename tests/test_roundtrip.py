@@ -21,7 +21,7 @@ from paths import REFERENCE
 
 import govstats
 from govstats.checks import run_checks
-from govstats.normalize import normalize_text
+from govstats.interpret.normalize import normalize_text
 from govstats.testing import Deviations, Rendering, generate_report
 
 KEY = ["table", "row", "col"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import ReportParseError
-from ..normalize import CELL_SEP
+from ..model import CELL_SEP
 
 _GB = {"gb2312", "gbk", "gb18030", "cp936", "gb2312-80"}
 

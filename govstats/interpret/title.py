@@ -1,10 +1,8 @@
-"""What a report says about itself: title, agency, year, format version, sections."""
+"""A report's title: the agency and statistics year it names."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from .schema import Schema
 
 _TITLE_END = r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:年度)?报告"
 _NAME = r"[\u4e00-\u9fff()（）·]{2,40}?"
@@ -53,38 +51,3 @@ def _strip_stray_brackets(name: str) -> str:
     while name and name[0] in "(（" and surplus("(（", ")）") > 0:
         name = name[1:]
     return name
-
-
-def _fuzzy(literal: str) -> str:
-    return r"[\W_]{0,3}".join(re.escape(c) for c in literal)
-
-
-def detect_version(norm: str, schema: Schema) -> tuple[str | None, dict[str, list[str]]]:
-    """The format version the report's markers point to ("2019", "2021" or None), and the markers.
-
-    Literal markers tolerate spaces and punctuation inside them; regex markers are used as they are.
-    Markers of both versions make a hybrid: the version with more markers is returned.
-    """
-    hits: dict[str, list[str]] = {}
-    for marker in schema.markers:
-        is_regex = any(ch in marker.pattern for ch in "\\[]()*+?")
-        pattern = marker.pattern if is_regex else _fuzzy(marker.pattern)
-        if re.search(pattern, norm):
-            hits.setdefault(marker.version, []).append(marker.why)
-    if not hits:
-        return None, hits
-    version = max(hits, key=lambda v: (len(hits[v]), v))
-    return version, hits
-
-
-def find_sections(norm: str, schema: Schema) -> dict[str, tuple[int, int]]:
-    """Heading spans of the six sections, searched in order so that each follows the last."""
-    spans: dict[str, tuple[int, int]] = {}
-    pos = 0
-    for sec in schema.sections:
-        pattern = re.compile(rf"{sec.ordinal}\s*[、.．,]\s*{sec.pattern}")
-        m = pattern.search(norm, pos)
-        if m:
-            spans[sec.key] = (m.start(), m.end())
-            pos = m.end()
-    return spans

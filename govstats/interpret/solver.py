@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from ..schema import Identity
 from .normalize import parse_number
-from .schema import Identity
 
 MAX_SPLITS = 20000
 MAX_CELL_DIGITS = 15  # longer fused runs are no table row (and beyond a float's precision)

@@ -1,0 +1,118 @@
+"""The interpreter's top level: a Document's title, version, sections and tables, read in turn.
+
+It finds the section headings, then, table by table, each row label in the official order; the
+text between a label and the next label (or group caption) is that row's value segment
+(`segments`).  Segments whose values are fused (flattened text) are split with the help of the
+table identities (`rows`, `solver`).  Nothing is guessed: a row that cannot be read unambiguously
+is kept as raw text and reported in `problems`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import TABLES, Problem
+from ..readers.base import Document
+from ..schema import Schema, load_schema
+from .normalize import CELL_SEP, label_regex, normalize_text
+from .rows import read_rows
+from .sections import detect_version, find_sections
+from .segments import SegmentCutter
+from .title import Title, find_title
+
+NARRATIVE_SECTIONS = ("overview", "problems", "other_matters")
+
+
+@dataclass
+class Interpretation:
+    """What the interpreter read from one Document."""
+
+    cells: list[dict]
+    problems: list[Problem]
+    version: str | None
+    title: Title
+    sections: dict[str, str]
+    markers: dict[str, list[str]] = field(default_factory=dict)
+
+
+class Interpreter:
+    """Maps one Document onto the schema."""
+
+    def __init__(self, doc: Document, schema: Schema | None = None, version: str | None = None) -> None:
+        self.doc = doc
+        self.schema = schema or load_schema()
+        self.raw = doc.text()
+        self.norm = normalize_text(self.raw)
+        if len(self.norm) != len(self.raw):  # positions must map one to one; else quote normalised text
+            self.raw = self.norm
+        self.problems: list[Problem] = []
+        self.forced_version = version
+
+    def problem(self, message: str, table: str = "", row: str = "", severity: str = "warning") -> None:
+        self.problems.append(Problem(self.doc.source, message, table, row, severity))
+
+    def run(self) -> Interpretation:
+        title = find_title(self.norm)
+        if title.title is None:
+            self.problem("no title found: agency and year unknown (pass agency= and year=)")
+        version, markers = detect_version(self.norm, self.schema)
+        if len(markers) > 1:
+            self.problem(f"hybrid format: markers of both versions ({markers}); read as {version}",
+                         severity="warning")
+        if self.forced_version:
+            version = self.forced_version
+        headings = find_sections(self.norm, self.schema)
+        sections = self._narrative(headings)
+        cells: list[dict] = []
+        if version is None and title.year and title.year >= 2021 and self._has_t3():
+            version = "2021"
+        elif version is None and title.year and title.year >= 2019 and self._has_t3():
+            version = "2019"
+        if version in ("2019", "2021"):
+            for table in TABLES:
+                cells.extend(self._table(table, version, headings))
+        return Interpretation(cells, self.problems, version, title, sections, markers)
+
+    def _has_t3(self) -> bool:
+        first = self.schema.rows("t3", "2021")[0]
+        return label_regex(first.zh).search(self.norm) is not None
+
+    def _narrative(self, headings: dict[str, tuple[int, int]]) -> dict[str, str]:
+        """Text of sections 一, 五 and 六, as printed (cell breaks turned into spaces)."""
+        order = sorted(headings.items(), key=lambda kv: kv[1][0])
+        out = {}
+        for i, (key, (_, end)) in enumerate(order):
+            if key in NARRATIVE_SECTIONS:
+                stop = order[i + 1][1][0] if i + 1 < len(order) else len(self.raw)
+                out[key] = self.raw[end:stop].replace(CELL_SEP, " ").strip()
+        return out
+
+    def _region(self, table: str, headings: dict[str, tuple[int, int]]) -> tuple[int, int] | None:
+        key = next(s.key for s in self.schema.sections if s.table == table)
+        if key not in headings:
+            return None
+        start = headings[key][1]
+        later = [s for s, _ in headings.values() if s > start]
+        return start, min(later) if later else len(self.norm)
+
+    def _table(self, table: str, version: str, headings: dict[str, tuple[int, int]]) -> list[dict]:
+        region = self._region(table, headings)
+        if region is None:
+            sec = next(s for s in self.schema.sections if s.table == table)
+            self.problem(f"section {sec.ordinal} heading not found ({sec.en}); table not read", table,
+                         severity="error")
+            return []
+
+        def report(message: str, row: str) -> None:
+            self.problem(message, table, row)
+
+        rows = self.schema.rows(table, version)
+        stops = self.schema.rows(table, version, roles=("group", "caption", "header"))
+        cutter = SegmentCutter(self.norm, self.raw)
+        hits = cutter.hits(rows + stops, region)
+        segments = cutter.segments(rows, hits, region, report)
+        return read_rows(table, version, segments, self.schema, report)
+
+
+def interpret(doc: Document, version: str | None = None, schema: Schema | None = None) -> Interpretation:
+    """Map a Document onto the schema: cells, problems, version, title and narrative sections."""
+    return Interpreter(doc, schema, version).run()

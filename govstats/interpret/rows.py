@@ -1,0 +1,192 @@
+"""From value segments to schema cells: each row read as its columns, or kept raw and reported.
+
+A row whose pieces match its column count is read as printed.  Otherwise its candidate readings
+(splits of fused digits, or which empty cells at the ends are padding) are filtered by the row
+identities, then chosen across rows by the column identities; a row left with several readings is
+kept as ambiguous raw text and reported.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from ..schema import Schema
+from . import solver
+from .normalize import significant
+from .segments import Report, Segment
+from .solver import Part, Piece
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+Reading = tuple[Part, ...]
+
+
+@dataclass
+class RowReading:
+    """Everything known about how one row's segment reads as its columns."""
+
+    segment: Segment
+    cols: list[str]
+    parts: Reading | None = None  # the one reading, once resolved
+    candidates: list[Reading] = field(default_factory=list)  # kept readings while undecided
+    kind: str = ""  # what the candidates are (for messages)
+    note: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.segment.entry.key
+
+
+def read_rows(table: str, version: str, segments: list[Segment], schema: Schema,
+              report: Report) -> list[dict]:
+    """The cells of one table (in segment order, then the rows not in the schema)."""
+    identities = schema.identities(version, table)
+    readings: list[RowReading] = []
+    extras: list[dict] = []
+    for seg in segments:
+        cols = [c.key for c in schema.columns(table, version, block=seg.entry.block)]
+        row = RowReading(seg, cols)
+        readings.append(row)
+        pieces, extra = _split_extra(seg.pieces)
+        for label, extra_pieces in extra:
+            extras.extend(_extra_cells(table, seg, label, extra_pieces, cols, report))
+        _read_row(row, pieces, identities, report)
+    pending = [r for r in readings if r.parts is None and r.candidates]
+    if pending:
+        _choose_across_rows(table, readings, pending, identities, report)
+    return [cell for row in readings for cell in _row_cells(table, row)] + extras
+
+
+def _read_row(row: RowReading, pieces: list[Piece], identities, report: Report) -> None:
+    """Resolve `row` from its pieces, or leave its candidate readings, or report why not."""
+    seg, cols, n = row.segment, row.cols, len(row.cols)
+    paddings = _paddings(pieces, n)
+    pieces = _trim(pieces, n)
+    if len(paddings) > 1:  # empty cells at both ends: which ones are padding is not printed
+        cands, row.kind = paddings, "readings of the empty cells at the row's ends"
+    elif len(pieces) == n:
+        row.parts = tuple(p.part() for p in pieces)
+        return
+    else:
+        ending = " (the text ends here: truncated?)" if seg.at_end else ""
+        if len(pieces) > n or not seg.one_cell:
+            report(f"{len(pieces)} values found, {n} expected{ending}: {seg.raw[:60]!r}", row.key)
+            return
+        cands = solver.splits(pieces, n)
+        if cands is None:
+            report(f"too many ways to split {seg.raw[:60]!r} into {n} cells", row.key)
+            return
+        if not cands:
+            report(f"{seg.raw[:60]!r} cannot be read as {n} cells{ending}", row.key)
+            return
+        row.kind = "splits of the fused digits"
+    split = row.kind.startswith("splits")
+    kept = solver.filter_by_row(cands, cols, row.key, identities)
+    row.note = f"{'split' if split else 'read'} from {seg.raw!r}"
+    if len(kept) == 1:
+        row.parts = kept[0]
+        row.note += " by the row identities" if len(cands) > 1 else ""
+    elif len(kept) > 1:
+        row.candidates = kept
+    elif len(cands) == 1:
+        row.parts = cands[0]
+    else:
+        noun = "split" if split else "reading"
+        report(f"no {noun} of {seg.raw!r} into {n} cells satisfies the row identities", row.key)
+
+
+def _choose_across_rows(table: str, readings: list[RowReading], pending: list[RowReading],
+                        identities, report: Report) -> None:
+    fixed = {(r.key, col): part.value for r in readings if r.parts is not None
+             for col, part in zip(r.cols, r.parts) if part.kind == "number"}
+    chosen = solver.choose_across_rows({r.key: r.candidates for r in pending}, fixed,
+                                       readings[0].cols, identities)
+    for row in pending:
+        if row.key in chosen:
+            row.parts = chosen[row.key]
+            row.note += " by the column identities"
+            continue
+        why = ("fit the identities" if identities else
+               f"are possible and {table} has no identity to choose between them")
+        report(f"{len(row.candidates)} {row.kind} {why}; cells kept as ambiguous raw text", row.key)
+
+
+def _row_cells(table: str, row: RowReading) -> list[dict]:
+    seg = row.segment
+    entry = seg.entry
+    if row.parts is not None:
+        return [_cell(table, entry.block, entry.key, col, p.value, p.raw, p.kind, p.unit, row.note, seg.label)
+                for col, p in zip(row.cols, row.parts)]
+    return [_cell(table, entry.block, entry.key, col, None, seg.raw, "ambiguous", "",
+                  "cells could not be separated", seg.label) for col in row.cols]
+
+
+def _extra_cells(table: str, after: Segment, label: str, pieces: list[Piece], cols: list[str],
+                 report: Report) -> list[dict]:
+    key = "extra." + significant(label)[:40]
+    report(f"row not in the {table} schema kept as {key!r}", key)
+    pieces = _trim(pieces, len(cols))
+    names = cols if len(pieces) == len(cols) else [f"c{i + 1}" for i in range(len(pieces))]
+    return [_cell(table, after.entry.block, key, col, part.value, part.raw, part.kind, part.unit,
+                  "row not in the schema", label)
+            for col, part in zip(names, (p.part() for p in pieces))]
+
+
+def _empty(piece: Piece) -> bool:
+    return piece.kind == "blank" and piece.text == ""
+
+
+def _trim(pieces: list[Piece], n: int) -> list[Piece]:
+    """Drop blank pieces at the ends (layout artefacts such as label-column spans) while too many."""
+    out = list(pieces)
+    while len(out) > n and out and (_empty(out[0]) or _empty(out[-1])):
+        if _empty(out[0]):
+            out.pop(0)
+        else:
+            out.pop()
+    return out
+
+
+def _paddings(pieces: list[Piece], n: int) -> list[Reading]:
+    """The distinct readings left by dropping the surplus empty cells from either end.
+
+    Several readings mean the row's own values include an empty cell at one end while padding
+    sits at the other end: the text does not say which empty cells are padding.
+    """
+    surplus = len(pieces) - n
+
+    def empties(seq) -> int:
+        return sum(1 for _ in itertools.takewhile(_empty, seq))
+
+    if surplus <= 0 or not (_empty(pieces[0]) and _empty(pieces[-1])):
+        return []  # at most one reading: the one `_trim` gives
+    front, back = empties(pieces), empties(reversed(pieces))
+    readings: list[Reading] = []
+    for k in range(max(0, surplus - back), min(surplus, front) + 1):
+        reading = tuple(p.part() for p in pieces[k:len(pieces) - (surplus - k)])
+        if reading not in readings:
+            readings.append(reading)
+    return readings
+
+
+def _split_extra(pieces: list[Piece]) -> tuple[list[Piece], list[tuple[str, list[Piece]]]]:
+    """Separate rows a province added (a Han-text label after the values) from the row's own values."""
+    main: list[Piece] = []
+    extra: list[tuple[str, list[Piece]]] = []
+    for p in pieces:
+        if p.kind == "text" and _HAN.search(p.text):
+            if main or extra:
+                extra.append((p.source, []))
+            # else: text before any value continues the label (e.g. a note); not a value
+        elif extra:
+            extra[-1][1].append(p)
+        else:
+            main.append(p)
+    return main, [(label, ps) for label, ps in extra if ps]
+
+
+def _cell(table: str, block: str, row: str, col: str, value: float | None, raw: str, kind: str,
+          unit: str, note: str, label: str) -> dict:
+    return {"table": table, "block": block, "row": row, "col": col, "value": value, "raw": raw,
+            "kind": kind, "unit": unit, "note": note, "label": label}

@@ -1,0 +1,165 @@
+"""From a table's text region to one value segment per row: label hits and the pieces after them.
+
+Every label of the table (rows, group captions, headers) is matched in the region; each row label,
+taken in the official order, owns the text up to the next label of any kind.  That text is cut
+at cell breaks and line breaks into value pieces (numbers, null markers, text).
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from ..schema import Entry
+from .normalize import CELL_SEP, NULL_TOKENS, NUMBER_RUN, label_regex, significant, strip_ordinal
+from .solver import Piece
+
+_NOTE = re.compile(r"[\s\W_]*[(][^()]{0,80}[)]")
+_PUNCT = "()[]{}<>“”‘’\"'、,，.。;；:：《》"
+_BOUNDARY = re.compile(rf"[{CELL_SEP}\n]")
+_TOKEN = re.compile(r"\S+")
+
+#: reports a problem of the table being read: (message, row key)
+Report = Callable[[str, str], None]
+
+
+@dataclass
+class Hit:
+    """One match of a schema label in the text (positions in the normalised text)."""
+
+    entry: Entry
+    start: int
+    end: int
+
+
+@dataclass
+class Segment:
+    """A row's label as printed and the value pieces that follow it."""
+
+    entry: Entry
+    label: str
+    pieces: list[Piece]
+    one_cell: bool
+    raw: str
+    at_end: bool = False
+
+
+class SegmentCutter:
+    """Cuts the value segments of one table out of a document's text."""
+
+    def __init__(self, norm: str, raw: str) -> None:
+        self.norm = norm
+        self.raw = raw
+
+    def hits(self, entries: list[Entry], region: tuple[int, int]) -> list[Hit]:
+        """Every match of every label in the region, earliest first."""
+        start, end = region
+        hits = []
+        for entry in entries:
+            spans: list[tuple[int, int]] = []
+            for label in entry.labels:
+                for m in label_regex(label).finditer(self.norm, start, end):
+                    spans.append(m.span())
+            core = strip_ordinal(entry.zh)
+            if core != entry.zh and len(significant(core)) >= 4:
+                for m in label_regex(core).finditer(self.norm, start, end):
+                    if not any(s <= m.start() < e for s, e in spans):
+                        spans.append(m.span())
+            # keep the longest match at each start
+            best: dict[int, int] = {}
+            for s, e in spans:
+                best[s] = max(e, best.get(s, e))
+            hits.extend(Hit(entry, s, e) for s, e in best.items())
+        hits.sort(key=lambda h: (h.start, -h.end))
+        return hits
+
+    def segments(self, rows: list[Entry], hits: list[Hit], region: tuple[int, int],
+                 report: Report) -> list[Segment]:
+        """One segment per row found (in the official order), plus subtotals printed on group rows."""
+        pos = region[0]
+        placed: list[tuple[Entry, int, int]] = []
+        headers = [h for h in hits if h.entry.role == "header"]
+        for entry in rows:
+            if not entry.zh:  # a row without a label (t4): its values follow the last header
+                end = max((h.end for h in headers), default=region[0])
+                placed.append((entry, end, end))
+                continue
+            hit = next((h for h in hits if h.entry.key == entry.key and h.entry.zh == entry.zh
+                        and h.start >= pos), None)
+            if hit is None:
+                report("row not found", entry.key)
+                continue
+            placed.append((entry, hit.start, hit.end))
+            pos = hit.end
+        segments = [self.segment(entry, lstart, lend, _stop(hits, lend, region))
+                    for entry, lstart, lend in placed]
+        for hit in hits:  # local templates print subtotals on group rows; keep them, flagged
+            if hit.entry.role != "group":
+                continue
+            seg = self.segment(hit.entry, hit.start, hit.end, _stop(hits, hit.end, region))
+            if any(p.kind == "number" for p in seg.pieces):
+                key = f"{hit.entry.key}_reported_subtotal"
+                seg.entry = replace(hit.entry, key=key, role="row")
+                report(f"subtotal row not in the official form kept as {key!r}", key)
+                segments.append(seg)
+        return segments
+
+    def segment(self, entry: Entry, lstart: int, lend: int, stop: int) -> Segment:
+        """Cut the text between a label and the next into value pieces."""
+        label = self.raw[lstart:lend]
+        note = _NOTE.match(self.norm, lend, stop)
+        start = lend
+        if note:  # a parenthetical note printed after the label belongs to the label
+            label += self.raw[lend:note.end()]
+            start = note.end()
+        cuts = [m.start() for m in _BOUNDARY.finditer(self.norm, start, stop)]
+        spans = list(zip([start] + [c + 1 for c in cuts], cuts + [stop]))
+        line_of = list(itertools.accumulate((self.norm[c] == "\n" for c in cuts), initial=0))
+        tokens_of = [[m.span() for m in _TOKEN.finditer(self.norm, s, e)] for s, e in spans]
+        found_of = [[p for ts, te in tokens for p in classify(self.norm[ts:te], self.raw[ts:te])]
+                    for tokens in tokens_of]
+        # Empty cells on lines without any of the row's values are the layout of neighbouring rows
+        # (the next row's cells under a row-spanning label, a header's trailing cells): not blanks.
+        value_lines = [line for line, found in zip(line_of, found_of) if found] or [0]
+        first_line, last_line = min(value_lines), max(value_lines)
+        pieces: list[Piece] = []
+        value_cells = 0
+        for i, (tokens, found) in enumerate(zip(tokens_of, found_of)):
+            if not first_line <= line_of[i] <= last_line:
+                continue
+            if not tokens:
+                if 0 < i < len(spans) - 1:  # an empty cell between two separators: a blank
+                    pieces.append(Piece("", "blank"))
+                continue
+            value_cells += 1
+            pieces.extend(found)
+        one_cell = value_cells <= 1
+        if one_cell:
+            pieces = [replace(p, splittable=p.kind == "number") for p in pieces]
+        raw = self.raw[start:stop].replace(CELL_SEP, " ").strip()
+        at_end = not self.norm[stop:].strip()
+        return Segment(entry, label.replace(CELL_SEP, " ").strip(), pieces, one_cell, raw, at_end)
+
+
+def _stop(hits: list[Hit], after: int, region: tuple[int, int]) -> int:
+    """Where the value segment that starts at `after` ends: the next label of any kind."""
+    return next((h.start for h in hits if h.start >= after and h.end > after), region[1])
+
+
+def classify(text: str, raw: str) -> list[Piece]:
+    """Classify one whitespace-free token (normalised `text`, printed `raw`): a null marker,
+    number runs, or text."""
+    if text in NULL_TOKENS:
+        return [Piece(text, NULL_TOKENS[text], raw=raw)]
+    left = len(text) - len(text.lstrip(_PUNCT))
+    right = len(text.rstrip(_PUNCT))
+    text, raw = text[left:right], raw[left:right]
+    if not text:  # a bracket or quote left over from a neighbouring label
+        return []
+    if text in NULL_TOKENS:
+        return [Piece(text, NULL_TOKENS[text], raw=raw)]
+    runs = list(NUMBER_RUN.finditer(text))
+    if runs and sum(m.end() - m.start() for m in runs) == len(text):
+        return [Piece(m.group(), "number", raw=raw[m.start():m.end()]) for m in runs]
+    return [Piece(text, "text", raw=raw)]
