@@ -12,6 +12,7 @@ import pandas as pd
 from .checks import check_counts, run_checks, value_problems
 from .errors import ReportParseError, UnsupportedFormat
 from .interpret import interpret
+from .limits import Limits
 from .model import Problem, ReportMeta
 from .readers import read_document
 from .views import cells_frame, wide
@@ -58,13 +59,19 @@ class Report:
                 f"{len(self.cells)} cells, {len(self.problems)} problems>")
 
 
-def _load(source: Any) -> tuple[bytes, str, str | None]:
-    """Bytes, display name, and path (if any) of a source given as path, text, bytes or file."""
+def _load(source: Any, limits: Limits) -> tuple[bytes, str, str | None]:
+    """Bytes, display name, and path (if any) of a source given as path, text, bytes or file.
+
+    A file or stream larger than `limits.max_bytes` is not read into memory (ReportParseError).
+    """
     if isinstance(source, (bytes, bytearray)):
         return bytes(source), "<bytes>", None
     if hasattr(source, "read"):
-        data = source.read()
         name = getattr(source, "name", "<stream>")
+        data = source.read(limits.max_bytes + 1) if limits.max_bytes else source.read()
+        if limits.exceeded("max_bytes", len(data)):  # characters of a text stream are at least bytes
+            raise ReportParseError(str(name), f"more than the {limits.max_bytes:,} bytes max_bytes allows; "
+                                              f"{limits.advice('max_bytes')}")
         return (data.encode("utf-8") if isinstance(data, str) else data), str(name), None
     if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source
                                              and len(source) < 1024 and
@@ -72,6 +79,10 @@ def _load(source: Any) -> tuple[bytes, str, str | None]:
         path = Path(source)
         if not path.is_file():
             raise ReportParseError(str(path), "no such file")
+        size = path.stat().st_size
+        if limits.exceeded("max_bytes", size):
+            raise ReportParseError(path.name, f"{size:,} bytes, more than the {limits.max_bytes:,} bytes "
+                                              f"max_bytes allows; {limits.advice('max_bytes')}")
         return path.read_bytes(), path.name, str(path)
     if isinstance(source, str):
         return source.encode("utf-8"), "<text>", None
@@ -80,18 +91,21 @@ def _load(source: Any) -> tuple[bytes, str, str | None]:
 
 def read_report(source: Any, *, carrier: str | None = None, agency: str | None = None,
                 year: int | None = None, format_version: str | None = None,
-                report: str | None = None) -> Report:
+                report: str | None = None, limits: Limits | None = None) -> Report:
     """Read one annual report from a path, a string of text, bytes or a file object.
 
     The carrier (text, html, docx, pdf) is detected from the bytes unless `carrier` is given;
     `agency`, `year` and `format_version` override what the report says about itself; `report`
-    names the report in the cell table (default: the file name).
+    names the report in the cell table (default: the file name).  `limits` bounds what is read
+    (size, PDF pages, unzipped DOCX; default `Limits.from_env()`, see `govstats.limits`).
 
-    Raises ReportParseError (naming the source) for empty, binary or non-report input.  A report
+    Raises ReportParseError (naming the source) for empty, binary, too large or non-report input;
+    damaged bytes that still decode (a truncated last character) are listed in `problems`.  A report
     from before 2019 (narrative format) gives an `UnsupportedFormat` warning and no cells.
     """
-    data, name, path = _load(source)
-    doc = read_document(data, name, carrier)
+    limits = limits or Limits.from_env()
+    data, name, path = _load(source, limits)
+    doc = read_document(data, name, carrier, limits)
     result = interpret(doc, version=format_version)
     title = result.title
     agency = agency or title.agency
@@ -113,5 +127,5 @@ def read_report(source: Any, *, carrier: str | None = None, agency: str | None =
                       title=title.title, source=path or name, sha256=hashlib.sha256(data).hexdigest(),
                       carrier=doc.carrier, encoding=doc.encoding)
     cells = cells_frame(result.cells, meta.report)
-    problems = result.problems + value_problems(result.cells, name)
+    problems = doc.problems + result.problems + value_problems(result.cells, name)
     return Report(meta, cells, result.sections, problems, doc.notes)

@@ -1,8 +1,12 @@
 """Readers: one per carrier, each turning bytes into the same intermediate `Document`.
 
 A carrier is registered here by name with the module that reads it; `read_document` detects the
-carrier from the bytes unless told.  Adding a carrier means adding a module and a registry line —
-the interpreter never changes.
+carrier unless told: PDF and DOCX from their bytes, the text carriers (HTML, plain text) from
+the text once it is decoded (`decode_text`, from the whole content), so UTF-16 or Big5 HTML is
+HTML.  A text carrier's reader is handed the decoded text as UTF-8; the encoding found and any
+damage to the bytes go into the Document.  Every input is held to the `Limits` first; the readers
+of packaged carriers (DOCX, PDF) get them too.  Adding a carrier means adding a module and a
+registry line — the interpreter never changes.
 """
 from __future__ import annotations
 
@@ -10,9 +14,10 @@ import importlib
 from pathlib import Path
 
 from ..errors import ReportParseError
-from .base import Document, decode
+from ..limits import Limits
+from .base import Document, decode, decode_text
 
-__all__ = ["Document", "decode", "detect_carrier", "read_document", "READERS"]
+__all__ = ["Document", "decode", "decode_text", "detect_carrier", "read_document", "READERS"]
 
 #: carrier name -> module (in this package) whose `read(data, source)` returns a Document
 READERS: dict[str, str] = {
@@ -21,34 +26,60 @@ READERS: dict[str, str] = {
     "docx": "docx",
     "pdf": "pdf",
 }
+_TEXT_CARRIERS = ("text", "html")
+_PACKAGED = ("docx", "pdf")  # their readers take `limits=`
+_MARKUP = ("<table", "<html", "<!doctype html", "<body", "<div", "<p>", "<p ", "<td", "<tr", "<\\/",
+           "\\u003c", "<span", "<br", "<meta", "<head", "<title", "\\x3c")
 
 
-def detect_carrier(data: bytes) -> str:
-    """Name the carrier of `data` from its first bytes (PDF, DOCX, HTML or plain text)."""
-    head = data[:4096]
-    if b"%PDF-" in head[:1024]:  # readers accept junk before the header, so do we
+def _packaged_carrier(data: bytes) -> str | None:
+    """'pdf' or 'docx' when the bytes are one, else None (a text carrier)."""
+    if b"%PDF-" in data[:1024]:  # readers accept junk before the header, so do we
         return "pdf"
-    if head.startswith(b"PK\x03\x04"):
+    if data.startswith(b"PK\x03\x04"):
         return "docx"
-    sniff = head.lower()
-    if any(tag in sniff for tag in (b"<table", b"<html", b"<!doctype html", b"<body", b"<div",
-                                     b"<p>", b"<p ", b"<td", b"<tr", b"<\\/", b"\\u003c",
-                                     b"<span", b"<br", b"<meta", b"<head", b"<title", b"\\x3c")):
-        return "html"
-    return "text"
+    return None
 
 
-def read_document(data: bytes, source: str, carrier: str | None = None) -> Document:
-    """Read `data` with the reader for `carrier` (detected when None)."""
-    name = carrier or detect_carrier(data)
-    if name not in READERS:
+def _text_carrier(text: str) -> str:
+    """'html' when the start of decoded text has markup (or escaped markup), else 'text'."""
+    sniff = text[:4096].lower()
+    return "html" if any(tag in sniff for tag in _MARKUP) else "text"
+
+
+def detect_carrier(data: bytes, source: str = "<bytes>") -> str:
+    """Name the carrier of `data`: PDF or DOCX from the bytes, else HTML or plain text from the
+    decoded text (text when it does not decode: its reader says why)."""
+    packaged = _packaged_carrier(data)
+    if packaged:
+        return packaged
+    try:
+        return _text_carrier(decode_text(data, source).text)
+    except ReportParseError:
+        return "text"
+
+
+def read_document(data: bytes, source: str, carrier: str | None = None,
+                  limits: Limits | None = None) -> Document:
+    """Read `data` with the reader for `carrier` (detected when None), within `limits`
+    (default: `Limits.from_env()`)."""
+    limits = limits or Limits.from_env()
+    _check_size(data, source, "max_bytes", limits)
+    name = carrier or _packaged_carrier(data)
+    if name not in READERS and name is not None:
         raise ReportParseError(source, f"unknown carrier {name!r}; known: {', '.join(READERS)}")
+    decoded = None
+    if name is None or name in _TEXT_CARRIERS:
+        _check_size(data, source, "max_text_bytes", limits)
+        decoded = decode_text(data, source)
+        name = name or _text_carrier(decoded.text)
+        data = decoded.text.encode("utf-8")
     try:
         module = importlib.import_module(f".{READERS[name]}", __name__)
     except ImportError as exc:  # a reader whose library is not installed
         raise ReportParseError(source, f"the {name} reader is not available ({exc})") from exc
     try:
-        return module.read(data, source)
+        doc = module.read(data, source, limits=limits) if name in _PACKAGED else module.read(data, source)
     except ReportParseError:
         raise
     except Exception as exc:
@@ -59,6 +90,17 @@ def read_document(data: bytes, source: str, carrier: str | None = None) -> Docum
             raise
         raise ReportParseError(source, f"a damaged or malformed {name} file ({exc.__class__.__name__} "
                                        f"in {Path(origin).name}: {exc})") from exc
+    if decoded is not None:
+        doc.encoding = decoded.encoding
+        doc.notes[:0] = decoded.notes
+        doc.problems[:0] = decoded.problems
+    return doc
+
+
+def _check_size(data: bytes, source: str, limit: str, limits: Limits) -> None:
+    if limits.exceeded(limit, len(data)):
+        raise ReportParseError(source, f"{len(data):,} bytes, more than the {getattr(limits, limit):,} "
+                                       f"bytes {limit} allows; {limits.advice(limit)}")
 
 
 _PACKAGE = str(Path(__file__).resolve().parents[1])

@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from ..errors import ReportParseError
+from ..limits import Limits
 from .base import Document
 
 _P, _TBL, _SDT, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("w:tc")
@@ -27,12 +28,17 @@ _TEXT_XPATH = ("(.//w:r/w:t | .//w:r/w:tab | .//w:r/w:br | .//w:r/w:cr)"
                "[not(ancestor::w:del) and not(ancestor::w:moveFrom)]")
 
 
-def read(data: bytes, source: str) -> Document:
-    """Read a .docx file's paragraphs and tables in document order."""
+_BIG_PART = 1_000_000  # parts larger than this unzipped are held to max_zip_ratio
+
+
+def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
+    """Read a .docx file's paragraphs and tables in document order (within `limits`)."""
     try:
-        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except zipfile.BadZipFile as exc:
         raise ReportParseError(source, f"not a readable DOCX file (a broken ZIP package: {exc})") from exc
+    _check_unzipped_size(infos, source, limits or Limits.from_env())
+    names = [info.filename for info in infos]
     if "word/document.xml" not in names:
         raise ReportParseError(source, "a ZIP package but not a Word .docx file (no word/document.xml; "
                                        f"it holds {', '.join(names[:4]) or 'nothing'})")
@@ -44,6 +50,26 @@ def read(data: bytes, source: str) -> Document:
     if not lines:
         raise ReportParseError(source, "the DOCX has no text (an empty document, or only images)")
     return Document(lines=lines, carrier="docx", source=source)
+
+
+def _check_unzipped_size(infos: list[zipfile.ZipInfo], source: str, limits: Limits) -> None:
+    """Refuse a zip bomb before anything is unzipped: the sizes the ZIP directory declares.
+
+    zipfile never unzips a part beyond its declared size (and fails its CRC check if there is
+    more), so the declared sizes bound the memory python-docx can use.
+    """
+    total = sum(info.file_size for info in infos)
+    if limits.exceeded("max_unzipped_bytes", total):
+        raise ReportParseError(source, f"the DOCX unzips to {total:,} bytes, more than the "
+                                       f"{limits.max_unzipped_bytes:,} max_unzipped_bytes allows (a zip "
+                                       f"bomb?); {limits.advice('max_unzipped_bytes')}")
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > _BIG_PART and limits.exceeded("max_zip_ratio", int(ratio)):
+            raise ReportParseError(source, f"the DOCX part {info.filename} expands {ratio:,.0f} times "
+                                           f"(to {info.file_size:,} bytes), more than the "
+                                           f"{limits.max_zip_ratio} times max_zip_ratio allows (a zip bomb?); "
+                                           f"{limits.advice('max_zip_ratio')}")
 
 
 def _blocks(container: etree._Element) -> list[list[str]]:

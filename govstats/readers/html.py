@@ -13,7 +13,6 @@ as blocks, so the article's own tables keep their rows.
 """
 from __future__ import annotations
 
-import codecs
 import json
 import re
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ import lxml.html
 from lxml import etree
 
 from ..errors import ReportParseError
+from ..model import Problem
 from .base import Document, decode
 
 _BLOCK = frozenset({
@@ -31,7 +31,6 @@ _BLOCK = frozenset({
     "option", "p", "pre", "section", "summary", "ul", "html", "title", "tr", "td", "th", "select",
 })
 _DROP = frozenset({"script", "style", "template", "head", "noscript", "iframe", "object", "svg"})
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _MARKUP = re.compile(r"<\s*/?\s*(?:table|tbody|tr|td|th|p|div|span|br|h[1-6]|font|strong)\b", re.I)
 _JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'', re.S)
 _JS_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|\r\n|.)", re.S)
@@ -39,14 +38,13 @@ _JS_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", 
               "\n": "", "\r": "", "\r\n": "", "\u2028": "", "\u2029": ""}
 _JSONP = re.compile(r"^\s*[\w$.]+\s*\(\s*(?P<body>[\[{].*[\]}])\s*\)\s*;?\s*$", re.S)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_GB_FAMILY = {"gb2312", "gbk", "gb18030"}  # codec names; GB18030 is the superset of the others
 
 
 def read(data: bytes, source: str) -> Document:
     """Read an HTML page or fragment (bytes in any declared or detectable encoding)."""
-    text, encoding = _decode(data, source)
+    text, encoding = decode(data, source)
     notes: list[str] = []
-    unwrapped = _unwrap(text)
+    unwrapped = _unwrap(text, source)
     if unwrapped is not None:
         text = unwrapped
         notes.append("HTML read from a JS or JSON string")
@@ -56,53 +54,18 @@ def read(data: bytes, source: str) -> Document:
     if title is not None and _collapse(title.text_content()):
         lines.append([_collapse(title.text_content())])
     body = root.find("body")
+    renderer = _Renderer(source)
     if body is not None:
-        lines.extend(_Renderer(source).lines(body))
+        lines.extend(renderer.lines(body))
     if not lines:
         raise ReportParseError(source, "the HTML has no text (an empty page, or content loaded by a script)")
-    return Document(lines=lines, carrier="html", source=source, encoding=encoding, notes=notes)
-
-
-# -- bytes to text ----------------------------------------------------------------------------
-
-def _decode(data: bytes, source: str) -> tuple[str, str]:
-    """UTF-8 when the bytes are valid UTF-8, else the charset the page declares, else detected.
-
-    Valid UTF-8 wins over a declaration because browsers that save pages re-encode them as UTF-8
-    and keep the original `<meta charset=gb2312>`; GBK text is practically never valid UTF-8.
-    GB2312/GBK declarations are read as GB18030, their superset.
-    """
-    if not data.strip():
-        raise ReportParseError(source, "the file is empty")
-    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-8-sig"), "utf-8"
-        except UnicodeDecodeError:
-            pass
-        declared = _declared_charset(data)
-        if declared:
-            try:
-                return data.decode(declared), declared
-            except UnicodeDecodeError:
-                pass  # a wrong declaration: detect instead
-    return decode(data, source)
-
-
-def _declared_charset(data: bytes) -> str | None:
-    """The charset named by `<meta charset>` or `<meta http-equiv … content="…; charset=…">`."""
-    m = _META_CHARSET.search(data[:16384])
-    if not m:
-        return None
-    try:
-        name = codecs.lookup(m.group(1).decode("ascii")).name
-    except LookupError:
-        return None
-    return "gb18030" if name in _GB_FAMILY else name
+    return Document(lines=lines, carrier="html", source=source, encoding=encoding, notes=notes,
+                    problems=renderer.problems)
 
 
 # -- HTML inside a string ---------------------------------------------------------------------
 
-def _unwrap(text: str) -> str | None:
+def _unwrap(text: str, source: str) -> str | None:
     """The HTML of a document that is a JSON value, JSONP call or script holding HTML strings.
 
     Returns None when the document is itself markup (it starts with `<`).
@@ -119,7 +82,7 @@ def _unwrap(text: str) -> str | None:
         strings = [s for s in _json_strings(value) if _MARKUP.search(s)]
         if strings:
             return "\n".join(strings)
-    return _script_html(stripped) or None
+    return _script_html(stripped, source) or None
 
 
 def _json_strings(value: object) -> Iterator[str]:
@@ -133,19 +96,23 @@ def _json_strings(value: object) -> Iterator[str]:
             yield from _json_strings(item)
 
 
-def _script_html(script: str) -> str:
+def _script_html(script: str, source: str) -> str:
     """The HTML a script writes: its string literals holding markup, decoded and joined in order."""
     pieces = []
     for m in _JS_STRING.finditer(script):
-        literal = _js_unescape(m.group(1) if m.group(1) is not None else m.group(2))
+        literal = _js_unescape(m.group(1) if m.group(1) is not None else m.group(2), source)
         if "<" in literal or ">" in literal:
             pieces.append(literal)
     html = "".join(pieces)
     return html if _MARKUP.search(html) and _HAN.search(html) else ""
 
 
-def _js_unescape(body: str) -> str:
-    """Decode the escapes of a JS (or JSON) string literal body: \\", \\/, \\n, \\xHH, \\uHHHH …"""
+def _js_unescape(body: str, source: str) -> str:
+    """Decode the escapes of a JS (or JSON) string literal body: \\", \\/, \\n, \\xHH, \\uHHHH …
+
+    An escape beyond U+10FFFF (`\\u{110000}`) is a syntax error that stops a browser running the
+    script, so the page shows none of what it writes: a ReportParseError.
+    """
     def one(m: re.Match[str]) -> str:
         esc = m.group(1)
         if esc in _JS_SIMPLE:
@@ -153,7 +120,12 @@ def _js_unescape(body: str) -> str:
         if esc[0] == "x" and len(esc) == 3:
             return chr(int(esc[1:], 16))
         if esc[0] == "u" and len(esc) > 1:
-            return chr(int(esc[1:].strip("{}"), 16))
+            code = int(esc[1:].strip("{}"), 16)
+            if code > 0x10FFFF:
+                raise ReportParseError(source, f"a script's string holds the escape \\{esc}, beyond the "
+                                               "last Unicode character U+10FFFF (a syntax error: a browser "
+                                               "would not run the script that writes the page)")
+            return chr(code)
         return esc
 
     out = _JS_ESCAPE.sub(one, body)
@@ -179,8 +151,10 @@ def _collapse(text: str) -> str:
 class _Renderer:
     """Walks an element tree in document order, producing lines of cells."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, problems: list[Problem] | None = None) -> None:
         self.source = source
+        #: shared by the renderers of nested cells
+        self.problems: list[Problem] = [] if problems is None else problems
         self.out: list[list[str]] = []
         self.buffer: list[str] = []
 
@@ -217,7 +191,11 @@ class _Renderer:
             self.buffer.append(el.tail)
 
     def _script(self, el: etree._Element) -> None:
-        html = _script_html(el.text or "")
+        try:
+            html = _script_html(el.text or "", self.source)
+        except ReportParseError as exc:  # a browser shows the page without what the script writes
+            self.problems.append(Problem(self.source, f"a script not read: {exc.reason}"))
+            return
         if html:
             body = _parse(html, self.source).find("body")
             if body is not None:
@@ -243,7 +221,7 @@ class _Renderer:
 
     def cell_text(self, cell: etree._Element) -> str:
         """A table cell's text: its blocks and lines joined by single spaces."""
-        renderer = _Renderer(self.source)
+        renderer = _Renderer(self.source, self.problems)
         renderer.walk_detached(cell)
         return " ".join(" ".join(line) for line in renderer.out)
 

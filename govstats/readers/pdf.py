@@ -20,12 +20,13 @@ import re
 from dataclasses import dataclass
 
 import pdfplumber
-from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.psparser import PSException
 from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import ReportParseError
+from ..limits import Limits
 from .base import Document
 
 _PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}\s*页?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–_\s]*$")
@@ -46,13 +47,27 @@ class _Block:
     furniture: bool = False  # a page number in the margin
 
 
-def read(data: bytes, source: str) -> Document:
-    """Read a PDF's text layer: tables row by row, other text line by line, in reading order."""
+def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
+    """Read a PDF's text layer: tables row by row, other text line by line, in reading order.
+
+    A PDF of more pages than `limits.max_pages` is refused before any page is read.
+    """
+    limits = limits or Limits.from_env()
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except (PdfminerException, PDFPasswordIncorrect, PSException, ValueError) as exc:
-        raise ReportParseError(source, f"not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
+        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise ReportParseError(source, "the PDF is encrypted and needs a password to be opened; "
+                                           "ask the publisher for an unprotected copy") from exc
+        if isinstance(cause, PDFEncryptionError):
+            raise ReportParseError(source, f"the PDF is encrypted in a way that cannot be read ({cause})") from exc
+        raise ReportParseError(source, f"not a readable PDF ({exc.__class__.__name__}: "
+                                       f"{exc or 'no reason given'})") from exc
     with pdf:
+        if limits.exceeded("max_pages", len(pdf.pages)):
+            raise ReportParseError(source, f"the PDF has {len(pdf.pages):,} pages, more than the "
+                                           f"{limits.max_pages:,} max_pages allows; {limits.advice('max_pages')}")
         chars = sum(len(page.chars) for page in pdf.pages)
         if chars == 0:
             images = sum(len(page.images) for page in pdf.pages)
