@@ -20,7 +20,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         print("error: give report URLs, --urls FILE or --index URL", file=sys.stderr)
         return 2
     policy = Policy(delay=args.delay, timeout=args.timeout, max_bytes=args.max_bytes, retries=args.retries,
-                    contact=args.contact or "", robots=not args.ignore_robots)
+                    contact=args.contact or "")
     try:
         result = fetch(wanted, out=args.out, index=args.index, max_pages=args.max_pages,
                        attachments=not args.no_attachments, policy=policy)

@@ -92,7 +92,7 @@ class HttpClient:
         seen: list[str] = []
         current = url
         for _ in range(self.policy.max_redirects + 1):
-            reason = _scheme_error(current) or (allowed(current) if allowed else None)
+            reason = scheme_error(current) or (allowed(current) if allowed else None)
             if reason:
                 return Response(url, current, error=reason)
             if current in seen:
@@ -167,7 +167,8 @@ class HttpClient:
         return b"".join(chunks)
 
 
-def _scheme_error(url: str) -> str | None:
+def scheme_error(url: str) -> str | None:
+    """Why `url` is not fetched when its scheme is not http or https, else None."""
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
         return f"only http and https URLs are fetched, not {scheme or 'a URL without a scheme'!r}"

@@ -22,7 +22,7 @@ from tqdm import tqdm
 
 from ..errors import ReportParseError
 from .choose import choose
-from .client import HttpClient, Policy, Response
+from .client import HttpClient, Policy, Response, scheme_error
 from .links import attachment_links, declared_charset, next_pages, page_text, report_links
 from .manifest import Manifest
 from .robots import Robots
@@ -97,7 +97,7 @@ class _Run:
         base = {"role": role, "parent": parent, "title": title, "url": url} | dict(fields or {})
         if saved is not None and fields:
             self.manifest.update(saved, **fields)
-        reason = self._allowed(url) if check_robots else None
+        reason = scheme_error(url) or (self._allowed(url) if check_robots else None)
         if reason:
             return self._failed(current, base, Response(url, url, error=reason)), None
         response = self.client.get(url, etag=saved["etag"] if saved else "",
@@ -179,13 +179,15 @@ class _Run:
 
     def report(self, target: Target) -> None:
         """Fetch a report's page (or file) and, when it is a page, the files it links."""
+        saved_before = len(self.result.new) + len(self.result.changed)
         row, data = self.document(target.url, "report", title=target.title, fields=target.fields)
-        self.touched.append(target.url)
         text = self._text(data, row) if self.attachments else None
         if text is not None and row["path"].endswith(".html"):
             for link in attachment_links(text, row["final_url"] or target.url):
                 if link.url != target.url:
                     self.document(link.url, "attachment", parent=target.url, title=link.text)
+        if len(self.result.new) + len(self.result.changed) > saved_before or not row["note"]:
+            self.touched.append(target.url)  # a new file, or never chosen (a run stopped early)
         self.bar.update()
 
     def _text(self, data: bytes | None, row: dict) -> str | None:
@@ -197,7 +199,7 @@ class _Run:
             return None
 
     def finish(self) -> FetchResult:
-        """Choose the carrier of every report touched, save the manifest, and describe the run."""
+        """Choose the carrier of every report with a new file, save the manifest, describe the run."""
         rows = self.manifest.rows
         for url in dict.fromkeys(self.touched):
             for i, (use, note) in choose(rows, self.out, url).items():
