@@ -104,6 +104,7 @@ class Site:
     routes: dict[str, Route] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     hits: Counter = field(default_factory=Counter)
+    times: list[float] = field(default_factory=list)   #: time.monotonic() of each request
     base: str = ""
 
     def paths(self) -> list[str]:
@@ -141,6 +142,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 (the http.server name)
             site.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
             site.hits[self.path] += 1
+            site.times.append(time.monotonic())
             route = site.routes.get(self.path)
             if route is None:
                 return self._send(404, b"not found", "text/plain")

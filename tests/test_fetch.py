@@ -15,6 +15,7 @@ from fetch_site import BIG_BYTES, build_site, serve
 import govstats
 from govstats.cli import main
 from govstats.fetch import run as fetch_run
+from govstats.fetch.robots import Robots
 from govstats.fetch.storage import UnsafePath, relative_path, save
 
 FAST = {"delay": 0.0, "timeout": 0.3, "retries": 2, "backoff": 0.01, "max_bytes": 1_000_000,
@@ -230,3 +231,37 @@ def test_no_path_from_a_url_escapes_the_folder(url, tmp_path):
     assert target.resolve().is_relative_to((tmp_path / "out").resolve())
     with pytest.raises(UnsafePath):
         save(tmp_path / "out", Path("../escape.pdf"), b"x")
+
+
+def test_requests_to_one_host_are_spaced_by_the_delay(site, tmp_path):
+    urls = [site.base + "/xxgk/nb/zhoukou_2024.html", site.base + "/about.html"]
+    govstats.fetch(urls, out=tmp_path, attachments=False, **(FAST | {"delay": 0.25}))
+    assert site.paths() == ["/robots.txt", "/xxgk/nb/zhoukou_2024.html", "/about.html"]
+    gaps = [b - a for a, b in zip(site.times, site.times[1:])]
+    assert min(gaps) >= 0.25
+
+
+def test_robots_rules_crawl_delay_and_an_unreachable_robots_txt():
+    answers = {"http://a.example/robots.txt": (200, b"User-agent: govstats\nCrawl-delay: 2\nDisallow: /x/\n", ""),
+               "http://b.example/robots.txt": (None, None, "timed out"),
+               "http://c.example/robots.txt": (404, None, "HTTP 404"),
+               "http://d.example/robots.txt": (403, None, "HTTP 403")}
+    robots = Robots(answers.__getitem__, "govstats/0.1 (test)")
+    assert robots.why_not("http://a.example/x/report.html") == "disallowed by robots.txt"
+    assert robots.why_not("http://a.example/y/report.html") is None
+    assert robots.crawl_delay("a.example") == 2.0
+    assert "robots.txt unavailable (timed out)" in robots.why_not("http://b.example/report.html")
+    assert robots.why_not("http://c.example/report.html") is None
+    assert robots.why_not("http://d.example/report.html") == "disallowed by robots.txt"
+
+
+def test_a_document_gone_from_the_site_keeps_its_saved_copy(site, tmp_path):
+    url = site.base + "/xxgk/nb/zhoukou_2024.html"
+    govstats.fetch([url], out=tmp_path, **FAST)
+    del site.routes["/xxgk/nb/zhoukou_2024.html"]
+    result = govstats.fetch([url], out=tmp_path, **FAST)
+    assert result.failed == {url: "HTTP 404"}
+    (row,) = [r for r in _rows(tmp_path) if r["url"] == url]
+    assert (row["use"], row["error"], row["version"]) == ("yes", "not checked again: HTTP 404", "1")
+    t3 = govstats.read_corpus(tmp_path, cache=False).table("t3")
+    assert t3.loc[("周口市人民政府办公室", 2024, "unable_not_held"), "total"] == 1061

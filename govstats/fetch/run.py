@@ -104,11 +104,14 @@ class _Run:
                                    last_modified=saved["last_modified"] if saved else "",
                                    allowed=self._allowed if check_robots else None)
         if response.error:
-            if saved is not None:  # the copy already fetched stays; the failure is reported
+            if saved is not None:  # the copy already fetched stays; the failure is recorded beside it
                 self.result.failed[url] = response.error
+                self.manifest.update(saved, error=f"not checked again: {response.error}")
+                self.manifest.save()
                 return saved, (self.out / saved["path"]).read_bytes()
             return self._failed(current, base, response), None
         if saved is not None and response.status == 304:
+            self.manifest.update(saved, error="")
             self.result.unchanged.append(url)
             return saved, (self.out / saved["path"]).read_bytes()
         data = response.body or b""
