@@ -265,3 +265,16 @@ def test_a_document_gone_from_the_site_keeps_its_saved_copy(site, tmp_path):
     assert (row["use"], row["error"], row["version"]) == ("yes", "not checked again: HTTP 404", "1")
     t3 = govstats.read_corpus(tmp_path, cache=False).table("t3")
     assert t3.loc[("周口市人民政府办公室", 2024, "unable_not_held"), "total"] == 1061
+
+
+def test_a_page_robots_txt_now_disallows_is_not_asked_for_and_its_copy_stays(site, tmp_path):
+    url = site.base + "/xxgk/nb/zhoukou_2024.html"
+    govstats.fetch([url], out=tmp_path, **FAST)
+    site.routes["/robots.txt"].body = b"User-agent: *\nDisallow: /xxgk/\n"
+    before = len(site.requests)
+    result = govstats.fetch([url], out=tmp_path, **FAST)
+    assert site.paths()[before:] == ["/robots.txt"] and result.failed == {url: "disallowed by robots.txt"}
+    rows = _rows(tmp_path)
+    assert [r["version"] for r in rows if r["role"] == "robots"] == ["1", "2"]  # the new rules, kept
+    (row,) = [r for r in rows if r["url"] == url]
+    assert (row["use"], row["error"]) == ("yes", "not checked again: disallowed by robots.txt")

@@ -93,16 +93,18 @@ class _Run:
                  fields: Mapping[str, str] | None = None, check_robots: bool = True) -> tuple[dict, bytes | None]:
         """Fetch `url` into the folder and the manifest; its row and current bytes (None if it failed)."""
         current = self.manifest.current(url)
-        saved = current if current is not None and current["path"] else None
+        on_disk = current is not None and current["path"] and (self.out / current["path"]).is_file()
+        saved = current if on_disk else None  # a deleted file is fetched again
         base = {"role": role, "parent": parent, "title": title, "url": url} | dict(fields or {})
         if saved is not None and fields:
             self.manifest.update(saved, **fields)
         reason = scheme_error(url) or (self._allowed(url) if check_robots else None)
         if reason:
-            return self._failed(current, base, Response(url, url, error=reason)), None
-        response = self.client.get(url, etag=saved["etag"] if saved else "",
-                                   last_modified=saved["last_modified"] if saved else "",
-                                   allowed=self._allowed if check_robots else None)
+            response = Response(url, url, error=reason)
+        else:
+            response = self.client.get(url, etag=saved["etag"] if saved else "",
+                                       last_modified=saved["last_modified"] if saved else "",
+                                       allowed=self._allowed if check_robots else None)
         if response.error:
             if saved is not None:  # the copy already fetched stays; the failure is recorded beside it
                 self.result.failed[url] = response.error
