@@ -278,3 +278,16 @@ def test_a_page_robots_txt_now_disallows_is_not_asked_for_and_its_copy_stays(sit
     assert [r["version"] for r in rows if r["role"] == "robots"] == ["1", "2"]  # the new rules, kept
     (row,) = [r for r in rows if r["url"] == url]
     assert (row["use"], row["error"]) == ("yes", "not checked again: disallowed by robots.txt")
+
+
+def test_cli_reads_a_plain_url_list_and_refuses_a_folder_it_did_not_write(site, tmp_path, capsys):
+    listing = tmp_path / "urls.txt"
+    listing.write_text(f"# 周口\n{site.base}/xxgk/nb/zhoukou_2024.html\n\n", encoding="utf-8")
+    assert main(["fetch", "--out", str(tmp_path / "c"), "--urls", str(listing), "--delay", "0"]) == 0
+    assert [r["role"] for r in _rows(tmp_path / "c")] == ["robots", "report"]
+    other = tmp_path / "corpus"
+    other.mkdir()
+    (other / "manifest.csv").write_text("path,agency,year\nreport.txt,某局,2024\n", encoding="utf-8")
+    assert main(["fetch", "--out", str(other), f"{site.base}/xxgk/nb/zhoukou_2024.html"]) == 2
+    assert "not a manifest written by govstats fetch" in capsys.readouterr().err
+    assert (other / "manifest.csv").read_text(encoding="utf-8") == "path,agency,year\nreport.txt,某局,2024\n"
