@@ -2,7 +2,8 @@
 
 A corpus is a folder of reports, a list of paths, or a manifest CSV (columns path, agency, region,
 city, level, year; paths relative to the manifest's folder) whose values override what each title
-says; a row whose `use` column is "no" (a file `govstats fetch` kept but chose not to read) is skipped.  Every report is read with `read_report` (or taken from the cache, see `govstats.cache`);
+says; a row whose `use` column is "no" (a file `govstats fetch` kept but chose not to read) is
+skipped.  Every report is read with `read_report` (or taken from the cache, see `govstats.cache`);
 a file that cannot be read becomes a problem of severity "error" and the others load.
 """
 from __future__ import annotations
@@ -82,7 +83,8 @@ def _read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
     for line, rec in enumerate(records, start=2):
         name = (rec.get("path") or "").strip()
         if (rec.get("use") or "").strip().lower() == "no":  # a file kept for the record, not a report to read
-            recorded.add((folder / name).resolve() if name else None)
+            if name:
+                recorded.add((folder / name).resolve())
             continue
         if not name:
             problems.append(_problem(f"{manifest.name}:{line}", str(manifest), "row without a path; skipped"))

@@ -291,3 +291,14 @@ def test_cli_reads_a_plain_url_list_and_refuses_a_folder_it_did_not_write(site, 
     assert main(["fetch", "--out", str(other), f"{site.base}/xxgk/nb/zhoukou_2024.html"]) == 2
     assert "not a manifest written by govstats fetch" in capsys.readouterr().err
     assert (other / "manifest.csv").read_text(encoding="utf-8") == "path,agency,year\nreport.txt,某局,2024\n"
+
+
+def test_read_corpus_skips_manifest_rows_marked_use_no(tmp_path):
+    zhoukou = Path(__file__).resolve().parents[1] / "data" / "corpus" / "zhoukou-city-office_2024.txt"
+    (tmp_path / "a.txt").write_bytes(zhoukou.read_bytes())
+    (tmp_path / "old.txt").write_text("an older version", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("path,use,year,url,error\na.txt,yes,2024,http://x/a,\n"
+                                           "old.txt,no,,http://x/a,\n,no,,http://x/b,HTTP 404\n", encoding="utf-8")
+    corpus = govstats.read_corpus(tmp_path, cache=False)
+    assert corpus.problems.empty and list(corpus.reports["report"]) == ["a.txt"]
+    assert corpus.table("t3").loc[("周口市人民政府办公室", 2024, "results_total"), "total"] == 1267
