@@ -4,6 +4,7 @@ from __future__ import annotations
 from . import batch
 from .corpus import Corpus, read_corpus
 from .errors import GovstatsWarning, ReportParseError, UnsupportedFormat
+from .fetch import fetch  # the function: govstats.fetch(...) (its modules: govstats.fetch.run, …)
 from .metrics import metrics
 from .model import Problem, ReportMeta
 from .report import Report, read_report
@@ -14,4 +15,4 @@ __version__ = "0.1.0"
 
 __all__ = ["read_report", "Report", "ReportMeta", "Problem", "ReportParseError", "UnsupportedFormat",
            "GovstatsWarning", "load_schema", "__version__",
-           "read_corpus", "Corpus", "metrics", "yoy", "batch"]
+           "read_corpus", "Corpus", "metrics", "yoy", "batch", "fetch"]

@@ -19,6 +19,7 @@ import pandas as pd
 from . import __version__
 from .checks import check_counts
 from .errors import GovstatsWarning, ReportParseError
+from .fetch.cli import add_parser as _add_fetch
 from .model import TABLES
 from .report import Report, read_report
 from .schema import load_schema
@@ -234,7 +235,7 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_parse, _add_check, _add_batch,
-                                                                 _add_export]
+                                                                 _add_export, _add_fetch]
 
 
 def main(argv: list[str] | None = None) -> int:

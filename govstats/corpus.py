@@ -2,7 +2,8 @@
 
 A corpus is a folder of reports, a list of paths, or a manifest CSV (columns path, agency, region,
 city, level, year; paths relative to the manifest's folder) whose values override what each title
-says.  Every report is read with `read_report` (or taken from the cache, see `govstats.cache`);
+says; a row whose `use` column is "no" (a file `govstats fetch` kept but chose not to read) is
+skipped.  Every report is read with `read_report` (or taken from the cache, see `govstats.cache`);
 a file that cannot be read becomes a problem of severity "error" and the others load.
 """
 from __future__ import annotations
@@ -78,9 +79,13 @@ def _read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
         if "path" not in (reader.fieldnames or []):
             raise ValueError(f"{manifest}: no 'path' column (columns: {', '.join(reader.fieldnames or [])})")
         records = list(reader)
-    entries, problems = [], []
+    entries, problems, recorded = [], [], set()
     for line, rec in enumerate(records, start=2):
         name = (rec.get("path") or "").strip()
+        if (rec.get("use") or "").strip().lower() == "no":  # a file kept for the record, not a report to read
+            if name:
+                recorded.add((folder / name).resolve())
+            continue
         if not name:
             problems.append(_problem(f"{manifest.name}:{line}", str(manifest), "row without a path; skipped"))
             continue
@@ -101,7 +106,7 @@ def _read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
                                                       "no such file", severity="error"))
             continue
         entries.append(Entry(path, Path(name).as_posix(), overrides))
-    listed = {e.path.resolve() for e in entries}
+    listed = {e.path.resolve() for e in entries} | recorded
     for path in _report_files(folder):
         if path.resolve() not in listed:
             problems.append(_problem(path.relative_to(folder).as_posix(), str(path),

@@ -1,0 +1,65 @@
+"""The best carrier of each report: which of its fetched files the corpus reads (`use` = yes).
+
+A report's candidates are the current versions of its own page (or file) and of its attachments
+that govstats can read (HTML, PDF, DOCX, text).  Each is read with `read_report`; the one with the
+most printed numbers in its tables wins, and the report's own page wins a tie, so a page whose
+tables are in the HTML is read from the HTML, and a page that only links its report as a PDF or
+DOCX is read from that file.  When no candidate has a number, the page is still marked `use` =
+yes, so that the corpus lists it with the reason it cannot be read rather than losing it.  Older
+versions of a changed document are never used.
+"""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from ..report import read_report
+
+READABLE = (".html", ".htm", ".shtml", ".pdf", ".docx", ".txt")
+
+
+def count_numbers(path: Path) -> int:
+    """How many table cells of the report at `path` are printed numbers (0 if it cannot be read)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            report = read_report(path)
+    except Exception:  # any file the readers reject simply has no numbers to offer
+        return 0
+    return int((report.cells["kind"] == "number").sum())
+
+
+def choose(rows: list[dict[str, str]], folder: Path, report_url: str) -> dict[int, tuple[str, str]]:
+    """`use` and `note` for the rows (by index) of the report at `report_url` and its attachments."""
+    mine = [i for i, r in enumerate(rows)
+            if (r["role"] == "report" and r["url"] == report_url)
+            or (r["role"] == "attachment" and r["parent"] == report_url)]
+    latest: dict[str, int] = {}
+    for i in mine:
+        if rows[i]["path"]:
+            latest[rows[i]["url"]] = i
+    decided: dict[int, tuple[str, str]] = {}
+    for i in mine:
+        row = rows[i]
+        if not row["path"]:
+            decided[i] = ("no", row["note"])
+        elif latest[row["url"]] != i:
+            newest = rows[latest[row["url"]]]
+            decided[i] = ("no", f"superseded by version {newest['version']} ({newest['path']})")
+    current = [i for i in latest.values() if Path(rows[i]["path"]).suffix.lower() in READABLE]
+    current.sort(key=lambda i: (rows[i]["role"] != "report", mine.index(i)))
+    scores = {i: count_numbers(folder / rows[i]["path"]) for i in current}
+    best = max(current, key=lambda i: (scores[i], -current.index(i)), default=None)
+    if best is None or scores[best] == 0:  # nothing has numbers: the report's own file is kept in view
+        best = next((i for i in latest.values() if rows[i]["role"] == "report"), best)
+    for i in latest.values():
+        if i == best:
+            decided[i] = ("yes", f"the report is read from this file ({scores[i]} numbers in its tables)"
+                          if scores.get(i) else "no carrier of this report has its tables; listed so "
+                                                "the corpus reports why it cannot be read")
+        elif i in scores and best is not None:
+            decided[i] = ("no", f"not read: the report is read from {rows[best]['path']} "
+                                f"({scores.get(best, 0)} numbers in its tables, {scores[i]} here)")
+        else:
+            decided[i] = ("no", "not read: a kind of file govstats does not read")
+    return decided

@@ -1,0 +1,54 @@
+"""The `govstats fetch` subcommand: registered by `add_parser`, a thin layer over `fetch`."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .client import Policy
+from .run import fetch
+from .sources import read_url_list, targets
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    """Fetch; exit 0 when every URL was fetched, 1 when some failed, 2 when the run cannot start."""
+    try:
+        wanted = targets(args.url) + (read_url_list(args.urls) if args.urls else [])
+    except (OSError, KeyError) as exc:
+        print(f"error: {args.urls}: {exc}", file=sys.stderr)
+        return 2
+    if not wanted and not args.index:
+        print("error: give report URLs, --urls FILE or --index URL", file=sys.stderr)
+        return 2
+    policy = Policy(delay=args.delay, timeout=args.timeout, max_bytes=args.max_bytes, retries=args.retries,
+                    contact=args.contact or "")
+    try:
+        result = fetch(wanted, out=args.out, index=args.index, max_pages=args.max_pages,
+                       attachments=not args.no_attachments, policy=policy)
+    except ValueError as exc:  # a folder whose manifest.csv is not a fetch manifest
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(result.summary())
+    return 0 if result.ok else 1
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Register `govstats fetch` on the CLI's subparsers."""
+    d = Policy()
+    p = sub.add_parser("fetch", help="fetch annual reports from government websites into a corpus folder")
+    p.add_argument("url", nargs="*", help="report pages or files")
+    p.add_argument("--out", required=True, help="corpus folder (its manifest.csv is read and updated)")
+    p.add_argument("--urls", help="file of URLs: one a line, or a CSV with a url column "
+                                  "(and agency, region, city, level, year)")
+    p.add_argument("--index", action="append", default=[], metavar="URL",
+                   help="a list page whose report links are followed (repeatable)")
+    p.add_argument("--max-pages", type=int, default=10, help="list pages followed per --index (default: 10)")
+    p.add_argument("--no-attachments", action="store_true", help="do not fetch the files report pages link")
+    p.add_argument("--delay", type=float, default=d.delay, help=f"seconds between requests to one host "
+                                                                 f"(default: {d.delay:g})")
+    p.add_argument("--contact", help="e-mail or URL put in the User-Agent (default: $GOVSTATS_CONTACT)")
+    p.add_argument("--timeout", type=float, default=d.timeout, help=f"seconds per connect or read "
+                                                                     f"(default: {d.timeout:g})")
+    p.add_argument("--max-bytes", type=int, default=d.max_bytes, help=f"largest response (default: {d.max_bytes})")
+    p.add_argument("--retries", type=int, default=d.retries, help=f"retries after a timeout or 5xx "
+                                                                   f"(default: {d.retries})")
+    p.set_defaults(func=_cmd_fetch)

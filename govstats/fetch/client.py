@@ -1,0 +1,175 @@
+"""Polite, bounded HTTP: one request at a time, a delay per host, retries, redirect and size limits.
+
+`HttpClient.get` never raises for a network or server failure: it returns a `Response` whose
+`error` says what went wrong (timed out, HTTP 503 after 3 attempts, redirect loop, larger than
+the limit, not http/https, disallowed by robots.txt), so a failed URL becomes a manifest row.
+Redirects are followed here, one hop at a time, so every hop is checked (scheme, robots.txt)
+and counted.  Conditional requests (If-None-Match / If-Modified-Since) are sent when the caller
+has validators from an earlier fetch; a 304 answer has no body.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+REDIRECTS = (301, 302, 303, 307, 308)
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How politely and how far to fetch.  Every limit applies to each response."""
+
+    delay: float = 1.0                 #: seconds between two requests to one host
+    timeout: float = 30.0              #: seconds for connecting and for each read
+    max_time: float = 300.0            #: seconds for one whole response
+    max_bytes: int = 100 * 2**20       #: bytes of one response body
+    max_redirects: int = 5
+    retries: int = 3                   #: further attempts after a timeout, a 429 or a 5xx
+    backoff: float = 2.0               #: seconds before the first retry, doubled each time
+    contact: str = ""                  #: an e-mail or URL put in the User-Agent
+    robots: bool = True                #: obey robots.txt
+
+    def user_agent(self) -> str:
+        """An honest User-Agent: the tool, its version, and who to contact."""
+        try:
+            own = version("govstats")
+        except PackageNotFoundError:
+            own = "dev"
+        who = f"contact: {self.contact}" if self.contact else "no contact given"
+        return f"govstats/{own} (research fetcher of government information disclosure reports; {who})"
+
+
+@dataclass
+class Response:
+    """The outcome of one GET: status, final URL, the headers kept, the body, or an error."""
+
+    url: str
+    final_url: str
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    error: str = ""
+
+
+class _Failed(Exception):
+    """One attempt failed; `retry` says whether trying again may help."""
+
+    def __init__(self, message: str, retry: bool, status: int | None = None) -> None:
+        super().__init__(message)
+        self.retry, self.status = retry, status
+
+
+class HttpClient:
+    """Sequential GETs (so one at a time per host) with a delay per host; see `Policy`."""
+
+    def __init__(self, policy: Policy, delay_for: Callable[[str], float] | None = None,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        self.policy = policy
+        self.delay_for = delay_for or (lambda host: policy.delay)
+        self.http = httpx.Client(headers={"User-Agent": policy.user_agent()}, follow_redirects=False,
+                                 timeout=httpx.Timeout(policy.timeout), transport=transport)
+        self._last: dict[str, float] = {}
+        self.requests = 0
+        self.conditional = 0
+
+    def close(self) -> None:
+        self.http.close()
+
+    def get(self, url: str, *, etag: str = "", last_modified: str = "",
+            allowed: Callable[[str], str | None] | None = None) -> Response:
+        """GET `url`, following redirects; conditional when `etag` or `last_modified` is given."""
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        seen: list[str] = []
+        current = url
+        for _ in range(self.policy.max_redirects + 1):
+            reason = scheme_error(current) or (allowed(current) if allowed else None)
+            if reason:
+                return Response(url, current, error=reason)
+            if current in seen:
+                return Response(url, current, error="redirect loop: " + " -> ".join(seen + [current]))
+            seen.append(current)
+            response = self._with_retries(url, current, headers)
+            if response.error or response.status not in REDIRECTS:
+                return response
+            location = response.headers.get("location", "")
+            if not location:
+                return Response(url, current, response.status, error=f"HTTP {response.status} without a Location")
+            current = urljoin(current, location)
+        return Response(url, current, error=f"more than {self.policy.max_redirects} redirects")
+
+    def _with_retries(self, url: str, current: str, headers: dict[str, str]) -> Response:
+        attempts = self.policy.retries + 1
+        for attempt in range(attempts):
+            try:
+                status, kept, body = self._once(current, headers)
+                return Response(url, current, status, kept, body)
+            except _Failed as failure:
+                if not failure.retry or attempt == attempts - 1:
+                    tries = f" (after {attempt + 1} attempts)" if attempt else ""
+                    return Response(url, current, failure.status, error=f"{failure}{tries}")
+                time.sleep(self.policy.backoff * 2 ** attempt)
+        raise AssertionError("unreachable")
+
+    def _wait(self, host: str) -> None:
+        last = self._last.get(host)
+        if last is not None:
+            pause = last + self.delay_for(host) - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+
+    def _once(self, url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes | None]:
+        host = urlsplit(url).netloc.lower()
+        self._wait(host)
+        self.requests += 1
+        self.conditional += bool(headers)
+        start = time.monotonic()
+        try:
+            with self.http.stream("GET", url, headers=headers) as r:
+                kept = {k: r.headers[k] for k in ("content-type", "etag", "last-modified", "location")
+                        if k in r.headers}
+                if r.status_code in RETRY_STATUS:
+                    raise _Failed(f"HTTP {r.status_code}", retry=True, status=r.status_code)
+                if r.status_code >= 400:
+                    raise _Failed(f"HTTP {r.status_code}", retry=False, status=r.status_code)
+                if r.status_code == 304 or r.status_code in REDIRECTS:
+                    return r.status_code, kept, None
+                return r.status_code, kept, self._body(r, start)
+        except httpx.TimeoutException as exc:
+            raise _Failed(f"timed out ({type(exc).__name__}, limit {self.policy.timeout:g} s)", retry=True) from exc
+        except httpx.HTTPError as exc:  # connection refused, reset, bad chunking, invalid URL, …
+            raise _Failed(f"{type(exc).__name__}: {exc}", retry=isinstance(exc, httpx.TransportError)) from exc
+        finally:
+            self._last[host] = time.monotonic()
+
+    def _body(self, r: httpx.Response, start: float) -> bytes:
+        limit = self.policy.max_bytes
+        declared = r.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise _Failed(f"larger than the limit of {limit} bytes (Content-Length {declared})", retry=False)
+        chunks, size = [], 0
+        for chunk in r.iter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise _Failed(f"larger than the limit of {limit} bytes", retry=False)
+            if time.monotonic() - start > self.policy.max_time:
+                raise _Failed(f"took longer than the limit of {self.policy.max_time:g} s", retry=True)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def scheme_error(url: str) -> str | None:
+    """Why `url` is not fetched when its scheme is not http or https, else None."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        return f"only http and https URLs are fetched, not {scheme or 'a URL without a scheme'!r}"
+    return None

@@ -1,0 +1,113 @@
+"""What a page links to: annual reports on a list page, its next page, a report's attachments.
+
+Pages are decoded with the readers' `decode` (UTF-8, else GB18030, else detected) and parsed with
+lxml.  A report link is an `<a>` whose text or title names 政府信息公开工作年度报告, 年度报告 or 年报;
+the next list page is an `<a>` reading 下一页 / 下页, or the page after the current one of the
+`createPageHTML(count, current, "index", "html")` script that TRS-built sites use to draw their
+pagination (`index.html`, `index_1.html`, `index_2.html`, …).  Attachments are `<a href>` links to
+PDF, DOC/DOCX, XLS/XLSX, WPS/ET or image files (by the URL's suffix or the link text's).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import lxml.html
+from lxml import etree
+
+from ..readers.base import decode
+from .storage import url_suffix
+
+REPORT_WORDS = ("政府信息公开工作年度报告", "年度报告", "年报")
+NEXT_WORDS = ("下一页", "下页", "下一頁")
+ATTACHMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et",
+                       ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff")
+_PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w-]+)['\"]"
+                    r"\s*,\s*['\"](\w+)['\"]")
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link found on a page: the absolute URL (no fragment) and its text."""
+
+    url: str
+    text: str
+
+
+def declared_charset(content_type: str, data: bytes) -> str:
+    """The charset the server (Content-Type) or, failing that, the page (`<meta>`) declares."""
+    m = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type, re.I)
+    if m:
+        return m.group(1).lower()
+    if "html" in content_type.lower() or b"<" in data[:1024]:
+        m = _META_CHARSET.search(data[:4096])
+        if m:
+            return m.group(1).decode("ascii").lower()
+    return ""
+
+
+def page_text(data: bytes, source: str) -> tuple[str, str]:
+    """The page as text and the encoding it was read in (see `govstats.readers.base.decode`)."""
+    return decode(data, source)
+
+
+def _anchors(text: str, base: str) -> list[tuple[str, str, str]]:
+    """(absolute URL, link text, title attribute) of every http(s) `<a href>` of the page."""
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return []
+    out = []
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        url = _absolute(base, href)
+        if url:
+            out.append((url, " ".join(a.text_content().split()), (a.get("title") or "").strip()))
+    return out
+
+
+def _absolute(base: str, href: str) -> str:
+    parts = urlsplit(urljoin(base, href))
+    if parts.scheme not in ("http", "https"):
+        return ""
+    return urlunsplit(parts._replace(fragment=""))
+
+
+def _unique(links: list[Link]) -> list[Link]:
+    seen: dict[str, Link] = {}
+    for link in links:
+        seen.setdefault(link.url, link)
+    return list(seen.values())
+
+
+def report_links(text: str, base: str) -> list[Link]:
+    """Links whose text or title names an annual report, in page order, each URL once."""
+    return _unique([Link(url, title if any(w in title for w in REPORT_WORDS) else label)
+                    for url, label, title in _anchors(text, base)
+                    if any(w in label or w in title for w in REPORT_WORDS)])
+
+
+def next_pages(text: str, base: str) -> list[str]:
+    """The list pages that follow this one: 下一页 links, then the TRS pager's next page."""
+    found = [url for url, label, title in _anchors(text, base) if label in NEXT_WORDS or title in NEXT_WORDS]
+    m = _PAGER.search(text)
+    if m:
+        count, current, prefix, suffix = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
+        if current + 1 < count:
+            found.append(urljoin(base, f"{prefix}_{current + 1}.{suffix}"))
+    return list(dict.fromkeys(found))
+
+
+def attachment_links(text: str, base: str) -> list[Link]:
+    """Links to attached documents and images, in page order, each URL once."""
+    out = []
+    for url, label, title in _anchors(text, base):
+        named = any(label.lower().endswith(s) or title.lower().endswith(s) for s in ATTACHMENT_SUFFIXES)
+        if url_suffix(url) in ATTACHMENT_SUFFIXES or named:
+            out.append(Link(url, label or title))
+    return _unique(out)
+
