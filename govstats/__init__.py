@@ -9,9 +9,8 @@ from .metrics import metrics
 from .model import Problem, ReportMeta
 from .report import Report, read_report
 from .schema import load_schema
+from .version import __version__
 from .yoy import yoy
-
-__version__ = "0.1.0"
 
 __all__ = ["read_report", "Report", "ReportMeta", "Problem", "ReportParseError", "UnsupportedFormat",
            "GovstatsWarning", "load_schema", "__version__",

@@ -182,7 +182,7 @@ def run(corpus: str | os.PathLike[str], notebook: str | os.PathLike[str] = DEFAU
     reports = data.reports
     if reports.empty and data.problems.empty:
         raise BatchError(f"{corpus}: no reports found")
-    unused = _unused(data.unreadable, reports, unit)
+    unused = _unused(data.unused, reports, unit)
     jobs_list = _plan(reports, unused, unit, corpus_path, notebook, lang)
 
     runs: dict[str, AgencyRun] = {}
@@ -229,7 +229,7 @@ def _plan(reports: pd.DataFrame, unused: list[dict[str, str]], unit: str, corpus
 
 
 def _unused(unreadable: pd.DataFrame, reports: pd.DataFrame, unit: str) -> list[dict[str, str]]:
-    """The reports no notebook will see: those the corpus could not load (`Corpus.unreadable`)
+    """The reports no notebook will see: those the corpus does not use (`Corpus.unused`)
     and those that name no agency (or city), neither in the title nor in the manifest."""
     unused = [{"report": str(p.report), "source": str(p.source), "message": str(p.message)}
               for p in unreadable.itertuples(index=False)]
@@ -387,7 +387,7 @@ def _count(runs: list[AgencyRun]) -> dict[str, int]:
 
 
 def _version() -> str:
-    from . import __version__  # at call time: the package imports this module
+    from .version import __version__
 
     return __version__
 

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
 from .checks import check_counts
 from .errors import GovstatsWarning, ReportParseError
 from .fetch.cli import add_parser as _add_fetch
 from .model import TABLES
 from .report import Report, read_report
 from .schema import load_schema
+from .version import __version__
 from .views import as_integers
 
 EXIT_CODES = """exit status:
@@ -212,13 +212,17 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     try:
         corpus = read_corpus(args.corpus, cache=not args.no_cache)
+        unused = corpus.unused
+        for row in unused.itertuples():
+            print(f"{row.severity}: {row.source}: {row.message}", file=sys.stderr)
+        if len(corpus) == 0:
+            print(f"error: {args.corpus}: no report could be read; nothing written", file=sys.stderr)
+            return 2
         written = export(corpus, args.to, args.out)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    errors = corpus.unreadable
-    for row in errors.itertuples():
-        print(f"error: {row.source}: {row.message}", file=sys.stderr)
+    errors = unused[unused["severity"] == "error"]
     print(f"{len(corpus)} reports, {len(corpus.cells)} cells -> {len(written)} file(s) in {args.out}")
     return 2 if len(errors) else 0
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .cache import atomic_write
 from .corpus import Corpus
+from .files import atomic_write
 from .metrics import metrics
 from .views import as_integers
 from .yoy import yoy

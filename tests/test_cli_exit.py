@@ -90,3 +90,13 @@ def test_help_explains_exit_codes_and_defaults(capsys):
         assert "exit status:" in text and "2  an input could not be read" in text
     main_help = subprocess.run([sys.executable, "-m", "govstats.cli", "--help"], capture_output=True, text=True)
     assert "exit status:" in main_help.stdout
+
+
+def test_export_of_a_folder_without_reports_writes_nothing_and_exits_2(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 10)
+    assert main(["export", str(tmp_path / "in"), str(tmp_path / "out"), "--to", "csv", "--no-cache"]) == 2
+    err = capsys.readouterr().err
+    assert "old.doc: not read: a Word 97-2003 file: convert it to DOCX with LibreOffice" in err
+    assert "no report could be read; nothing written" in err
+    assert not (tmp_path / "out").exists()

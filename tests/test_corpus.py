@@ -12,9 +12,9 @@ import pytest
 from paths import CORPUS, REFERENCE
 
 import govstats
-from govstats import corpus as corpus_module
-from govstats.cache import Cache, cache_key
 from govstats.corpus import CELL_COLUMNS, PROBLEM_COLUMNS, REPORT_COLUMNS
+from govstats.corpus import loader as corpus_module
+from govstats.corpus.store import Cache, cache_key
 
 PINGTAN = "平潭综合实验区管委会(办公室)"
 ZHOUKOU = "周口市人民政府办公室"
@@ -224,13 +224,13 @@ def test_cache_key_covers_version_schema_and_options(monkeypatch):
     base = cache_key(sha, year=None)
     assert cache_key(sha, year=2024) != base
     assert cache_key("1" * 64, year=None) != base
-    monkeypatch.setattr(govstats, "__version__", "999")
+    monkeypatch.setattr(govstats.version, "__version__", "999")
     assert cache_key(sha, year=None) != base
 
 
 def test_cache_round_trip_keeps_meta_sections_and_problems(tmp_path):
     report = govstats.read_report(CORPUS / "pingtan-cez_2021.txt")
-    from govstats.cache import Parsed
+    from govstats.corpus.store import Parsed
 
     cache = Cache(tmp_path)
     parsed = Parsed.from_report(report)

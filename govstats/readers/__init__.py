@@ -17,7 +17,26 @@ from ..errors import ReportParseError
 from ..limits import Limits
 from .base import Document, decode, decode_text
 
-__all__ = ["Document", "decode", "decode_text", "detect_carrier", "read_document", "READERS"]
+__all__ = ["Document", "decode", "decode_text", "detect_carrier", "read_document", "READERS", "SUFFIXES",
+           "UNSUPPORTED"]
+
+#: file name suffixes of the documents the readers read (the carrier is still told from the bytes)
+SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".docx", ".pdf")
+
+#: suffixes of documents that are met in the wild but not read, and what to do about them
+UNSUPPORTED = {
+    ".doc": "a Word 97-2003 file: convert it to DOCX with LibreOffice "
+            "(soffice --headless --convert-to docx FILE) and read that",
+    ".wps": "a WPS Office file: convert it to DOCX with LibreOffice (soffice --headless --convert-to docx FILE)",
+    ".rtf": "an RTF file: convert it to DOCX with LibreOffice (soffice --headless --convert-to docx FILE)",
+    ".odt": "an OpenDocument file: convert it to DOCX with LibreOffice (soffice --headless --convert-to docx FILE)",
+    ".xls": "a spreadsheet: govstats does not read spreadsheets; save the report's page or PDF instead",
+    ".xlsx": "a spreadsheet: govstats does not read spreadsheets; save the report's page or PDF instead",
+    ".ofd": "an OFD file: print it to PDF and read that",
+    ".jpg": "an image of a page: it needs OCR (read it as a PDF or image with govstats[ocr] installed)",
+    ".jpeg": "an image of a page: it needs OCR (read it as a PDF or image with govstats[ocr] installed)",
+    ".png": "an image of a page: it needs OCR (read it as a PDF or image with govstats[ocr] installed)",
+}
 
 #: carrier name -> module (in this package) whose `read(data, source)` returns a Document
 READERS: dict[str, str] = {

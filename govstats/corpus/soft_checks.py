@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .schema import CellRef, load_schema, load_statements
-from .values import CellValues
+from ..schema import CellRef, load_schema, load_statements
+from ..values import CellValues
 
 SOFT_COLUMNS = ["report", "agency", "year", "check", "table", "scope", "expected", "found",
                 "passed", "detail", "text"]

@@ -1,0 +1,149 @@
+"""`read_corpus`: every report of a source parsed once — on every core, or on a Dask cluster —
+and kept in the parse cache (`corpus.store`), then gathered into one `Corpus`.
+
+A file that cannot be read becomes a problem of severity "error" and the others load; a report
+that fails in a worker process or on a cluster is a problem of that report, never of the load.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import sys
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from tqdm import tqdm
+
+from ..errors import GovstatsWarning, ReportParseError, UnsupportedFormat
+from ..model import Problem
+from ..report import read_report
+from .frames import Corpus
+from .sources import Entry, entries, problem_record
+from .store import Cache, Parsed, cache_key, default_dir
+
+#: Above this many files the progress bar shows (when stderr is a terminal).
+PROGRESS_THRESHOLD = 20
+#: Below this many reports to parse, extra processes cost more than they save.
+PARALLEL_THRESHOLD = 32
+
+Outcome = tuple[Parsed | None, list[dict]]
+
+
+def parse_bytes(data: bytes, report: str, source: str, options: dict[str, Any]) -> Outcome:
+    """Parse one report's bytes: its Parsed data, or None and the problem that stopped it.
+
+    Runs in this process, a worker process or a Dask worker alike, and never raises.
+    """
+    name = os.path.basename(source)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", GovstatsWarning)
+            stream = io.BytesIO(data)
+            stream.name = name  # problems name the file, not "<bytes>"
+            parsed = Parsed.from_report(read_report(stream, report=report, **options))
+    except ReportParseError as exc:
+        return None, [problem_record(report, source, exc.reason, "error")]
+    except Exception as exc:  # a reader failing on odd input must not stop the load
+        return None, [problem_record(report, source, f"{type(exc).__name__}: {exc}", "error")]
+    for w in caught:
+        if issubclass(w.category, UnsupportedFormat):
+            continue  # recorded as format_version "pre2019"
+        if issubclass(w.category, GovstatsWarning):
+            parsed.problems.append(Problem(name, str(w.message)))
+    parsed.meta.source = source
+    return parsed, []
+
+
+def _parse_task(task: tuple[bytes, str, str, dict[str, Any]]) -> Outcome:
+    return parse_bytes(*task)
+
+
+class _Loader:
+    """Reads the entries' bytes, serves cached parses, parses the rest and stores them."""
+
+    def __init__(self, cache: Cache | None) -> None:
+        self.cache = cache
+        self.info = {"folder": str(cache.folder) if cache else None, "hits": 0, "misses": 0, "writes": 0}
+        self._cache_warned = False
+
+    def load(self, found: list[Entry], jobs: int, client: Any, show: bool) -> tuple[list, list[dict]]:
+        loaded: dict[int, Parsed] = {}
+        problems: list[dict] = []
+        todo: list[tuple[int, str, tuple[bytes, str, str, dict[str, Any]]]] = []
+        for i, entry in enumerate(found):
+            try:
+                data = entry.path.read_bytes()
+            except OSError as exc:
+                problems.append(problem_record(entry.report, str(entry.path), f"cannot read the file: {exc}", "error"))
+                continue
+            options = {"year": entry.overrides.get("year")}
+            key = cache_key(hashlib.sha256(data).hexdigest(), **options)
+            parsed = self.cache.get(key) if self.cache else None
+            if parsed is not None:
+                self.info["hits"] += 1
+                parsed.meta.source = str(entry.path)
+                loaded[i] = parsed
+            else:
+                self.info["misses"] += 1
+                todo.append((i, key, (data, entry.report, str(entry.path), options)))
+        for (i, key, _), (parsed, errors) in zip(todo, self._parse_all([t for _, _, t in todo], jobs, client, show)):
+            problems += errors
+            if parsed is not None:
+                loaded[i] = parsed
+                if self.cache:
+                    self._store(key, parsed)
+        return [(found[i], loaded[i]) for i in sorted(loaded)], problems
+
+    @staticmethod
+    def _parse_all(tasks: list, jobs: int, client: Any, show: bool) -> list[Outcome]:
+        bar = dict(desc="govstats: reading reports", unit="report", disable=not show, file=sys.stderr, leave=False,
+                   total=len(tasks))
+        if client is not None:
+            futures = client.map(_parse_task, tasks, pure=False)
+            return client.gather(futures)
+        if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
+            return [_parse_task(t) for t in tqdm(tasks, **bar)]
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+            return list(tqdm(pool.map(_parse_task, tasks, chunksize=max(1, len(tasks) // (jobs * 8))), **bar))
+
+    def _store(self, key: str, parsed: Parsed) -> None:
+        try:
+            self.cache.put(key, parsed)
+            self.info["writes"] += 1
+        except Exception as exc:  # a cache that cannot be written only costs speed
+            if not self._cache_warned:
+                warnings.warn(GovstatsWarning(f"cannot write the cache in {self.cache.folder}: {exc}"),
+                              stacklevel=4)
+                self._cache_warned = True
+
+
+def _open_cache(cache: bool | str | os.PathLike[str] | None) -> Cache | None:
+    if cache is None or cache is False:
+        return None
+    return Cache(default_dir() if cache is True else cache)
+
+
+def read_corpus(source: Any, *, cache: bool | str | os.PathLike[str] = True, progress: bool | None = None,
+                jobs: int | None = None, client: Any = None) -> Corpus:
+    """Read every report of `source` into one `Corpus`.
+
+    `source` is a folder (its `manifest.csv` is used when there is one; else every .txt, .html,
+    .htm, .shtml, .docx and .pdf file below it), a manifest CSV, or a list of paths.  `cache=True`
+    keeps parsed reports in `$GOVSTATS_CACHE` (default `~/.cache/govstats`), a path chooses the
+    folder, False disables it.  Reports not in the cache are parsed in `jobs` processes (default:
+    every core), or on the workers of a `dask.distributed.Client` given as `client` (the bytes are
+    sent to the workers, so no shared file system is needed).  `progress` shows a progress bar
+    (default: when more than 20 files are read and stderr is a terminal).  Files that cannot be
+    read, duplicates and files that are not reports are listed in `Corpus.problems`; the rest load.
+    """
+    found, problems = entries(source)
+    loader = _Loader(_open_cache(cache))
+    tty = getattr(sys.stderr, "isatty", lambda: False)()
+    show = progress if progress is not None else (len(found) > PROGRESS_THRESHOLD and tty)
+    jobs = os.cpu_count() or 1 if jobs is None else jobs
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, not {jobs}")
+    loaded, errors = loader.load(found, jobs, client, show)
+    return Corpus(loaded, problems + errors, loader.info)

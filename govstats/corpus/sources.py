@@ -1,0 +1,147 @@
+"""What a corpus source names: a folder (with or without `manifest.csv`), a manifest CSV, a report
+file or a list of paths, turned into entries (file, name, manifest overrides) plus the problems
+found on the way (missing files, bad years, files that are no report govstats reads)."""
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..readers import SUFFIXES, UNSUPPORTED
+
+MANIFEST = "manifest.csv"
+#: Manifest columns that override what a report's title says.
+OVERRIDES = ("agency", "region", "city", "level", "year")
+PROBLEM_COLUMNS = ["report", "source", "severity", "table", "row", "message"]
+#: files that describe a corpus rather than belong to it: noted, never read
+_NOTES = (".csv", ".md", ".json", ".yml", ".yaml", ".tsv", ".log", ".ipynb", ".sha256")
+
+
+@dataclass
+class Entry:
+    """One file of the corpus: where it is, its name in the corpus, the manifest's overrides."""
+
+    path: Path
+    report: str
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+
+def problem_record(report: str, source: str, message: str, severity: str = "warning",
+                   table: str = "", row: str = "") -> dict[str, str]:
+    """One row of `Corpus.problems`."""
+    return {"report": report, "source": source, "severity": severity, "table": table, "row": row,
+            "message": message}
+
+
+def _visible(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def report_files(folder: Path) -> list[Path]:
+    """Report files under `folder` (recursively, hidden folders and files skipped), sorted."""
+    return [p for p in _visible(folder) if p.suffix.lower() in SUFFIXES]
+
+
+def other_files(folder: Path, listed: set[Path] = frozenset()) -> list[dict[str, str]]:
+    """A problem for every visible file under `folder` that is not read: what it is, what to do."""
+    out = []
+    for path in _visible(folder):
+        suffix = path.suffix.lower()
+        if suffix in SUFFIXES or path.resolve() in listed or path.name == MANIFEST:
+            continue
+        name = path.relative_to(folder).as_posix()
+        if suffix in _NOTES:
+            out.append(problem_record(name, str(path), f"not a report (a {suffix} file); not read", "info"))
+        else:
+            why = UNSUPPORTED.get(suffix, f"not a format govstats reads ({', '.join(SUFFIXES)})")
+            out.append(problem_record(name, str(path), f"not read: {why}", "error"))
+    return out
+
+
+def read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
+    """Entries of a manifest CSV, plus problems (bad years, missing or unlisted files).
+
+    A row whose `use` column is "no" (a file `govstats fetch` kept but chose not to read) is skipped.
+    """
+    folder = manifest.parent
+    with open(manifest, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if "path" not in (reader.fieldnames or []):
+            raise ValueError(f"{manifest}: no 'path' column (columns: {', '.join(reader.fieldnames or [])})")
+        records = list(reader)
+    entries, problems, recorded = [], [], set()
+    for line, rec in enumerate(records, start=2):
+        name = (rec.get("path") or "").strip()
+        if (rec.get("use") or "").strip().lower() == "no":  # a file kept for the record, not a report to read
+            if name:
+                recorded.add((folder / name).resolve())
+            continue
+        if not name:
+            problems.append(problem_record(f"{manifest.name}:{line}", str(manifest), "row without a path; skipped"))
+            continue
+        path = Path(name) if Path(name).is_absolute() else folder / name
+        overrides, bad = _overrides(rec)
+        if bad:
+            problems.append(problem_record(name, str(path), f"{manifest.name} line {line}: year {bad!r} is not "
+                                                            "a year; ignored"))
+        if not path.is_file():
+            problems.append(problem_record(name, str(path), f"listed in {manifest.name} (line {line}) but "
+                                                            "no such file", severity="error"))
+            continue
+        entries.append(Entry(path, Path(name).as_posix(), overrides))
+    listed = {e.path.resolve() for e in entries} | recorded
+    for path in report_files(folder):
+        if path.resolve() not in listed:
+            problems.append(problem_record(path.relative_to(folder).as_posix(), str(path),
+                                           f"not listed in {manifest.name}; not loaded"))
+    problems += other_files(folder, listed)
+    return entries, problems
+
+
+def _overrides(rec: dict[str, str]) -> tuple[dict[str, Any], str | None]:
+    """The manifest's values for OVERRIDES, and a year that is not a year (ignored)."""
+    overrides: dict[str, Any] = {}
+    bad = None
+    for col in OVERRIDES:
+        value = (rec.get(col) or "").strip()
+        if value and col == "year":
+            if value.isdigit():
+                overrides["year"] = int(value)
+            else:
+                bad = value
+        elif value:
+            overrides[col] = value
+    return overrides, bad
+
+
+def entries(source: Any) -> tuple[list[Entry], list[dict]]:
+    """The files a corpus source names (folder, manifest CSV, report file or list of paths)."""
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if path.is_dir():
+            if (path / MANIFEST).is_file():
+                return read_manifest(path / MANIFEST)
+            return ([Entry(p, p.relative_to(path).as_posix()) for p in report_files(path)], other_files(path))
+        if path.is_file() and path.suffix.lower() == ".csv":
+            return read_manifest(path)
+        if path.is_file():
+            return [Entry(path, path.name)], []
+        raise FileNotFoundError(f"{path}: no such corpus folder, manifest or report")
+    if isinstance(source, Iterable):
+        paths = list({Path(p).resolve(): Path(p) for p in source}.values())  # each file once
+        if not paths:
+            return [], []
+        base = Path(os.path.commonpath([p.resolve().parent for p in paths]))
+        found, problems = [], []
+        for p in paths:
+            name = p.resolve().relative_to(base).as_posix()
+            if p.is_file():
+                found.append(Entry(p, name))
+            else:
+                problems.append(problem_record(name, str(p), "no such file", severity="error"))
+        return found, problems
+    raise TypeError(f"read_corpus takes a folder, a manifest CSV or a list of paths, not {type(source).__name__}")

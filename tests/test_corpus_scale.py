@@ -1,0 +1,182 @@
+"""The corpus at scale and under damage: parsing on every core and on a Dask cluster gives the
+serial result; a damaged, foreign or stale cache entry is parsed again; duplicates count once;
+files that are no report are listed with what to do (issues 12, 15, 16)."""
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from paths import CORPUS, FIXTURES, REFERENCE
+
+import govstats
+from govstats.corpus import loader
+from govstats.corpus.store import Cache, parser_fingerprint
+
+
+def _copies(folder, n):
+    """n reports: the 9 bundled ones copied under different names, each with a line added after the
+    report (so no two files have the same bytes; copies of one report are duplicates by their cells)."""
+    files = sorted(p for p in CORPUS.glob("*.txt"))
+    for i in range(n):
+        src = files[i % len(files)]
+        data = src.read_bytes() + f"\n（副本 {i}）\n".encode()
+        (folder / f"r{i:03d}_{src.name}").write_bytes(data)
+    return folder
+
+
+def _frame(corpus):
+    cells = corpus.cells.astype({c: "string" for c in corpus.cells.columns if str(corpus.cells[c].dtype) == "category"})
+    return cells.sort_values(["report", "table", "row", "col"]).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    return _copies(tmp_path_factory.mktemp("many"), 40)
+
+
+@pytest.fixture(scope="module")
+def serial(many):
+    return govstats.read_corpus(many, cache=False, jobs=1)
+
+
+def test_two_processes_give_the_serial_result(many, serial):
+    parallel = govstats.read_corpus(many, cache=False, jobs=2)
+    assert len(parallel) == len(serial) == 40
+    pd.testing.assert_frame_equal(_frame(parallel), _frame(serial))
+    pd.testing.assert_frame_equal(parallel.problems, serial.problems)
+
+
+def test_a_dask_local_cluster_gives_the_serial_result(many, serial):
+    distributed = pytest.importorskip("distributed", reason="govstats[dask] is installed by make test")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        on_cluster = govstats.read_corpus(many, cache=False, client=client)
+    pd.testing.assert_frame_equal(_frame(on_cluster), _frame(serial))
+    # the 4 copies of 周口 2024 have the same cells: one is used, 3 are duplicates
+    assert on_cluster.table("t3").loc[("周口市人民政府办公室", 2024, "unable_not_held"), "total"] == 1061
+    # (the 5 copies of the 2018 narrative report have no cells to compare: all 5 stay)
+    assert on_cluster.reports["used"].sum() == 8 + 5 and on_cluster.reports["duplicate_of"].notna().sum() == 27
+
+
+def test_a_report_that_fails_in_a_worker_is_a_problem_of_that_report(tmp_path):
+    _copies(tmp_path, 33)
+    (tmp_path / "zz_minutes.txt").write_text("会议纪要\n今天开会。\n", encoding="utf-8")
+    corpus = govstats.read_corpus(tmp_path, cache=False, jobs=2)
+    assert len(corpus) == 33
+    [row] = corpus.unreadable.itertuples()
+    assert row.report == "zz_minutes.txt" and "not a government information disclosure annual report" in row.message
+
+
+def _one_entry(cache_dir):
+    [path] = [p for p in cache_dir.rglob("*.parquet")]
+    return path
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "foreign", "checksum"])
+def test_a_damaged_cache_entry_is_parsed_again(tmp_path, damage):
+    cache_dir = tmp_path / "cache"
+    first = govstats.read_corpus([REFERENCE], cache=cache_dir)
+    path = _one_entry(cache_dir)
+    data = path.read_bytes()
+    if damage == "flip":
+        path.write_bytes(data[:200] + bytes([data[200] ^ 0x55]) + data[201:])
+    elif damage == "truncate":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "foreign":
+        shutil.copy(FIXTURES / "pdf" / "pingtan-cez_2024.pdf", path)
+    else:
+        path.with_suffix(".sha256").write_text("0" * 64 + "\n", encoding="ascii")
+    again = govstats.read_corpus([REFERENCE], cache=cache_dir)
+    assert again.cache_info["hits"] == 0 and again.cache_info["writes"] == 1
+    pd.testing.assert_frame_equal(_frame(again), _frame(first))
+    assert govstats.read_corpus([REFERENCE], cache=cache_dir).cache_info["hits"] == 1
+
+
+def test_a_cache_entry_of_another_shape_is_parsed_again(tmp_path):
+    cache_dir = tmp_path / "cache"
+    govstats.read_corpus([REFERENCE], cache=cache_dir)
+    path = _one_entry(cache_dir)
+    cache = Cache(cache_dir)
+    key = path.stem
+    parsed = cache.get(key)
+    parsed.cells = parsed.cells.drop(columns=["note"])          # a dropped column
+    cache.put(key, parsed)
+    assert cache.get(key) is None
+    again = govstats.read_corpus([REFERENCE], cache=cache_dir)
+    assert again.cache_info["misses"] == 1
+    assert again.table("t3").loc[("周口市人民政府办公室", 2024, "unable_not_held"), "total"] == 1061
+
+
+def test_an_unreadable_cache_folder_only_costs_speed(tmp_path):
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x", encoding="utf-8")                     # a cache path that cannot be a folder
+    with pytest.warns(govstats.GovstatsWarning, match="cannot write the cache"):
+        corpus = govstats.read_corpus([REFERENCE], cache=blocked / "cache")
+    assert corpus.table("t3").loc[("周口市人民政府办公室", 2024, "results_total"), "total"] == 1267
+
+
+def test_the_cache_key_follows_the_parser_code(monkeypatch):
+    key = loader.cache_key("0" * 64, year=None)
+    assert len(parser_fingerprint()) == 64
+    monkeypatch.setattr("govstats.corpus.store.parser_fingerprint", lambda: "a changed parser")
+    assert loader.cache_key("0" * 64, year=None) != key
+
+
+def test_same_report_twice_counts_once_and_conflicts_keep_neither(tmp_path):
+    pdf = FIXTURES / "pdf" / "pingtan-cez_2024.pdf"
+    shutil.copy(pdf, tmp_path / "pingtan_2024.pdf")
+    shutil.copy(pdf, tmp_path / "pingtan_2024_again.pdf")                     # the same bytes
+    shutil.copy(REFERENCE, tmp_path / "zhoukou.txt")
+    text = REFERENCE.read_text(encoding="utf-8")
+    (tmp_path / "zhoukou_edited.txt").write_text(text.replace("171\t0\t1061", "171\t0\t1060"), encoding="utf-8")
+    corpus = govstats.read_corpus(tmp_path, cache=False)
+    reports = corpus.reports.set_index("report")
+    assert reports.loc["pingtan_2024_again.pdf", "duplicate_of"] == "pingtan_2024.pdf"
+    assert reports["used"].to_dict() == {"pingtan_2024.pdf": True, "pingtan_2024_again.pdf": False,
+                                         "zhoukou.txt": False, "zhoukou_edited.txt": False}
+    assert set(corpus.cells["report"].astype(str)) == {"pingtan_2024.pdf"}
+    t3 = corpus.table("t3")
+    assert t3.index.get_level_values("agency").unique().tolist() == ["平潭综合实验区"]
+    unused = corpus.unused.set_index("report")["message"]
+    assert unused["pingtan_2024_again.pdf"] == "the same bytes as pingtan_2024.pdf (a duplicate)"
+    assert unused["zhoukou.txt"].startswith("周口市人民政府办公室 2024 is also read from zhoukou_edited.txt with "
+                                            "different cells; none of them is used")
+    assert "(1 cells differ from zhoukou.txt)" not in unused["zhoukou.txt"]
+    assert unused["zhoukou_edited.txt"].endswith("(2 cells differ from zhoukou.txt)")
+    m = govstats.metrics(corpus)
+    assert set(m["agency"].astype(str)) == {"平潭综合实验区"}
+
+
+def test_a_saved_page_and_its_text_are_one_report(tmp_path):
+    shutil.copy(FIXTURES / "docx" / "pingtan-cez_2024.docx", tmp_path / "a.docx")
+    shutil.copy(FIXTURES / "pdf" / "pingtan-cez_2024.pdf", tmp_path / "b.pdf")
+    corpus = govstats.read_corpus(tmp_path, cache=False)
+    reports = corpus.reports.set_index("report")
+    assert pd.isna(reports.loc["a.docx", "duplicate_of"]) and reports.loc["b.pdf", "duplicate_of"] == "a.docx"
+    assert corpus.unused.set_index("report").loc["b.pdf", "message"] == (
+        "the same report as a.docx (平潭综合实验区 2024, every cell the same; a duplicate in another file or carrier)")
+    assert len(corpus.cells) == 10 + 25 * 7 + 15
+
+
+def test_files_that_are_no_report_are_listed_with_what_to_do(tmp_path):
+    shutil.copy(REFERENCE, tmp_path / "zhoukou.txt")
+    (tmp_path / "scan.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 100)
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    (tmp_path / "blob.bin").write_bytes(b"\0" * 10)
+    (tmp_path / "README.md").write_text("notes", encoding="utf-8")
+    corpus = govstats.read_corpus(tmp_path, cache=False)
+    assert len(corpus) == 1
+    unused = corpus.unused.set_index("report")["message"].to_dict()
+    assert set(unused) == {"scan.jpg", "old.doc", "blob.bin"}
+    assert "soffice --headless --convert-to docx" in unused["old.doc"]
+    assert "OCR" in unused["scan.jpg"]
+    assert unused["blob.bin"].startswith("not read: not a format govstats reads (.txt, .html")
+    info = corpus.problems.set_index("report").loc["README.md"]
+    assert (info["severity"], info["message"]) == ("info", "not a report (a .md file); not read")
+
+
+def test_a_folder_of_only_unsupported_files_is_no_corpus(tmp_path):
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 10)
+    corpus = govstats.read_corpus(tmp_path, cache=False)
+    assert len(corpus) == 0 and corpus.unused["report"].tolist() == ["old.doc"]
