@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from .base import Document, decode
 
 _SPACER = re.compile(r"^\|(?:\s*\|)+$")
-_CELL_LINE = re.compile(r"^(?P<cell>[^|\t]*[^|\s][^|\t]*?)\s*\|[\s|]*$")
 _VALUE = re.compile(r"^(?:[+-]?[\d,.]+(?:万元|元)?|[-—/\\无]+)$")  # a cell holding a value
 #: share of gaps between non-empty lines that must be one blank line for a blank-line carrier
 _BLANK_LINE_SHARE = 0.6
@@ -63,12 +62,20 @@ def _line_tokens(line: str, previous: _Token | None) -> list[_Token]:
         return [_Token([""], one_cell=True)]
     if _SPACER.match(stripped):
         return []
-    m = _CELL_LINE.match(stripped) if "\t" not in line else None
-    if m:
-        return [_Token([m.group("cell")], one_cell=True)]
+    cell = _cell_line(stripped) if "\t" not in line else None
+    if cell:
+        return [_Token([cell], one_cell=True)]
     if "|" in line or "\t" in line:
         return [_Token(split_line(line), one_cell=False)]
     return [_Token([line], one_cell=True, closed=False)]
+
+
+def _cell_line(stripped: str) -> str | None:
+    """The cell of a line `v |` or `v | |||` (one cell, then only pipes), else None."""
+    cell, pipe, rest = stripped.partition("|")
+    if pipe and cell.strip() and not rest.replace("|", "").strip():
+        return cell.rstrip()
+    return None
 
 
 def _is_row_carrier(lines: list[str]) -> bool:
