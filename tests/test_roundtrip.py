@@ -31,7 +31,8 @@ VERSIONS = st.sampled_from(["2019", "2021"])
 # `make fuzz` (GOVSTATS_FUZZ_EXAMPLES) runs ten times as many, with random seeds
 LONG_RUN = os.environ.get("GOVSTATS_FUZZ_EXAMPLES") is not None
 EXAMPLES = {carrier: n * (10 if LONG_RUN else 1) for carrier, n in
-            {"tab": 40, "pipe": 30, "lines": 30, "flat": 25, "html": 30, "docx": 12, "pdf": 6}.items()}
+            {"tab": 40, "pipe": 30, "lines": 30, "flat": 25, "html": 30, "docx": 12, "pdf": 6,
+              "pipe_lines": 30, "blank_lines": 30}.items()}
 
 
 def bounded(n: int):
@@ -154,6 +155,25 @@ def test_rendering_is_deterministic_and_uses_the_schema_labels():
             assert entry.zh in text, entry.zh
     for col in schema.columns("t3", "2021"):
         assert col.zh in text
+
+
+@pytest.mark.parametrize("carrier", ["pipe_lines", "blank_lines"])
+def test_round_trip_web_text(carrier):
+    """The text a web page's extraction gives (issue 11): one cell per line with pipes, or cells
+    apart by blank lines; empty cells kept as lone pipes or extra newlines read back in place."""
+    @bounded(EXAMPLES[carrier])
+    @given(seed=SEEDS, version=VERSIONS)
+    def check(seed, version):
+        generated = generate_report(seed, version, Deviations.draw(seed, carrier))
+        rendering = generated.render(carrier)
+        report = read(rendering)
+        assert report.meta.carrier == "text"
+        assert_meta(generated, report)
+        merged = assert_round_trip(rendering, report)
+        if not rendering.uncertain_rows:
+            assert merged["exact"].all()
+
+    check()
 
 
 def test_deviations_a_carrier_cannot_carry_are_refused():

@@ -44,14 +44,24 @@ def has_traditional(text: str) -> bool:
     return bool(sample) and _t2s().convert(sample) != sample
 
 
+#: pinyin printed after a character by mirror sites (`鎮(zhèn)`, `數(shù)`): tone-marked syllables
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\((?=[a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
+
+
+def _blank_pinyin(text: str) -> str:
+    """Inline pinyin becomes spaces (same length), so labels and titles read as printed without it."""
+    return _PINYIN.sub(lambda m: " " * len(m.group()), text)
+
+
 def normalize_text(text: str) -> str:
     """NFKC (full-width to half-width, NBSP to space), then traditional to simplified characters.
 
     Pages in traditional script are converted character by character (OpenCC t2s) and then the
-    Taiwan vocabulary (檔案→文件, 資訊→信息) is mapped back.  The result has the same length as
+    Taiwan vocabulary (檔案→文件, 資訊→信息) is mapped back.  Inline pinyin after a character
+    (`鎮(zhèn)`) is blanked.  The result has the same length as
     `text`, so match positions are positions in the source text.
     """
-    out = "".join(_char(c) for c in text)
+    out = _blank_pinyin("".join(_char(c) for c in text))
     if not has_traditional(out):
         return out
     converted = _t2s().convert(out)

@@ -7,7 +7,7 @@ from ..schema import Schema
 
 
 def _fuzzy(literal: str) -> str:
-    return r"[\W_]{0,3}".join(re.escape(c) for c in literal)
+    return r"[\W_]{0,8}".join(re.escape(c) for c in literal)  # room for a blanked pinyin syllable
 
 
 def detect_version(norm: str, schema: Schema) -> tuple[str | None, dict[str, list[str]]]:

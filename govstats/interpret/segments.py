@@ -15,10 +15,13 @@ from ..schema import Entry
 from .normalize import CELL_SEP, NULL_TOKENS, NUMBER_RUN, label_regex, significant, strip_ordinal
 from .solver import Piece
 
-_NOTE = re.compile(r"[\s\W_]*[(][^()]{0,80}[)]")
+_NOTE = re.compile(r"[\s\W_]*[(][^()]{0,200}[)]")
 _PUNCT = "()[]{}<>“”‘’\"'、,，.。;；:：《》"
 _BOUNDARY = re.compile(rf"[{CELL_SEP}\n]")
+_CELL_END = re.compile(rf" *(?:[{CELL_SEP}\n]|$)")
 _TOKEN = re.compile(r"\S+")
+_SIGNED = re.compile(r"^[增减]\d+(?:\.\d+)?$")  # `减4` in the 本年增/减 column: -4
+_ORDINAL_ONLY = re.compile(r"^\d{1,2}[.、]$")  # `7.`: the start of a row label the text cuts off
 
 #: reports a problem of the table being read: (message, row key)
 Report = Callable[[str, str], None]
@@ -92,12 +95,11 @@ class SegmentCutter:
                 continue
             placed.append((entry, hit.start, hit.end))
             pos = hit.end
-        segments = [self.segment(entry, lstart, lend, _stop(hits, lend, region))
-                    for entry, lstart, lend in placed]
+        segments = [self.segment(entry, lstart, lend, hits, region) for entry, lstart, lend in placed]
         for hit in hits:  # local templates print subtotals on group rows; keep them, flagged
             if hit.entry.role != "group":
                 continue
-            seg = self.segment(hit.entry, hit.start, hit.end, _stop(hits, hit.end, region))
+            seg = self.segment(hit.entry, hit.start, hit.end, hits, region)
             if any(p.kind == "number" for p in seg.pieces):
                 key = f"{hit.entry.key}_reported_subtotal"
                 seg.entry = replace(hit.entry, key=key, role="row")
@@ -105,14 +107,22 @@ class SegmentCutter:
                 segments.append(seg)
         return segments
 
-    def segment(self, entry: Entry, lstart: int, lend: int, stop: int) -> Segment:
-        """Cut the text between a label and the next into value pieces."""
+    def segment(self, entry: Entry, lstart: int, lend: int, hits: list[Hit],
+                region: tuple[int, int]) -> Segment:
+        """Cut the text between a label (with the note printed after it) and the next label into
+        value pieces."""
         label = self.raw[lstart:lend]
-        note = _NOTE.match(self.norm, lend, stop)
+        note = _NOTE.match(self.norm, lend, _stop(hits, lend, region))
+        if note is None:  # a note that fills the rest of the label's cell may quote other labels
+            note = _NOTE.match(self.norm, lend, region[1])
+            if note and (_BOUNDARY.search(self.norm, lend, note.end())
+                         or not _CELL_END.match(self.norm, note.end(), region[1])):
+                note = None
         start = lend
         if note:  # a parenthetical note printed after the label belongs to the label
             label += self.raw[lend:note.end()]
             start = note.end()
+        stop = _stop(hits, start, region)
         cuts = [m.start() for m in _BOUNDARY.finditer(self.norm, start, stop)]
         spans = list(zip([start] + [c + 1 for c in cuts], cuts + [stop]))
         line_of = list(itertools.accumulate((self.norm[c] == "\n" for c in cuts), initial=0))
@@ -152,6 +162,10 @@ def classify(text: str, raw: str) -> list[Piece]:
     number runs, or text."""
     if text in NULL_TOKENS:
         return [Piece(text, NULL_TOKENS[text], raw=raw)]
+    if _ORDINAL_ONLY.match(text):
+        return []
+    if _SIGNED.match(text):  # same length: the raw text keeps the printed word
+        return [Piece(("+" if text[0] == "增" else "-") + text[1:], "number", raw=raw)]
     left = len(text) - len(text.lstrip(_PUNCT))
     right = len(text.rstrip(_PUNCT))
     text, raw = text[left:right], raw[left:right]

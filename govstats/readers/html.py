@@ -6,7 +6,8 @@ the row where it starts; an empty cell stays ""), every other block of text (par
 navigation item) becomes a line with one cell.  Inside a cell, block breaks (`<p>`, `<div>`,
 `<br>`) and whitespace runs (`&nbsp;` included) become one space, while inline elements (`<span>`)
 join as printed, so `服<span>务</span>` stays `服务`.  Script and style text is dropped, except HTML
-a script writes into the page (`document.write("…")`, `var content = "…"`), which is read in place.
+a script writes into the page (`document.write("…")`, `var content = "…"`), which is read in place
+(a script in the head, when the body holds no table).
 
 A layout row (one whose cells hold a nested table, as whole-page layouts do) is read cell by cell
 as blocks, so the article's own tables keep their rows.
@@ -57,10 +58,24 @@ def read(data: bytes, source: str) -> Document:
     renderer = _Renderer(source)
     if body is not None:
         lines.extend(renderer.lines(body))
+    if not any(len(line) > 1 for line in lines):  # no table in the body: a head script may hold it
+        lines.extend(_head_script_lines(root, source, renderer))
     if not lines:
         raise ReportParseError(source, "the HTML has no text (an empty page, or content loaded by a script)")
     return Document(lines=lines, carrier="html", source=source, encoding=encoding, notes=notes,
                     problems=renderer.problems)
+
+
+def _head_script_lines(root: etree._Element, source: str, renderer: _Renderer) -> list[list[str]]:
+    """The lines of the HTML that scripts in the page's head assign to variables (the body then
+    only holds the element the script fills)."""
+    lines: list[list[str]] = []
+    for script in root.findall("head/script"):
+        html = _script_html(script.text or "", source)
+        body = _parse(html, source).find("body") if html else None
+        if body is not None:
+            lines.extend(renderer.lines(body))
+    return lines
 
 
 # -- HTML inside a string ---------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The plain-text carriers: tab text, pipe text, one cell per line, and flattened text.
+"""The plain-text carriers: tab text, pipe text, one cell per line, pipe lines, blank-line cells,
+and flattened text.
 
 Tab and pipe text print a table row per line the way text copied from a web page or a Word
 document looks (the reference report): a spanned cell once, rows under a row-spanning label
@@ -138,6 +139,57 @@ def lines(report: GeneratedReport, rng: random.Random) -> tuple[bytes, Uncertain
         else:
             out += [cell.text for row in block.table.rows for cell in row if cell.text != ""]
     return encode("\n".join(out) + "\n", report.deviations.gbk), set()
+
+
+def _row_cells(table: Table) -> list[tuple[str | None, list[str], bool]]:
+    """Each row's own cells (a spanned cell once, where it starts), with the row's schema key and
+    whether the row prints a label of its own."""
+    positions = grid(table)
+    return [(key, [cell.text for cell, origin in positions[r] if origin],
+             any(c.role != "value" for c in table.rows[r]))
+            for r, key in enumerate(table.row_keys)]
+
+
+def pipe_lines(report: GeneratedReport, rng: random.Random) -> tuple[bytes, Uncertain]:
+    """One cell per line, as a web page's text extraction gives it: `v |`, an empty cell a lone
+    `|` line, spacer lines (`||`, `|||`) after a row now and then, and in some reports a lone `|`
+    line that starts every row.
+
+    With row-start markers, a row whose first value cell is empty is uncertain: the marker after
+    it could be its last empty cell, the first empty cell a marker; a row without a label of its
+    own (its marker before its values) is uncertain when either end is empty.
+    """
+    markers = rng.random() < 0.5
+    out: list[str] = []
+    uncertain: Uncertain = set()
+    for block in report.blocks():
+        if block.table is None:
+            out.append(block.text)
+            continue
+        for key, cells, has_label in _row_cells(block.table):
+            if markers:
+                out.append("|")
+            out += [f"{c} |" if c else "|" for c in cells]
+            if rng.random() < 0.3:
+                out.append("|" * rng.randint(2, 5))
+            raws = [report.values[k].raw for k in report.values if k[:2] == (block.table.name, key)]
+            ends_empty = raws[0] == "" or (not has_label and raws[-1] == "") if raws else False
+            if markers and ends_empty and any(raws):
+                uncertain.add((block.table.name, key))
+    return encode("\n".join(out) + "\n", report.deviations.gbk), uncertain
+
+
+def blank_lines(report: GeneratedReport, rng: random.Random) -> tuple[bytes, Uncertain]:
+    """One cell per paragraph: a filled cell or paragraph is followed by a blank line, an empty
+    cell is one more newline (the 兴化 pages), so cell positions are kept by counting line breaks."""
+    out: list[str] = []
+    for block in report.blocks():
+        if block.table is None:
+            out.append(block.text + "\n\n")
+            continue
+        for _, cells, _ in _row_cells(block.table):
+            out += [f"{c}\n\n" if c else "\n" for c in cells]
+    return encode("".join(out), report.deviations.gbk), set()
 
 
 def _flat_block(block: Block, rng: random.Random) -> str:

@@ -24,6 +24,8 @@ RENDERERS: dict[str, tuple[str, str]] = {
     "tab": ("render_text", "tab"),
     "pipe": ("render_text", "pipe"),
     "lines": ("render_text", "lines"),
+    "pipe_lines": ("render_text", "pipe_lines"),
+    "blank_lines": ("render_text", "blank_lines"),
     "flat": ("render_text", "flat"),
     "html": ("render_html", "render"),
     "docx": ("render_docx", "render"),
