@@ -8,6 +8,7 @@ reported in `problems`.
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass, field, replace
@@ -92,7 +93,27 @@ class Interpreter:
         if version in ("2019", "2021"):
             for table in ("t2", "t3", "t4"):
                 cells.extend(self._table(table, version, headings))
+        if self.doc.cell_sources:
+            self._attach_sources(cells)
         return Interpretation(cells, self.problems, version, title, sections, markers)
+
+    def _attach_sources(self, cells: list[dict]) -> None:
+        """Add where each value was read (Document.cell_sources) to its note; report doubts."""
+        starts, keys, pos = [], [], 0
+        for i, line in enumerate(self.doc.lines):
+            for j, text in enumerate(line):
+                starts.append(pos)
+                keys.append((i, j))
+                pos += len(text) + 1  # the cell separator, or the newline after the line
+        for cell in cells:
+            if cell["start"] < 0:
+                continue
+            source = self.doc.cell_sources.get(keys[bisect.bisect_right(starts, cell["start"]) - 1])
+            if source is None:
+                continue
+            cell["note"] = "; ".join(x for x in (cell["note"], source.note) if x)
+            if source.doubt:
+                self.problem(f"{cell['col']}: {source.doubt}", cell["table"], cell["row"])
 
     def _has_t3(self) -> bool:
         first = self.schema.rows("t3", "2021")[0]
@@ -200,7 +221,7 @@ class Interpreter:
         spans = list(zip([start] + [c + 1 for c in cuts], cuts + [stop]))
         line_of = list(itertools.accumulate((self.norm[c] == "\n" for c in cuts), initial=0))
         tokens_of = [[m.span() for m in _TOKEN.finditer(self.norm, s, e)] for s, e in spans]
-        found_of = [[p for ts, te in tokens for p in _pieces(self.norm[ts:te], self.raw[ts:te])]
+        found_of = [[p for ts, te in tokens for p in _pieces(self.norm[ts:te], self.raw[ts:te], ts)]
                     for tokens in tokens_of]
         # Empty cells on lines without any of the row's values are the layout of neighbouring rows
         # (the next row's cells under a row-spanning label, a header's trailing cells): not blanks.
@@ -294,7 +315,7 @@ class Interpreter:
             if key in resolved:
                 for col, part in zip(cols, resolved[key]):
                     out.append(_cell(table, seg.entry.block, key, col, part.value, part.raw, part.kind,
-                                     part.unit, notes.get(key, ""), seg.label))
+                                     part.unit, notes.get(key, ""), seg.label, part.start))
             else:
                 for col in cols:
                     out.append(_cell(table, seg.entry.block, key, col, None, seg.raw, "ambiguous", "",
@@ -308,26 +329,28 @@ class Interpreter:
         pieces = _trim(pieces, len(cols))
         names = cols if len(pieces) == len(cols) else [f"c{i + 1}" for i in range(len(pieces))]
         return [_cell(table, after.block, key, col, part.value, part.raw, part.kind, part.unit,
-                      "row not in the schema", label)
+                      "row not in the schema", label, part.start)
                 for col, part in zip(names, (p.part() for p in pieces))]
 
 
-def _pieces(text: str, raw: str) -> list[Piece]:
-    """Classify one whitespace-free token (normalised `text`, printed `raw`): a null marker,
-    number runs, or text."""
+def _pieces(text: str, raw: str, start: int = -1) -> list[Piece]:
+    """Classify one whitespace-free token (normalised `text`, printed `raw`, at `start` in the
+    text): a null marker, number runs, or text."""
     if text in NULL_TOKENS:
-        return [Piece(text, NULL_TOKENS[text], raw=raw)]
+        return [Piece(text, NULL_TOKENS[text], raw=raw, start=start)]
     left = len(text) - len(text.lstrip(_PUNCT))
     right = len(text.rstrip(_PUNCT))
     text, raw = text[left:right], raw[left:right]
+    start = start + left if start >= 0 else -1
     if not text:  # a bracket or quote left over from a neighbouring label
         return []
     if text in NULL_TOKENS:
-        return [Piece(text, NULL_TOKENS[text], raw=raw)]
+        return [Piece(text, NULL_TOKENS[text], raw=raw, start=start)]
     runs = list(NUMBER_RUN.finditer(text))
     if runs and sum(m.end() - m.start() for m in runs) == len(text):
-        return [Piece(m.group(), "number", raw=raw[m.start():m.end()]) for m in runs]
-    return [Piece(text, "text", raw=raw)]
+        return [Piece(m.group(), "number", raw=raw[m.start():m.end()],
+                      start=start + m.start() if start >= 0 else -1) for m in runs]
+    return [Piece(text, "text", raw=raw, start=start)]
 
 
 def _trim(pieces: list[Piece], n: int) -> list[Piece]:
@@ -385,9 +408,10 @@ def _split_extra(pieces: list[Piece]) -> tuple[list[Piece], list[tuple[str, list
 
 
 def _cell(table: str, block: str, row: str, col: str, value: float | None, raw: str, kind: str,
-          unit: str, note: str, label: str) -> dict:
+          unit: str, note: str, label: str, start: int = -1) -> dict:
+    """A cell record; `start` (not a cell-table column) is where its value sits in the text."""
     return {"table": table, "block": block, "row": row, "col": col, "value": value, "raw": raw,
-            "kind": kind, "unit": unit, "note": note, "label": label}
+            "kind": kind, "unit": unit, "note": note, "label": label, "start": start}
 
 
 def interpret(doc: Document, version: str | None = None, schema: Schema | None = None) -> Interpretation:

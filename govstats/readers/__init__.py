@@ -20,12 +20,15 @@ READERS: dict[str, str] = {
     "html": "html",
     "docx": "docx",
     "pdf": "pdf",
+    "ocr": "ocr",
 }
 
 
 def detect_carrier(data: bytes) -> str:
-    """Name the carrier of `data` from its first bytes (PDF, DOCX, HTML or plain text)."""
+    """Name the carrier of `data` from its first bytes (PDF, DOCX, PNG/JPEG image, HTML or text)."""
     head = data[:4096]
+    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):  # an image is read by OCR
+        return "ocr"
     if b"%PDF-" in head[:1024]:  # readers accept junk before the header, so do we
         return "pdf"
     if head.startswith(b"PK\x03\x04"):

@@ -9,6 +9,18 @@ from ..normalize import CELL_SEP
 _GB = {"gb2312", "gbk", "gb18030", "cp936", "gb2312-80"}
 
 
+@dataclass(frozen=True)
+class CellSource:
+    """Where a reader found one cell (an OCR box: confidence, page, box) and any doubt about it.
+
+    `note` goes into the cell record's note; a non-empty `doubt` says why the reading must be
+    checked, and the interpreter reports it as a Problem of the cell's row.
+    """
+
+    note: str
+    doubt: str = ""
+
+
 @dataclass
 class Document:
     """A report as lines of cells, in reading order.
@@ -22,6 +34,8 @@ class Document:
     source: str
     encoding: str = ""
     notes: list[str] = field(default_factory=list)
+    #: (line index, cell index) -> where that cell was read (readers that know it: OCR)
+    cell_sources: dict[tuple[int, int], CellSource] = field(default_factory=dict)
 
     def text(self) -> str:
         """The document as one string: cells joined by CELL_SEP, lines by newlines."""
