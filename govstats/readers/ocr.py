@@ -51,28 +51,28 @@ def available() -> bool:
 
 
 def read(data: bytes, source: str, jobs: int | None = None) -> Document:
-    """Read a scanned PDF or an image by OCR; `jobs` pages at once (default: one per core)."""
+    """Read a scanned PDF or an image by OCR, `jobs` tiles at once (default: one per core).
+
+    A tile is a page, or a page-sized part of a long image.
+    """
     if not available():
         raise ReportParseError(source, f"reading a scan or an image needs OCR: {EXTRA_HINT}")
-    pages = _pages(data, source)
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(pages)))
-    bar = tqdm(total=len(pages), desc=f"OCR {source}", unit="page",
-               disable=True if len(pages) < PROGRESS_PAGES else None)
-    with bar:
-        if jobs == 1:
-            results = []
-            for page in pages:
-                results.append(read_page(page, 0))
-                bar.update()
-        else:
-            # threads, not processes: onnxruntime runs without the GIL, and a thread pool needs no
-            # `if __name__ == "__main__"` guard in the caller's script
-            with ThreadPoolExecutor(jobs) as pool:
-                results = []
-                for result in pool.map(read_page, pages, [1] * len(pages)):
-                    results.append(result)
-                    bar.update()
-    return _document(results, source)
+    pages = [deskew(page) for page in _pages(data, source)]
+    tiles = [(number, top, tile) for number, (upright, _) in enumerate(pages) for top, tile in _tiles(upright)]
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tiles)))
+    threads = 0 if jobs == 1 else 1  # one job uses every core for inference; several use one each
+    boxes: list[list[Box]] = [[] for _ in pages]
+    bar = tqdm(total=len(tiles), desc=f"OCR {source}", unit="page",
+               disable=True if len(tiles) < PROGRESS_PAGES else None)
+    # threads, not processes: onnxruntime runs without the GIL, and a thread pool needs no
+    # `if __name__ == "__main__"` guard in the caller's script
+    with bar, ThreadPoolExecutor(jobs) as pool:
+        found = pool.map(lambda tile: _recognise(tile[2], tile[1], threads), tiles)
+        for (number, _, _), tile_boxes in zip(tiles, found):
+            boxes[number].extend(tile_boxes)
+            bar.update()
+    return _document([(angle, layout(upright, page_boxes))
+                      for (upright, angle), page_boxes in zip(pages, boxes)], source)
 
 
 def _pages(data: bytes, source: str) -> list[Image.Image]:
@@ -95,15 +95,6 @@ def _pages(data: bytes, source: str) -> list[Image.Image]:
     except (OSError, Image.DecompressionBombError) as exc:
         raise ReportParseError(source, f"not a readable image ({exc.__class__.__name__}: {exc})") from exc
     return [image.convert("L")]
-
-
-def read_page(image: Image.Image, threads: int = 0) -> tuple[float, list[Block]]:
-    """One page straightened, recognised and laid out: (the angle turned, its blocks)."""
-    upright, angle = deskew(image)
-    boxes: list[Box] = []
-    for top, tile in _tiles(upright):
-        boxes.extend(_recognise(tile, top, threads))
-    return angle, layout(upright, boxes)
 
 
 def _tiles(image: Image.Image) -> list[tuple[int, Image.Image]]:
@@ -145,11 +136,19 @@ def _new_engine(threads: int):
         "Global.log_level": "warning",
         "Global.use_cls": False,  # pages are upright once straightened; no 180° lines in reports
         "Global.max_side_len": 4000,  # keep the rendering's resolution (the default shrinks to 2000)
-        "Det.model_path": str(models / "PP-OCRv6_det_small.onnx"),
-        "Rec.model_path": str(models / "PP-OCRv6_rec_small.onnx"),
-        "Cls.model_path": str(models / "ch_ppocr_mobile_v2.0_cls_mobile.onnx"),
+        "Det.model_path": _model(models, "det"),
+        "Rec.model_path": _model(models, "rec"),
+        "Cls.model_path": _model(models, "cls"),
         "EngineConfig.onnxruntime.intra_op_num_threads": threads or -1,
     })
+
+
+def _model(folder: Path, task: str) -> str:
+    """The wheel's model file for `task` (det, rec, cls): the engine never looks anywhere else."""
+    found = sorted(folder.glob(f"*_{task}_*.onnx"))
+    if not found:
+        raise ReportParseError(str(folder), f"the rapidocr wheel holds no {task} model; {EXTRA_HINT}")
+    return str(found[-1])
 
 
 def _recognise(image: Image.Image, top: int, threads: int) -> list[Box]:
