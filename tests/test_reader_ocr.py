@@ -1,6 +1,7 @@
 """OCR carrier: the real 平潭 2024 and 2025 reports (tests/fixtures/pdf, LibreOffice conversions of
 the real articles) scanned — rendered at 150 and 200 dpi, turned ≤ 1.5°, noised and JPEG-compressed
-(govstats.testing.scan) — as an image-only PDF and as one long PNG, and read back offline.
+(govstats.testing.scan) — as an image-only PDF and as one long PNG, and read back offline; and
+a generated report printed by the govstats.testing PDF renderer, scanned the same way.
 
 The values they must give are the hand-checked ones the text-layer carriers give
 (tests/test_reader_docx_pdf.py asserts the PDF and DOCX equal the HTML cell by cell): here ≥ 95%
@@ -20,6 +21,7 @@ from PIL import Image
 
 import govstats
 from govstats.readers import detect_carrier, ocr
+from govstats.testing import generate_report
 from govstats.testing.scan import image_pdf, long_image, scan_pages
 
 #: the tests that run OCR need the extra, which `make test` installs (requirements-dev.txt)
@@ -90,6 +92,24 @@ def test_scan_reads_the_printed_cells_and_flags_every_other(name, read, printed)
     t3 = report.table("t3")
     assert t3.loc["results_total", "total"] == {2024: 218, 2025: 148}[year]
     assert t3.loc["new_received", "natural_person"] == {2024: 217, 2025: 151}[year]
+
+
+@needs_ocr
+def test_scan_of_a_report_printed_by_the_pdf_renderer(tmp_path, offline):
+    """A third layout: a generated report printed by govstats.testing's PDF renderer (fpdf2, its
+    own column widths and spans), scanned at 200 dpi turned 0.7°; its true cells are known."""
+    rendering = generate_report(seed=3, version="2021").render("pdf")
+    path = tmp_path / "generated-3_2025_scan.pdf"
+    path.write_bytes(image_pdf(scan_pages(rendering.data, 200, 0.7, seed=3), 200))
+    report = govstats.read_report(path)
+    expected = rendering.expected
+    truth = {(t, r, c): (k, v if k == "number" else None) for t, r, c, k, v in
+             zip(expected["table"], expected["row"], expected["col"], expected["kind"], expected["value"])}
+    got = {key: (k, v if k == "number" else None) for key, (k, v) in _by_key(report.cells).items()}
+    flagged = {(p.table, p.row) for p in report.problems}
+    wrong = [key for key, value in truth.items() if got.get(key) != value]
+    assert len(truth) == 200 and len(wrong) <= 0.05 * len(truth)
+    assert [key for key in wrong if key[:2] not in flagged] == []
 
 
 @needs_ocr

@@ -57,20 +57,22 @@ def read(data: bytes, source: str, jobs: int | None = None) -> Document:
     """
     if not available():
         raise ReportParseError(source, f"reading a scan or an image needs OCR: {EXTRA_HINT}")
-    pages = [deskew(page) for page in _pages(data, source)]
-    tiles = [(number, top, tile) for number, (upright, _) in enumerate(pages) for top, tile in _tiles(upright)]
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tiles)))
+    images = _pages(data, source)
+    jobs = max(1, jobs or os.cpu_count() or 1)
     threads = 0 if jobs == 1 else 1  # one job uses every core for inference; several use one each
-    boxes: list[list[Box]] = [[] for _ in pages]
-    bar = tqdm(total=len(tiles), desc=f"OCR {source}", unit="page",
-               disable=True if len(tiles) < PROGRESS_PAGES else None)
-    # threads, not processes: onnxruntime runs without the GIL, and a thread pool needs no
-    # `if __name__ == "__main__"` guard in the caller's script
-    with bar, ThreadPoolExecutor(jobs) as pool:
+    # threads, not processes: onnxruntime and Pillow run without the GIL, and a thread pool needs
+    # no `if __name__ == "__main__"` guard in the caller's script
+    with ThreadPoolExecutor(jobs) as pool:
+        pages = list(pool.map(deskew, images))
+        tiles = [(number, top, tile) for number, (upright, _) in enumerate(pages) for top, tile in _tiles(upright)]
+        boxes: list[list[Box]] = [[] for _ in pages]
+        bar = tqdm(total=len(tiles), desc=f"OCR {source}", unit="page",
+                   disable=True if len(tiles) < PROGRESS_PAGES else None)
         found = pool.map(lambda tile: _recognise(tile[2], tile[1], threads), tiles)
-        for (number, _, _), tile_boxes in zip(tiles, found):
-            boxes[number].extend(tile_boxes)
-            bar.update()
+        with bar:
+            for (number, _, _), tile_boxes in zip(tiles, found):
+                boxes[number].extend(tile_boxes)
+                bar.update()
     return _document([(angle, layout(upright, page_boxes))
                       for (upright, angle), page_boxes in zip(pages, boxes)], source)
 

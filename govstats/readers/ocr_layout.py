@@ -71,12 +71,13 @@ def deskew(image: Image.Image) -> tuple[Image.Image, float]:
     grey = image.convert("L")
     small = grey.resize((800, max(1, round(800 * grey.height / grey.width))))
     ink = Image.fromarray(((np.asarray(small) < _DARK) * 255).astype(np.uint8))
-    best, best_score = 0.0, -1.0
-    for angle in np.arange(-_MAX_SKEW, _MAX_SKEW + 1e-9, 0.1):
-        profile = np.asarray(ink.rotate(float(angle), resample=Image.BILINEAR)).sum(axis=1, dtype=np.float64)
-        score = float(np.square(np.diff(profile)).sum())
-        if score > best_score:
-            best, best_score = float(angle), score
+
+    def sharpness(angle: float) -> float:
+        profile = np.asarray(ink.rotate(angle, resample=Image.BILINEAR)).sum(axis=1, dtype=np.float64)
+        return float(np.square(np.diff(profile)).sum())
+
+    coarse = max(np.arange(-_MAX_SKEW, _MAX_SKEW + 1e-9, 0.5), key=sharpness)  # then 0.1° steps near it
+    best = round(float(max(np.arange(coarse - 0.4, coarse + 0.41, 0.1), key=sharpness)), 1)
     if abs(best) < 0.05:
         return grey, 0.0
     return grey.rotate(best, resample=Image.BICUBIC, fillcolor=255), best
