@@ -167,3 +167,35 @@ def test_a_damaged_image_is_a_clear_error(tmp_path, scans):
     cut.write_bytes(scans["2025-png-200dpi"].read_bytes()[:500])
     with pytest.raises(govstats.ReportParseError, match=r"cut\.png: not a readable image"):
         govstats.read_report(cut)
+
+
+def test_a_misread_digit_that_breaks_an_identity_is_flagged(monkeypatch):
+    """The 2024 report's text layer, with 75 (本机关不掌握相关政府信息, 自然人) read as 76 — the
+    slip OCR makes — by a reader of carrier `ocr`: the cells of the identities it breaks are flagged."""
+    from govstats import report as report_module
+    from govstats.readers import pdf as pdf_reader
+
+    doc = pdf_reader.read((FIXTURES / "pdf/pingtan-cez_2024.pdf").read_bytes(), "misread.pdf")
+    line = next(line for line in doc.lines if "1.本机关不掌握相 关政府信息" in line)
+    assert line[3] == "75"
+    line[3] = "76"
+    doc.carrier = "ocr"
+    monkeypatch.setattr(report_module, "read_document", lambda data, name, carrier: doc)
+    report = govstats.read_report(b"%PDF- replaced by the monkeypatched reader")
+    assert report.table("t3").loc["unable_not_held", "natural_person"] == 76
+    flagged = {(p.table, p.row, p.message.split(":")[0]) for p in report.problems}
+    assert ("t3", "unable_not_held", "natural_person") in flagged  # ID-T3-RES, column natural_person
+    assert ("t3", "unable_not_held", "total") in flagged           # ID-T3-COL, its row
+    assert ("t3", "results_total", "natural_person") in flagged    # the total it no longer sums to
+    assert all("this OCR reading may be wrong" in p.message for p in report.problems)
+
+
+def test_a_low_confidence_number_is_a_doubt_text_is_not():
+    from govstats.readers.ocr_layout import Box, Cell
+
+    unsure = ocr._source(Cell([Box("75", 0.62, 10, 20, 40, 50)]), page=3)
+    assert unsure.note == "ocr 0.620 page 3 box 10,20,40,50"
+    assert unsure.doubt == "OCR confidence 0.62 below 0.9 for '75'"
+    assert ocr._source(Cell([Box("（一）予以公开", 0.62, 10, 20, 40, 50)]), page=3).doubt == ""
+    assert ocr._source(Cell([Box("75", 0.98, 10, 20, 40, 50)]), page=3).doubt == ""
+    assert ocr._source(Cell(), page=3) is None
