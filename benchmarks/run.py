@@ -6,7 +6,8 @@
 Rows: parse rates per carrier (generated and real reports, and `pandas.read_html` as the HTML
 baseline; one process, so per core), a generated corpus of 10,000 reports loaded cold and from
 the cache (each in a fresh process, with its peak memory), and the batch's wall time per notebook
-at --jobs 1 and 2 (benchmarks/bench_batch.py's corpus of renamed agencies).  The machine is
+at --jobs 1 and 2 (benchmarks/bench_batch.py's corpus of renamed agencies), and the OCR carrier's
+seconds per page and per report at jobs 1 and 2 (benchmarks/bench_ocr.py).  The machine is
 described in the table's heading.  benchmarks/bench_corpus.py (the cache on the bundled corpus)
 runs on its own.
 """
@@ -94,6 +95,19 @@ def batch_rows(agencies: int, repeat: int) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def ocr_rows(pages: int | None) -> list[tuple[str, str, str, str]]:
+    import bench_ocr
+
+    from govstats.readers import ocr
+
+    if not ocr.available():
+        return [("OCR carrier", "not run", "", "the govstats[ocr] extra is not installed")]
+    results = bench_ocr.timings(pages)
+    floor = results[0].per_page
+    return [(t.what, f"{t.per_page:.2f} s/page", "", f"{t.seconds:.1f} s/report, {t.per_page / floor:.2f}x floor")
+            for t in results]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smaller, faster run")
@@ -102,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = [("benchmark", "result", "target", "")]
     rows += parse_rows(scale) + corpus_rows(reports) + batch_rows(agencies, repeat)
+    rows += ocr_rows(2 if args.quick else None)
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     print(f"govstats benchmarks on {machine()}")
     for n, row in enumerate(rows):  # a Markdown table, ready for the README

@@ -88,3 +88,26 @@ def value_problems(records: Iterable[dict], source: str, schema: Schema | None =
         out.append(Problem(source, f"column {r['col']}: {raw!r} {reason}; kept as printed, check the source",
                            r["table"], r["row"], "error"))
     return out
+
+
+def failed_operands(cells: pd.DataFrame, version: str | None,
+                    schema: Schema | None = None) -> list[tuple[str, str, str, str]]:
+    """The cells of every identity instance that fails, as (table, row, col, what failed).
+
+    For a reader that may misread a digit (OCR), each of these cells is a suspect: the printed
+    table satisfies its identities, the reading does not.
+    """
+    schema = schema or load_schema()
+    checks = run_checks(cells, version, schema=schema)
+    failed = checks[checks["passed"].fillna(True) == False]  # noqa: E712
+    out = []
+    for rule in schema.identities(version) if version else []:
+        for scope, expected, found in zip(*(failed.loc[(failed["check"] == rule.id) & (failed["table"] == rule.table),
+                                                       c] for c in ("scope", "expected", "found"))):
+            what = f"{rule.id} fails ({expected:g} printed as the total, the parts sum to {found:g})"
+            if rule.each == "column":
+                out.extend((rule.table, row, scope, what) for row in rule.lhs + rule.rhs)
+            else:
+                rows = [scope] if not rule.scope else cells.loc[cells["table"] == rule.table, "row"].unique()
+                out.extend((rule.table, str(row), col, what) for row in rows for col in rule.lhs + rule.rhs)
+    return out

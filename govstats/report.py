@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from .checks import check_counts, run_checks, value_problems
+from .checks import check_counts, failed_operands, run_checks, value_problems
 from .errors import ReportParseError, UnsupportedFormat
 from .interpret import interpret
 from .limits import Limits
@@ -18,7 +18,8 @@ from .readers import read_document
 from .views import cells_frame, wide
 
 Source = "str | os.PathLike[str] | bytes | IO[str] | IO[bytes]"
-_PATH_SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".docx", ".pdf", ".text", ".md")
+_PATH_SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".docx", ".pdf", ".text", ".md", ".png", ".jpg",
+                  ".jpeg")
 
 
 class Report:
@@ -94,7 +95,7 @@ def read_report(source: Any, *, carrier: str | None = None, agency: str | None =
                 report: str | None = None, limits: Limits | None = None) -> Report:
     """Read one annual report from a path, a string of text, bytes or a file object.
 
-    The carrier (text, html, docx, pdf) is detected from the bytes unless `carrier` is given;
+    The carrier (text, html, docx, pdf, ocr for scans and images) is detected from the bytes unless `carrier` is given;
     `agency`, `year` and `format_version` override what the report says about itself; `report`
     names the report in the cell table (default: the file name).  `limits` bounds what is read
     (size, PDF pages, unzipped DOCX; default `Limits.from_env()`, see `govstats.limits`).
@@ -128,4 +129,7 @@ def read_report(source: Any, *, carrier: str | None = None, agency: str | None =
                       carrier=doc.carrier, encoding=doc.encoding)
     cells = cells_frame(result.cells, meta.report)
     problems = doc.problems + result.problems + value_problems(result.cells, name)
+    if doc.carrier == "ocr":  # a misread digit shows as a broken identity: flag the cells it involves
+        problems += [Problem(name, f"{col}: {what}; this OCR reading may be wrong", table, row)
+                     for table, row, col, what in failed_operands(cells, version)]
     return Report(meta, cells, result.sections, problems, doc.notes)

@@ -161,16 +161,18 @@ def test_a_saved_page_and_its_text_are_one_report(tmp_path):
 
 def test_files_that_are_no_report_are_listed_with_what_to_do(tmp_path):
     shutil.copy(REFERENCE, tmp_path / "zhoukou.txt")
-    (tmp_path / "scan.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 100)
+    (tmp_path / "scan.gif").write_bytes(b"GIF89a" + b"\0" * 100)
+    (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 100)   # read by OCR, and unreadable
     (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     (tmp_path / "blob.bin").write_bytes(b"\0" * 10)
     (tmp_path / "README.md").write_text("notes", encoding="utf-8")
     corpus = govstats.read_corpus(tmp_path, cache=False)
     assert len(corpus) == 1
     unused = corpus.unused.set_index("report")["message"].to_dict()
-    assert set(unused) == {"scan.jpg", "old.doc", "blob.bin"}
+    assert set(unused) == {"scan.gif", "broken.jpg", "old.doc", "blob.bin"}
     assert "soffice --headless --convert-to docx" in unused["old.doc"]
-    assert "OCR" in unused["scan.jpg"]
+    assert unused["scan.gif"] == "not read: an image: govstats reads PNG and JPEG images by OCR; convert it to PNG"
+    assert unused["broken.jpg"].startswith("not a readable image")
     assert unused["blob.bin"].startswith("not read: not a format govstats reads (.txt, .html")
     info = corpus.problems.set_index("report").loc["README.md"]
     assert (info["severity"], info["message"]) == ("info", "not a report (a .md file); not read")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 
 import pandas as pd
 import pdfplumber
@@ -143,7 +144,9 @@ def _scanned_pdf() -> bytes:
     return out.getvalue()
 
 
-def test_scanned_pdf_is_a_clear_error(tmp_path):
+def test_scanned_pdf_is_a_clear_error(tmp_path, monkeypatch):
+    """Without the OCR extra (tests/test_reader_ocr.py reads scans with it)."""
+    monkeypatch.setitem(sys.modules, "rapidocr", None)  # what importlib sees when it is not installed
     path = tmp_path / "scan.pdf"
     path.write_bytes(_scanned_pdf())
     with pytest.raises(govstats.ReportParseError,

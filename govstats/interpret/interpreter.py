@@ -8,6 +8,7 @@ is kept as raw text and reported in `problems`.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from ..model import TABLES, Problem
@@ -70,7 +71,27 @@ class Interpreter:
         if version in ("2019", "2021"):
             for table in TABLES:
                 cells.extend(self._table(table, version, headings))
+        if self.doc.cell_sources:
+            self._attach_sources(cells)
         return Interpretation(cells, self.problems, version, title, sections, markers)
+
+    def _attach_sources(self, cells: list[dict]) -> None:
+        """Add where each value was read (Document.cell_sources) to its note; report doubts."""
+        starts, keys, pos = [], [], 0
+        for i, line in enumerate(self.doc.lines):
+            for j, text in enumerate(line):
+                starts.append(pos)
+                keys.append((i, j))
+                pos += len(text) + 1  # the cell separator, or the newline after the line
+        for cell in cells:
+            if cell["start"] < 0:
+                continue
+            source = self.doc.cell_sources.get(keys[bisect.bisect_right(starts, cell["start"]) - 1])
+            if source is None:
+                continue
+            cell["note"] = "; ".join(x for x in (cell["note"], source.note) if x)
+            if source.doubt:
+                self.problem(f"{cell['col']}: {source.doubt}", cell["table"], cell["row"])
 
     def _has_t3(self) -> bool:
         first = self.schema.rows("t3", "2021")[0]

@@ -116,8 +116,8 @@ def _row_cells(table: str, row: RowReading) -> list[dict]:
     seg = row.segment
     entry = seg.entry
     if row.parts is not None:
-        return [_cell(table, entry.block, entry.key, col, p.value, p.raw, p.kind, p.unit, row.note, seg.label)
-                for col, p in zip(row.cols, row.parts)]
+        return [_cell(table, entry.block, entry.key, col, p.value, p.raw, p.kind, p.unit, row.note, seg.label,
+                      p.start) for col, p in zip(row.cols, row.parts)]
     return [_cell(table, entry.block, entry.key, col, None, seg.raw, "ambiguous", "",
                   "cells could not be separated", seg.label) for col in row.cols]
 
@@ -129,7 +129,7 @@ def _extra_cells(table: str, after: Segment, label: str, pieces: list[Piece], co
     pieces = _trim(pieces, len(cols))
     names = cols if len(pieces) == len(cols) else [f"c{i + 1}" for i in range(len(pieces))]
     return [_cell(table, after.entry.block, key, col, part.value, part.raw, part.kind, part.unit,
-                  "row not in the schema", label)
+                  "row not in the schema", label, part.start)
             for col, part in zip(names, (p.part() for p in pieces))]
 
 
@@ -187,6 +187,7 @@ def _split_extra(pieces: list[Piece]) -> tuple[list[Piece], list[tuple[str, list
 
 
 def _cell(table: str, block: str, row: str, col: str, value: float | None, raw: str, kind: str,
-          unit: str, note: str, label: str) -> dict:
+          unit: str, note: str, label: str, start: int = -1) -> dict:
+    """A cell record; `start` (not a cell-table column) is where its value sits in the text."""
     return {"table": table, "block": block, "row": row, "col": col, "value": value, "raw": raw,
-            "kind": kind, "unit": unit, "note": note, "label": label}
+            "kind": kind, "unit": unit, "note": note, "label": label, "start": start}

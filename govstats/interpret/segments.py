@@ -127,7 +127,7 @@ class SegmentCutter:
         spans = list(zip([start] + [c + 1 for c in cuts], cuts + [stop]))
         line_of = list(itertools.accumulate((self.norm[c] == "\n" for c in cuts), initial=0))
         tokens_of = [[m.span() for m in _TOKEN.finditer(self.norm, s, e)] for s, e in spans]
-        found_of = [[p for ts, te in tokens for p in classify(self.norm[ts:te], self.raw[ts:te])]
+        found_of = [[p for ts, te in tokens for p in classify(self.norm[ts:te], self.raw[ts:te], ts)]
                     for tokens in tokens_of]
         # Empty cells on lines without any of the row's values are the layout of neighbouring rows
         # (the next row's cells under a row-spanning label, a header's trailing cells): not blanks.
@@ -157,23 +157,25 @@ def _stop(hits: list[Hit], after: int, region: tuple[int, int]) -> int:
     return next((h.start for h in hits if h.start >= after and h.end > after), region[1])
 
 
-def classify(text: str, raw: str) -> list[Piece]:
-    """Classify one whitespace-free token (normalised `text`, printed `raw`): a null marker,
-    number runs, or text."""
+def classify(text: str, raw: str, start: int = -1) -> list[Piece]:
+    """Classify one whitespace-free token (normalised `text`, printed `raw`, at `start` in the
+    Document's text, -1 when unknown): a null marker, number runs, or text."""
     if text in NULL_TOKENS:
-        return [Piece(text, NULL_TOKENS[text], raw=raw)]
+        return [Piece(text, NULL_TOKENS[text], raw=raw, start=start)]
     if _ORDINAL_ONLY.match(text):
         return []
     if _SIGNED.match(text):  # same length: the raw text keeps the printed word
-        return [Piece(("+" if text[0] == "增" else "-") + text[1:], "number", raw=raw)]
+        return [Piece(("+" if text[0] == "增" else "-") + text[1:], "number", raw=raw, start=start)]
     left = len(text) - len(text.lstrip(_PUNCT))
     right = len(text.rstrip(_PUNCT))
     text, raw = text[left:right], raw[left:right]
+    start = start + left if start >= 0 else -1
     if not text:  # a bracket or quote left over from a neighbouring label
         return []
     if text in NULL_TOKENS:
-        return [Piece(text, NULL_TOKENS[text], raw=raw)]
+        return [Piece(text, NULL_TOKENS[text], raw=raw, start=start)]
     runs = list(NUMBER_RUN.finditer(text))
     if runs and sum(m.end() - m.start() for m in runs) == len(text):
-        return [Piece(m.group(), "number", raw=raw[m.start():m.end()]) for m in runs]
-    return [Piece(text, "text", raw=raw)]
+        return [Piece(m.group(), "number", raw=raw[m.start():m.end()], start=start + m.start() if start >= 0 else -1)
+                for m in runs]
+    return [Piece(text, "text", raw=raw, start=start)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..schema import Identity
 from .normalize import parse_number
@@ -29,17 +29,20 @@ class Part:
     value: float | None
     kind: str  # number, blank, na, text
     unit: str = ""
+    start: int = field(default=-1, compare=False)  # position in the Document's text (-1: unknown)
 
 
 @dataclass(frozen=True)
 class Piece:
     """A token of a value segment: `text` is normalised (what is parsed), `raw` as printed (same
-    length).  `splittable` when it may hold several fused cells."""
+    length).  `splittable` when it may hold several fused cells; `start` is its position in the
+    Document's text (-1: unknown)."""
 
     text: str
     kind: str
     splittable: bool = False
     raw: str = ""
+    start: int = field(default=-1, compare=False)
 
     @property
     def source(self) -> str:
@@ -48,10 +51,11 @@ class Piece:
     def part(self, start: int = 0, end: int | None = None) -> Part:
         """The cell value read from text[start:end] (the whole piece by default)."""
         raw = self.source[start:end]
+        at = self.start + start if self.start >= 0 else -1
         if self.kind != "number":
-            return Part(raw, None, self.kind)
+            return Part(raw, None, self.kind, start=at)
         value, unit = parse_number(self.text[start:end])
-        return Part(raw, value, "number", unit)
+        return Part(raw, value, "number", unit, start=at)
 
 
 def _piece_splits(piece: Piece, count: int) -> Iterator[tuple[Part, ...]]:

@@ -21,7 +21,7 @@ __all__ = ["Document", "decode", "decode_text", "detect_carrier", "read_document
            "UNSUPPORTED"]
 
 #: file name suffixes of the documents the readers read (the carrier is still told from the bytes)
-SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".docx", ".pdf")
+SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".docx", ".pdf", ".png", ".jpg", ".jpeg")
 
 #: suffixes of documents that are met in the wild but not read, and what to do about them
 UNSUPPORTED = {
@@ -33,9 +33,9 @@ UNSUPPORTED = {
     ".xls": "a spreadsheet: govstats does not read spreadsheets; save the report's page or PDF instead",
     ".xlsx": "a spreadsheet: govstats does not read spreadsheets; save the report's page or PDF instead",
     ".ofd": "an OFD file: print it to PDF and read that",
-    ".jpg": "an image of a page: it needs OCR (read it as a PDF or image with govstats[ocr] installed)",
-    ".jpeg": "an image of a page: it needs OCR (read it as a PDF or image with govstats[ocr] installed)",
-    ".png": "an image of a page: it needs OCR (read it as a PDF or image with govstats[ocr] installed)",
+    ".gif": "an image: govstats reads PNG and JPEG images by OCR; convert it to PNG",
+    ".tif": "an image: govstats reads PNG and JPEG images by OCR; convert it to PNG",
+    ".tiff": "an image: govstats reads PNG and JPEG images by OCR; convert it to PNG",
 }
 
 #: carrier name -> module (in this package) whose `read(data, source)` returns a Document
@@ -44,6 +44,7 @@ READERS: dict[str, str] = {
     "html": "html",
     "docx": "docx",
     "pdf": "pdf",
+    "ocr": "ocr",
 }
 _TEXT_CARRIERS = ("text", "html")
 _PACKAGED = ("docx", "pdf")  # their readers take `limits=`
@@ -52,7 +53,9 @@ _MARKUP = ("<table", "<html", "<!doctype html", "<body", "<div", "<p>", "<p ", "
 
 
 def _packaged_carrier(data: bytes) -> str | None:
-    """'pdf' or 'docx' when the bytes are one, else None (a text carrier)."""
+    """'pdf', 'docx' or 'ocr' (a PNG or JPEG image) when the bytes are one, else None (a text carrier)."""
+    if data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):  # an image is read by OCR
+        return "ocr"
     if b"%PDF-" in data[:1024]:  # readers accept junk before the header, so do we
         return "pdf"
     if data.startswith(b"PK\x03\x04"):

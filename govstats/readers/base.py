@@ -23,6 +23,18 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs
 _MAX_BAD_UTF8 = 32  # more undecodable bytes than this and the text is not damaged UTF-8
 
 
+@dataclass(frozen=True)
+class CellSource:
+    """Where a reader found one cell (an OCR box: confidence, page, box) and any doubt about it.
+
+    `note` goes into the cell record's note; a non-empty `doubt` says why the reading must be
+    checked, and the interpreter reports it as a Problem of the cell's row.
+    """
+
+    note: str
+    doubt: str = ""
+
+
 @dataclass
 class Document:
     """A report as lines of cells, in reading order.
@@ -38,6 +50,8 @@ class Document:
     encoding: str = ""
     notes: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: (line index, cell index) -> where that cell was read (readers that know it: OCR)
+    cell_sources: dict[tuple[int, int], CellSource] = field(default_factory=dict)
 
     def text(self) -> str:
         """The document as one string: cells joined by CELL_SEP, lines by newlines."""

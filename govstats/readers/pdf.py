@@ -11,7 +11,8 @@ repeat the table's first rows (a header repeated on each page) are dropped — o
 be read as an extra row.  A row that itself breaks across the page stays in two parts: whether
 the second part continues the row or is a row of its own cannot be told safely.
 
-A PDF without a text layer (a scan) cannot be read: it needs OCR, and the error says so.
+A PDF without a usable text layer (a scan) is read by OCR (`ocr.py`) when the `govstats[ocr]`
+extra is installed; without it the error says so.
 """
 from __future__ import annotations
 
@@ -71,12 +72,12 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
         chars = sum(len(page.chars) for page in pdf.pages)
         if chars == 0:
             images = sum(len(page.images) for page in pdf.pages)
-            raise ReportParseError(source, f"the PDF has no text layer (a scanned PDF needs OCR): "
-                                           f"{len(pdf.pages)} page(s), {images} image(s), no characters")
+            return _ocr(data, source, f"the PDF has no text layer (a scanned PDF needs OCR): "
+                                      f"{len(pdf.pages)} page(s), {images} image(s), no characters")
         unmapped = sum(1 for page in pdf.pages for c in page.chars if c["text"].startswith("(cid:"))
         if unmapped * 2 > chars:
-            raise ReportParseError(source, "the PDF's fonts have no Unicode mapping (text comes out as "
-                                           "'(cid:…)' codes); it needs OCR")
+            return _ocr(data, source, "the PDF's fonts have no Unicode mapping (text comes out as "
+                                      "'(cid:…)' codes); it needs OCR")
         notes = [f"page {page.page_number}: no text layer (images only); its content needs OCR"
                  for page in pdf.pages if not page.chars and page.images]
         pages = [_read_page(page) for page in pdf.pages]
@@ -86,6 +87,15 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
     if dropped:
         notes.append(f"{dropped} repeated table header row(s) dropped at page tops")
     return Document(lines=lines, carrier="pdf", source=source, notes=notes)
+
+
+def _ocr(data: bytes, source: str, reason: str) -> Document:
+    """A PDF whose text cannot be used, read by OCR; without the OCR extra, `reason` is the error."""
+    from . import ocr
+
+    if not ocr.available():
+        raise ReportParseError(source, f"{reason}; {ocr.EXTRA_HINT}")
+    return ocr.read(data, source)
 
 
 def _read_page(page: Page) -> list[_Block]:

@@ -1,0 +1,236 @@
+"""OCR carrier: scanned or image-only PDFs and PNG/JPEG images, read offline with RapidOCR.
+
+Pages are rendered with pypdfium2 at `DPI` (a PDF) or taken as they are (an image; a long
+screenshot is cut into page-sized tiles for recognition), straightened, and recognised by
+RapidOCR's Chinese PP-OCR models on onnxruntime — the model files ship inside the `rapidocr`
+wheel and are named explicitly, so nothing is ever downloaded.  The boxes become the same lines
+of cells as the PDF reader's (`ocr_layout`: ruled tables cell by cell, other text line by line;
+then the PDF reader's paragraph joining and repeated-header dropping).
+
+Every cell keeps where it was read: `Document.cell_sources` gives its confidence and box
+(`ocr 0.998 page 3 box 603,432,652,461`, pixels of the page at `DPI`), and a doubt when the
+reading must be checked — a number read with confidence below `MIN_CONFIDENCE`, or a number read
+in one box with its label — which the interpreter reports as a Problem of the cell's row.
+
+Needs the optional extra: `pip install "govstats[ocr]"`.
+"""
+from __future__ import annotations
+
+import difflib
+import importlib.util
+import io
+import os
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from PIL import Image
+from tqdm import tqdm
+
+from ..errors import ReportParseError
+from . import pdf as pdf_reader
+from .base import CellSource, Document
+from .ocr_layout import Block, Box, Cell, deskew, layout
+
+#: resolution pages are rendered at: a 10.5 pt digit is then ~29 px tall, well inside what the
+#: recogniser (48 px input lines) reads reliably, while a page stays ~1650 × 2340 px
+DPI = 200
+#: a cell holding digits read with less confidence than this is flagged
+MIN_CONFIDENCE = 0.9
+#: pages at least this many get a progress bar (on a terminal)
+PROGRESS_PAGES = 3
+_TILE_RATIO = 1.5  # a tall image is recognised in tiles at most this many widths high
+_DIGIT = re.compile(r"\d")
+EXTRA_HINT = 'install the OCR extra: pip install "govstats[ocr]" (rapidocr and onnxruntime)'
+
+
+def available() -> bool:
+    """Whether the OCR extra (rapidocr and onnxruntime) is installed."""
+    return all(importlib.util.find_spec(name) is not None for name in ("rapidocr", "onnxruntime"))
+
+
+def read(data: bytes, source: str, jobs: int | None = None) -> Document:
+    """Read a scanned PDF or an image by OCR, `jobs` tiles at once (default: one per core).
+
+    A tile is a page, or a page-sized part of a long image.
+    """
+    if not available():
+        raise ReportParseError(source, f"reading a scan or an image needs OCR: {EXTRA_HINT}")
+    images = _pages(data, source)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    threads = 0 if jobs == 1 else 1  # one job uses every core for inference; several use one each
+    # threads, not processes: onnxruntime and Pillow run without the GIL, and a thread pool needs
+    # no `if __name__ == "__main__"` guard in the caller's script
+    with ThreadPoolExecutor(jobs) as pool:
+        pages = list(pool.map(deskew, images))
+        tiles = [(number, top, tile) for number, (upright, _) in enumerate(pages) for top, tile in _tiles(upright)]
+        boxes: list[list[Box]] = [[] for _ in pages]
+        bar = tqdm(total=len(tiles), desc=f"OCR {source}", unit="page",
+                   disable=True if len(tiles) < PROGRESS_PAGES else None)
+        found = pool.map(lambda tile: _recognise(tile[2], tile[1], threads), tiles)
+        with bar:
+            for (number, _, _), tile_boxes in zip(tiles, found):
+                boxes[number].extend(tile_boxes)
+                bar.update()
+    return _document([(angle, layout(upright, page_boxes))
+                      for (upright, angle), page_boxes in zip(pages, boxes)], source)
+
+
+def _pages(data: bytes, source: str) -> list[Image.Image]:
+    """The pages as greyscale images: a PDF rendered at DPI, an image file as it is."""
+    if b"%PDF-" in data[:1024]:
+        import pypdfium2
+
+        try:
+            document = pypdfium2.PdfDocument(data)
+        except pypdfium2.PdfiumError as exc:
+            raise ReportParseError(source, f"not a readable PDF ({exc})") from exc
+        try:
+            return [document[i].render(scale=DPI / 72, grayscale=True).to_pil().convert("L")
+                    for i in range(len(document))]
+        finally:
+            document.close()
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (OSError, Image.DecompressionBombError) as exc:
+        raise ReportParseError(source, f"not a readable image ({exc.__class__.__name__}: {exc})") from exc
+    return [image.convert("L")]
+
+
+def _tiles(image: Image.Image) -> list[tuple[int, Image.Image]]:
+    """A tall image cut into tiles at the lightest pixel rows (so no text line is cut)."""
+    import numpy as np
+
+    limit = round(_TILE_RATIO * image.width)
+    if image.height <= limit * 1.2:
+        return [(0, image)]
+    ink = (np.asarray(image) < 150).sum(axis=1)
+    tiles, top = [], 0
+    while image.height - top > limit * 1.2:
+        window = ink[top + limit - limit // 6:top + limit]
+        cut = top + limit - limit // 6 + int(np.argmin(window))
+        tiles.append((top, image.crop((0, top, image.width, cut))))
+        top = cut
+    tiles.append((top, image.crop((0, top, image.width, image.height))))
+    return tiles
+
+
+_LOCAL = threading.local()
+
+
+def _engine(threads: int):
+    """This thread's RapidOCR engine for `threads` inference threads (0: all cores)."""
+    engines = _LOCAL.__dict__.setdefault("engines", {})
+    if threads not in engines:
+        engines[threads] = _new_engine(threads)
+    return engines[threads]
+
+
+def _new_engine(threads: int):
+    """A RapidOCR engine on the models inside the wheel (no download, no model lookup)."""
+    import rapidocr
+    from rapidocr import RapidOCR
+
+    models = Path(rapidocr.__file__).parent / "models"
+    return RapidOCR(params={
+        "Global.log_level": "warning",
+        "Global.use_cls": False,  # pages are upright once straightened; no 180° lines in reports
+        "Global.max_side_len": 4000,  # keep the rendering's resolution (the default shrinks to 2000)
+        "Det.model_path": _model(models, "det"),
+        "Rec.model_path": _model(models, "rec"),
+        "Cls.model_path": _model(models, "cls"),
+        "EngineConfig.onnxruntime.intra_op_num_threads": threads or -1,
+    })
+
+
+def _model(folder: Path, task: str) -> str:
+    """The wheel's model file for `task` (det, rec, cls): the engine never looks anywhere else."""
+    found = sorted(folder.glob(f"*_{task}_*.onnx"))
+    if not found:
+        raise ReportParseError(str(folder), f"the rapidocr wheel holds no {task} model; {EXTRA_HINT}")
+    return str(found[-1])
+
+
+def _recognise(image: Image.Image, top: int, threads: int) -> list[Box]:
+    """The text boxes RapidOCR finds in `image`, shifted down by `top` pixels."""
+    import numpy as np
+
+    result = _engine(threads)(np.asarray(image.convert("RGB")))
+    if result.boxes is None:
+        return []
+    out = []
+    for quad, text, score in zip(result.boxes, result.txts, result.scores):
+        xs, ys = [p[0] for p in quad], [p[1] for p in quad]
+        out.append(Box(str(text), float(score), float(min(xs)), float(min(ys)) + top,
+                       float(max(xs)), float(max(ys)) + top))
+    return out
+
+
+def _document(pages: list[tuple[float, list[Block]]], source: str) -> Document:
+    """The pages' blocks as one Document, each cell with its source; the PDF reader's page logic."""
+    blocks: list[list[pdf_reader._Block]] = []
+    sources: dict[int, list[CellSource | None]] = {}  # id of a row list -> its cells' sources
+    notes = []
+    for number, (angle, page) in enumerate(pages, start=1):
+        if angle:
+            notes.append(f"page {number}: straightened by {angle:+.1f}°")
+        height = max((b.bottom for b in page), default=1.0)
+        converted = []
+        for block in page:
+            rows = [[cell.text() for cell in row] for row in block.rows]
+            for texts, row in zip(rows, block.rows):
+                sources[id(texts)] = [_source(cell, number) for cell in row]
+            margin = block.bottom < height * pdf_reader._MARGIN or block.top > height * (1 - pdf_reader._MARGIN)
+            furniture = (not block.is_table and margin and bool(pdf_reader._PAGE_NUMBER.match(rows[0][0])))
+            converted.append(pdf_reader._Block(block.top, block.bottom, rows, block.is_table, block.x1,
+                                               block.size, furniture))
+        blocks.append(converted)
+    _align_repeated_headers(blocks)
+    right = max((b.x1 for page in blocks for b in page if not b.is_table), default=0.0)
+    lines, dropped = pdf_reader._join([pdf_reader._paragraphs(page, right) for page in blocks])
+    if not any(cell for line in lines for cell in line):
+        raise ReportParseError(source, f"OCR found no text on {len(pages)} page(s)")
+    if dropped:
+        notes.append(f"{dropped} repeated table header row(s) dropped at page tops")
+    cell_sources = {(i, j): s for i, line in enumerate(lines)
+                    for j, s in enumerate(sources.get(id(line), [])) if s is not None}
+    return Document(lines=lines, carrier="ocr", source=source, notes=notes, cell_sources=cell_sources)
+
+
+def _align_repeated_headers(pages: list[list[pdf_reader._Block]]) -> None:
+    """OCR reads a table header repeated at a page top a little differently each time (： or :):
+    rows that match the table's first rows but for such slips take their text, so the PDF
+    reader's page joining drops them as repeats."""
+    first: list[list[str]] = []
+    previous: list[pdf_reader._Block] = []
+    for page in pages:
+        content = [b for b in page if not b.furniture]
+        if content and previous and previous[-1].is_table and content[0].is_table and first:
+            rows = content[0].rows
+            for k in range(min(len(rows), len(first))):
+                if not _similar(rows[k], first[k]):
+                    break
+                rows[k] = list(first[k])
+        for block in content[1:] if content and previous and previous[-1].is_table else content:
+            if block.is_table:
+                first = block.rows
+        previous = content or previous
+
+
+def _similar(row: list[str], other: list[str]) -> bool:
+    return len(row) == len(other) and difflib.SequenceMatcher(None, "".join(row), "".join(other)).ratio() >= 0.9
+
+
+def _source(cell: Cell, page: int) -> CellSource | None:
+    """Where a cell was read and how sure the reading is; a doubt for uncertain numbers."""
+    if not cell.boxes:
+        return None
+    score = min(b.score for b in cell.boxes)
+    box = ",".join(str(round(v)) for v in (min(b.x0 for b in cell.boxes), min(b.y0 for b in cell.boxes),
+                                           max(b.x1 for b in cell.boxes), max(b.y1 for b in cell.boxes)))
+    doubt = cell.doubt
+    if not doubt and score < MIN_CONFIDENCE and _DIGIT.search(cell.text()):
+        doubt = f"OCR confidence {score:.2f} below {MIN_CONFIDENCE} for {cell.text()!r}"
+    return CellSource(f"ocr {score:.3f} page {page} box {box}", doubt)

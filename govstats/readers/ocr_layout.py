@@ -1,0 +1,217 @@
+"""Page layout for the OCR carrier: deskew a page image, find its ruled tables, place text boxes.
+
+Pure numpy and Pillow.  A page is straightened first (the angle whose row profile of dark pixels
+is sharpest), so that table rules are horizontal and vertical.  A horizontal rule is a pixel row
+with a long dark run; the strip between two rules is a table row when vertical rules cross it.
+Within a row the vertical rules cut the cells; a cell whose bottom rule is missing continues into
+the row below (a merged cell), and is given once, in the row where it starts — as the PDF reader
+gives a merged cell.  Text outside tables is grouped into lines by vertical overlap.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image
+
+_DARK = 150            # grey level below which a pixel is ink
+_MAX_SKEW = 2.0        # degrees searched either way
+_RULE_RUN = 0.25       # a horizontal rule's dark run, as a fraction of the page width
+_VRULE_FILL = 0.85     # a vertical rule covers this fraction of a table row's height
+_MERGED = re.compile(r"^(?P<label>.*[\u4e00-\u9fff)）].*?)\s*(?P<number>[+-]?\d[\d,]*(?:\.\d+)?)$")
+
+
+@dataclass
+class Box:
+    """One recognised text box, in the straightened page's pixels."""
+
+    text: str
+    score: float
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@dataclass
+class Cell:
+    """A table cell (or a text line) and the boxes read in it."""
+
+    boxes: list[Box] = field(default_factory=list)
+    doubt: str = ""  # why the reading must be checked ("" when it need not)
+
+    def text(self) -> str:
+        """The boxes' text line by line (lines by vertical overlap), left to right in a line."""
+        return " ".join(b.text for line in _overlapping(self.boxes) for b in line)
+
+
+@dataclass
+class Block:
+    """Lines of cells between `top` and `bottom`: a table's rows, or one line of text."""
+
+    top: float
+    bottom: float
+    rows: list[list[Cell]]
+    is_table: bool
+    x1: float = 0.0
+    size: float = 0.0
+
+
+def deskew(image: Image.Image) -> tuple[Image.Image, float]:
+    """The page turned upright, and the angle (degrees) it was turned by."""
+    grey = image.convert("L")
+    small = grey.resize((800, max(1, round(800 * grey.height / grey.width))))
+    ink = Image.fromarray(((np.asarray(small) < _DARK) * 255).astype(np.uint8))
+
+    def sharpness(angle: float) -> float:
+        profile = np.asarray(ink.rotate(angle, resample=Image.BILINEAR)).sum(axis=1, dtype=np.float64)
+        return float(np.square(np.diff(profile)).sum())
+
+    coarse = max(np.arange(-_MAX_SKEW, _MAX_SKEW + 1e-9, 0.5), key=sharpness)  # then 0.1° steps near it
+    best = round(float(max(np.arange(coarse - 0.4, coarse + 0.41, 0.1), key=sharpness)), 1)
+    if abs(best) < 0.05:
+        return grey, 0.0
+    return grey.rotate(best, resample=Image.BICUBIC, fillcolor=255), best
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of the runs of True in a 1-d mask."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
+def _rules(ink: np.ndarray) -> list[int]:
+    """The y of each horizontal rule: rows holding a long dark run (small gaps bridged)."""
+    bridged = ink.copy()
+    bridged[:, 1:] |= ink[:, :-1]
+    bridged[:, :-1] |= ink[:, 1:]
+    need = _RULE_RUN * ink.shape[1]
+    rows = np.zeros(ink.shape[0], dtype=bool)
+    for y in np.flatnonzero(bridged.sum(axis=1) >= need):
+        rows[y] = any(end - start >= need for start, end in _runs(bridged[y]))
+    return [(start + end - 1) // 2 for start, end in _runs(rows)]
+
+
+def _vertical_rules(ink: np.ndarray, top: int, bottom: int) -> list[int]:
+    """The x of each vertical rule crossing the strip between two horizontal rules."""
+    strip = ink[top + 3:bottom - 2]
+    if strip.shape[0] < 4:
+        return []
+    filled = strip.mean(axis=0) >= _VRULE_FILL
+    return [(start + end - 1) // 2 for start, end in _runs(filled)]
+
+
+def _rule_present(ink: np.ndarray, y: int, x0: int, x1: int) -> bool:
+    """Whether the horizontal rule at `y` is drawn between x0 and x1 (the bottom of a cell)."""
+    band = ink[max(0, y - 2):y + 3, x0 + 4:x1 - 3]
+    return band.shape[1] == 0 or band.any(axis=0).mean() >= 0.8
+
+
+def layout(image: Image.Image, boxes: list[Box]) -> list[Block]:
+    """The page's tables and text lines, top to bottom, with every box placed in one of them."""
+    ink = np.asarray(image) < _DARK
+    rules = _rules(ink)
+    strips = [(a, b, _vertical_rules(ink, a, b)) for a, b in zip(rules, rules[1:]) if b - a >= 12]
+    strips = [s for s in strips if len(s[2]) >= 2]
+    tables: list[list[tuple[int, int, list[int]]]] = []
+    for strip in strips:
+        if tables and tables[-1][-1][1] == strip[0]:
+            tables[-1].append(strip)
+        else:
+            tables.append([strip])
+    left = list(boxes)
+    blocks = []
+    for table in tables:
+        inside = [b for b in left if table[0][0] < b.cy < table[-1][1]]
+        left = [b for b in left if not table[0][0] < b.cy < table[-1][1]]
+        blocks.append(Block(table[0][0], table[-1][1], _table_rows(ink, table, inside), True))
+    blocks.extend(_text_lines(left))
+    blocks.sort(key=lambda b: b.top)
+    return blocks
+
+
+def _table_rows(ink: np.ndarray, strips: list[tuple[int, int, list[int]]], boxes: list[Box]) -> list[list[Cell]]:
+    """The rows of one ruled table: merged cells given once, boxes placed by their centres."""
+    grid: list[list[tuple[int, int, Cell]]] = []  # per strip: (x0, x1, cell) between vertical rules
+    for i, (top, _bottom, xs) in enumerate(strips):
+        row = []
+        for x0, x1 in zip(xs, xs[1:]):
+            cell = None
+            if i > 0 and not _rule_present(ink, top, x0, x1):  # no rule above: continues the cell above
+                cell = next((c for a, b, c in grid[-1] if a - 4 <= (x0 + x1) / 2 <= b + 4), None)
+            row.append((x0, x1, cell if cell is not None else Cell()))
+        grid.append(row)
+    for box in boxes:
+        i = next((k for k, (top, bottom, _) in enumerate(strips) if top <= box.cy < bottom), None)
+        if i is None or not grid[i]:
+            continue
+        _place(box, grid[i])
+    seen: set[int] = set()
+    rows = []
+    for row in grid:
+        cells = [c for _, _, c in row if id(c) not in seen]
+        seen.update(id(c) for c in cells)
+        if len(cells) > 1 or (cells and cells[0].boxes):
+            rows.append(cells)
+    return rows
+
+
+def _place(box: Box, row: list[tuple[int, int, Cell]]) -> None:
+    """Put a box in the cell of its centre; a box running over a rule from a label into a number
+    cell ("…不计其29") is cut there, and the number is flagged."""
+    def at(x: float) -> Cell:
+        return min(row, key=lambda r: 0 if r[0] <= x <= r[1] else min(abs(x - r[0]), abs(x - r[1])))[2]
+
+    inset = min(15.0, (box.x1 - box.x0) / 4)  # clear of a rule the box's edge may touch
+    first, last = at(box.x0 + inset), at(box.x1 - inset)
+    m = _MERGED.match(box.text)
+    if first is not last and m:
+        first.boxes.append(Box(m["label"], box.score, box.x0, box.y0, box.x1, box.y1))
+        last.boxes.append(Box(m["number"], box.score, box.x0, box.y0, box.x1, box.y1))
+        last.doubt = f"the number {m['number']!r} was read in one box with its label {m['label']!r}"
+        return
+    at(box.cx).boxes.append(box)
+
+
+def _overlapping(boxes: list[Box]) -> list[list[Box]]:
+    """Boxes in lines, top to bottom, each left to right: a box joins the line above it when they
+    overlap vertically by half the smaller height."""
+    lines: list[list[Box]] = []
+    for box in sorted(boxes, key=lambda b: b.cy):
+        line = lines[-1] if lines else None
+        if line is not None:
+            top, bottom = min(b.y0 for b in line), max(b.y1 for b in line)
+            overlap = min(bottom, box.y1) - max(top, box.y0)
+            if overlap >= 0.5 * min(bottom - top, box.y1 - box.y0):
+                line.append(box)
+                continue
+        lines.append([box])
+    return [sorted(line, key=lambda b: b.x0) for line in lines]
+
+
+def _text_lines(boxes: list[Box]) -> list[Block]:
+    """Boxes outside tables as lines of text, each with its text size (box heights of one font
+    vary with the line's length: sizes within 30% of each other are made one, their median)."""
+    lines = _overlapping(boxes)
+    heights = [float(np.median([b.y1 - b.y0 for b in line])) for line in lines]
+    size: dict[int, float] = {}
+    order = sorted(range(len(lines)), key=heights.__getitem__)
+    group: list[int] = []
+    for i in order + [-1]:
+        if group and (i < 0 or heights[i] > 1.3 * heights[group[0]]):
+            median = float(np.median([heights[k] for k in group]))
+            size.update({k: median for k in group})
+            group = []
+        if i >= 0:
+            group.append(i)
+    return [Block(min(b.y0 for b in line), max(b.y1 for b in line), [[Cell(line)]], False,
+                  max(b.x1 for b in line), size[i]) for i, line in enumerate(lines)]
