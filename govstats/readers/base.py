@@ -20,6 +20,7 @@ from ..model import CELL_SEP, Problem
 _GB = {"gb2312", "gbk", "gb18030", "cp936", "gb2312-80"}
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_DETECT_CHUNKS = 256  # of 4 KB, sampled by charset-normalizer
 _MAX_BAD_UTF8 = 32  # more undecodable bytes than this and the text is not damaged UTF-8
 
 
@@ -183,7 +184,9 @@ def _detected(data: bytes, source: str) -> Decoded | None:
 
     for cut in range(4):
         body = data[:len(data) - cut]
-        best = from_bytes(body, steps=max(1, len(body) // 4096), chunk_size=4096).best()
+        # chunks spread over the whole content (every byte up to 1 MB); each candidate
+        # encoding must also decode all of it
+        best = from_bytes(body, steps=min(_DETECT_CHUNKS, max(1, len(body) // 4096)), chunk_size=4096).best()
         if best is None:
             continue
         encoding = codecs.lookup(best.encoding).name
