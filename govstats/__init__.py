@@ -4,11 +4,11 @@ from __future__ import annotations
 from . import batch
 from .corpus import Corpus, read_corpus
 from .errors import GovstatsWarning, ReportParseError, UnsupportedFormat
-from .metrics import metrics
+from .evaluate.metrics import metrics
+from .evaluate.yoy import yoy
 from .model import Problem, ReportMeta
 from .report import Report, read_report
 from .schema import load_schema
-from .yoy import yoy
 
 __version__ = "0.1.0"
 

@@ -17,7 +17,7 @@ from . import __version__
 from .checks import check_counts
 from .errors import GovstatsWarning, ReportParseError
 from .report import Report, read_report
-from .views import as_integers
+from .tables import as_integers
 
 TABLES = ("t2", "t3", "t4")
 

@@ -30,8 +30,8 @@ from .model import CELL_COLUMNS as REPORT_CELL_COLUMNS
 from .model import Problem
 from .report import read_report
 from .schema import load_schema
+from .tables import wide
 from .values import CellValues
-from .views import wide
 
 MANIFEST = "manifest.csv"
 REPORT_SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".docx", ".pdf")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..schema import load_metrics
 from .metrics import ratio
-from .schema import load_metrics
 
 YOY_COLUMNS = ["agency", "metric", "year", "prev_year", "value", "prev_value", "change",
                "change_unit", "rel_change", "chainable", "note"]

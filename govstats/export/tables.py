@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .cache import atomic_write
-from .corpus import Corpus
-from .metrics import metrics
-from .views import as_integers
-from .yoy import yoy
+from ..cache import atomic_write
+from ..corpus import Corpus
+from ..evaluate.metrics import metrics
+from ..evaluate.yoy import yoy
+from ..tables import as_integers
 
 FORMATS = ("csv", "parquet", "xlsx")
 

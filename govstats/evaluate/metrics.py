@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from .schema import load_metrics, load_schema
-from .values import CellValues
+from ..schema import load_metrics, load_schema
+from ..values import CellValues
 
 METRIC_COLUMNS = ["report", "agency", "city", "year", "format_version", "metric", "value",
                   "numerator", "denominator", "unit"]
@@ -27,8 +27,8 @@ def ratio(numerator: Any, denominator: Any) -> Any:
 
 def _report_cells(source: Any) -> pd.DataFrame:
     """A long cell table with report, agency, city, year and format_version columns."""
-    from .corpus import Corpus
-    from .report import Report
+    from ..corpus import Corpus
+    from ..report import Report
 
     if isinstance(source, Corpus):
         return source.cells
