@@ -108,15 +108,22 @@ class CellColumns:
     over `reports` (NaN where the cell is not a printed number), derived cells summed by `resolve`."""
 
     def __init__(self, cells: pd.DataFrame, version: str, schema: Schema | None = None) -> None:
-        report_codes, self.reports = pd.factorize(cells["report"].astype(str))
-        ref_codes, refs = pd.factorize(pd.MultiIndex.from_arrays(
-            [cells["table"].astype(str), cells["row"].astype(str), cells["col"].astype(str)]))
-        self.refs = {ref: j for j, ref in enumerate(refs)}
+        report_codes, reports = pd.factorize(cells["report"])
+        self.reports = [str(r) for r in reports]
+        parts = [pd.factorize(cells[c]) for c in ("table", "row", "col")]
+        sizes = [len(uniques) for _, uniques in parts]
+        combined = (parts[0][0].astype(np.int64) * sizes[1] + parts[1][0]) * sizes[2] + parts[2][0]
+        ref_codes, uniques = pd.factorize(combined)
+        t_codes, rest = np.divmod(uniques, sizes[1] * sizes[2])
+        r_codes, c_codes = np.divmod(rest, sizes[2])
+        refs = list(zip(*(np.asarray(parts[i][1].astype(str))[codes] for i, codes in
+                          enumerate((t_codes, r_codes, c_codes)))))
+        self.refs = {(str(a), str(b), str(c)): j for j, (a, b, c) in enumerate(refs)}
         shape = (len(self.reports), len(refs))
         self.present = np.zeros(shape, dtype=bool)
         self.present[report_codes, ref_codes] = True
         value = cells["value"].astype("Float64")
-        number = ((cells["kind"].astype(str) == "number") & value.notna()).to_numpy()
+        number = ((cells["kind"] == "number") & value.notna()).to_numpy(dtype=bool, na_value=False)
         self.numbers = np.full(shape, np.nan)
         self.numbers[report_codes[number], ref_codes[number]] = value[number].to_numpy(dtype=float)
         self.parts = DerivedParts(version, schema)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from ..schema import load_metrics, load_schema
-from ..values import CellValues
+from ..schema import VERSIONS, Schema, load_metrics, load_schema
+from ..values import CellColumns
 
 METRIC_COLUMNS = ["report", "agency", "city", "year", "format_version", "metric", "value",
                   "numerator", "denominator", "unit"]
@@ -44,35 +45,61 @@ def _report_cells(source: Any) -> pd.DataFrame:
     raise TypeError(f"metrics() takes a Corpus, a Report or a cell DataFrame, not {type(source).__name__}")
 
 
+def _version_rows(cells: pd.DataFrame, version: str, positions: np.ndarray,
+                  schema: Schema) -> list[pd.DataFrame]:
+    """The metric rows of the reports of one format version: one small frame per metric."""
+    columns = CellColumns(cells, version, schema)
+    order = pd.Index(positions.index).get_indexer(columns.reports)
+    frames = []
+    for k, m in enumerate(load_metrics()):
+        if version not in m.versions:
+            continue
+        num = columns.total(m.numerator)
+        if m.unit == "count":
+            value, den = num, np.full(len(num), np.nan)
+        else:
+            den = columns.total(m.denominator)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                value = np.where(np.isnan(num) | np.isnan(den) | (den == 0), np.nan, num / den)
+        frames.append(pd.DataFrame({"position": positions.to_numpy()[order], "k": k, "metric": m.key,
+                                    "value": value, "numerator": num, "denominator": den, "unit": m.unit}))
+    return frames
+
+
 def metrics(source: Any) -> pd.DataFrame:
     """Every metric of the dictionary for every report of `source` (a Corpus, Report or cells).
 
     One row per report and metric valid in the report's format version, in dictionary order.
     Columns: report, agency, city, year, format_version, metric, value, numerator, denominator
     (NA for counts), unit ("count" or "rate").  Rates are fractions (0.344…), NA when the
-    denominator is 0 or any operand is not a printed number.
+    denominator is 0 or any operand is not a printed number.  Computed one metric at a time over
+    all reports of a format version (`values.CellColumns`), not one report at a time.
     """
     cells = _report_cells(source)
+    cells = cells[cells["report"].notna()]
     schema = load_schema()
-    records = []
-    for report, group in cells.groupby("report", observed=True, sort=False):
-        first = group.iloc[0]
-        version = str(first["format_version"])
-        values = CellValues(group, version, schema)
-        keys = (str(report), first["agency"], first["city"], first["year"], version)
-        for m in load_metrics():
-            if version not in m.versions:
-                continue
-            num = values.total(m.numerator)
-            if m.unit == "count":
-                records.append((*keys, m.key, num, num, pd.NA, m.unit))
-            else:
-                den = values.total(m.denominator)
-                records.append((*keys, m.key, ratio(num, den), num, den, m.unit))
-    frame = pd.DataFrame.from_records(records, columns=METRIC_COLUMNS)
+    codes, _ = pd.factorize(cells["report"])
+    _, first_rows = np.unique(codes, return_index=True)  # codes number reports in order of appearance
+    first = cells.iloc[first_rows][["report", "agency", "city", "year", "format_version"]]
+    first = first.assign(report=first["report"].astype(str).to_numpy(),
+                         format_version=first["format_version"].astype(object).map(str).to_numpy())
+    positions = pd.Series(np.arange(len(first)), index=first["report"].to_numpy())
+    version_of = first["format_version"].to_numpy()[codes]
+    frames = []
+    for version in VERSIONS:
+        mine = version_of == version
+        if mine.any():
+            frames += _version_rows(cells[mine], version, positions, schema)
+    if not frames:
+        out = pd.DataFrame({c: pd.Series(dtype="string") for c in METRIC_COLUMNS})
+    else:
+        rows = pd.concat(frames, ignore_index=True).sort_values(["position", "k"], kind="stable")
+        keys = first.iloc[rows["position"].to_numpy()].reset_index(drop=True)
+        out = pd.concat([keys, rows.drop(columns=["position", "k"]).reset_index(drop=True)], axis=1)
+        out = out[METRIC_COLUMNS]
     for col in ("value", "numerator", "denominator"):
-        frame[col] = pd.array(frame[col].tolist(), dtype="Float64")
-    frame["year"] = frame["year"].astype("Int64")
+        out[col] = pd.array(out[col].to_numpy(dtype=float, na_value=np.nan), dtype="Float64")
+    out["year"] = out["year"].astype("Int64")
     for col in ("report", "agency", "city", "format_version", "metric", "unit"):
-        frame[col] = frame[col].astype("string")
-    return frame
+        out[col] = out[col].astype("string")
+    return out
