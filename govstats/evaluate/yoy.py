@@ -7,44 +7,42 @@ whose definition is the same or crosswalked chain; those whose cells mean differ
 """
 from __future__ import annotations
 
+import functools
+
+import numpy as np
 import pandas as pd
 
 from ..schema import load_metrics
-from .metrics import ratio
 
 YOY_COLUMNS = ["agency", "metric", "year", "prev_year", "value", "prev_value", "change",
                "change_unit", "rel_change", "chainable", "note"]
 
 
-def _chain(key: str) -> tuple[str, str]:
-    """The metric's chain kind and crosswalk note ("same", "" for a key not in the dictionary)."""
-    row = next((m for m in load_metrics() if m.key == key), None)
-    return (row.chain, row.crosswalk) if row else ("same", "")
+@functools.cache
+def _chains() -> dict[str, tuple[str, str]]:
+    """Each metric's chain kind and crosswalk note (its first row in the dictionary)."""
+    out: dict[str, tuple[str, str]] = {}
+    for m in load_metrics():
+        out.setdefault(m.key, (m.chain, m.crosswalk))
+    return out
 
 
-def _compare(key: str, unit: str, prev: pd.Series, cur: pd.Series) -> dict:
-    chain, crosswalk = _chain(key)
+def _note(key: str, year: int, prev_year: int, version: str, prev_version: str,
+          several: list[str]) -> tuple[str, bool]:
+    """The note of one comparison and whether it is chainable."""
+    chain, crosswalk = _chains().get(key, ("same", ""))
     notes = []
-    if cur["year"] - prev["year"] > 1:
-        missing = ", ".join(str(y) for y in range(int(prev["year"]) + 1, int(cur["year"])))
-        notes.append(f"no report for {missing}")
+    if year - prev_year > 1:
+        notes.append(f"no report for {', '.join(str(y) for y in range(prev_year + 1, year))}")
     chainable = True
-    if prev["format_version"] != cur["format_version"]:
-        change = f"format {prev['format_version']} -> {cur['format_version']}"
+    if version != prev_version:
+        change = f"format {prev_version} -> {version}"
         if chain == "break":
             chainable = False
             notes.append(f"{change}: not comparable; {crosswalk}")
         elif chain in ("crosswalk", "caveat"):
             notes.append(f"{change}: {crosswalk}")
-    value, prev_value = cur["value"], prev["value"]
-    diff = pd.NA if pd.isna(value) or pd.isna(prev_value) else value - prev_value
-    is_rate = unit == "rate"
-    return {"agency": cur["agency"], "metric": key, "year": cur["year"], "prev_year": prev["year"],
-            "value": value, "prev_value": prev_value,
-            "change": diff * 100 if is_rate and not pd.isna(diff) else diff,
-            "change_unit": "pp" if is_rate else "count",
-            "rel_change": pd.NA if is_rate else ratio(diff, prev_value),
-            "chainable": chainable, "note": "; ".join(notes)}
+    return "; ".join(notes + several), chainable
 
 
 def yoy(metrics: pd.DataFrame) -> pd.DataFrame:
@@ -55,25 +53,48 @@ def yoy(metrics: pd.DataFrame) -> pd.DataFrame:
     100 × difference), change_unit ("count" or "pp"), rel_change (counts only: change /
     prev_value, NA when prev_value is 0), chainable (False across the format change for series that
     the crosswalk does not connect), note.  Reports without an agency or year are left out; when
-    one agency has two reports for one year, the first is used and the note says so.
+    one agency has two reports for one year, the first is used and the note says so.  Computed
+    over the whole frame at once (series by a group number, each row against the one before).
     """
     frame = metrics.dropna(subset=["agency", "year"])
-    records = []
-    for (_agency, key), group in frame.groupby(["agency", "metric"], sort=False, observed=True):
-        dupes = group[group.duplicated("year", keep=False)]
-        group = group.drop_duplicates("year").sort_values("year")
-        unit = str(group["unit"].iloc[0])
-        rows = [r for _, r in group.iterrows()]
-        for prev, cur in zip(rows, rows[1:]):
-            record = _compare(str(key), unit, prev, cur)
-            for year in sorted({int(prev["year"]), int(cur["year"])} & set(dupes["year"].astype(int))):
-                names = ", ".join(dupes.loc[dupes["year"] == year, "report"].astype(str))
-                record["note"] = "; ".join(x for x in (record["note"], f"{year}: several reports ({names}); "
-                                                       "the first is used") if x)
-            records.append(record)
-    out = pd.DataFrame.from_records(records, columns=YOY_COLUMNS)
+    frame = frame.assign(series=frame.groupby(["agency", "metric"], sort=False, observed=True).ngroup().to_numpy(),
+                         year=frame["year"].astype("int64").to_numpy())
+    twice = frame.duplicated(["series", "year"], keep=False).to_numpy()
+    reports: dict[tuple[int, int], list[str]] = {}
+    dupes = frame[twice]
+    for key, report in zip(zip(dupes["series"].tolist(), dupes["year"].tolist()), dupes["report"].astype(str)):
+        reports.setdefault(key, []).append(report)
+    several = {key: f"{key[1]}: several reports ({', '.join(names)}); the first is used"
+               for key, names in reports.items()}
+    unit = frame.groupby("series", sort=False)["unit"].first()
+    kept = frame.drop_duplicates(["series", "year"]).sort_values(["series", "year"], kind="stable")
+    series, years = kept["series"].to_numpy(), kept["year"].to_numpy()
+    values = kept["value"].to_numpy(dtype=float, na_value=np.nan)
+    versions = kept["format_version"].astype(str).to_numpy()
+    cur = np.flatnonzero(series[1:] == series[:-1]) + 1
+    prev = cur - 1
+    is_rate = (unit.reindex(series[cur]).astype(str) == "rate").to_numpy()
+    diff = values[cur] - values[prev]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = np.where(is_rate | np.isnan(diff) | np.isnan(values[prev]) | (values[prev] == 0), np.nan,
+                       diff / values[prev])
+    keys = kept["metric"].astype(str).to_numpy()
+    notes, chainable = [""] * len(cur), np.ones(len(cur), dtype=bool)
+    special = (years[cur] - years[prev] > 1) | (versions[cur] != versions[prev])
+    if several:
+        special |= np.array([(s, y) in several or (s, p) in several
+                             for s, y, p in zip(series[cur], years[cur], years[prev])], dtype=bool)
+    for i in np.flatnonzero(special):
+        c, p, s = cur[i], prev[i], series[cur[i]]
+        dupes = [several[(s, y)] for y in sorted({int(years[p]), int(years[c])}) if (s, y) in several]
+        notes[i], chainable[i] = _note(keys[c], int(years[c]), int(years[p]), versions[c], versions[p], dupes)
+    out = pd.DataFrame({"agency": kept["agency"].astype(str).to_numpy()[cur], "metric": keys[cur],
+                        "year": years[cur], "prev_year": years[prev], "value": values[cur],
+                        "prev_value": values[prev], "change": np.where(is_rate, diff * 100, diff),
+                        "change_unit": np.where(is_rate, "pp", "count"), "rel_change": rel,
+                        "chainable": chainable, "note": notes}, columns=YOY_COLUMNS)
     for col in ("value", "prev_value", "change", "rel_change"):
-        out[col] = pd.array(out[col].tolist(), dtype="Float64")
+        out[col] = pd.array(out[col].to_numpy(dtype=float), dtype="Float64")
     for col in ("year", "prev_year"):
         out[col] = out[col].astype("Int64")
     out["chainable"] = out["chainable"].astype("bool")
