@@ -79,13 +79,21 @@ def _add_derived(frame: pd.DataFrame, cells: pd.DataFrame, table: str, version: 
     return frame.astype("Float64")
 
 
+#: the largest whole number a float64 holds exactly; beyond it a count is not shown as an integer
+EXACT_INTEGER = 2**53
+
+
 def as_integers(frame: pd.DataFrame) -> pd.DataFrame:
-    """Show whole-number columns as integers (Int64, NA kept) for display; others unchanged."""
+    """Show whole-number columns as integers (Int64, NA kept) for display; others unchanged.
+
+    A column holding a value beyond ±2^53 or an infinity stays Float64: casting it would wrap to
+    -9223372036854775808 or lose digits (the raw text of such a cell is in the cell table).
+    """
     out = frame.copy()
     for col in out.columns:
         series = out[col]
         if str(series.dtype) == "Float64":
             values = series.dropna()
-            if (values == values.round()).all():
+            if ((values == values.round()) & (values.abs() <= EXACT_INTEGER)).all():
                 out[col] = series.astype("Int64")
     return out

@@ -1,7 +1,8 @@
 """Writing a corpus out: tidy cells, wide tables, metrics and checks as CSV, Parquet or Excel.
 
 One frame per file (CSV, Parquet: files in a folder) or per sheet (Excel: one workbook).  The
-frames are those of the Python API, so a file says nothing the API would not.
+frames are those of the Python API, so a file says nothing the API would not.  CSV is UTF-8
+with BOM; CSV and Excel text is neutralised against formulas (`safe`).
 """
 from __future__ import annotations
 
@@ -14,19 +15,40 @@ from ..cache import atomic_write
 from ..corpus import Corpus
 from ..evaluate.metrics import metrics
 from ..evaluate.yoy import yoy
-from ..tables import as_integers
+from ..model import TABLES
+from ..tables import EXACT_INTEGER, as_integers
+from .safe import safe_text
 
 FORMATS = ("csv", "parquet", "xlsx")
 
 
+def _flags(cells: pd.DataFrame, table: str) -> dict[tuple, str]:
+    """Per (agency, year, row) of `table`: the cells that are not printed numbers (ambiguous, text,
+    n/a) or beyond exact integers, with their raw text, e.g. `total: ambiguous '7777166'`."""
+    part = cells[cells["table"] == table]
+    value = part["value"].astype("Float64")
+    odd = ~part["kind"].isin(["number", "blank"]) | (value.abs() > EXACT_INTEGER).fillna(False)
+    out: dict[tuple, list[str]] = {}
+    for agency, year, row, col, kind, raw, v in zip(*(part.loc[odd, c] for c in
+                                                       ("agency", "year", "row", "col", "kind", "raw", "value"))):
+        what = kind if kind != "number" else f"number beyond ±2^53 ({v})"
+        out.setdefault((agency, year, row), []).append(f"{col}: {what} '{raw}'")
+    return {key: "; ".join(items) for key, items in out.items()}
+
+
 def export_frames(corpus: Corpus) -> dict[str, pd.DataFrame]:
     """The frames an export writes, by name: cells, reports, problems, t2, t3, t4 (wide, with
-    the derived rows and columns, index as columns, whole-number columns as integers), metrics,
-    yoy, checks, soft_checks."""
+    the derived rows and columns, index as columns, whole-number columns as integers, and a
+    `flags` column naming each cell of the row that is not a printed number, with its raw text,
+    so that an ambiguous cell never looks like a blank), metrics, yoy, checks, soft_checks."""
     values = metrics(corpus)
     frames = {"cells": corpus.cells, "reports": corpus.reports, "problems": corpus.problems}
-    for table in ("t2", "t3", "t4"):
-        frames[table] = as_integers(corpus.table(table, derived=True)).reset_index()
+    for table in TABLES:
+        wide = as_integers(corpus.table(table, derived=True)).reset_index()
+        flags = _flags(corpus.cells, table)
+        wide["flags"] = pd.array([flags.get(key, pd.NA) for key in
+                                  zip(wide["agency"], wide["year"], wide["row"])], dtype="string")
+        frames[table] = wide
     frames.update({"metrics": values, "yoy": yoy(values), "checks": corpus.checks(),
                    "soft_checks": corpus.soft_checks()})
     return frames
@@ -50,7 +72,7 @@ def export(corpus: Corpus, to: str, out: str | os.PathLike[str]) -> list[Path]:
         def write_book(tmp: Path) -> None:
             with pd.ExcelWriter(tmp, engine="openpyxl") as book:
                 for name, frame in frames.items():
-                    frame.to_excel(book, sheet_name=name, index=False)
+                    safe_text(frame, xlsx=True).to_excel(book, sheet_name=name, index=False)
 
         atomic_write(out, write_book)
         return [out]
@@ -58,7 +80,14 @@ def export(corpus: Corpus, to: str, out: str | os.PathLike[str]) -> list[Path]:
     written = []
     for name, frame in frames.items():
         path = out / f"{name}.{to}"
-        write = frame.to_csv if to == "csv" else frame.to_parquet
-        atomic_write(path, lambda tmp, write=write: write(tmp, index=False))
+        if to == "csv":
+            atomic_write(path, lambda tmp, frame=frame: write_csv(frame, tmp))
+        else:
+            atomic_write(path, lambda tmp, frame=frame: frame.to_parquet(tmp, index=False))
         written.append(path)
     return written
+
+
+def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
+    """`frame` as CSV for spreadsheets: UTF-8 with BOM (Excel shows the Chinese), formulas neutralised."""
+    safe_text(frame).to_csv(path, index=False, encoding="utf-8-sig")
