@@ -5,8 +5,9 @@
 
 Rows: parse rates per carrier (generated and real reports, and `pandas.read_html` as the HTML
 baseline; one process, so per core), a generated corpus of 10,000 reports loaded cold and from
-the cache (each in a fresh process, with its peak memory), and the batch's wall time per notebook
-at --jobs 1 and 2 (benchmarks/bench_batch.py's corpus of renamed agencies), and the OCR carrier's
+the cache (each in a fresh process, with its peak memory), `govstats.metrics` and `govstats.yoy`
+of 10,000 reports' cells (benchmarks/bench_metrics.py), the batch's wall time per notebook at
+--jobs 1 and 2 (benchmarks/bench_batch.py's corpus of renamed agencies), and the OCR carrier's
 seconds per page and per report at jobs 1 and 2 (benchmarks/bench_ocr.py).  The machine is
 described in the table's heading.  benchmarks/bench_corpus.py (the cache on the bundled corpus)
 runs on its own.
@@ -27,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench_corpus10k  # noqa: E402
+import bench_metrics  # noqa: E402
 import bench_parse  # noqa: E402
 
 import govstats  # noqa: E402
@@ -76,6 +78,15 @@ def corpus_rows(reports: int) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def metrics_rows(reports: int) -> list[tuple[str, str, str, str]]:
+    """`govstats.metrics` and `govstats.yoy` over generated cells, against one pass over them."""
+    measured = bench_metrics.rows(reports)
+    floor = measured[0][1]
+    return [(what, f"{seconds:,.2f} s", "" if n == 0 else "< 2 s" if n == 1 else "",
+             "" if n == 0 else f"{seconds / floor:.0f}x the floor")
+            for n, (what, seconds) in enumerate(measured)]
+
+
 def batch_rows(agencies: int, repeat: int) -> list[tuple[str, str, str, str]]:
     import statistics
 
@@ -115,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     scale, reports, agencies, repeat = (0.2, 1_000, 4, 1) if args.quick else (1.0, 10_000, 8, 3)
 
     rows = [("benchmark", "result", "target", "")]
-    rows += parse_rows(scale) + corpus_rows(reports) + batch_rows(agencies, repeat)
+    rows += parse_rows(scale) + corpus_rows(reports) + metrics_rows(reports) + batch_rows(agencies, repeat)
     rows += ocr_rows(2 if args.quick else None)
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     print(f"govstats benchmarks on {machine()}")

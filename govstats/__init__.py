@@ -4,13 +4,13 @@ from __future__ import annotations
 from . import batch
 from .corpus import Corpus, read_corpus
 from .errors import GovstatsWarning, ReportParseError, UnsupportedFormat
+from .evaluate.metrics import metrics
+from .evaluate.yoy import yoy
 from .fetch import fetch  # the function: govstats.fetch(...) (its modules: govstats.fetch.run, …)
-from .metrics import metrics
 from .model import Problem, ReportMeta
 from .report import Report, read_report
 from .schema import load_schema
 from .version import __version__
-from .yoy import yoy
 
 __all__ = ["read_report", "Report", "ReportMeta", "Problem", "ReportParseError", "UnsupportedFormat",
            "GovstatsWarning", "load_schema", "__version__",

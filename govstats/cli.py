@@ -22,8 +22,8 @@ from .fetch.cli import add_parser as _add_fetch
 from .model import TABLES
 from .report import Report, read_report
 from .schema import load_schema
+from .tables import as_integers
 from .version import __version__
-from .views import as_integers
 
 EXIT_CODES = """exit status:
   0  success
@@ -208,7 +208,7 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
 def _cmd_export(args: argparse.Namespace) -> int:
     """Load a corpus and write its frames; exit 2 if a file could not be read (the rest are written)."""
     from .corpus import read_corpus
-    from .export import export
+    from .export import write
 
     try:
         corpus = read_corpus(args.corpus, cache=not args.no_cache)
@@ -218,7 +218,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         if len(corpus) == 0:
             print(f"error: {args.corpus}: no report could be read; nothing written", file=sys.stderr)
             return 2
-        written = export(corpus, args.to, args.out)
+        written = write(corpus, args.to, args.out)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -228,12 +228,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _add_export(sub: argparse._SubParsersAction) -> None:
-    from .export import FORMATS
+    from .export import TARGETS
 
     p = sub.add_parser("export", help="write a corpus's cells, wide tables, metrics and checks")
     p.add_argument("corpus", help="folder, manifest CSV or report file")
-    p.add_argument("out", help="output folder (csv, parquet) or workbook (xlsx)")
-    p.add_argument("--to", choices=FORMATS, required=True)
+    p.add_argument("out", help="output folder (csv, parquet, dataset) or workbook (xlsx)")
+    p.add_argument("--to", choices=TARGETS, required=True)
     p.add_argument("--no-cache", action="store_true", help="parse every report (do not read or write the cache)")
     p.set_defaults(func=_cmd_export)
 

@@ -11,7 +11,10 @@ from pathlib import Path
 
 from .schema import VERSIONS, CellRef, load_metrics, load_schema, load_statements
 
-DEFAULT_PATH = Path(__file__).resolve().parents[1] / "docs" / "data-dictionary.md"
+_DOCS = Path(__file__).resolve().parents[1] / "docs"
+#: docs/data-dictionary.md in a source checkout; installed elsewhere, data-dictionary.md in the
+#: current folder (the package has no docs folder beside it)
+DEFAULT_PATH = _DOCS / "data-dictionary.md" if _DOCS.is_dir() else Path("data-dictionary.md")
 
 #: The columns of the frames the API returns (and `govstats export` writes), described once.
 FRAMES: dict[str, list[tuple[str, str]]] = {

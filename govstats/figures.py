@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .schema import load_schema, metric_label, text
-from .views import wide
+from .tables import wide
 
 REPORT_KEYS = ["report", "agency", "year"]
 

@@ -15,7 +15,7 @@ from .interpret import interpret
 from .limits import Limits
 from .model import Problem, ReportMeta
 from .readers import read_document
-from .views import cells_frame, wide
+from .tables import as_integers, cells_frame, wide
 
 Source = "str | os.PathLike[str] | bytes | IO[str] | IO[bytes]"
 _PATH_SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".docx", ".pdf", ".text", ".md", ".png", ".jpg",
@@ -36,10 +36,12 @@ class Report:
 
     def table(self, name: str, lang: str | None = None, values: str = "value",
               derived: bool = False) -> pd.DataFrame:
-        """Wide view of table `name` ("t2", "t3", "t4"); see `govstats.views.wide`."""
+        """Wide view of table `name` ("t2", "t3", "t4"); see `govstats.tables.wide`.  Counts are
+        nullable integers (Int64) where every value of a column is a whole number within ±2^53."""
         if name not in ("t2", "t3", "t4"):
             raise KeyError(f"no table {name!r}; tables are t2, t3, t4")
-        return wide(self.cells, name, self.meta.format_version, lang, values, derived)
+        frame = wide(self.cells, name, self.meta.format_version, lang, values, derived)
+        return as_integers(frame) if values == "value" else frame
 
     def checks(self, mode: str = "strict") -> pd.DataFrame:
         """The identity checks of this report (see `govstats.checks.run_checks`)."""

@@ -17,8 +17,8 @@ from ..interpret.title import find_title
 from ..model import CELL_COLUMNS as REPORT_CELL_COLUMNS
 from ..model import TABLES
 from ..schema import load_schema
+from ..tables import wide
 from ..values import CellValues
-from ..views import wide
 from .soft_checks import ReportData, soft_checks
 from .sources import PROBLEM_COLUMNS, Entry, problem_record
 from .store import Parsed
@@ -243,7 +243,7 @@ class Corpus:
     def soft_checks(self) -> pd.DataFrame:
         """Cross-year (SOFT-T3-CARRY, SOFT-T2-STOCK) and narrative (SOFT-NARRATIVE) checks.
 
-        See `govstats.crosscheck`: they report and never fail.
+        See `govstats.corpus.soft_checks`: they report and never fail.
         """
         return soft_checks(self._report_data())
 

@@ -36,7 +36,7 @@ _META_KEY = b"govstats"
 #: Categorical columns of Report.cells, kept as strings in the cache.
 KEY_COLUMNS = ("report", "table", "block", "row", "col", "kind")
 #: the modules whose code decides what a report reads as (everything below the corpus layer)
-_PARSER_CODE = ("readers", "interpret", "schema", "report.py", "views.py", "checks.py", "values.py",
+_PARSER_CODE = ("readers", "interpret", "schema", "report.py", "tables.py", "checks.py", "values.py",
                 "model.py", "limits.py", "errors.py")
 _PACKAGE = Path(__file__).resolve().parents[1]
 

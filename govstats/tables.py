@@ -5,6 +5,7 @@ import pandas as pd
 
 from .model import CELL_COLUMNS
 from .schema import Schema, load_schema
+from .values import CellValues
 
 
 def cells_frame(records: list[dict], report: str) -> pd.DataFrame:
@@ -56,7 +57,7 @@ def wide(cells: pd.DataFrame, table: str, version: str | None, lang: str | None 
                                     observed=True).reindex(index=rows, columns=cols)
             frame = frame.where(mask.astype("string") == "number")
     if derived and values == "value":
-        frame = _add_derived(frame, table, version, schema)
+        frame = _add_derived(frame, part, table, version, schema)
     frame.index.name, frame.columns.name = "row", "col"
     if lang in ("zh", "en"):
         frame.index = [schema.label(table, k, lang, "row") for k in frame.index]
@@ -64,24 +65,35 @@ def wide(cells: pd.DataFrame, table: str, version: str | None, lang: str | None 
     return frame
 
 
-def _add_derived(frame: pd.DataFrame, table: str, version: str, schema: Schema) -> pd.DataFrame:
+def _add_derived(frame: pd.DataFrame, cells: pd.DataFrame, table: str, version: str,
+                 schema: Schema) -> pd.DataFrame:
+    """The derived rows, then columns, of the schema appended, summed by `values.CellValues`."""
+    values = CellValues(cells, version, schema)
     frame = frame.copy()
     for e in schema.rows(table, version, roles=("derived",)):
         if all(p in frame.index for p in e.parts):
-            frame.loc[e.key] = frame.loc[list(e.parts)].sum(skipna=False)
+            frame.loc[e.key] = [values.get((table, e.key, c)) for c in frame.columns]
     for c in schema.columns(table, version, roles=("derived",)):
         if all(p in frame.columns for p in c.parts):
-            frame[c.key] = frame[list(c.parts)].sum(axis=1, skipna=False)
-    return frame
+            frame[c.key] = [values.get((table, r, c.key)) for r in frame.index]
+    return frame.astype("Float64")
+
+
+#: the largest whole number a float64 holds exactly; beyond it a count is not shown as an integer
+EXACT_INTEGER = 2**53
 
 
 def as_integers(frame: pd.DataFrame) -> pd.DataFrame:
-    """Show whole-number columns as integers (Int64, NA kept) for display; others unchanged."""
+    """Show whole-number columns as integers (Int64, NA kept) for display; others unchanged.
+
+    A column holding a value beyond ±2^53 or an infinity stays Float64: casting it would wrap to
+    -9223372036854775808 or lose digits (the raw text of such a cell is in the cell table).
+    """
     out = frame.copy()
     for col in out.columns:
         series = out[col]
         if str(series.dtype) == "Float64":
             values = series.dropna()
-            if (values == values.round()).all():
+            if ((values == values.round()) & (values.abs() <= EXACT_INTEGER)).all():
                 out[col] = series.astype("Int64")
     return out

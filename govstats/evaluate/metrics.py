@@ -1,0 +1,105 @@
+"""The evaluation of the metrics dictionary (`schema/metrics.csv`) over parsed reports.
+
+Each metric is a sum of cells (its numerator) over another sum of cells (its denominator), named
+by schema keys (`t3.unable_not_held.total`), valid in stated format versions.  A cell that is not
+a printed number (blank, n/a, text, ambiguous, missing) makes the metric NA, and so does a zero
+denominator: nothing is filled in, and a rate of 0 always means "none of the cases".
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..schema import VERSIONS, Schema, load_metrics, load_schema
+from ..values import CellColumns
+
+METRIC_COLUMNS = ["report", "agency", "city", "year", "format_version", "metric", "value",
+                  "numerator", "denominator", "unit"]
+
+
+def ratio(numerator: Any, denominator: Any) -> Any:
+    """numerator / denominator; NA when either is NA or the denominator is 0 (never 0 for 'no data')."""
+    if pd.isna(numerator) or pd.isna(denominator) or denominator == 0:
+        return pd.NA
+    return numerator / denominator
+
+
+def _report_cells(source: Any) -> pd.DataFrame:
+    """A long cell table with report, agency, city, year and format_version columns."""
+    from ..corpus import Corpus
+    from ..report import Report
+
+    if isinstance(source, Corpus):
+        return source.cells
+    if isinstance(source, Report):
+        m = source.meta
+        return source.cells.assign(agency=m.agency, city=pd.NA, year=m.year, format_version=m.format_version)
+    if isinstance(source, pd.DataFrame):
+        missing = {"report", "agency", "year", "format_version", "table", "row", "col", "value",
+                   "kind"} - set(source.columns)
+        if missing:
+            raise KeyError(f"the cell frame lacks the column(s) {sorted(missing)}; pass Corpus.cells")
+        return source if "city" in source.columns else source.assign(city=pd.NA)
+    raise TypeError(f"metrics() takes a Corpus, a Report or a cell DataFrame, not {type(source).__name__}")
+
+
+def _version_rows(cells: pd.DataFrame, version: str, positions: np.ndarray,
+                  schema: Schema) -> list[pd.DataFrame]:
+    """The metric rows of the reports of one format version: one small frame per metric."""
+    columns = CellColumns(cells, version, schema)
+    order = pd.Index(positions.index).get_indexer(columns.reports)
+    frames = []
+    for k, m in enumerate(load_metrics()):
+        if version not in m.versions:
+            continue
+        num = columns.total(m.numerator)
+        if m.unit == "count":
+            value, den = num, np.full(len(num), np.nan)
+        else:
+            den = columns.total(m.denominator)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                value = np.where(np.isnan(num) | np.isnan(den) | (den == 0), np.nan, num / den)
+        frames.append(pd.DataFrame({"position": positions.to_numpy()[order], "k": k, "metric": m.key,
+                                    "value": value, "numerator": num, "denominator": den, "unit": m.unit}))
+    return frames
+
+
+def metrics(source: Any) -> pd.DataFrame:
+    """Every metric of the dictionary for every report of `source` (a Corpus, Report or cells).
+
+    One row per report and metric valid in the report's format version, in dictionary order.
+    Columns: report, agency, city, year, format_version, metric, value, numerator, denominator
+    (NA for counts), unit ("count" or "rate").  Rates are fractions (0.344…), NA when the
+    denominator is 0 or any operand is not a printed number.  Computed one metric at a time over
+    all reports of a format version (`values.CellColumns`), not one report at a time.
+    """
+    cells = _report_cells(source)
+    cells = cells[cells["report"].notna()]
+    schema = load_schema()
+    codes, _ = pd.factorize(cells["report"])
+    _, first_rows = np.unique(codes, return_index=True)  # codes number reports in order of appearance
+    first = cells.iloc[first_rows][["report", "agency", "city", "year", "format_version"]]
+    first = first.assign(report=first["report"].astype(str).to_numpy(),
+                         format_version=first["format_version"].astype(object).map(str).to_numpy())
+    positions = pd.Series(np.arange(len(first)), index=first["report"].to_numpy())
+    version_of = first["format_version"].to_numpy()[codes]
+    frames = []
+    for version in VERSIONS:
+        mine = version_of == version
+        if mine.any():
+            frames += _version_rows(cells[mine], version, positions, schema)
+    if not frames:
+        out = pd.DataFrame({c: pd.Series(dtype="string") for c in METRIC_COLUMNS})
+    else:
+        rows = pd.concat(frames, ignore_index=True).sort_values(["position", "k"], kind="stable")
+        keys = first.iloc[rows["position"].to_numpy()].reset_index(drop=True)
+        out = pd.concat([keys, rows.drop(columns=["position", "k"]).reset_index(drop=True)], axis=1)
+        out = out[METRIC_COLUMNS]
+    for col in ("value", "numerator", "denominator"):
+        out[col] = pd.array(out[col].to_numpy(dtype=float, na_value=np.nan), dtype="Float64")
+    out["year"] = out["year"].astype("Int64")
+    for col in ("report", "agency", "city", "format_version", "metric", "unit"):
+        out[col] = out[col].astype("string")
+    return out

@@ -1,0 +1,96 @@
+"""A versioned open dataset release of a corpus (`govstats export DIR --to dataset OUT/`).
+
+OUT/ holds the long cell table and the t2/t3/t4/metrics tables as Parquet and CSV (UTF-8 with
+BOM, text neutralised against spreadsheet formulas as in `export.safe`; the Parquet files keep
+every text as printed), `reports.csv` (each report's source and sha256), the data dictionary
+(`data-dictionary.md`), a Frictionless `datapackage.json` describing every file and field, and
+`SHA256SUMS` (the checksum of every other file, as `sha256sum -c` reads it).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import pandas as pd
+
+from ..corpus import Corpus
+from ..dictionary import render
+from ..files import atomic_write
+from .tables import export_frames, write_csv
+
+#: the frames of a release, each written as Parquet and CSV
+TABLES = ("cells", "t2", "t3", "t4", "metrics")
+CHECKSUMS = "SHA256SUMS"
+
+
+def _version() -> str:
+    try:
+        return version("govstats")
+    except PackageNotFoundError:  # a source tree that is not installed
+        return "0+unknown"
+
+
+def _field_type(dtype: object) -> str:
+    if pd.api.types.is_bool_dtype(dtype):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "integer"
+    if pd.api.types.is_float_dtype(dtype):
+        return "number"
+    return "string"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _resource(path: Path, frame: pd.DataFrame, out: Path) -> dict:
+    fmt = path.suffix.lstrip(".")
+    resource = {"name": path.name.replace(".", "-").replace("_", "-").lower(), "path": path.name,
+                "format": fmt, "hash": f"sha256:{_sha256(path)}"}
+    if fmt == "csv":
+        resource.update({"mediatype": "text/csv", "encoding": "utf-8-sig", "bytes": path.stat().st_size})
+    else:  # no "bytes": frictionless's Parquet reader does not count them, and would report a mismatch
+        resource["mediatype"] = "application/vnd.apache.parquet"
+    resource["schema"] = {"fields": [{"name": str(c), "type": _field_type(frame[c].dtype)} for c in frame.columns]}
+    return resource
+
+
+def release(corpus: Corpus, out: str | os.PathLike[str], name: str = "govstats-corpus") -> list[Path]:
+    """Write the dataset release of `corpus` into the folder `out`; return the paths written."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    frames = export_frames(corpus)
+    written: list[tuple[Path, pd.DataFrame | None]] = []
+    for table in TABLES:
+        frame = frames[table]
+        parquet, csv = out / f"{table}.parquet", out / f"{table}.csv"
+        atomic_write(parquet, lambda tmp, frame=frame: frame.to_parquet(tmp, index=False))
+        atomic_write(csv, lambda tmp, frame=frame: write_csv(frame, tmp))
+        written += [(parquet, frame), (csv, frame)]
+    reports = frames["reports"]
+    atomic_write(out / "reports.csv", lambda tmp: write_csv(reports, tmp))
+    written.append((out / "reports.csv", reports))
+    dictionary = out / "data-dictionary.md"
+    atomic_write(dictionary, lambda tmp: Path(tmp).write_text(render(), encoding="utf-8"))
+    package = {
+        "name": name, "version": _version(), "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "title": "Government information disclosure annual reports (政府信息公开工作年度报告) as tidy tables",
+        "description": (f"{len(corpus)} reports, {len(frames['cells'])} cells, written by govstats {_version()}. "
+                        "Every number is a printed cell (cells: raw text kept); a blank is never 0. "
+                        "CSV text starting with =, +, - or @ carries a leading ' (the OWASP rule); "
+                        "the Parquet files keep the text as printed. See data-dictionary.md."),
+        "resources": [_resource(path, frame, out) for path, frame in written]
+                     + [{"name": "data-dictionary", "path": dictionary.name, "format": "md",
+                         "mediatype": "text/markdown", "hash": f"sha256:{_sha256(dictionary)}"}],
+    }
+    atomic_write(out / "datapackage.json", lambda tmp: Path(tmp).write_text(
+        json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"))
+    paths = [p for p, _ in written] + [dictionary, out / "datapackage.json"]
+    sums = "".join(f"{_sha256(p)}  {p.name}\n" for p in paths)
+    atomic_write(out / CHECKSUMS, lambda tmp: Path(tmp).write_text(sums, encoding="utf-8"))
+    return paths + [out / CHECKSUMS]

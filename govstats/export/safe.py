@@ -1,0 +1,42 @@
+"""Making text safe to open in a spreadsheet: no live formulas, no characters Excel refuses.
+
+OWASP's rule for CSV injection: a text field that starts with `=`, `+`, `-`, `@`, a tab or a
+carriage return is prefixed with a single quote, so Excel and LibreOffice show it as text.  The raw
+text is recoverable: drop the one leading `'` of such a field (`unneutralise`), and the Parquet
+files keep every text as it was.  Numbers (numeric columns) are never touched.
+"""
+from __future__ import annotations
+
+import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """`text` with a `'` in front when a spreadsheet would read it as a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def unneutralise(text: str) -> str:
+    """The raw text of a field written by `neutralise`."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
+
+
+def _escape_control(text: str) -> str:
+    """Control characters that xlsx cannot hold, written as \\xNN."""
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def safe_text(frame: pd.DataFrame, xlsx: bool = False) -> pd.DataFrame:
+    """`frame` with every text column neutralised (and, for xlsx, its control characters escaped)."""
+    out = frame.copy()
+    for col in out.columns:
+        series = out[col]
+        if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+            continue
+        text = series.astype("string")
+        if xlsx:
+            text = text.map(_escape_control, na_action="ignore")
+        out[col] = text.map(neutralise, na_action="ignore").astype("string")
+    return out

@@ -1,0 +1,93 @@
+"""Writing a corpus out: tidy cells, wide tables, metrics and checks as CSV, Parquet or Excel.
+
+One frame per file (CSV, Parquet: files in a folder) or per sheet (Excel: one workbook).  The
+frames are those of the Python API, so a file says nothing the API would not.  CSV is UTF-8
+with BOM; CSV and Excel text is neutralised against formulas (`safe`).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from ..corpus import Corpus
+from ..evaluate.metrics import metrics
+from ..evaluate.yoy import yoy
+from ..files import atomic_write
+from ..model import TABLES
+from ..tables import EXACT_INTEGER, as_integers
+from .safe import safe_text
+
+FORMATS = ("csv", "parquet", "xlsx")
+
+
+def _flags(cells: pd.DataFrame, table: str) -> dict[tuple, str]:
+    """Per (agency, year, row) of `table`: the cells that are not printed numbers (ambiguous, text,
+    n/a) or beyond exact integers, with their raw text, e.g. `total: ambiguous '7777166'`."""
+    part = cells[cells["table"] == table]
+    value = part["value"].astype("Float64")
+    odd = ~part["kind"].isin(["number", "blank"]) | (value.abs() > EXACT_INTEGER).fillna(False)
+    out: dict[tuple, list[str]] = {}
+    for agency, year, row, col, kind, raw, v in zip(*(part.loc[odd, c] for c in
+                                                       ("agency", "year", "row", "col", "kind", "raw", "value"))):
+        what = kind if kind != "number" else f"number beyond ±2^53 ({v})"
+        out.setdefault((agency, year, row), []).append(f"{col}: {what} '{raw}'")
+    return {key: "; ".join(items) for key, items in out.items()}
+
+
+def export_frames(corpus: Corpus) -> dict[str, pd.DataFrame]:
+    """The frames an export writes, by name: cells, reports, problems, t2, t3, t4 (wide, with
+    the derived rows and columns, index as columns, whole-number columns as integers, and a
+    `flags` column naming each cell of the row that is not a printed number, with its raw text,
+    so that an ambiguous cell never looks like a blank), metrics, yoy, checks, soft_checks."""
+    values = metrics(corpus)
+    frames = {"cells": corpus.cells, "reports": corpus.reports, "problems": corpus.problems}
+    for table in TABLES:
+        wide = as_integers(corpus.table(table, derived=True)).reset_index()
+        flags = _flags(corpus.cells, table)
+        wide["flags"] = pd.array([flags.get(key, pd.NA) for key in
+                                  zip(wide["agency"], wide["year"], wide["row"])], dtype="string")
+        frames[table] = wide
+    frames.update({"metrics": values, "yoy": yoy(values), "checks": corpus.checks(),
+                   "soft_checks": corpus.soft_checks()})
+    return frames
+
+
+def export(corpus: Corpus, to: str, out: str | os.PathLike[str]) -> list[Path]:
+    """Write `corpus` as `to` ("csv", "parquet" or "xlsx") to `out`; return the paths written.
+
+    csv and parquet: `out` is a folder (created if needed) with one file per frame; xlsx: `out`
+    is a workbook with one sheet per frame.
+    """
+    if to not in FORMATS:
+        raise ValueError(f"unknown export format {to!r}; formats are {', '.join(FORMATS)}")
+    frames = export_frames(corpus)
+    out = Path(out)
+    if to == "xlsx":
+        if out.suffix.lower() != ".xlsx":
+            raise ValueError(f"{out}: an xlsx export is one workbook; give a file name ending in .xlsx")
+        out.parent.mkdir(parents=True, exist_ok=True)
+
+        def write_book(tmp: Path) -> None:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as book:
+                for name, frame in frames.items():
+                    safe_text(frame, xlsx=True).to_excel(book, sheet_name=name, index=False)
+
+        atomic_write(out, write_book)
+        return [out]
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in frames.items():
+        path = out / f"{name}.{to}"
+        if to == "csv":
+            atomic_write(path, lambda tmp, frame=frame: write_csv(frame, tmp))
+        else:
+            atomic_write(path, lambda tmp, frame=frame: frame.to_parquet(tmp, index=False))
+        written.append(path)
+    return written
+
+
+def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
+    """`frame` as CSV for spreadsheets: UTF-8 with BOM (Excel shows the Chinese), formulas neutralised."""
+    safe_text(frame).to_csv(path, index=False, encoding="utf-8-sig")

@@ -1,0 +1,96 @@
+"""Exports a spreadsheet can open safely and read right (issues 15 and 16): ambiguous cells flagged
+with their raw text, no live formulas, no wrapped integers, control characters that do not break
+the workbook, UTF-8 with BOM; `Report.table` counts as integers."""
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from paths import CORPUS, REFERENCE
+
+import govstats
+from govstats.export import export
+from govstats.export.safe import neutralise, unneutralise
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return govstats.read_corpus(CORPUS, cache=False)
+
+
+def test_ambiguous_cell_is_flagged_with_its_raw_text_not_blank(corpus, tmp_path):
+    export(corpus, "csv", tmp_path)
+    t2 = pd.read_csv(tmp_path / "t2.csv", dtype={"flags": str})
+    row = t2[(t2["year"] == 2020) & (t2["row"] == "normative_docs")].iloc[0]
+    assert pd.isna(row["published_total_count"])
+    assert "published_total_count: ambiguous '7777166'" in row["flags"]
+    fine = t2[(t2["row"] == "normative_docs") & (t2["agency"] == "周口市人民政府办公室")].iloc[0]
+    assert pd.isna(fine["flags"]) and fine["in_force_count"] == 172
+    export(corpus, "xlsx", tmp_path / "corpus.xlsx")
+    book = pd.read_excel(tmp_path / "corpus.xlsx", sheet_name="t2")
+    row = book[(book["year"] == 2020) & (book["row"] == "normative_docs")].iloc[0]
+    assert "'7777166'" in row["flags"]
+
+
+def test_csv_is_utf8_with_bom_and_neutralises_formulas(corpus, tmp_path):
+    export(corpus, "csv", tmp_path)
+    data = (tmp_path / "cells.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and "平潭".encode() in data
+    cells = pd.read_csv(tmp_path / "cells.csv", dtype=str, encoding="utf-8-sig")
+    fees = cells[(cells["report"] == "pingtan-cez_2020.txt") & (cells["row"] == "admin_fees")
+                 & (cells["col"] == "items_change")].iloc[0]
+    assert fees["raw"] == "'-15" and unneutralise(fees["raw"]) == "-15" and fees["value"] == "-15.0"
+
+
+def test_neutralise_follows_the_owasp_rule():
+    for text in ("=HYPERLINK(\"http://x\")", "+1", "-15", "@SUM(A1)"):
+        assert neutralise(text) == "'" + text and unneutralise(neutralise(text)) == text
+    assert neutralise("周口市") == "周口市" and unneutralise("'quoted") == "'quoted"
+
+
+def _hostile_corpus(folder):
+    folder.mkdir()
+    shutil.copy(CORPUS / "pingtan-cez_2024.txt", folder)
+    text = REFERENCE.read_text(encoding="utf-8").replace("行政规范性文件\t18\t113\t172",
+                                                         "行政规范性文件\t18\t113\t1000000000000000000000000000000")
+    (folder / "zhoukou_2024.txt").write_text(text, encoding="utf-8")
+    (folder / "manifest.csv").write_text(
+        "path,agency,city,year\n"
+        "pingtan-cez_2024.txt,\"=HYPERLINK(\"\"http://evil\"\")\x07局\",平潭,2024\n"
+        "zhoukou_2024.txt,周口市人民政府办公室,周口市,2024\n", encoding="utf-8")
+    return govstats.read_corpus(folder, cache=False)
+
+
+def test_formula_and_control_character_in_an_agency_name_xlsx(tmp_path):
+    corpus = _hostile_corpus(tmp_path / "corpus")
+    path = tmp_path / "out.xlsx"
+    assert export(corpus, "xlsx", path) == [path]
+    reports = pd.read_excel(path, sheet_name="reports")
+    agency = reports.loc[reports["report"] == "pingtan-cez_2024.txt", "agency"].iloc[0]
+    assert agency == "'=HYPERLINK(\"http://evil\")\\x07局"
+    from openpyxl import load_workbook
+    sheet = load_workbook(path)["reports"]
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_a_value_beyond_int64_is_flagged_never_wrapped(tmp_path):
+    corpus = _hostile_corpus(tmp_path / "corpus")
+    export(corpus, "csv", tmp_path / "csv")
+    text = (tmp_path / "csv" / "t2.csv").read_text(encoding="utf-8-sig")
+    assert "-9223372036854775808" not in text
+    t2 = pd.read_csv(tmp_path / "csv" / "t2.csv", dtype={"flags": str})
+    row = t2[(t2["agency"] == "周口市人民政府办公室") & (t2["row"] == "normative_docs")].iloc[0]
+    assert row["in_force_count"] == 1e30
+    assert "in_force_count: number beyond ±2^53" in row["flags"]
+    assert "'1000000000000000000000000000000'" in row["flags"]
+    table = govstats.read_report(tmp_path / "corpus" / "zhoukou_2024.txt").table("t2")
+    assert str(table["in_force_count"].dtype) == "Float64"
+    assert table.loc["normative_docs", "in_force_count"] == 1e30
+
+
+def test_report_table_counts_are_integers():
+    t3 = govstats.read_report(REFERENCE).table("t3")
+    assert str(t3["total"].dtype) == "Int64"
+    assert t3.loc["new_received", "total"] == 1333
+    assert repr(t3.loc["new_received", "natural_person"]) == "np.int64(1121)"
