@@ -125,6 +125,8 @@ def test_the_notebooks_pass_nbval(tmp_path):
     cells = sum(1 for name in NAMES for c in nbformat.read(NOTEBOOKS / name, as_version=4).cells
                 if c.cell_type == "code")
     assert f"{cells} passed" in out, out[-2000:]
+    # the charts the notebooks save went to the temporary copies, not into the source tree
+    assert sorted(p.name for p in (tmp_path / "notebooks" / "build" / "figures").glob("*.svg"))
 
 
 @pytest.mark.parametrize("changed", [False, True], ids=["same data passes", "changed number fails"])

@@ -128,9 +128,14 @@ def up_to_date(folder: Path, job: Job) -> bool:
 
 
 def version() -> str:
-    from .. import __version__  # at call time: the package imports this module
+    """The installed govstats version (from the package metadata, not the package root)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
 
-    return __version__
+    try:
+        return installed("govstats")
+    except PackageNotFoundError:      # run from a source tree that was never installed
+        return "unknown"
 
 
 def sha256_text(text: str) -> str:
