@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -51,8 +52,9 @@ def store(path: Path) -> None:
 
     nb = nbformat.read(path, as_version=4)
     metadata = json.loads(json.dumps(nb.metadata))
-    NotebookClient(nb, kernel_name="python3", record_timing=False, timeout=600,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    with tempfile.TemporaryDirectory() as scratch:  # the charts it saves go there, not beside it
+        NotebookClient(nb, kernel_name="python3", record_timing=False, timeout=600,
+                       resources={"metadata": {"path": scratch}}).execute()
     nb = keep_compared_outputs(nb)
     nb.metadata = nbformat.from_dict(metadata)
     nbformat.write(nb, path)
@@ -99,7 +101,17 @@ def _copy_with_corpus(tmp_path: Path, corpus: Path) -> Path:
 
 
 def _nbval(notebooks: Path, tmp_path: Path) -> subprocess.CompletedProcess:
-    """nbval over a notebook or a folder, in a fresh process, with a scratch corpus cache."""
+    """nbval over a notebook or a folder, in a fresh process, with a scratch corpus cache.
+
+    The notebooks run from copies in `tmp_path` (nbval starts each kernel in the notebook's
+    folder), so the charts they save land there and the source tree stays clean.
+    """
+    if notebooks.is_dir():
+        copies = tmp_path / "notebooks"
+        copies.mkdir()
+        for name in NAMES:
+            shutil.copy(notebooks / name, copies / name)
+        notebooks = copies
     env = {**os.environ, "GOVSTATS_CACHE": str(tmp_path / "cache"), "PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.run([sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env",
                            "-p", "no:cacheprovider", "-vv", str(notebooks)],
@@ -113,6 +125,8 @@ def test_the_notebooks_pass_nbval(tmp_path):
     cells = sum(1 for name in NAMES for c in nbformat.read(NOTEBOOKS / name, as_version=4).cells
                 if c.cell_type == "code")
     assert f"{cells} passed" in out, out[-2000:]
+    # the charts the notebooks save went to the temporary copies, not into the source tree
+    assert sorted(p.name for p in (tmp_path / "notebooks" / "build" / "figures").glob("*.svg"))
 
 
 @pytest.mark.parametrize("changed", [False, True], ids=["same data passes", "changed number fails"])

@@ -6,8 +6,8 @@ import json
 
 import pandas as pd
 import pytest
-from paths import CORPUS
 from frictionless import validate
+from paths import CORPUS
 
 from govstats.cli import main
 

@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pandas as pd
@@ -20,18 +19,12 @@ import pandas as pd
 from ..corpus import Corpus
 from ..dictionary import render
 from ..files import atomic_write
+from ..version import __version__
 from .tables import export_frames, write_csv
 
 #: the frames of a release, each written as Parquet and CSV
 TABLES = ("cells", "t2", "t3", "t4", "metrics")
 CHECKSUMS = "SHA256SUMS"
-
-
-def _version() -> str:
-    try:
-        return version("govstats")
-    except PackageNotFoundError:  # a source tree that is not installed
-        return "0+unknown"
 
 
 def _field_type(dtype: object) -> str:
@@ -78,9 +71,9 @@ def release(corpus: Corpus, out: str | os.PathLike[str], name: str = "govstats-c
     dictionary = out / "data-dictionary.md"
     atomic_write(dictionary, lambda tmp: Path(tmp).write_text(render(), encoding="utf-8"))
     package = {
-        "name": name, "version": _version(), "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "name": name, "version": __version__, "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "title": "Government information disclosure annual reports (政府信息公开工作年度报告) as tidy tables",
-        "description": (f"{len(corpus)} reports, {len(frames['cells'])} cells, written by govstats {_version()}. "
+        "description": (f"{len(corpus)} reports, {len(frames['cells'])} cells, written by govstats {__version__}. "
                         "Every number is a printed cell (cells: raw text kept); a blank is never 0. "
                         "CSV text starting with =, +, - or @ carries a leading ' (the OWASP rule); "
                         "the Parquet files keep the text as printed. See data-dictionary.md."),

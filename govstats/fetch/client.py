@@ -12,10 +12,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+
+from ..version import __version__
 
 REDIRECTS = (301, 302, 303, 307, 308)
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -37,12 +38,8 @@ class Policy:
 
     def user_agent(self) -> str:
         """An honest User-Agent: the tool, its version, and who to contact."""
-        try:
-            own = version("govstats")
-        except PackageNotFoundError:
-            own = "dev"
         who = f"contact: {self.contact}" if self.contact else "no contact given"
-        return f"govstats/{own} (research fetcher of government information disclosure reports; {who})"
+        return f"govstats/{__version__} (research fetcher of government information disclosure reports; {who})"
 
 
 @dataclass

@@ -1,0 +1,100 @@
+"""Batch runner: the city notebook once per agency of a corpus (papermill), plus an index page.
+
+`run(corpus)` reads the corpus once to find the agencies, runs the parameterised notebook for each
+in parallel kernels, writes `<out>/<slug>/report.ipynb`, `report.html` (code hidden) and
+`figures/`, and `<out>/index.html` listing every agency with its key metrics, check status and any
+failure. A report that cannot be read, a notebook error, a dead kernel or a timeout fails one
+agency (or sets one report aside) and never stops the others. Each agency folder carries `batch.json`, the fingerprint of its inputs, so a
+re-run skips agencies whose inputs are unchanged. Folders are published with `os.replace`, so an
+interrupted run never leaves a half-written report that looks complete.
+
+One batch per output folder at a time: a lock file (`out/.govstats-batch.lock`) refuses a second
+batch on the same `out`. A failed re-run keeps the last good folder of an agency, and a folder
+moved aside by an interrupted publish is put back by the next run.
+"""
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+from .execute import execute_all, locked, remove_leftovers, write_atomic
+from .index import render_index
+from .plan import (
+    DEFAULT_NOTEBOOK,
+    DEFAULT_TIMEOUT,
+    BatchError,
+    notebook_unit,
+    plan,
+    slugify,
+    unused_reports,
+    up_to_date,
+)
+from .results import AgencyRun, BatchResult
+
+
+def run(corpus: str | os.PathLike[str], notebook: str | os.PathLike[str] = DEFAULT_NOTEBOOK,
+        out: str | os.PathLike[str] = "build", jobs: int = 2, lang: str = "zh",
+        force: bool = False, timeout: float = DEFAULT_TIMEOUT, progress: bool = True) -> BatchResult:
+    """Run `notebook` once per agency of `corpus` and write `out/index.html`.
+
+    `corpus` is whatever `govstats.read_corpus` takes (a folder or a manifest CSV); it is passed
+    on to every notebook. `jobs` notebooks run at once; `timeout` bounds one notebook's run in
+    seconds. Agencies whose inputs (their reports' sha256, the whole corpus — the notebook compares
+    against it —, the notebook's bytes, the parameters, the govstats version) match the last
+    successful run are skipped unless `force`.
+    """
+    if jobs < 1:
+        raise BatchError(f"jobs must be at least 1, not {jobs}")
+    if not math.isfinite(timeout) or timeout <= 0:
+        raise BatchError(f"timeout must be a positive, finite number of seconds, not {timeout!r}")
+    if lang not in ("zh", "en"):
+        raise BatchError(f"lang must be 'zh' or 'en', not {lang!r}")
+    notebook = Path(notebook).resolve()
+    unit = notebook_unit(notebook)
+    corpus_path = Path(corpus).resolve()
+    if not corpus_path.exists():
+        raise BatchError(f"{corpus}: no such corpus folder or manifest")
+    out = Path(out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    with locked(out):
+        remove_leftovers(out)
+        return _run_locked(corpus, corpus_path, notebook, unit, out, jobs, lang, force, timeout,
+                           progress)
+
+
+def _run_locked(corpus: str | os.PathLike[str], corpus_path: Path, notebook: Path, unit: str,
+                out: Path, jobs: int, lang: str, force: bool, timeout: float,
+                progress: bool) -> BatchResult:
+    """The batch proper, while this process holds the output folder's lock."""
+    from ..corpus import read_corpus
+    from ..evaluate.metrics import metrics
+
+    try:
+        data = read_corpus(corpus_path)
+    except (OSError, ValueError) as exc:       # an unreadable manifest: nothing to run
+        raise BatchError(f"{corpus}: cannot read the corpus ({exc})") from exc
+    reports = data.reports
+    if reports.empty and data.problems.empty:
+        raise BatchError(f"{corpus}: no reports found")
+    unused = unused_reports(data.unused, reports, unit)
+    jobs_list = plan(reports, unused, unit, corpus_path, notebook, lang)
+
+    runs: dict[str, AgencyRun] = {}
+    todo = []
+    for job in jobs_list:
+        if not force and up_to_date(out / job.slug, job):
+            runs[job.slug] = AgencyRun(job.agency, job.slug, "skipped", job.years, list(job.reports))
+        else:
+            todo.append(job)
+    runs.update(execute_all(todo, notebook, out, jobs, timeout, progress))
+
+    ordered = [runs[j.slug] for j in jobs_list]
+    index = out / "index.html"
+    write_atomic(index, render_index(ordered, reports, metrics(data), unused,
+                                      corpus=corpus_path, notebook=notebook, lang=lang, out=out))
+    return BatchResult(ordered, unused, index, out)
+
+
+__all__ = ["run", "BatchResult", "AgencyRun", "BatchError", "slugify", "notebook_unit",
+           "render_index", "DEFAULT_NOTEBOOK", "DEFAULT_TIMEOUT"]

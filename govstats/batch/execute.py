@@ -1,0 +1,211 @@
+"""Executing the planned jobs: papermill in parallel kernels, HTML export, and publishing each
+agency's folder so that it is only ever complete or absent."""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import json
+import os
+import re
+import shutil
+import time
+import traceback
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+from .plan import ERROR_LINES, FIGURES, MANIFEST, BatchError, Job
+from .results import AgencyRun
+
+LOCK = ".govstats-batch.lock"
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def execute_all(todo: list[Job], notebook: Path, out: Path, jobs: int, timeout: float,
+                 progress: bool) -> dict[str, AgencyRun]:
+    """Run the jobs in `jobs` threads (each notebook runs in its own kernel process)."""
+    from tqdm import tqdm
+
+    done: dict[str, AgencyRun] = {}
+    if not todo:
+        return done
+    with ThreadPoolExecutor(max_workers=min(jobs, len(todo))) as pool, \
+            tqdm(total=len(todo), desc="notebooks", unit="nb", disable=not progress) as bar:
+        futures = {pool.submit(_execute, job, notebook, out, timeout): job for job in todo}
+        try:
+            for future in as_completed(futures):
+                result = future.result()
+                done[result.slug] = result
+                bar.set_postfix_str(f"{result.agency}: {result.status}")
+                bar.update()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return done
+
+
+def _execute(job: Job, notebook: Path, out: Path, timeout: float) -> AgencyRun:
+    """Run one agency's notebook into a temporary folder, then publish it as `out/<slug>`.
+
+    A failed run (a notebook error, a full disk) never replaces the last good folder: a failure
+    is published only where there was no successful run before.
+    """
+    started = time.monotonic()
+    tmp = out / f".tmp-{job.slug}-{uuid.uuid4().hex[:8]}"
+    error = None
+    try:
+        try:
+            tmp.mkdir()
+            _run_notebook(notebook, tmp, job.parameters, started + timeout)
+            _write_html(tmp / "report.ipynb", tmp / "report.html", title=job.agency)
+        except Exception as exc:  # noqa: BLE001  (any failure is this agency's, never the batch's)
+            error = _describe(exc, timeout)
+        seconds = time.monotonic() - started
+        final = out / job.slug
+        try:
+            if error is None or not (final / "report.html").is_file():
+                manifest = {"agency": job.agency, "slug": job.slug,
+                            "status": "failed" if error else "done",
+                            "fingerprint": job.fingerprint, "inputs": job.inputs, "error": error,
+                            "seconds": round(seconds, 3),
+                            "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+                tmp.mkdir(exist_ok=True)
+                (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
+                                            encoding="utf-8")
+                _publish(tmp, final)
+        except OSError as exc:  # a full disk, a vanished folder: this agency fails, the last copy stays
+            error = (error + "\n" if error else "") + f"cannot write {final}: {exc}"
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    status = "failed" if error else "done"
+    return AgencyRun(job.agency, job.slug, status, job.years, list(job.reports), seconds, error)
+
+
+def _run_notebook(notebook: Path, folder: Path, parameters: dict[str, Any], deadline: float) -> None:
+    """Execute `notebook` with papermill into `folder/report.ipynb`, its kernel working in `folder`.
+
+    The kernel's working directory is set through nbclient's resources rather than papermill's
+    `cwd`, which changes the whole process's directory (unsafe with threads). The per-notebook
+    deadline is enforced through nbclient's `timeout_func`: each cell gets the time that is left.
+    """
+    import papermill
+
+    (folder / FIGURES).mkdir()
+    papermill.execute_notebook(
+        str(notebook), str(folder / "report.ipynb"), parameters=parameters,
+        progress_bar=False, log_output=False,
+        kernel_manager_class=_quiet_kernel_manager(), shutdown_kernel="immediate",
+        resources={"metadata": {"path": str(folder)}},
+        timeout_func=lambda cell: max(1, int(deadline - time.monotonic()) + 1))
+
+
+@functools.cache
+def _quiet_kernel_manager() -> type:
+    """A kernel manager with transport encryption on, which keeps ipykernel ≥ 7.3 from printing
+    "Kernel is running over TCP without encryption" on every start (tooling notes §1)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            kwargs.setdefault("transport_encryption", "auto")
+            super().__init__(**kwargs)
+
+    return QuietKernelManager
+
+
+def _write_html(ipynb: Path, html: Path, title: str) -> None:
+    """The executed notebook as HTML with the code hidden (outputs and markdown only)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nbformat.read(ipynb, as_version=4),
+                                          resources={"metadata": {"name": title}})
+    html.write_text(body, encoding="utf-8")
+
+
+def _describe(exc: BaseException, timeout: float) -> str:
+    """The last lines of a failure: the notebook's traceback for a cell error, else the exception."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        text = _ANSI.sub("", "\n".join(exc.traceback)) or f"{exc.ename}: {exc.evalue}"
+        lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
+        return "\n".join([f"cell {exc.exec_count}:", *lines[-ERROR_LINES:]])
+    if isinstance(exc, CellTimeoutError):
+        return f"timeout: the notebook ran longer than {timeout:g} s ({str(exc).splitlines()[0]})"
+    if isinstance(exc, DeadKernelError):
+        return f"the kernel died ({exc})"
+    return "".join(traceback.format_exception_only(exc)).strip()
+
+
+def _publish(tmp: Path, final: Path) -> None:
+    """Replace `final` by the finished folder `tmp`; `final` is only ever complete or absent."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".old-{final.name}-{uuid.uuid4().hex[:8]}")
+        os.replace(final, old)
+    os.replace(tmp, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_leftovers(out: Path) -> None:
+    """Clear what an interrupted run left behind: temporary folders are deleted, and a last good
+    folder moved aside by `_publish` whose replacement never arrived is put back."""
+    for path in out.glob(".old-*"):
+        final = out / path.name[len(".old-"):-9]          # .old-<slug>-<8 hex digits>
+        if path.is_dir() and not final.exists():
+            os.replace(path, final)
+    for path in [*out.glob(".tmp-*"), *out.glob(".old-*")]:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold `out/.govstats-batch.lock` for one batch: a second batch on the same folder is refused
+    (it would replace this one's folders); a lock left by a process that is gone is taken over."""
+    lock = out / LOCK
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                pid = int(lock.read_text(encoding="ascii").strip() or 0)
+            except (OSError, ValueError):
+                pid = 0
+            if pid and _alive(pid):
+                raise BatchError(f"{out}: another batch (process {pid}) is writing this folder; wait "
+                                 f"for it to finish, or delete {lock} if no batch runs") from None
+            lock.unlink(missing_ok=True)
+            continue
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(str(os.getpid()))
+        break
+    try:
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:       # a process of another user holds it
+        return True
+    return True
+
+
+def write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".tmp-{path.name}-{uuid.uuid4().hex[:8]}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,102 @@
+"""The index page of a batch: one row per agency with its key metrics, formatted for reading."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pandas as pd
+
+from ..schema import metric_label, texts
+from .plan import version
+from .results import AgencyRun, count_statuses
+
+INDEX_METRICS = ("received", "concluded", "disclosure_rate", "not_held_rate")
+
+
+def render_index(runs: list[AgencyRun], reports: pd.DataFrame, metrics: pd.DataFrame,
+                 unused: list[dict[str, str]], *, corpus: Path, notebook: Path, lang: str,
+                 out: Path) -> str:
+    """The HTML of `index.html`: one row per agency, then the failures and the reports not used."""
+    from jinja2 import Environment, PackageLoader
+
+    labels = texts("index", lang) | {m: metric_label(m, lang) for m in INDEX_METRICS}
+    rows = [_index_row(r, reports, metrics, labels, out) for r in runs]
+    counts = count_statuses(runs)
+    env = Environment(loader=PackageLoader("govstats", "templates"), autoescape=True)
+    return env.get_template("index.html.j2").render(
+        lang="zh-CN" if lang == "zh" else "en", t=labels, rows=rows, metrics=INDEX_METRICS,
+        failures=[r for r in rows if r["status"] == "failed"], unused=unused,
+        duplicates=duplicate_reports(reports),
+        summary=labels["summary"].format(n=len(runs), unused=len(unused), **counts),
+        corpus=str(corpus), notebook=str(notebook), version=version(),
+        generated=dt.datetime.now().astimezone().isoformat(timespec="seconds"))
+
+
+def _index_row(run: AgencyRun, reports: pd.DataFrame, metrics: pd.DataFrame, labels: dict[str, str],
+               out: Path) -> dict[str, Any]:
+    mine = reports[reports["report"].astype(str).isin(run.reports)]
+    cities = sorted({str(c) for c in mine["city"].dropna()}) if "city" in mine else []
+    totals = {k: int(pd.to_numeric(mine[k], errors="coerce").fillna(0).sum())
+              for k in ("checks", "failed", "unchecked", "problems")}
+    checks = labels["checks_fmt"].format(**totals)
+    if totals["unchecked"]:
+        checks += labels["unchecked_fmt"].format(**totals)
+    if totals["problems"]:
+        checks += labels["problems_fmt"].format(**totals)
+    failed_years = sorted({int(r.year) for r in mine.itertuples()
+                           if pd.notna(r.failed) and int(r.failed) > 0 and pd.notna(r.year)})
+    latest, values = _latest_metrics(metrics[metrics["report"].astype(str).isin(run.reports)],
+                                     labels["conflict"])
+    folder = out / run.slug
+    link = quote(run.slug)
+    return {"agency": run.agency, "slug": run.slug, "city": "、".join(cities), "years": _year_span(run.years),
+            "latest": latest, "values": values, "checks": checks, "checks_failed": totals["failed"],
+            "failed_years": ", ".join(map(str, failed_years)), "status": run.status,
+            "status_label": labels[run.status], "seconds": run.seconds, "error": run.error,
+            "html": f"{link}/report.html" if (folder / "report.html").is_file() else None,
+            "ipynb": f"{link}/report.ipynb" if (folder / "report.ipynb").is_file() else None}
+
+
+def _latest_metrics(metrics: pd.DataFrame, conflict: str) -> tuple[int | None, dict[str, str]]:
+    """The index metrics of the latest year that has any, formatted (counts, rates as %); a metric
+    two reports of that year give different values for shows `conflict`, never either value."""
+    shown = metrics[metrics["metric"].isin(INDEX_METRICS)] if not metrics.empty else metrics
+    if shown.empty:
+        return None, {m: "—" for m in INDEX_METRICS}
+    latest = int(shown["year"].max())
+    year = shown[shown["year"] == latest].set_index("metric")["value"]
+    values = {}
+    for m in INDEX_METRICS:
+        found = year[year.index == m].dropna().unique()  # two reports of one year: two values
+        v = found[0] if len(found) == 1 else pd.NA
+        if len(found) > 1:
+            values[m] = conflict
+        elif pd.isna(v):
+            values[m] = "—"
+        elif m.endswith("_rate"):
+            values[m] = f"{float(v):.1%}"
+        else:
+            values[m] = f"{float(v):,.0f}"
+    return latest, values
+
+
+def _year_span(years: list[int]) -> str:
+    """"2019–2025" for consecutive years, else the list ("2018, 2020, 2024")."""
+    if not years:
+        return "—"
+    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(map(str, years))
+
+
+def duplicate_reports(reports: pd.DataFrame) -> list[dict[str, Any]]:
+    """Agency-years with more than one report (a re-download, the .txt and the saved .html)."""
+    named = reports.dropna(subset=["agency", "year"])
+    out = []
+    for (agency, year), group in named.groupby(["agency", "year"], sort=True):
+        if len(group) > 1:
+            out.append({"agency": str(agency), "year": int(year),
+                        "reports": sorted(group["report"].astype(str))})
+    return out

@@ -1,0 +1,69 @@
+"""The notebooks shipped with govstats, and the few calls they share.
+
+`city_report.ipynb` (one agency, run per agency by `govstats batch`), `compare_cities.ipynb` (all
+agencies of one year) and `explore.ipynb` (a tour of the API) live in this package, so they are
+installed with it; the top-level ``notebooks/`` folder of a source checkout links to them for
+JupyterLab (``make lab``).  The notebooks hold no logic of their own: finding the corpus,
+choosing an agency's reports and saving the charts are the functions below.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..charts.save import save
+
+FOLDER = Path(__file__).resolve().parent
+NAMES = ("city_report.ipynb", "compare_cities.ipynb", "explore.ipynb")
+CORPUS_MANIFEST = Path("data") / "corpus" / "manifest.csv"
+
+
+def notebook_path(name: str = "city_report.ipynb") -> Path:
+    """The installed copy of the notebook `name` (one of `NAMES`)."""
+    if name not in NAMES:
+        raise ValueError(f"no notebook {name!r} ships with govstats; choose one of {', '.join(NAMES)}")
+    return FOLDER / name
+
+
+def find_corpus(corpus: str | os.PathLike[str] | None = None,
+                start: str | os.PathLike[str] | None = None) -> str:
+    """`corpus` itself, or else the bundled ``data/corpus`` found in `start` (default the working
+    directory), one of its parents, or beside the govstats package (a source checkout)."""
+    if corpus is not None:
+        return str(corpus)
+    here = Path(start) if start is not None else Path.cwd()
+    for place in (here, *here.parents, FOLDER.parents[1]):
+        if (place / CORPUS_MANIFEST).is_file():
+            return str(place / CORPUS_MANIFEST.parent)
+    raise FileNotFoundError(f"no {CORPUS_MANIFEST} found from {here}; pass corpus=<folder or manifest>")
+
+
+def select_reports(reports: pd.DataFrame, agency: str | None = None, city: str | None = None,
+                   years: Iterable[int] | None = None) -> tuple[str, pd.DataFrame]:
+    """The agency a notebook is about and its rows of `Corpus.reports` (for `years`, default all).
+
+    `agency` None: the one agency of `city`; an error names the candidates when there are none
+    or several, and when the agency has no report of those years.
+    """
+    if agency is None:
+        agencies = sorted(reports.loc[reports["city"] == city, "agency"].dropna().unique())
+        if len(agencies) != 1:
+            raise ValueError(f"city {city!r} has {len(agencies)} agencies in the corpus: {agencies}; "
+                             "set agency")
+        agency = str(agencies[0])
+    mine = reports[reports["agency"] == agency]
+    if years is not None:
+        mine = mine[mine["year"].isin(list(years))]
+    if mine.empty:
+        raise ValueError(f"no report of {agency!r} (years {years}) in the corpus; "
+                         f"agencies: {sorted(reports['agency'].dropna().unique())}")
+    return agency, mine
+
+
+def save_figures(figures: Mapping[str, Figure], folder: str | os.PathLike[str]) -> list[Path]:
+    """Write each chart of `figures` as `folder/<name>.png` and `.svg`; return the paths."""
+    return [path for name, fig in figures.items() for path in save(fig, folder, name)]

@@ -1,0 +1,92 @@
+"""The charts package: the source line, the peer band's minimum, hostile names, editable SVG, and
+the old import paths.
+
+Values from the bundled reports: 周口市人民政府办公室 2024 (t3 本年新收 总计 1333) and the 平潭
+reports 2018–2025.
+"""
+from __future__ import annotations
+
+import pytest
+from paths import CORPUS
+
+import govstats
+from govstats import charts, figures, plots
+from govstats.charts import data as chart_data
+from govstats.charts.rates import MIN_PEERS
+
+ZHOUKOU = "周口市人民政府办公室"
+PINGTAN = "平潭综合实验区管委会(办公室)"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return govstats.read_corpus(CORPUS, cache=tmp_path_factory.mktemp("cache"))
+
+
+def _texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+
+
+def test_old_import_paths_are_the_charts_package():
+    assert plots.outcomes is charts.outcomes and plots.save is charts.save
+    assert plots.not_held_rate is charts.not_held_rate
+    assert figures.outcome_counts is chart_data.outcome_counts
+
+
+@pytest.mark.parametrize("lang,expected", [
+    ("zh", "来源：周口市人民政府办公室 2024年政府信息公开工作年度报告；govstats 整理"),
+    ("en", "Source: government information disclosure annual reports of 周口市人民政府办公室, 2024; "
+           "compiled with govstats")])
+def test_every_agency_chart_carries_its_source_line(corpus, lang, expected):
+    for fig in (plots.outcomes(corpus.cells, ZHOUKOU, lang=lang),
+                plots.applicant_mix(corpus.cells, ZHOUKOU, lang=lang),
+                plots.appeals(corpus.cells, ZHOUKOU, lang=lang)):
+        assert fig.get_supxlabel() == expected
+
+
+def test_the_corpus_charts_name_how_many_agencies(corpus):
+    metrics = govstats.metrics(corpus)
+    fig = plots.ranking(metrics, 2024, lang="zh")
+    assert fig.get_supxlabel() == "来源：2个机关2024年政府信息公开工作年度报告；govstats 整理"
+    fig = plots.outcome_heatmap(corpus.cells, 2024, lang="en")
+    assert fig.get_supxlabel().startswith("Source: government information disclosure annual reports of 2 agencies, 2024")
+
+
+def test_the_applicant_chart_prints_the_row_total(corpus):
+    fig = plots.applicant_mix(corpus.cells, ZHOUKOU, lang="zh")
+    assert "1,333" in _texts(fig)
+
+
+def test_no_peer_band_from_fewer_than_three_peers(corpus):
+    """周口 2024 has one other agency in the corpus (平潭): the count is shown, no spread drawn."""
+    metrics = govstats.metrics(corpus)
+    band = figures.peer_band(metrics, ZHOUKOU)
+    assert band["peers"].tolist() == [1] and MIN_PEERS == 3
+    fig = plots.not_held_rate(metrics, ZHOUKOU, lang="en")
+    texts = _texts(fig)
+    assert "no spread drawn for years with fewer than 3 agencies compared" in texts
+    assert "2024\nagencies compared 1" in texts
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert labels == [ZHOUKOU]  # no median, box or range from one peer
+
+
+def test_a_dollar_in_an_agency_name_is_drawn_as_text(corpus, tmp_path):
+    """`$…$` would start matplotlib mathtext: an unknown command fails the save, a known one
+    draws a formula.  The name is drawn as typed."""
+    from matplotlib import cbook
+
+    name = "$\\notacommand{x}$ 局 $5$"
+    cells = corpus.cells.copy()
+    cells["agency"] = cells["agency"].astype(object).where(cells["agency"] != ZHOUKOU, name)
+    fig = plots.outcomes(cells, name, lang="zh")
+    paths = plots.save(fig, tmp_path, "dollar", formats=("png",))
+    assert paths[0].stat().st_size > 0
+    texts = [t for t in _texts(fig) if "notacommand" in t]
+    assert texts and not any(cbook.is_math_text(t) for t in texts)
+
+
+def test_svg_text_stays_text(corpus, tmp_path):
+    """svg.fonttype none: the labels of the 'for editing' SVG are <text>, not glyph paths."""
+    plots.save(plots.outcomes(corpus.cells, ZHOUKOU, lang="zh"), tmp_path, "o", formats=("svg",))
+    svg = (tmp_path / "o.svg").read_text(encoding="utf-8")
+    assert "<text" in svg and "本机关不掌握相关政府信息" in svg
