@@ -30,7 +30,7 @@ bench: $(STAMP)
 
 # the fuzz and round-trip tests with many more (and random) examples than `make test` runs
 fuzz: $(STAMP)
-	GOVSTATS_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_roundtrip.py
+	GOVSTATS_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -q tests/property
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/

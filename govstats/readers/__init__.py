@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import ReportParseError
 from ..limits import Limits
-from .base import Document, decode, decode_text
+from .base import Document, NeedsOCR, decode, decode_text
 
 __all__ = ["Document", "decode", "decode_text", "detect_carrier", "read_document", "READERS", "SUFFIXES",
            "UNSUPPORTED"]
@@ -102,6 +102,8 @@ def read_document(data: bytes, source: str, carrier: str | None = None,
         raise ReportParseError(source, f"the {name} reader is not available ({exc})") from exc
     try:
         doc = module.read(data, source, limits=limits) if name in _PACKAGED else module.read(data, source)
+    except NeedsOCR as exc:
+        return _read_by_ocr(data, source, exc.reason)
     except ReportParseError:
         raise
     except Exception as exc:
@@ -117,6 +119,15 @@ def read_document(data: bytes, source: str, carrier: str | None = None,
         doc.notes[:0] = decoded.notes
         doc.problems[:0] = decoded.problems
     return doc
+
+
+def _read_by_ocr(data: bytes, source: str, reason: str) -> Document:
+    """A scan, read by OCR; without the OCR extra, `reason` and how to install it are the error."""
+    from . import ocr
+
+    if not ocr.available():
+        raise ReportParseError(source, f"{reason}; {ocr.EXTRA_HINT}")
+    return ocr.read(data, source)
 
 
 def _check_size(data: bytes, source: str, limit: str, limits: Limits) -> None:

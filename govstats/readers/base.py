@@ -24,6 +24,10 @@ _DETECT_CHUNKS = 256  # of 4 KB, sampled by charset-normalizer
 _MAX_BAD_UTF8 = 32  # more undecodable bytes than this and the text is not damaged UTF-8
 
 
+class NeedsOCR(ReportParseError):
+    """A document whose text layer cannot be used (a scan): the OCR reader must read it."""
+
+
 @dataclass(frozen=True)
 class CellSource:
     """Where a reader found one cell (an OCR box: confidence, page, box) and any doubt about it.

@@ -28,7 +28,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import ReportParseError
 from ..limits import Limits
-from .base import Document
+from .base import Document, NeedsOCR
 
 _PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}\s*页?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–_\s]*$")
 _MARGIN = 0.1  # page numbers are dropped only in the top and bottom tenth of the page
@@ -90,12 +90,8 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
 
 
 def _ocr(data: bytes, source: str, reason: str) -> Document:
-    """A PDF whose text cannot be used, read by OCR; without the OCR extra, `reason` is the error."""
-    from . import ocr
-
-    if not ocr.available():
-        raise ReportParseError(source, f"{reason}; {ocr.EXTRA_HINT}")
-    return ocr.read(data, source)
+    """A PDF whose text cannot be used: `read_document` hands it to the OCR reader."""
+    raise NeedsOCR(source, reason)
 
 
 def _read_page(page: Page) -> list[_Block]:

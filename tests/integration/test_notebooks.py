@@ -7,7 +7,7 @@ check results).  Nothing else is stored: no images, no timings, no paths.
 
 After changing a notebook, store its compared outputs again with
 
-    .venv/bin/python tests/test_notebooks.py [notebooks/NAME.ipynb ...]
+    .venv/bin/python tests/integration/test_notebooks.py [notebooks/NAME.ipynb ...]
 
 which executes each notebook in `notebooks/` and keeps only the outputs of the marked cells.
 """
@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 CORPUS = ROOT / "data" / "corpus"
 MARK = "# NBVAL_CHECK_OUTPUT"

@@ -145,7 +145,7 @@ def _scanned_pdf() -> bytes:
 
 
 def test_scanned_pdf_is_a_clear_error(tmp_path, monkeypatch):
-    """Without the OCR extra (tests/test_reader_ocr.py reads scans with it)."""
+    """Without the OCR extra (tests/integration/test_reader_ocr.py reads scans with it)."""
     monkeypatch.setitem(sys.modules, "rapidocr", None)  # what importlib sees when it is not installed
     path = tmp_path / "scan.pdf"
     path.write_bytes(_scanned_pdf())

@@ -69,7 +69,7 @@ def test_the_default_notebook_is_the_installed_one_and_the_error_names_the_optio
         batch.run(tmp_path / "corpus", notebook=tmp_path / "missing.ipynb", out=tmp_path / "out")
 
 
-NOTEBOOK = Path(__file__).parent / "fixtures" / "notebooks" / "batch_city.ipynb"
+NOTEBOOK = Path(__file__).parents[1] / "fixtures" / "notebooks" / "batch_city.ipynb"
 
 
 def test_a_second_batch_on_one_folder_is_refused_and_a_stale_lock_taken_over(tmp_path):

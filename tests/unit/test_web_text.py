@@ -10,7 +10,7 @@ import govstats
 from govstats.interpret.normalize import normalize_text
 from govstats.readers.text import lines_of
 
-HTML = Path(__file__).resolve().parent / "fixtures" / "html" / "pingtan-cez_2024.html"
+HTML = Path(__file__).resolve().parents[1] / "fixtures" / "html" / "pingtan-cez_2024.html"
 
 
 def test_cell_lines_with_lone_pipe_empty_cells_and_spacers():

@@ -294,7 +294,7 @@ def test_cli_reads_a_plain_url_list_and_refuses_a_folder_it_did_not_write(site, 
 
 
 def test_read_corpus_skips_manifest_rows_marked_use_no(tmp_path):
-    zhoukou = Path(__file__).resolve().parents[1] / "data" / "corpus" / "zhoukou-city-office_2024.txt"
+    zhoukou = Path(__file__).resolve().parents[2] / "data" / "corpus" / "zhoukou-city-office_2024.txt"
     (tmp_path / "a.txt").write_bytes(zhoukou.read_bytes())
     (tmp_path / "old.txt").write_text("an older version", encoding="utf-8")
     (tmp_path / "manifest.csv").write_text("path,use,year,url,error\na.txt,yes,2024,http://x/a,\n"

@@ -4,7 +4,7 @@ the real articles) scanned — rendered at 150 and 200 dpi, turned ≤ 1.5°, no
 a generated report printed by the govstats.testing PDF renderer, scanned the same way.
 
 The values they must give are the hand-checked ones the text-layer carriers give
-(tests/test_reader_docx_pdf.py asserts the PDF and DOCX equal the HTML cell by cell): here ≥ 95%
+(tests/integration/test_reader_docx_pdf.py asserts the PDF and DOCX equal the HTML cell by cell): here ≥ 95%
 of the cells must be right, and every cell that is not right must be flagged (a Problem naming its
 table and row).  OCR takes ~5–10 s a page on two cores; the scans are made and read once per session.
 """
@@ -25,7 +25,7 @@ from govstats.testing import generate_report
 from govstats.testing.scan import image_pdf, long_image, scan_pages
 
 #: the tests that run OCR need the extra, which `make test` installs (requirements-dev.txt)
-needs_ocr = pytest.mark.skipif(not ocr.available(), reason="the OCR extra govstats[ocr] is not installed")
+needs_ocr = pytest.mark.ocr  # govstats[ocr] is installed by make test: a missing extra fails, never skips
 
 # (year, dpi, angle, carrier file): the 2024 report as an image-only PDF at 150 dpi turned 1.2°,
 # the 2025 report as one tall PNG at 200 dpi turned -0.8° (a report pasted in a page as an image)
@@ -88,7 +88,7 @@ def test_scan_reads_the_printed_cells_and_flags_every_other(name, read, printed)
     wrong = [key for key in truth if key not in right]
     assert len(right) >= 0.95 * len(truth)
     assert [key for key in wrong if key[:2] not in flagged] == []  # none silently wrong
-    # the hand-read values of the reports (README, tests/test_reference_report.py)
+    # the hand-read values of the reports (README, tests/integration/test_reference_report.py)
     t3 = report.table("t3")
     assert t3.loc["results_total", "total"] == {2024: 218, 2025: 148}[year]
     assert t3.loc["new_received", "natural_person"] == {2024: 217, 2025: 151}[year]

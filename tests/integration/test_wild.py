@@ -16,7 +16,7 @@ import pytest
 import govstats
 from govstats.testing.score import FLAGGED, RIGHT, WRONG, Score, load_truth, score_file
 
-WILD = Path(__file__).resolve().parent / "fixtures" / "wild"
+WILD = Path(__file__).resolve().parents[1] / "fixtures" / "wild"
 TRUTHS = sorted((WILD / "truth").glob("*.json"))
 CARRIERS = {r["file"]: r["carrier"] for r in csv.DictReader(open(WILD / "PROVENANCE.csv", encoding="utf-8"))}
 #: cells read right today; the score may rise, never fall

@@ -48,7 +48,7 @@ def test_two_processes_give_the_serial_result(many, serial):
 
 
 def test_a_dask_local_cluster_gives_the_serial_result(many, serial):
-    distributed = pytest.importorskip("distributed", reason="govstats[dask] is installed by make test")
+    import distributed  # govstats[dask]: installed by make test
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
         on_cluster = govstats.read_corpus(many, cache=False, client=client)
