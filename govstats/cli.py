@@ -85,17 +85,16 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _check_paths(paths: list[str]) -> list[str]:
-    """The files named, with each folder replaced by the report files in it."""
-    from .corpus import REPORT_SUFFIXES
+    """The files named, with each folder replaced by the report files in it (as a corpus lists them)."""
+    from .corpus.sources import report_files
+    from .readers import SUFFIXES
 
     out = []
     for path in paths:
         if os.path.isdir(path):
-            found = sorted(str(p) for p in Path(path).rglob("*")
-                           if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES)
+            found = [str(p) for p in report_files(Path(path))]
             if not found:
-                print(f"error: {path}: no report files ({', '.join(REPORT_SUFFIXES)}) in this folder",
-                      file=sys.stderr)
+                print(f"error: {path}: no report files ({', '.join(SUFFIXES)}) in this folder", file=sys.stderr)
             out += found
         else:
             out.append(path)

@@ -14,12 +14,12 @@ from .errors import ReportParseError, UnsupportedFormat
 from .interpret import interpret
 from .limits import Limits
 from .model import Problem, ReportMeta
-from .readers import read_document
+from .readers import SUFFIXES, read_document
 from .tables import as_integers, cells_frame, wide
 
 Source = "str | os.PathLike[str] | bytes | IO[str] | IO[bytes]"
-_PATH_SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".docx", ".pdf", ".text", ".md", ".png", ".jpg",
-                  ".jpeg")
+#: a string ending in one of these is taken as a file name, not as report text
+_PATH_SUFFIXES = (*SUFFIXES, ".text", ".md")
 
 
 class Report:
