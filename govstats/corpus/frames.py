@@ -58,16 +58,14 @@ def _cell_set(parsed: Parsed) -> set[tuple]:
     return set(zip(*(cells[c].astype(str) for c in _CELL_KEY)))
 
 
-def _duplicates(loaded: list[tuple[Entry, Parsed]], keys: dict[str, dict]) -> tuple[dict[str, str], set[str],
-                                                                                       list[dict]]:
-    """Which reports repeat another: {report: the one it repeats}, the reports in a conflict, problems.
+def _duplicates(loaded: list[tuple[Entry, Parsed]], keys: dict[str, dict]) -> tuple[dict[str, str], list[dict]]:
+    """Which reports are not used: {report: the one it repeats, or "" when in a conflict}, and why.
 
     The same bytes (unless a manifest gives them another agency or year), or the same agency and
     year with the same cells, repeat the first such report;
     the same agency and year with different cells are a conflict: none of them is used.
     """
     repeats: dict[str, str] = {}
-    conflicts: set[str] = set()
     notes: list[dict] = []
     first_by_sha: dict[str, str] = {}
     groups: dict[tuple, list[tuple[Entry, Parsed]]] = {}
@@ -103,9 +101,8 @@ def _duplicates(loaded: list[tuple[Entry, Parsed]], keys: dict[str, dict]) -> tu
                                         f"{agency} {year} is also read from {others} with different cells; "
                                         f"none of them is used — keep the right file and remove the others"
                                         + (f" ({differ} cells differ from {names[0]})" if differ else ""), "error"))
-            conflicts.add(entry.report)
             repeats.setdefault(entry.report, "")
-    return repeats, conflicts, notes
+    return repeats, notes
 
 
 def _describe(problem: Any) -> str:
@@ -129,7 +126,8 @@ class Corpus:
             report_problems.extend(problem_record(entry.report, str(entry.path), p.message, p.severity, p.table, p.row)
                                    for p in parsed.problems)
             report_problems.extend(_year_note(entry, parsed))
-        self._repeats, self._conflicts, notes = _duplicates(loaded, self._keys)
+        self._repeats, notes = _duplicates(loaded, self._keys)
+        self._why_not_used = {(n["report"], n["message"]) for n in notes if n["report"] in self._repeats}
         report_problems += notes
         #: the reports whose cells count: not a duplicate, not in a conflict
         self._used = {name: p for name, p in self._parsed.items() if name not in self._repeats}
@@ -199,11 +197,11 @@ class Corpus:
     def unused(self) -> pd.DataFrame:
         """Every file whose cells are not in `cells`, with the reason: unreadable, not a report
         govstats reads, not listed in the manifest, a duplicate, or in a conflict."""
-        used = self.problems["report"].isin(list(self._used))
-        duplicate = self.problems["report"].isin(list(self._repeats)) & self.problems["message"].str.contains(
-            "duplicate|with different cells", regex=True)
-        return self.problems[(~used & (self.problems["severity"] != "info") &
-                              (~self.problems["report"].isin(list(self._parsed)) | duplicate))]
+        p = self.problems
+        not_loaded = ~p["report"].isin(list(self._parsed)) & (p["severity"] != "info")
+        repeated = pd.Series([key in self._why_not_used for key in zip(p["report"], p["message"])], index=p.index,
+                             dtype=bool)
+        return p[not_loaded | repeated]
 
     @property
     def sections(self) -> dict[str, dict[str, str]]:
