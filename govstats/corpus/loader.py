@@ -142,7 +142,7 @@ def read_corpus(source: Any, *, cache: bool | str | os.PathLike[str] = True, pro
     loader = _Loader(_open_cache(cache))
     tty = getattr(sys.stderr, "isatty", lambda: False)()
     show = progress if progress is not None else (len(found) > PROGRESS_THRESHOLD and tty)
-    jobs = os.cpu_count() or 1 if jobs is None else jobs
+    jobs = (os.cpu_count() or 1) if jobs is None else jobs
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     loaded, errors = loader.load(found, jobs, client, show)

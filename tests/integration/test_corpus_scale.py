@@ -182,3 +182,13 @@ def test_a_folder_of_only_unsupported_files_is_no_corpus(tmp_path):
     (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 10)
     corpus = govstats.read_corpus(tmp_path, cache=False)
     assert len(corpus) == 0 and corpus.unused["report"].tolist() == ["old.doc"]
+
+
+def test_jobs_1_parses_in_this_process(many, monkeypatch):
+    def no_pool(*args, **kwargs):
+        raise AssertionError("jobs=1 must not start worker processes")
+
+    monkeypatch.setattr(loader, "ProcessPoolExecutor", no_pool)
+    assert len(govstats.read_corpus(many, cache=False, jobs=1)) == 40
+    with pytest.raises(AssertionError, match="must not start"):
+        govstats.read_corpus(many, cache=False, jobs=2)
