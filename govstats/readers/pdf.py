@@ -8,8 +8,11 @@ None (covered by a merged cell) are skipped, so a spanned cell appears once, whi
 stays "".  Page numbers in the top or bottom margin (`- 3 -`, `第3页`) are dropped.  A table
 that ends one page and starts the next is one table: rows at the top of the second part that
 repeat the table's first rows (a header repeated on each page) are dropped — otherwise they would
-be read as an extra row.  A row that itself breaks across the page stays in two parts: whether
-the second part continues the row or is a row of its own cannot be told safely.
+be read as an extra row.  A row that itself breaks across the page (Word's and LibreOffice's
+default) is rejoined when the evidence is unequivocal: the continued table's first row holds only
+text, no number and no row ordinal (`3.`, `（五）`, `四、`), and each of its cells lies under a cell
+of the previous page's last rows (by x-position); each piece is appended to that cell, and the
+document's notes say so.  Anything else stays as printed, a row of its own.
 
 A PDF without a usable text layer (a scan) is read by OCR (`ocr.py`) when the `govstats[ocr]`
 extra is installed; without it the error says so.
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -33,6 +36,10 @@ from .base import Document, NeedsOCR
 _PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}\s*页?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–_\s]*$")
 _MARGIN = 0.1  # page numbers are dropped only in the top and bottom tenth of the page
 _DIGIT_WRAP = re.compile(r"(?<=[\d.])\n(?=[\d.])")
+_NUMBERISH = re.compile(r"\d")
+_ORDINAL = re.compile(r"^[(（]?(?:[一二三四五六七八九十]+|\d{1,2})\s*[)）、.．]")
+
+Span = tuple[float, float]  # a table cell's x0, x1
 
 
 @dataclass
@@ -46,6 +53,7 @@ class _Block:
     x1: float = 0.0
     size: float = 0.0
     furniture: bool = False  # a page number in the margin
+    spans: list[list[Span]] = field(default_factory=list)  # tables: each row's cells' x-ranges
 
 
 def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
@@ -83,10 +91,8 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
         pages = [_read_page(page) for page in pdf.pages]
     right = max((b.x1 for blocks in pages for b in blocks if not b.is_table), default=0.0)
     pages = [_paragraphs(blocks, right) for blocks in pages]
-    lines, dropped = _join(pages)
-    if dropped:
-        notes.append(f"{dropped} repeated table header row(s) dropped at page tops")
-    return Document(lines=lines, carrier="pdf", source=source, notes=notes)
+    lines, joined = _join(pages)
+    return Document(lines=lines, carrier="pdf", source=source, notes=notes + joined)
 
 
 def _ocr(data: bytes, source: str, reason: str) -> Document:
@@ -105,7 +111,10 @@ def _read_page(page: Page) -> list[_Block]:
         x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
-    blocks = [_Block(t.bbox[1], t.bbox[3], _rows(t.extract()), True) for t in tables]
+    blocks = []
+    for t in tables:
+        rows, spans = _rows(t)
+        blocks.append(_Block(t.bbox[1], t.bbox[3], rows, True, spans=spans))
     for line in page.filter(outside).extract_text_lines():
         text = " ".join(line["text"].split())
         if text:
@@ -136,14 +145,17 @@ def _paragraphs(blocks: list[_Block], right: float) -> list[_Block]:
     return out
 
 
-def _rows(table: list[list[str | None]]) -> list[list[str]]:
-    """Table rows as lines: None (inside a merged cell) skipped, "" kept, wrapped text rejoined."""
-    out = []
-    for row in table:
-        cells = [_cell(c) for c in row if c is not None]
-        if len(cells) > 1 or (cells and cells[0]):
-            out.append(cells)
-    return out
+def _rows(table) -> tuple[list[list[str]], list[list[Span]]]:
+    """Table rows as lines: None (inside a merged cell) skipped, "" kept, wrapped text rejoined;
+    beside them each kept cell's x-range."""
+    out, spans = [], []
+    for row, texts in zip(table.rows, table.extract()):
+        kept = [(_cell(c), (box[0], box[2])) for c, box in zip(texts, row.cells)
+                if c is not None and box is not None]
+        if len(kept) > 1 or (kept and kept[0][0]):
+            out.append([c for c, _ in kept])
+            spans.append([x for _, x in kept])
+    return out, spans
 
 
 def _cell(text: str) -> str:
@@ -151,26 +163,57 @@ def _cell(text: str) -> str:
     return " ".join(_DIGIT_WRAP.sub("", text).split())
 
 
-def _join(pages: list[list[_Block]]) -> tuple[list[list[str]], int]:
-    """All pages' lines; a table continued from the previous page loses its repeated header rows."""
+def _join(pages: list[list[_Block]]) -> tuple[list[list[str]], list[str]]:
+    """All pages' lines; a table continued from the previous page loses its repeated header rows,
+    and a row broken by the page is rejoined (`_rejoin`).  Also the notes on what was done."""
     lines: list[list[str]] = []
+    notes: list[str] = []
     dropped = 0
     previous: list[_Block] = []  # content blocks of the previous page
     first_rows: list[list[str]] = []  # the first rows of the table now being continued
-    for page in pages:
+    tail: list[tuple[int, list[Span]]] = []  # the last table's rows: (line index, cell x-ranges)
+    for number, page in enumerate(pages, start=1):
         content = [b for b in page if not b.furniture]
         continues = (bool(previous) and previous[-1].is_table and bool(content) and content[0].is_table)
         for i, block in enumerate(content):
-            rows = block.rows
+            rows, spans = block.rows, block.spans
             if i == 0 and continues:
                 k = _repeated_prefix(rows, first_rows)
-                rows, dropped = rows[k:], dropped + k
+                rows, spans, dropped = rows[k:], spans[k:], dropped + k
+                if rows and _rejoin(lines, tail, rows[0], spans[0]):
+                    notes.append(f"page {number}: the first table row continues a row broken by the "
+                                 f"page break; rejoined with it ({' '.join(c for c in rows[0] if c)!r})")
+                    rows, spans = rows[1:], spans[1:]
             elif block.is_table:
-                first_rows = rows
+                first_rows, tail = rows, []
+            if block.is_table:
+                tail += [(len(lines) + j, s) for j, s in enumerate(spans)]
             lines.extend(rows)
         if content:
             previous = content
-    return lines, dropped
+    if dropped:
+        notes.append(f"{dropped} repeated table header row(s) dropped at page tops")
+    return lines, notes
+
+
+def _rejoin(lines: list[list[str]], tail: list[tuple[int, list[Span]]], row: list[str],
+            spans: list[Span]) -> bool:
+    """Append each text of `row` to the cell above it in the previous page's table, if `row` is
+    certainly the rest of a broken row: only text, no number, no row ordinal, every piece under a
+    cell.  False (nothing changed) otherwise."""
+    pieces = [(text, (x0 + x1) / 2) for text, (x0, x1) in zip(row, spans) if text]
+    if not pieces or any(_NUMBERISH.search(t) or _ORDINAL.match(t) for t, _ in pieces):
+        return False
+    targets = []
+    for text, x in pieces:
+        above = next(((i, j) for i, cells in reversed(tail) for j, (x0, x1) in enumerate(cells)
+                      if x0 <= x <= x1), None)
+        if above is None:
+            return False
+        targets.append((above, text))
+    for (i, j), text in targets:
+        lines[i][j] = f"{lines[i][j]} {text}".strip()
+    return True
 
 
 def _repeated_prefix(rows: list[list[str]], first_rows: list[list[str]]) -> int:

@@ -110,23 +110,32 @@ def test_pdf_merged_label_cut_by_a_page_break():
     assert lines[i + 1] == ["", "理", "2.重复申请", "0", "0", "0", "0", "0", "0", "0"]
 
 
-def test_pdf_with_rows_broken_across_pages_is_flagged_not_guessed(from_html):
-    """LibreOffice's default lets a row break over a page: 3.补正后申请内容 | 仍不明确 and the t4
-    header are cut in two.  The cut rows are reported; no number is read into the wrong cell."""
+def test_pdf_rows_broken_across_pages_are_rejoined(from_html):
+    """LibreOffice's default lets a row break over a page: the t3 header, 3.补正后申请内容 | 仍不明确
+    and the t4 header are cut in two.  Each piece at the next page's top is only text, without a
+    number or an ordinal, under a cell of the row above: it is rejoined, and the notes say where.
+    Every table then reads exactly as the HTML of the same report."""
     report = govstats.read_report(FIXTURES / "pdf/pingtan-cez_2024_rows-broken.pdf")
-    flagged = {(p.table, p.row) for p in report.problems}
-    assert ("t3", "unable_still_unclear") in flagged and ("t4", "cases") in flagged
-    printed, read = numbers(from_html[2024].cells), numbers(report.cells)
-    in_schema = {key: value for key, value in read.items() if not key[1].startswith("extra.")}
-    assert len(in_schema) == 10 + 24 * 7  # t2, and t3 but the cut row; t4 is ambiguous
-    assert all(value == printed[key] for key, value in in_schema.items())
-    extras = {(t, r) for t, r in zip(report.cells["table"], report.cells["row"]) if r.startswith("extra.")}
-    assert extras == {("t3", "extra.3补正后申请内容"), ("t3", "extra.仍不明确"), ("t4", "extra.计")}
-    assert extras <= flagged
-    t3, expected = report.table("t3"), from_html[2024].table("t3").drop(index="unable_still_unclear")
-    assert t3.loc["unable_still_unclear"].isna().all()
-    assert t3.loc[expected.index].equals(expected)
-    assert report.table("t2").equals(from_html[2024].table("t2"))
+    rejoined = [n for n in report.reader_notes if "rejoined" in n]
+    assert [n.split(":")[0] for n in rejoined] == ["page 3", "page 4", "page 5"]
+    assert "'仍不明确'" in rejoined[1]
+    assert report.problems == []
+    for table in ("t2", "t3", "t4"):
+        assert report.table(table).equals(from_html[2024].table(table)), table
+    assert numbers(report.cells) == numbers(from_html[2024].cells)
+
+
+def test_pdf_row_at_a_page_top_that_starts_a_row_is_not_rejoined():
+    """A row at the top of a continued table that begins with an ordinal or holds a number is a row
+    of its own; only a text-only piece under a cell of the row above is joined to it."""
+    lines = [["3.其他", "1"], ["（七）总计", "2"]]
+    tail = [(0, [(0.0, 10.0), (10.0, 20.0)]), (1, [(0.0, 10.0), (10.0, 20.0)])]
+    assert not pdf_reader._rejoin(lines, tail, ["四、结转", ""], [(0.0, 10.0), (10.0, 20.0)])
+    assert not pdf_reader._rejoin(lines, tail, ["仍不明确", "3"], [(0.0, 10.0), (10.0, 20.0)])
+    assert not pdf_reader._rejoin(lines, tail, ["仍不明确"], [(30.0, 40.0)])  # under no cell
+    assert lines == [["3.其他", "1"], ["（七）总计", "2"]]
+    assert pdf_reader._rejoin(lines, tail, ["仍不明确", ""], [(0.0, 10.0), (10.0, 20.0)])
+    assert lines == [["3.其他", "1"], ["（七）总计 仍不明确", "2"]]
 
 
 def numbers(cells: pd.DataFrame) -> dict[tuple[str, str, str], float]:
