@@ -68,6 +68,9 @@ def _read_row(row: RowReading, pieces: list[Piece], identities, report: Report) 
     elif len(pieces) == n:
         row.parts = tuple(p.part() for p in pieces)
         return
+    elif seg.at_end and not seg.one_cell and len(pieces) < n:
+        _read_truncated(row, pieces, report)
+        return
     else:
         ending = " (the text ends here: truncated?)" if seg.at_end else ""
         if len(pieces) > n or not seg.one_cell:
@@ -94,6 +97,20 @@ def _read_row(row: RowReading, pieces: list[Piece], identities, report: Report) 
     else:
         noun = "split" if split else "reading"
         report(f"no {noun} of {seg.raw!r} into {n} cells satisfies the row identities", row.key)
+
+
+def _read_truncated(row: RowReading, pieces: list[Piece], report: Report) -> None:
+    """The document's text ends inside this row, its cells printed apart: the cells before the cut
+    are in the first columns, in order; a last value the text ends on may itself be cut and is not
+    taken.  The columns after the cut are kept as ambiguous (nothing printed) and reported."""
+    seg, n = row.segment, len(row.cols)
+    certain = pieces if seg.closed else pieces[:-1]
+    missing = Part(seg.raw if not certain else "", None, "ambiguous")
+    row.parts = tuple(p.part() for p in certain) + (missing,) * (n - len(certain))
+    row.note = "the text ends in this row: " + (f"{len(certain)} cells read before the cut" if certain
+                                                else "no cell before the cut")
+    report(f"the text ends in this row (truncated?): {len(pieces)} of {n} cells printed, the first "
+           f"{len(certain)} read, the others not: {seg.raw[:60]!r}", row.key)
 
 
 def _choose_across_rows(table: str, readings: list[RowReading], pending: list[RowReading],

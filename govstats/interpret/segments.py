@@ -45,7 +45,8 @@ class Segment:
     pieces: list[Piece]
     one_cell: bool
     raw: str
-    at_end: bool = False
+    at_end: bool = False  # the document's text ends with this segment
+    closed: bool = True  # a cell break follows the last value (its cell is complete)
 
 
 class SegmentCutter:
@@ -149,7 +150,9 @@ class SegmentCutter:
             pieces = [replace(p, splittable=p.kind == "number") for p in pieces]
         raw = self.raw[start:stop].replace(CELL_SEP, " ").strip()
         at_end = not self.norm[stop:].strip()
-        return Segment(entry, label.replace(CELL_SEP, " ").strip(), pieces, one_cell, raw, at_end)
+        last = max((te for tokens in tokens_of for _, te in tokens), default=start)
+        closed = _BOUNDARY.search(self.norm, last, stop) is not None
+        return Segment(entry, label.replace(CELL_SEP, " ").strip(), pieces, one_cell, raw, at_end, closed)
 
 
 def _stop(hits: list[Hit], after: int, region: tuple[int, int]) -> int:

@@ -20,7 +20,7 @@ WILD = Path(__file__).resolve().parents[1] / "fixtures" / "wild"
 TRUTHS = sorted((WILD / "truth").glob("*.json"))
 CARRIERS = {r["file"]: r["carrier"] for r in csv.DictReader(open(WILD / "PROVENANCE.csv", encoding="utf-8"))}
 #: cells read right today; the score may rise, never fall
-RIGHT_AT_LEAST = 582
+RIGHT_AT_LEAST = 587
 
 
 @pytest.fixture(scope="module")
