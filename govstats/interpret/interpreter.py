@@ -21,6 +21,8 @@ from .segments import SegmentCutter
 from .title import Title, find_title
 
 NARRATIVE_SECTIONS = ("overview", "problems", "other_matters")
+#: a table without its section heading is read only where this many of its row labels are printed
+MIN_ROWS_WITHOUT_HEADING = 3
 
 
 @dataclass
@@ -107,16 +109,41 @@ class Interpreter:
                 out[key] = self.raw[end:stop].replace(CELL_SEP, " ").strip()
         return out
 
-    def _region(self, table: str, headings: dict[str, tuple[int, int]]) -> tuple[int, int] | None:
+    def _region(self, table: str, version: str,
+                headings: dict[str, tuple[int, int]]) -> tuple[int, int] | None:
         key = next(s.key for s in self.schema.sections if s.table == table)
         if key not in headings:
-            return None
+            return self._region_by_labels(table, version, headings)
         start = headings[key][1]
         later = [s for s, _ in headings.values() if s > start]
         return start, min(later) if later else len(self.norm)
 
+    def _region_by_labels(self, table: str, version: str,
+                          headings: dict[str, tuple[int, int]]) -> tuple[int, int] | None:
+        """A table printed without its section heading (a page that starts inside a report, a report
+        that leaves the heading out): the stretch between two headings holding the most of its row
+        labels, from the first of its labels, if at least MIN_ROWS_WITHOUT_HEADING distinct rows."""
+        bounds = sorted({0, len(self.norm), *(s for s, _ in headings.values()),
+                         *(e for _, e in headings.values())})
+        entries = self.schema.rows(table, version, roles=("row", "group", "caption", "header"))
+        cutter = SegmentCutter(self.norm, self.raw)
+        best: tuple[int, int, int] | None = None  # (distinct rows, start, end)
+        for lo, hi in zip(bounds, bounds[1:]):
+            if any(s == lo for s, _ in headings.values()):
+                continue  # the heading itself
+            hits = cutter.hits(entries, (lo, hi))
+            rows = {h.entry.key for h in hits if h.entry.role == "row"}
+            if hits and len(rows) >= MIN_ROWS_WITHOUT_HEADING and (best is None or len(rows) > best[0]):
+                best = (len(rows), hits[0].start, hi)
+        if best is None:
+            return None
+        sec = next(s for s in self.schema.sections if s.table == table)
+        self.problem(f"section {sec.ordinal} heading not found ({sec.en}); the table was found by "
+                     f"its row labels ({best[0]} rows)", table)
+        return best[1], best[2]
+
     def _table(self, table: str, version: str, headings: dict[str, tuple[int, int]]) -> list[dict]:
-        region = self._region(table, headings)
+        region = self._region(table, version, headings)
         if region is None:
             sec = next(s for s in self.schema.sections if s.table == table)
             self.problem(f"section {sec.ordinal} heading not found ({sec.en}); table not read", table,

@@ -14,6 +14,11 @@ against any number of reports whose true cells are known::
 Every identity of docs/report-format.md §5 holds in a generated report; the labels are the
 schema's; the deviations of §9 (spaces in labels, traditional characters, blanks for zeros,
 notes after labels, navigation text, GBK bytes) are mixed in under the seed.
+
+The carriers (`CARRIERS`): tab, pipe and one-cell-per-line text; `pipe_lines` and `blank_lines`
+(a web page's text extraction: `v |` lines with lone pipes, or cells apart by blank lines);
+flattened text; `headless` (a page that starts inside table 三, without title or headings, table
+四 with a vertical header: its `expected` holds only the rows printed); HTML, DOCX and PDF.
 """
 from __future__ import annotations
 

@@ -19,11 +19,12 @@ BLANK_TOKENS: dict[str, tuple[str, ...]] = {
     "pipe_lines": ("", "-", "—", "/"),
     "blank_lines": ("", "-", "—", "/"),
     "flat": (),
+    "headless": ("", "-", "—", "/"),
     "html": ("", "-", "—", "/"),
     "docx": ("", "-", "—", "/"),
     "pdf": ("", "-", "—", "/"),
 }
-GBK_CARRIERS = frozenset({"tab", "pipe", "lines", "pipe_lines", "blank_lines", "flat", "html"})
+GBK_CARRIERS = frozenset({"tab", "pipe", "lines", "pipe_lines", "blank_lines", "flat", "headless", "html"})
 
 #: parenthetical notes printed after row labels (§9.2: "规章（设区的市、自治州人民政府应提供相关数据）")
 ROW_NOTES = ("（设区的市、自治州人民政府应提供相关数据）", "（单位：件）", "（指2019年事项数）")

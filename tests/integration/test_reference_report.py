@@ -124,3 +124,23 @@ def test_overrides():
 def test_unknown_table(reference):
     with pytest.raises(KeyError, match="no table 't9'"):
         reference.table("t9")
+
+
+def test_a_page_that_starts_inside_table_3():
+    """The reference report cut at its row （三）不予公开 (a flipbook page, a scan's second half): no
+    title, no 二 and 三 headings.  Table 三 is found by its row labels; every row printed reads as in
+    the whole report, the rows before the cut are reported missing, table 四 reads in full."""
+    text = REFERENCE.read_text(encoding="utf-8")
+    page = text[text.index("\t(三) 不予公开"):]
+    report = govstats.read_report(page.encode("utf-8"), report="page.txt")
+    t3 = report.table("t3")
+    printed = list(T3)[list(T3).index("withheld_state_secret"):]
+    for row in printed:
+        assert t3.loc[row].tolist() == T3[row], row
+    assert t3.drop(index=printed).isna().all(axis=None)
+    assert report.table("t4").loc["cases"].tolist() == list(T4.values())
+    messages = {(p.table, p.row, p.message) for p in report.problems}
+    assert ("t3", "", "section 三 heading not found (section 3: requests received and handled); the table "
+                      "was found by its row labels (21 rows)") in messages
+    assert {row for table, row, m in messages if m == "row not found"} == {
+        "new_received", "carried_over_in", "granted", "partially_granted"}

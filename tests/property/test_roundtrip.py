@@ -32,7 +32,7 @@ VERSIONS = st.sampled_from(["2019", "2021"])
 LONG_RUN = os.environ.get("GOVSTATS_FUZZ_EXAMPLES") is not None
 EXAMPLES = {carrier: n * (10 if LONG_RUN else 1) for carrier, n in
             {"tab": 40, "pipe": 30, "lines": 30, "flat": 25, "html": 30, "docx": 12, "pdf": 6,
-              "pipe_lines": 30, "blank_lines": 30}.items()}
+              "pipe_lines": 30, "blank_lines": 30, "headless": 30}.items()}
 
 
 def bounded(n: int):
@@ -172,6 +172,33 @@ def test_round_trip_web_text(carrier):
         merged = assert_round_trip(rendering, report)
         if not rendering.uncertain_rows:
             assert merged["exact"].all()
+
+    check()
+
+
+def test_round_trip_headless_fragment():
+    """A page that starts inside a report (issue 11, class 3): no title, no table 二, table 三 from a
+    row inside it without its heading, table 四 with a vertical header.  Table 三 is found by its
+    row labels; every printed cell is read exactly, and what is not on the page is reported."""
+    @bounded(EXAMPLES["headless"])
+    @given(seed=SEEDS, version=VERSIONS)
+    def check(seed, version):
+        generated = generate_report(seed, version, Deviations.draw(seed, "headless"))
+        rendering = generated.render("headless")
+        report = govstats.read_report(rendering.data, report=rendering.name)
+        assert report.meta.format_version == generated.version
+        merged = compare(rendering, report)
+        allowed = merged["exact"] | (merged["uncertain"] & merged["reported_ambiguous"])
+        assert allowed.all(), merged[~allowed].to_string()
+        printed = set(zip(rendering.expected["table"], rendering.expected["row"]))
+        assert any(p.table == "t3" and "found by its row labels" in p.message for p in report.problems)
+        for p in report.problems:
+            assert ((p.table, p.row) in rendering.uncertain_rows
+                    or p.table == "" and p.message.startswith("no title found")
+                    or p.table == "t2" and p.message.startswith("section 二 heading not found")
+                    or p.table == "t3" and p.message.startswith("section 三 heading not found (")
+                    and "found by its row labels" in p.message
+                    or p.table == "t3" and p.message == "row not found" and ("t3", p.row) not in printed), p
 
     check()
 
