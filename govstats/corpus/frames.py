@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..checks import CHECK_COLUMNS, run_checks
 from ..interpret.title import find_title
@@ -21,7 +23,7 @@ from ..tables import wide
 from ..values import CellValues
 from .soft_checks import ReportData, soft_checks
 from .sources import PROBLEM_COLUMNS, Entry, problem_record
-from .store import Parsed
+from .store import ARROW_CELLS, PANDAS_TYPES, Parsed
 
 KEY_COLUMNS = ["report", "agency", "city", "region", "level", "year", "format_version", "carrier",
                "source", "sha256"]
@@ -105,10 +107,11 @@ def _duplicates(loaded: list[tuple[Entry, Parsed]], keys: dict[str, dict]) -> tu
     return repeats, notes
 
 
-def _describe(problem: Any) -> str:
-    """A problem as one phrase: 't2 row normative_docs: 10 splits …'."""
-    where = " ".join(x for x in (problem.table, f"row {problem.row}" if problem.row else "") if x)
-    return f"{where}: {problem.message}" if where else str(problem.message)
+def _describe(problem: dict) -> str:
+    """A problem record as one phrase: 't2 row normative_docs: 10 splits …'."""
+    table, row, message = problem.get("table") or "", problem.get("row") or "", problem["message"]
+    where = " ".join(x for x in (table, f"row {row}" if row else "") if x)
+    return f"{where}: {message}" if where else str(message)
 
 
 class Corpus:
@@ -133,18 +136,19 @@ class Corpus:
         self._used = {name: p for name, p in self._parsed.items() if name not in self._repeats}
         self.problems = pd.DataFrame(report_problems + problems, columns=PROBLEM_COLUMNS).astype("string")
         self._strict: dict[str, pd.DataFrame] = {}
-        self.reports = self._report_frame()
+        self.reports = self._report_frame(report_problems + problems)
         self.cells = self._cell_frame()
 
     # -- construction -------------------------------------------------------------------------
-    def _report_frame(self) -> pd.DataFrame:
+    def _report_frame(self, problems: list[dict]) -> pd.DataFrame:
         rows = []
-        by_report = dict(iter(self.problems.groupby("report", sort=False)))
-        empty = self.problems.iloc[:0]
+        by_report: dict[str, list[dict]] = {}
+        for p in problems:
+            by_report.setdefault(p["report"], []).append(p)
         for name, keys in self._keys.items():
-            mine = by_report.get(name, empty)
+            mine = by_report.get(name, [])
             rows.append({**keys, **self._parsed[name].counts, "problems": len(mine),
-                         "problem_text": "; ".join(_describe(p) for p in mine.itertuples()),
+                         "problem_text": "; ".join(_describe(p) for p in mine),
                          "used": name in self._used, "duplicate_of": self._repeats.get(name) or None})
         frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
         frame["year"] = frame["year"].astype("Int64")
@@ -159,21 +163,29 @@ class Corpus:
         return frame
 
     def _cell_frame(self) -> pd.DataFrame:
-        parts = [(name, p.cells) for name, p in self._used.items() if len(p.cells)]
-        if not parts:
-            frame = pd.DataFrame({c: pd.Series(dtype="string") for c in CELL_COLUMNS})
-            frame["value"] = frame["value"].astype("Float64")
-            frame["year"] = frame["year"].astype("Int64")
-        else:
-            frame = pd.concat([cells.drop(columns="report") for _, cells in parts], ignore_index=True)
-            lengths = [len(cells) for _, cells in parts]
-            for col in KEY_COLUMNS:
-                values = [self._keys[name][col] for name, _ in parts]
-                frame[col] = np.repeat(np.array(values, dtype=object), lengths)
-            frame["year"] = frame["year"].astype("Int64")
-            frame = frame[CELL_COLUMNS]
+        """The used reports' cells, concatenated once in Arrow, with each report's key columns."""
+        parts = [(name, p.arrow) for name, p in self._used.items() if p.arrow.num_rows]
+        names = [name for name, _ in parts]
+        lengths = np.array([t.num_rows for _, t in parts], dtype=np.int64)
+        table = pa.concat_tables([t for _, t in parts]) if parts else ARROW_CELLS.empty_table()
+        table = table.drop_columns(["report"])
         for col in _CATEGORIES:
-            frame[col] = frame[col].astype("category")
+            if col in table.column_names:
+                i = table.column_names.index(col)
+                table = table.set_column(i, col, pc.dictionary_encode(table[col]))
+        frame = table.to_pandas(types_mapper=PANDAS_TYPES.get)
+        for col in KEY_COLUMNS:
+            values = [self._keys[name][col] for name in names]
+            if col == "year":
+                frame[col] = pd.array(np.repeat(np.array(values, dtype=object), lengths), dtype="Int64")
+                continue
+            categories = pd.Index(pd.unique(pd.Series(values, dtype=object).dropna()))
+            codes = categories.get_indexer(pd.Series(values, dtype=object)) if values else np.array([], dtype=np.int64)
+            frame[col] = pd.Categorical.from_codes(np.repeat(codes, lengths), categories=categories.astype(object))
+        frame = frame[CELL_COLUMNS]
+        for col in _CATEGORIES:
+            if not isinstance(frame[col].dtype, pd.CategoricalDtype):
+                frame[col] = frame[col].astype("category")
         for col in ("raw", "unit", "note", "label"):
             frame[col] = frame[col].astype("string")
         return frame

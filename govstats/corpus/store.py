@@ -67,23 +67,36 @@ def cache_key(sha256: str, **options: Any) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
+#: the cell columns as Arrow types: every Parsed holds its cells in this one schema, so a corpus
+#: concatenates them in Arrow and builds its pandas frame once
+ARROW_CELLS = pa.schema([(c, pa.float64() if c == "value" else pa.string()) for c in CELL_COLUMNS])
+
+#: how the Arrow cell columns become pandas columns (nullable, as in Report.cells)
+PANDAS_TYPES = {pa.string(): pd.StringDtype(), pa.float64(): pd.Float64Dtype()}
+
+
 @dataclass
 class Parsed:
-    """What a corpus keeps of a parsed report: a Report's data, and its check counts (so that a
-    cached load need not run the checks)."""
+    """What a corpus keeps of a parsed report: a Report's data with its cells as an Arrow table
+    (compact to send from a worker, concatenated once per corpus), and its check counts (so that
+    a cached load need not run the checks).  `cells` is the pandas frame, built when first asked."""
 
     meta: ReportMeta
-    cells: pd.DataFrame
+    arrow: pa.Table
     sections: dict[str, str]
     problems: list[Problem]
     counts: dict[str, int]
 
+    @functools.cached_property
+    def cells(self) -> pd.DataFrame:
+        return self.arrow.to_pandas(types_mapper=PANDAS_TYPES.get)
+
     @classmethod
     def from_report(cls, report: Report) -> Parsed:
-        """The report's data, with the cell keys as plain strings: many small frames concatenate
-        (and read from Parquet) much faster without per-report categories."""
+        """The report's data, its cells as an Arrow table of `ARROW_CELLS`."""
         cells = report.cells.astype({c: "string" for c in KEY_COLUMNS if c in report.cells.columns})
-        return cls(report.meta, cells, dict(report.sections), list(report.problems),
+        arrow = pa.Table.from_pandas(cells[CELL_COLUMNS], schema=ARROW_CELLS, preserve_index=False)
+        return cls(report.meta, arrow, dict(report.sections), list(report.problems),
                    check_counts(run_checks(report.cells, report.meta.format_version)))
 
 
@@ -100,7 +113,7 @@ def _parsed(table: pa.Table) -> Parsed | None:
             or any(set(p) != _PROBLEM_FIELDS for p in payload.get("problems", []))
             or not isinstance(payload.get("sections"), dict)):
         return None
-    return Parsed(ReportMeta(**payload["meta"]), table.to_pandas(), payload["sections"],
+    return Parsed(ReportMeta(**payload["meta"]), table.cast(ARROW_CELLS), payload["sections"],
                   [Problem(**p) for p in payload["problems"]], payload["counts"])
 
 
@@ -135,9 +148,8 @@ class Cache:
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = {"meta": parsed.meta.to_dict(), "sections": parsed.sections,
                    "problems": [asdict(p) for p in parsed.problems], "counts": parsed.counts}
-        table = pa.Table.from_pandas(parsed.cells, preserve_index=False)
-        metadata = {**(table.schema.metadata or {}),
-                    _META_KEY: json.dumps(payload, ensure_ascii=False).encode("utf-8")}
+        table = parsed.arrow
+        metadata = {_META_KEY: json.dumps(payload, ensure_ascii=False).encode("utf-8")}
         sink = io.BytesIO()
         pq.write_table(table.replace_schema_metadata(metadata), sink)
         data = sink.getvalue()

@@ -100,7 +100,7 @@ def test_a_cache_entry_of_another_shape_is_parsed_again(tmp_path):
     cache = Cache(cache_dir)
     key = path.stem
     parsed = cache.get(key)
-    parsed.cells = parsed.cells.drop(columns=["note"])          # a dropped column
+    parsed.arrow = parsed.arrow.drop_columns(["note"])          # a dropped column
     cache.put(key, parsed)
     assert cache.get(key) is None
     again = govstats.read_corpus([REFERENCE], cache=cache_dir)
