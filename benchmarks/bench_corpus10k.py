@@ -1,10 +1,13 @@
-"""Benchmark: a generated corpus of 10,000 reports loaded cold (parse + write the cache) and cached.
+"""Benchmark: a generated corpus of 10,000 reports loaded cold (parse + write the store) and cached.
 
 The corpus is written to a temporary folder: equal shares of tab text, pipe text, one cell per
 line, flattened text and HTML (the carriers a scraper brings home), each report drawn under its
 own seed with the §9 deviations.  Each load runs in a fresh Python process, which reports the
-time of `govstats.read_corpus` and its peak resident memory (`resource.getrusage`, so pandas,
-pyarrow and the interpreter itself are counted).
+time of `govstats.read_corpus`, its peak resident memory (`resource.getrusage`, so pandas,
+pyarrow and the interpreter itself are counted), the memory the load itself added (the peak
+minus the process's size once govstats is imported) and the size of the frames it returns.
+Cold loads run with jobs=1 and jobs=2 (each into its own store); the cached load is compared
+with `pandas.read_parquet` of the same cells written as one Parquet file (a fresh process too).
 
     .venv/bin/python benchmarks/bench_corpus10k.py [--reports 10000]
 """
@@ -30,12 +33,26 @@ _LOAD = """
 import json, resource, sys, time, warnings
 warnings.simplefilter("ignore")
 import govstats
+def rss():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+before = rss()
 start = time.perf_counter()
-corpus = govstats.read_corpus(sys.argv[1], cache=sys.argv[2], progress=False)
+corpus = govstats.read_corpus(sys.argv[1], cache=sys.argv[2], progress=False, jobs=int(sys.argv[3]))
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"seconds": seconds, "peak_bytes": peak, "reports": len(corpus),
-                  "cells": len(corpus.cells), "errors": int((corpus.problems["severity"] == "error").sum())}))
+peak = rss()
+frames = sum(int(f.memory_usage(deep=True).sum()) for f in (corpus.cells, corpus.reports, corpus.problems))
+if len(sys.argv) > 4:
+    corpus.cells.to_parquet(sys.argv[4])
+print(json.dumps({"seconds": seconds, "peak_bytes": peak, "added_bytes": peak - before, "frame_bytes": frames,
+                  "reports": len(corpus), "cells": len(corpus.cells),
+                  "errors": int((corpus.problems["severity"] == "error").sum())}))
+"""
+_READ_PARQUET = """
+import json, sys, time
+import pandas as pd
+start = time.perf_counter()
+cells = pd.read_parquet(sys.argv[1])
+print(json.dumps({"seconds": time.perf_counter() - start, "cells": len(cells)}))
 """
 
 
@@ -44,6 +61,8 @@ class Load:
     what: str
     seconds: float
     peak_bytes: int
+    added_bytes: int
+    frame_bytes: int
     reports: int
     cells: int
     errors: int
@@ -67,33 +86,44 @@ def write_corpus(folder: Path, reports: int) -> float:
     return time.perf_counter() - start
 
 
-def load(corpus: Path, cache: Path, what: str) -> Load:
-    """`read_corpus` in a fresh process: its time and peak memory."""
-    out = subprocess.run([sys.executable, "-c", _LOAD, str(corpus), str(cache)], check=True,
-                         capture_output=True, text=True, cwd=ROOT)
+def load(corpus: Path, cache: Path, what: str, jobs: int, cells_to: Path | None = None) -> Load:
+    """`read_corpus` in a fresh process: its time and memory (and its cells written to `cells_to`)."""
+    argv = [sys.executable, "-c", _LOAD, str(corpus), str(cache), str(jobs)] + ([str(cells_to)] if cells_to else [])
+    out = subprocess.run(argv, check=True, capture_output=True, text=True, cwd=ROOT)
     return Load(what, **json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def loads(reports: int = 10_000) -> tuple[list[Load], float]:
-    """Cold and cached loads of a freshly generated corpus; and the seconds generating it took."""
+def read_parquet(path: Path) -> float:
+    """Seconds `pandas.read_parquet` takes for one Parquet file, in a fresh process."""
+    out = subprocess.run([sys.executable, "-c", _READ_PARQUET, str(path)], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])["seconds"]
+
+
+def loads(reports: int = 10_000) -> tuple[list[Load], float, float]:
+    """Cold loads with jobs=1 and 2, a cached load of a freshly generated corpus, and the seconds
+    `pandas.read_parquet` takes for the same cells as one file; and the seconds generating took."""
     with tempfile.TemporaryDirectory(prefix="govstats-bench-10k-") as tmp:
-        corpus, cache = Path(tmp) / "corpus", Path(tmp) / "cache"
+        corpus, cells = Path(tmp) / "corpus", Path(tmp) / "cells.parquet"
         corpus.mkdir()
         generating = write_corpus(corpus, reports)
-        cold = load(corpus, cache, f"load {reports:,} reports, cold (parse + write cache)")
-        cached = load(corpus, cache, f"load {reports:,} reports, cached")
-    return [cold, cached], generating
+        cold1 = load(corpus, Path(tmp) / "cache1", f"load {reports:,} reports, cold, jobs=1", 1)
+        cold2 = load(corpus, Path(tmp) / "cache2", f"load {reports:,} reports, cold, jobs=2", 2)
+        cached = load(corpus, Path(tmp) / "cache2", f"load {reports:,} reports, cached", 2, cells)
+        baseline = read_parquet(cells)
+    return [cold1, cold2, cached], baseline, generating
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=10_000)
     args = parser.parse_args(argv)
-    results, generating = loads(args.reports)
+    results, baseline, generating = loads(args.reports)
     print(f"generated {args.reports:,} reports ({', '.join(CARRIERS)} in turn) in {generating:.0f} s")
-    print(f"{'benchmark':48} {'seconds':>8} {'peak MiB':>9} {'reports':>8} {'cells':>10}")
+    print(f"{'benchmark':44} {'seconds':>8} {'peak MiB':>9} {'added MiB':>9} {'frames MiB':>10} {'cells':>10}")
     for r in results:
-        print(f"{r.what:48} {r.seconds:8.1f} {r.peak_bytes / 2**20:9.0f} {r.reports:8d} {r.cells:10d}")
+        print(f"{r.what:44} {r.seconds:8.1f} {r.peak_bytes / 2**20:9.0f} {r.added_bytes / 2**20:9.0f} "
+              f"{r.frame_bytes / 2**20:10.0f} {r.cells:10d}")
+    print(f"{'pandas.read_parquet, the same cells, one file':44} {baseline:8.2f}")
     return 0
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import sys
 import time
 import warnings
@@ -77,6 +78,15 @@ def read_report(data: bytes) -> None:
         pass
 
 
+_NUMBERS = re.compile(r"\d+")
+
+
+def text_floor(data: bytes) -> None:
+    """The irreducible work on text: decode the bytes and find the numbers (no labels, no cells)."""
+    text, _ = decode(data, "<bench>")
+    _NUMBERS.findall(text)
+
+
 def read_html_baseline(data: bytes) -> None:
     text, _ = decode(data, "<bench>")
     pd.read_html(io.StringIO(text))
@@ -92,6 +102,8 @@ def rates(scale: float = 1.0) -> list[Rate]:
             out.append(timed(f"parse {CARRIER_NAMES[carrier]} (generated)", docs, read_report))
             if carrier == "html":
                 out.append(timed("pandas.read_html, same HTML pages (baseline)", docs, read_html_baseline))
+            if carrier == "tab":
+                out.append(timed("text floor: decode + find the numbers, same tab text", docs, text_floor))
         for carrier, paths in REAL.items():
             docs = [p.read_bytes() for p in paths]
             out.append(timed(f"parse {CARRIER_NAMES[carrier]} (real: {len(docs)} bundled)", docs, read_report))

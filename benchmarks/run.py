@@ -36,6 +36,8 @@ import govstats  # noqa: E402
 PARSE_TARGET = 200.0  # reports per second per core, text and HTML carriers
 TARGETED = ("tab text", "pipe text", "one cell per line", "flattened text", "HTML")
 COLD_TARGET, CACHED_TARGET, MEMORY_TARGET = 60.0, 2.0, 2**30
+#: the ratio goals of issue 12 (measured in the same run)
+TEXT_FLOOR_GOAL, HTML_GOAL, JOBS_GOAL, PARQUET_GOAL, MEMORY_GOAL = 15.0, 1.0, 1.6, 2.0, 1.5
 
 
 def machine() -> str:
@@ -59,22 +61,38 @@ def verdict(value: float, target: float, higher_is_better: bool) -> str:
 
 def parse_rows(scale: float) -> list[tuple[str, str, str, str]]:
     rows = []
-    for rate in bench_parse.rates(scale):
+    rates = bench_parse.rates(scale)
+    for rate in rates:
         targeted = rate.what.startswith("parse ") and any(f"parse {c} (" in rate.what for c in TARGETED)
         rows.append((rate.what, f"{rate.per_second:,.0f} reports/s",
                      f">= {PARSE_TARGET:.0f}/s" if targeted else "",
                      verdict(rate.per_second, PARSE_TARGET, True) if targeted else ""))
+    by_name = {rate.what: rate.per_second for rate in rates}
+    for ours, floor, goal in (("parse tab text (generated)", "text floor: decode + find the numbers, same tab text",
+                               TEXT_FLOOR_GOAL),
+                              ("parse HTML (generated)", "pandas.read_html, same HTML pages (baseline)", HTML_GOAL)):
+        ratio = by_name[floor] / by_name[ours]
+        rows.append((f"  {ours} against {floor.split(',')[0]}", f"{ratio:.1f}x", f"<= {goal:g}x",
+                     verdict(ratio, goal, False)))
     return rows
 
 
 def corpus_rows(reports: int) -> list[tuple[str, str, str, str]]:
-    (cold, cached), _ = bench_corpus10k.loads(reports)
+    (cold1, cold2, cached), baseline, _ = bench_corpus10k.loads(reports)
     rows = []
-    for load, target in ((cold, COLD_TARGET), (cached, CACHED_TARGET)):
+    for load, target in ((cold1, COLD_TARGET), (cold2, COLD_TARGET), (cached, CACHED_TARGET)):
         scaled = target * reports / 10_000
         rows.append((load.what, f"{load.seconds:,.1f} s", f"< {scaled:g} s", verdict(load.seconds, scaled, False)))
         rows.append((f"  peak memory of that process ({load.cells:,} cells)",
                      f"{load.peak_bytes / 2**20:,.0f} MiB", "< 1 GiB", verdict(load.peak_bytes, MEMORY_TARGET, False)))
+    speedup = cold1.seconds / cold2.seconds
+    rows.append(("  cold jobs=2 against jobs=1", f"{speedup:.2f}x", f">= {JOBS_GOAL:g}x", verdict(speedup, JOBS_GOAL, True)))
+    ratio = cached.seconds / baseline
+    rows.append((f"  cached load against pandas.read_parquet of its cells ({baseline:.2f} s)", f"{ratio:.1f}x",
+                 f"<= {PARQUET_GOAL:g}x", verdict(ratio, PARQUET_GOAL, False)))
+    memory = cached.added_bytes / cached.frame_bytes
+    rows.append((f"  memory the cached load added against its frames ({cached.frame_bytes / 2**20:,.0f} MiB)",
+                 f"{memory:.2f}x", f"<= {MEMORY_GOAL:g}x", verdict(memory, MEMORY_GOAL, False)))
     return rows
 
 

@@ -21,9 +21,9 @@ from ..model import TABLES
 from ..schema import load_schema
 from ..tables import wide
 from ..values import CellValues
+from .parsed import ARROW_CELLS, PANDAS_TYPES, Parsed
 from .soft_checks import ReportData, soft_checks
 from .sources import PROBLEM_COLUMNS, Entry, problem_record
-from .store import ARROW_CELLS, PANDAS_TYPES, Parsed
 
 KEY_COLUMNS = ["report", "agency", "city", "region", "level", "year", "format_version", "carrier",
                "source", "sha256"]

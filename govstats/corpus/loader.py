@@ -1,17 +1,20 @@
 """`read_corpus`: every report of a source parsed once — on every core, or on a Dask cluster —
-and kept in the parse cache (`corpus.store`), then gathered into one `Corpus`.
+and kept in the corpus's store in the cache folder (`corpus.store`), then gathered into one `Corpus`.
 
 A file that cannot be read becomes a problem of severity "error" and the others load; a report
 that fails in a worker process or on a cluster is a problem of that report, never of the load.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import os
 import sys
 import warnings
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
@@ -20,8 +23,9 @@ from ..errors import GovstatsWarning, ReportParseError, UnsupportedFormat
 from ..model import Problem
 from ..report import read_report
 from .frames import Corpus
-from .sources import Entry, entries, problem_record
-from .store import Cache, Parsed, cache_key, default_dir
+from .parsed import Parsed, cache_key, default_dir
+from .sources import Entry, entries, problem_record, source_id
+from .store import CorpusStore, store_folder
 
 #: Above this many files the progress bar shows (when stderr is a terminal).
 PROGRESS_THRESHOLD = 20
@@ -61,17 +65,15 @@ def _parse_task(task: tuple[bytes, str, str, dict[str, Any]]) -> Outcome:
 
 
 class _Loader:
-    """Reads the entries' bytes, serves cached parses, parses the rest and stores them."""
+    """Reads the entries' bytes, serves stored parses, parses the rest and stores them."""
 
-    def __init__(self, cache: Cache | None) -> None:
-        self.cache = cache
-        self.info = {"folder": str(cache.folder) if cache else None, "hits": 0, "misses": 0, "writes": 0}
-        self._cache_warned = False
+    def __init__(self, store: CorpusStore | None, folder: Any) -> None:
+        self.store = store
+        self.info = {"folder": str(folder) if store else None, "hits": 0, "misses": 0, "writes": 0}
 
     def load(self, found: list[Entry], jobs: int, client: Any, show: bool) -> tuple[list, list[dict]]:
-        loaded: dict[int, Parsed] = {}
         problems: list[dict] = []
-        todo: list[tuple[int, str, tuple[bytes, str, str, dict[str, Any]]]] = []
+        keyed: list[tuple[int, str, bytes, dict[str, Any]]] = []
         for i, entry in enumerate(found):
             try:
                 data = entry.path.read_bytes()
@@ -79,22 +81,35 @@ class _Loader:
                 problems.append(problem_record(entry.report, str(entry.path), f"cannot read the file: {exc}", "error"))
                 continue
             options = {"year": entry.overrides.get("year")}
-            key = cache_key(hashlib.sha256(data).hexdigest(), **options)
-            parsed = self.cache.get(key) if self.cache else None
-            if parsed is not None:
+            keyed.append((i, cache_key(hashlib.sha256(data).hexdigest(), **options), data, options))
+        stored, damaged = self._stored({key for _, key, _, _ in keyed})
+        loaded: dict[int, Parsed] = {}
+        todo: list[tuple[int, str, tuple[bytes, str, str, dict[str, Any]]]] = []
+        for i, key, data, options in keyed:
+            entry = found[i]
+            if key in stored:
                 self.info["hits"] += 1
-                parsed.meta.source = str(entry.path)
-                loaded[i] = parsed
+                parsed = stored[key]
+                loaded[i] = dataclasses.replace(parsed, meta=dataclasses.replace(parsed.meta, source=str(entry.path)))
             else:
                 self.info["misses"] += 1
                 todo.append((i, key, (data, entry.report, str(entry.path), options)))
+        new: dict[str, Parsed] = {}
         for (i, key, _), (parsed, errors) in zip(todo, self._parse_all([t for _, _, t in todo], jobs, client, show)):
             problems += errors
             if parsed is not None:
-                loaded[i] = parsed
-                if self.cache:
-                    self._store(key, parsed)
+                loaded[i] = new[key] = parsed
+        if self.store:
+            self._save({key for _, key, _, _ in keyed}, new, damaged)
         return [(found[i], loaded[i]) for i in sorted(loaded)], problems
+
+    def _stored(self, keys: set[str]) -> tuple[dict[str, Parsed], set[str]]:
+        if self.store is None:
+            return {}, set()
+        try:
+            return self.store.load(keys)
+        except OSError:  # a store this user cannot read: parse instead
+            return {}, set()
 
     @staticmethod
     def _parse_all(tasks: list, jobs: int, client: Any, show: bool) -> list[Outcome]:
@@ -108,21 +123,21 @@ class _Loader:
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
             return list(tqdm(pool.map(_parse_task, tasks, chunksize=max(1, len(tasks) // (jobs * 8))), **bar))
 
-    def _store(self, key: str, parsed: Parsed) -> None:
+    def _save(self, live: set[str], new: dict[str, Parsed], damaged: set[str]) -> None:
         try:
-            self.cache.put(key, parsed)
-            self.info["writes"] += 1
+            self.info["writes"] += self.store.save(live, new, damaged)
         except Exception as exc:  # a cache that cannot be written only costs speed
-            if not self._cache_warned:
-                warnings.warn(GovstatsWarning(f"cannot write the cache in {self.cache.folder}: {exc}"),
-                              stacklevel=4)
-                self._cache_warned = True
+            warnings.warn(GovstatsWarning(f"cannot write the cache in {self.info['folder']}: {exc}"),
+                          stacklevel=4)
 
 
-def _open_cache(cache: bool | str | os.PathLike[str] | None) -> Cache | None:
+def _open_store(cache: bool | str | os.PathLike[str] | None, source: Any) -> tuple[CorpusStore | None, Any]:
+    """The store of `source` in the cache folder `cache` chooses (None when caching is off)."""
     if cache is None or cache is False:
-        return None
-    return Cache(default_dir() if cache is True else cache)
+        return None, None
+    folder = default_dir() if cache is True else Path(cache).expanduser()
+    ident = source_id(source)
+    return CorpusStore(store_folder(folder, ident), ident), folder
 
 
 def read_corpus(source: Any, *, cache: bool | str | os.PathLike[str] = True, progress: bool | None = None,
@@ -131,15 +146,17 @@ def read_corpus(source: Any, *, cache: bool | str | os.PathLike[str] = True, pro
 
     `source` is a folder (its `manifest.csv` is used when there is one; else every .txt, .html,
     .htm, .shtml, .docx and .pdf file below it), a manifest CSV, or a list of paths.  `cache=True`
-    keeps parsed reports in `$GOVSTATS_CACHE` (default `~/.cache/govstats`), a path chooses the
-    folder, False disables it.  Reports not in the cache are parsed in `jobs` processes (default:
-    every core), or on the workers of a `dask.distributed.Client` given as `client` (the bytes are
+    keeps the parsed reports in the corpus's store (one Parquet dataset, `corpus.store`) in
+    `$GOVSTATS_CACHE` (default `~/.cache/govstats`), a path chooses the folder, False disables it.
+    Reports not in the store are parsed in `jobs` processes (default: every core), or on the workers of a `dask.distributed.Client` given as `client` (the bytes are
     sent to the workers, so no shared file system is needed).  `progress` shows a progress bar
     (default: when more than 20 files are read and stderr is a terminal).  Files that cannot be
     read, duplicates and files that are not reports are listed in `Corpus.problems`; the rest load.
     """
+    if not isinstance(source, (str, os.PathLike)) and isinstance(source, Iterable):
+        source = list(source)  # read twice: for its files and for the name of its store
     found, problems = entries(source)
-    loader = _Loader(_open_cache(cache))
+    loader = _Loader(*_open_store(cache, source))
     tty = getattr(sys.stderr, "isatty", lambda: False)()
     show = progress if progress is not None else (len(found) > PROGRESS_THRESHOLD and tty)
     jobs = (os.cpu_count() or 1) if jobs is None else jobs

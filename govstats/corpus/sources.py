@@ -145,3 +145,11 @@ def entries(source: Any) -> tuple[list[Entry], list[dict]]:
                 problems.append(problem_record(name, str(p), "no such file", severity="error"))
         return found, problems
     raise TypeError(f"read_corpus takes a folder, a manifest CSV or a list of paths, not {type(source).__name__}")
+
+
+def source_id(source: Any) -> str:
+    """What names a corpus source (its store in the cache): the resolved folder, manifest or
+    file, or the sorted resolved paths of a list."""
+    if isinstance(source, (str, os.PathLike)):
+        return str(Path(source).resolve())
+    return "\n".join(sorted({str(Path(p).resolve()) for p in source}))

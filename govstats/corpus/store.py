@@ -1,158 +1,218 @@
-"""The parse cache: one Parquet file per parsed report, keyed by what decides the parse.
+"""The corpus store: the parsed cells of every report of one corpus in one Parquet dataset.
 
-Reading a report is deterministic given its bytes, the parser's own code (and the version), the schema CSVs and the
-options passed to `read_report`, so the key is a hash of exactly these: a `git pull` that changes
-the parser, or an edited schema file, makes every entry stale.  A file holds the long cell table;
-the report's metadata, narrative sections and problems travel in the Parquet file's key-value
-metadata, and a sidecar `<key>.sha256` holds the file's checksum: an entry that is truncated,
-flipped, foreign or of another shape is never served (it is parsed again).
+    <cache>/corpora/<corpus id>/
+        CURRENT                 the live generation and its index's sha256: "<generation> <sha256>"
+        index-<gen>.parquet     one row per stored report: its parse key (`parsed.cache_key`), the
+                                file's sha256, the govstats version, the schema and parser hashes,
+                                the part holding its cells (with the part's sha256), offset, rows,
+                                and the report's meta, sections, problems and check counts as JSON
+        part-<gen>-<n>.parquet  the cells of the reports a generation added, report after report
+        source.txt              which folder, manifest or list of files the corpus is
+        lock                    shared while a process reads the store, exclusive while it writes
+
+Adding, changing or removing a file writes one new part with only the new reports' cells and a new
+index; CURRENT is replaced last and atomically, so a reader sees the old store or the new one,
+never half of one, and a killed write leaves only files that CURRENT does not name (the next write
+removes them).  When more than MAX_PARTS parts are live, or rows of reports no longer in the corpus
+outnumber the live ones, the parts are compacted into one.  A part whose checksum or shape is
+wrong is dropped and its reports are parsed again; an index that is damaged drops the store.
 """
 from __future__ import annotations
 
-import functools
+import contextlib
+import fcntl
 import hashlib
 import io
-import json
 import os
-from dataclasses import asdict, dataclass, fields
+import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import version
-from ..checks import check_counts, run_checks
-from ..files import atomic_write
-from ..model import CELL_COLUMNS, Problem, ReportMeta
-from ..report import Report
+from ..files import atomic_write, atomic_write_text
 from ..schema import fingerprint as schema_fingerprint
+from .parsed import ARROW_CELLS, Parsed, parser_fingerprint
 
-CACHE_ENV = "GOVSTATS_CACHE"
-#: Bump when the layout of a cache file changes.
-LAYOUT = 3
-_META_KEY = b"govstats"
-#: Categorical columns of Report.cells, kept as strings in the cache.
-KEY_COLUMNS = ("report", "table", "block", "row", "col", "kind")
-#: the modules whose code decides what a report reads as (everything below the corpus layer)
-_PARSER_CODE = ("readers", "interpret", "schema", "report.py", "tables.py", "checks.py", "values.py",
-                "model.py", "limits.py", "errors.py")
-_PACKAGE = Path(__file__).resolve().parents[1]
+#: more live parts than this are compacted into one
+MAX_PARTS = 8
+INDEX = pa.schema([("key", pa.string()), ("sha256", pa.string()), ("govstats", pa.string()),
+                   ("schema", pa.string()), ("parser", pa.string()), ("part", pa.string()),
+                   ("part_sha256", pa.string()), ("offset", pa.int64()), ("rows", pa.int64()),
+                   ("payload", pa.string())])
+_GENERATION = re.compile(r"^(?:index|part)-(\d+)")
 
 
-def default_dir() -> Path:
-    """`$GOVSTATS_CACHE` when set, else `~/.cache/govstats`."""
-    env = os.environ.get(CACHE_ENV)
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "govstats"
+def store_folder(cache: Path, source_id: str) -> Path:
+    """Where the store of the corpus `source_id` (`sources.source_id`) lives in the cache folder."""
+    return cache / "corpora" / hashlib.sha256(source_id.encode("utf-8")).hexdigest()[:16]
 
 
-@functools.cache
-def parser_fingerprint() -> str:
-    """sha256 of the source of every module that decides a parse: any change to the parser
-    (not only a version bump) invalidates what was cached with the old one."""
-    digest = hashlib.sha256()
-    for name in _PARSER_CODE:
-        target = _PACKAGE / name
-        for path in sorted(target.rglob("*.py")) if target.is_dir() else [target]:
-            if path.is_file():
-                digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+class CorpusStore:
+    """The parsed reports of one corpus in one folder (see the module's docstring)."""
 
-
-def cache_key(sha256: str, **options: Any) -> str:
-    """The cache key of a source's bytes read with `options` (the keyword arguments of read_report)."""
-    payload = {"sha256": sha256, "govstats": version.__version__, "parser": parser_fingerprint(), "schema": schema_fingerprint(),
-               "layout": LAYOUT, "options": options}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
-
-
-#: the cell columns as Arrow types: every Parsed holds its cells in this one schema, so a corpus
-#: concatenates them in Arrow and builds its pandas frame once
-ARROW_CELLS = pa.schema([(c, pa.float64() if c == "value" else pa.string()) for c in CELL_COLUMNS])
-
-#: how the Arrow cell columns become pandas columns (nullable, as in Report.cells)
-PANDAS_TYPES = {pa.string(): pd.StringDtype(), pa.float64(): pd.Float64Dtype()}
-
-
-@dataclass
-class Parsed:
-    """What a corpus keeps of a parsed report: a Report's data with its cells as an Arrow table
-    (compact to send from a worker, concatenated once per corpus), and its check counts (so that
-    a cached load need not run the checks).  `cells` is the pandas frame, built when first asked."""
-
-    meta: ReportMeta
-    arrow: pa.Table
-    sections: dict[str, str]
-    problems: list[Problem]
-    counts: dict[str, int]
-
-    @functools.cached_property
-    def cells(self) -> pd.DataFrame:
-        return self.arrow.to_pandas(types_mapper=PANDAS_TYPES.get)
-
-    @classmethod
-    def from_report(cls, report: Report) -> Parsed:
-        """The report's data, its cells as an Arrow table of `ARROW_CELLS`."""
-        cells = report.cells.astype({c: "string" for c in KEY_COLUMNS if c in report.cells.columns})
-        arrow = pa.Table.from_pandas(cells[CELL_COLUMNS], schema=ARROW_CELLS, preserve_index=False)
-        return cls(report.meta, arrow, dict(report.sections), list(report.problems),
-                   check_counts(run_checks(report.cells, report.meta.format_version)))
-
-
-_META_FIELDS = {f.name for f in fields(ReportMeta)}
-_PROBLEM_FIELDS = {f.name for f in fields(Problem)}
-_COUNTS = {"checks", "failed", "unchecked"}
-
-
-def _parsed(table: pa.Table) -> Parsed | None:
-    """The entry a Parquet table holds, or None when it is not of this layout."""
-    payload = json.loads(table.schema.metadata[_META_KEY])
-    if (set(payload.get("meta", {})) != _META_FIELDS or set(payload.get("counts", {})) != _COUNTS
-            or table.column_names != CELL_COLUMNS
-            or any(set(p) != _PROBLEM_FIELDS for p in payload.get("problems", []))
-            or not isinstance(payload.get("sections"), dict)):
-        return None
-    return Parsed(ReportMeta(**payload["meta"]), table.cast(ARROW_CELLS), payload["sections"],
-                  [Problem(**p) for p in payload["problems"]], payload["counts"])
-
-
-class Cache:
-    """Parsed reports in a folder of Parquet files (`<folder>/<key[:2]>/<key>.parquet`)."""
-
-    def __init__(self, folder: str | os.PathLike[str]) -> None:
+    def __init__(self, folder: str | os.PathLike[str], source: str = "") -> None:
         self.folder = Path(folder).expanduser()
+        self.source = source
 
-    def path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.parquet"
+    # -- reading ------------------------------------------------------------------------------
+    def load(self, keys: Iterable[str]) -> tuple[dict[str, Parsed], set[str]]:
+        """The stored parse of each of `keys` that the store holds, and the names of the parts
+        found damaged (their reports are missing from the answer)."""
+        if not (self.folder / "CURRENT").exists():
+            return {}, set()
+        wanted = set(keys)
+        with self._locked(fcntl.LOCK_SH):
+            _, rows = self._index()
+            by_part: dict[tuple[str, str], list[dict]] = {}
+            for row in rows:
+                if row["key"] in wanted:
+                    by_part.setdefault((row["part"], row["part_sha256"]), []).append(row)
+            found: dict[str, Parsed] = {}
+            damaged: set[str] = set()
+            for (part, sha), members in by_part.items():
+                table = self._part(part, sha, max(r["offset"] + r["rows"] for r in members))
+                if table is None:
+                    damaged.add(part)
+                    continue
+                for r in members:
+                    parsed = Parsed.from_payload(r["payload"], table.slice(r["offset"], r["rows"]))
+                    if parsed is not None:
+                        found[r["key"]] = parsed
+        return found, damaged
 
-    def get(self, key: str) -> Parsed | None:
-        """The cached entry, or None when there is none or it is damaged, foreign or of another shape
-        (it is then parsed again and rewritten)."""
-        path = self.path(key)
+    def keys(self) -> set[str]:
+        """The parse keys the store holds."""
+        if not (self.folder / "CURRENT").exists():
+            return set()
+        with self._locked(fcntl.LOCK_SH):
+            return {row["key"] for row in self._index()[1]}
+
+    # -- writing ------------------------------------------------------------------------------
+    def save(self, live: set[str], new: dict[str, Parsed], damaged: set[str] = frozenset()) -> int:
+        """Keep the stored reports whose keys are in `live`, add `new`, drop the `damaged` parts.
+
+        Returns how many reports were written.  Another process may have written since this one
+        read: what it added is kept, and nothing is written twice.
+        """
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with self._locked(fcntl.LOCK_EX):
+            generation, rows = self._index()
+            kept = [r for r in rows if r["key"] in live and r["part"] not in damaged]
+            have = {r["key"] for r in kept}
+            adding = {key: parsed for key, parsed in new.items() if key not in have}
+            if not adding and len(kept) == len(rows):
+                return 0
+            generation = max(generation, self._newest_file()) + 1
+            if adding:
+                kept += self._write_part(f"part-{generation}-0.parquet", list(adding.items()))
+            if self._needs_compaction(kept):
+                kept = self._compact(kept, generation)
+            self._write_index(generation, kept)
+            self._collect(kept, generation)
+            return len(adding)
+
+    def _write_part(self, name: str, reports: list[tuple[str, Parsed]]) -> list[dict]:
+        """Write the cells of `reports` as the part `name`; their index rows."""
+        tables = [parsed.arrow for _, parsed in reports]
+        data = _parquet(pa.concat_tables(tables) if tables else ARROW_CELLS.empty_table())
+        atomic_write(self.folder / name, lambda tmp: tmp.write_bytes(data))
+        sha, common = hashlib.sha256(data).hexdigest(), _versions()
+        rows, offset = [], 0
+        for key, parsed in reports:
+            rows.append({"key": key, "sha256": parsed.meta.sha256, **common, "part": name,
+                         "part_sha256": sha, "offset": offset, "rows": parsed.arrow.num_rows,
+                         "payload": parsed.payload()})
+            offset += parsed.arrow.num_rows
+        return rows
+
+    def _needs_compaction(self, rows: list[dict]) -> bool:
+        parts = {r["part"] for r in rows}
+        if len(parts) > MAX_PARTS:
+            return True
+        stored = sum(pq.ParquetFile(self.folder / part).metadata.num_rows for part in parts)
+        return stored - sum(r["rows"] for r in rows) > sum(r["rows"] for r in rows)
+
+    def _compact(self, rows: list[dict], generation: int) -> list[dict]:
+        """All live reports' cells rewritten into one part."""
+        tables = {}
+        for row in rows:
+            if row["part"] not in tables:
+                tables[row["part"]] = self._part(row["part"], row["part_sha256"], 0)
+        reports = []
+        for row in rows:
+            parsed = Parsed.from_payload(row["payload"], tables[row["part"]].slice(row["offset"], row["rows"]))
+            reports.append((row["key"], parsed))
+        return self._write_part(f"part-{generation}-c.parquet", reports)
+
+    def _write_index(self, generation: int, rows: list[dict]) -> None:
+        data = _parquet(pa.Table.from_pylist(rows, schema=INDEX))
+        atomic_write(self.folder / f"index-{generation}.parquet", lambda tmp: tmp.write_bytes(data))
+        if self.source and not (self.folder / "source.txt").exists():
+            atomic_write_text(self.folder / "source.txt", self.source + "\n")
+        atomic_write_text(self.folder / "CURRENT", f"{generation} {hashlib.sha256(data).hexdigest()}\n")
+
+    def _collect(self, rows: list[dict], generation: int) -> None:
+        """Remove every part and index the live index does not name, and left-over temporary files."""
+        keep = {r["part"] for r in rows} | {f"index-{generation}.parquet", "CURRENT", "lock", "source.txt"}
+        for path in self.folder.iterdir():
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
+
+    # -- the files ----------------------------------------------------------------------------
+    def _index(self) -> tuple[int, list[dict]]:
+        """The live generation and index rows; (0, []) when there is none or it is damaged."""
         try:
-            data = path.read_bytes()
-            expected = path.with_suffix(".sha256").read_text(encoding="ascii").strip()
-        except OSError:  # absent, or a folder this user cannot read: parse instead
-            return None
-        if hashlib.sha256(data).hexdigest() != expected:
-            return None
-        try:
-            return _parsed(pq.read_table(io.BytesIO(data)))
-        except (KeyError, ValueError, TypeError, AttributeError, pa.ArrowException):
-            return None
+            generation, sha = (self.folder / "CURRENT").read_text(encoding="ascii").split()
+            data = (self.folder / f"index-{int(generation)}.parquet").read_bytes()
+            if hashlib.sha256(data).hexdigest() != sha:
+                return 0, []
+            table = pq.read_table(io.BytesIO(data))
+            if not table.schema.equals(INDEX):
+                return 0, []
+            return int(generation), table.to_pylist()
+        except (OSError, ValueError, UnicodeDecodeError, pa.ArrowException):
+            return 0, []
 
-    def put(self, key: str, parsed: Parsed) -> None:
-        """Store `parsed` under `key`: the file, then its checksum, each written atomically."""
-        path = self.path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"meta": parsed.meta.to_dict(), "sections": parsed.sections,
-                   "problems": [asdict(p) for p in parsed.problems], "counts": parsed.counts}
-        table = parsed.arrow
-        metadata = {_META_KEY: json.dumps(payload, ensure_ascii=False).encode("utf-8")}
-        sink = io.BytesIO()
-        pq.write_table(table.replace_schema_metadata(metadata), sink)
-        data = sink.getvalue()
-        atomic_write(path, lambda tmp: tmp.write_bytes(data))
-        atomic_write(path.with_suffix(".sha256"),
-                     lambda tmp: tmp.write_text(hashlib.sha256(data).hexdigest() + "\n", encoding="ascii"))
+    def _part(self, name: str, sha: str, rows: int) -> pa.Table | None:
+        """The part's cells, or None when it is missing, damaged, foreign or of another shape."""
+        try:
+            data = (self.folder / name).read_bytes()
+            if hashlib.sha256(data).hexdigest() != sha:
+                return None
+            table = pq.read_table(io.BytesIO(data))
+        except (OSError, pa.ArrowException):
+            return None
+        return table if table.schema.equals(ARROW_CELLS) and table.num_rows >= rows else None
+
+    def _newest_file(self) -> int:
+        numbers = [int(m.group(1)) for p in self.folder.iterdir() if (m := _GENERATION.match(p.name))]
+        return max(numbers, default=0)
+
+    @contextlib.contextmanager
+    def _locked(self, mode: int) -> Iterator[None]:
+        """Hold the store's lock (shared or exclusive); a store this user cannot lock is read
+        without it (writing it then fails on its own)."""
+        try:
+            handle = open(self.folder / "lock", "a+b")
+        except OSError:
+            yield
+            return
+        with handle:
+            fcntl.flock(handle, mode)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _versions() -> dict[str, str]:
+    return {"govstats": version.__version__, "schema": schema_fingerprint(), "parser": parser_fingerprint()}
+
+
+def _parquet(table: pa.Table) -> bytes:
+    sink = io.BytesIO()
+    pq.write_table(table, sink)
+    return sink.getvalue()

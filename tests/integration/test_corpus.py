@@ -14,7 +14,8 @@ from paths import CORPUS, REFERENCE
 import govstats
 from govstats.corpus import CELL_COLUMNS, PROBLEM_COLUMNS, REPORT_COLUMNS
 from govstats.corpus import loader as corpus_module
-from govstats.corpus.store import Cache, cache_key
+from govstats.corpus.parsed import Parsed, cache_key
+from govstats.corpus.store import CorpusStore
 
 PINGTAN = "平潭综合实验区管委会(办公室)"
 ZHOUKOU = "周口市人民政府办公室"
@@ -169,7 +170,8 @@ def test_second_load_reads_the_cache(tmp_path, count_parses):
     first = govstats.read_corpus(CORPUS, cache=tmp_path)
     assert len(count_parses) == 9
     assert first.cache_info == {"folder": str(tmp_path), "hits": 0, "misses": 9, "writes": 9}
-    assert len(list(tmp_path.rglob("*.parquet"))) == 9
+    # one store for the corpus: an index and one part holding the cells of all nine reports
+    assert sorted(p.name for p in tmp_path.rglob("*.parquet")) == ["index-1.parquet", "part-1-0.parquet"]
     second = govstats.read_corpus(CORPUS, cache=tmp_path)
     assert len(count_parses) == 9  # no new parse
     assert second.cache_info == {"folder": str(tmp_path), "hits": 9, "misses": 0, "writes": 0}
@@ -203,7 +205,7 @@ def test_cache_follows_the_bytes_and_survives_a_damaged_entry(tmp_path, count_pa
 def test_cache_default_folder_and_disabling(tmp_path, monkeypatch, count_parses):
     monkeypatch.setenv("GOVSTATS_CACHE", str(tmp_path))
     govstats.read_corpus(_pingtan([2024]))
-    assert len(list(tmp_path.rglob("*.parquet"))) == 1
+    assert [p.name for p in tmp_path.glob("corpora/*/part-*.parquet")] == ["part-1-0.parquet"]
     off = govstats.read_corpus(_pingtan([2024]), cache=False)
     assert off.cache_info == {"folder": None, "hits": 0, "misses": 1, "writes": 0}
     assert len(count_parses) == 2
@@ -230,12 +232,11 @@ def test_cache_key_covers_version_schema_and_options(monkeypatch):
 
 def test_cache_round_trip_keeps_meta_sections_and_problems(tmp_path):
     report = govstats.read_report(CORPUS / "pingtan-cez_2021.txt")
-    from govstats.corpus.store import Parsed
-
-    cache = Cache(tmp_path)
+    store = CorpusStore(tmp_path)
     parsed = Parsed.from_report(report)
-    cache.put("ab" * 32, parsed)
-    back = cache.get("ab" * 32)
+    assert store.save({"ab" * 32}, {"ab" * 32: parsed}) == 1
+    found, damaged = store.load(["ab" * 32, "cd" * 32])
+    back = found["ab" * 32]
     assert back.meta == report.meta
     assert back.sections == report.sections
     assert [str(p) for p in back.problems] == [str(p) for p in report.problems]
@@ -243,7 +244,7 @@ def test_cache_round_trip_keeps_meta_sections_and_problems(tmp_path):
     pd.testing.assert_frame_equal(back.cells, parsed.cells)
     # the same cells as the report's, with plain strings for its categorical keys
     pd.testing.assert_frame_equal(back.cells, report.cells, check_dtype=False, check_categorical=False)
-    assert cache.get("cd" * 32) is None
+    assert set(found) == {"ab" * 32} and damaged == set()
 
 
 # -- views and checks ------------------------------------------------------------------------

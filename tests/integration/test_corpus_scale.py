@@ -1,17 +1,22 @@
 """The corpus at scale and under damage: parsing on every core and on a Dask cluster gives the
-serial result; a damaged, foreign or stale cache entry is parsed again; duplicates count once;
+serial result; the corpus's store is updated report by report, and a damaged, foreign or stale part
+of it is parsed again; duplicates count once;
 files that are no report are listed with what to do (issues 12, 15, 16)."""
 from __future__ import annotations
 
+import hashlib
+import io
 import shutil
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from paths import CORPUS, FIXTURES, REFERENCE
 
 import govstats
-from govstats.corpus import loader
-from govstats.corpus.store import Cache, parser_fingerprint
+from govstats.corpus import loader, store
+from govstats.corpus.parsed import parser_fingerprint
+from govstats.corpus.store import CorpusStore
 
 
 def _copies(folder, n):
@@ -68,16 +73,17 @@ def test_a_report_that_fails_in_a_worker_is_a_problem_of_that_report(tmp_path):
     assert row.report == "zz_minutes.txt" and "not a government information disclosure annual report" in row.message
 
 
-def _one_entry(cache_dir):
-    [path] = [p for p in cache_dir.rglob("*.parquet")]
-    return path
+def _store(cache_dir):
+    """The one corpus store in the cache folder, and its parts."""
+    [folder] = list((cache_dir / "corpora").iterdir())
+    return folder, sorted(folder.glob("part-*.parquet"))
 
 
-@pytest.mark.parametrize("damage", ["flip", "truncate", "foreign", "checksum"])
-def test_a_damaged_cache_entry_is_parsed_again(tmp_path, damage):
+@pytest.mark.parametrize("damage", ["flip", "truncate", "foreign", "index"])
+def test_a_damaged_part_of_the_store_is_parsed_again(tmp_path, damage):
     cache_dir = tmp_path / "cache"
     first = govstats.read_corpus([REFERENCE], cache=cache_dir)
-    path = _one_entry(cache_dir)
+    folder, [path] = _store(cache_dir)
     data = path.read_bytes()
     if damage == "flip":
         path.write_bytes(data[:200] + bytes([data[200] ^ 0x55]) + data[201:])
@@ -86,26 +92,65 @@ def test_a_damaged_cache_entry_is_parsed_again(tmp_path, damage):
     elif damage == "foreign":
         shutil.copy(FIXTURES / "pdf" / "pingtan-cez_2024.pdf", path)
     else:
-        path.with_suffix(".sha256").write_text("0" * 64 + "\n", encoding="ascii")
+        generation = (folder / "CURRENT").read_text().split()[0]
+        (folder / "CURRENT").write_text(f"{generation} {'0' * 64}\n")
     again = govstats.read_corpus([REFERENCE], cache=cache_dir)
     assert again.cache_info["hits"] == 0 and again.cache_info["writes"] == 1
     pd.testing.assert_frame_equal(_frame(again), _frame(first))
     assert govstats.read_corpus([REFERENCE], cache=cache_dir).cache_info["hits"] == 1
+    assert len(_store(cache_dir)[1]) == 1  # the damaged part is gone
 
 
-def test_a_cache_entry_of_another_shape_is_parsed_again(tmp_path):
+def test_a_part_of_another_shape_is_parsed_again(tmp_path):
     cache_dir = tmp_path / "cache"
     govstats.read_corpus([REFERENCE], cache=cache_dir)
-    path = _one_entry(cache_dir)
-    cache = Cache(cache_dir)
-    key = path.stem
-    parsed = cache.get(key)
-    parsed.arrow = parsed.arrow.drop_columns(["note"])          # a dropped column
-    cache.put(key, parsed)
-    assert cache.get(key) is None
+    folder, [path] = _store(cache_dir)
+    sink = io.BytesIO()
+    pq.write_table(pq.read_table(path).drop_columns(["note"]), sink)  # a dropped column, a valid checksum
+    path.write_bytes(sink.getvalue())
+    generation, rows = CorpusStore(folder)._index()
+    for row in rows:
+        row["part_sha256"] = hashlib.sha256(sink.getvalue()).hexdigest()
+    CorpusStore(folder)._write_index(generation + 1, rows)
+    assert CorpusStore(folder).load({r["key"] for r in rows}) == ({}, {path.name})
     again = govstats.read_corpus([REFERENCE], cache=cache_dir)
     assert again.cache_info["misses"] == 1
     assert again.table("t3").loc[("周口市人民政府办公室", 2024, "unable_not_held"), "total"] == 1061
+
+
+def test_the_store_follows_the_folder_report_by_report(tmp_path):
+    """Adding, changing or removing a file writes only that report's rows: one new part (or none)
+    and a new index; past MAX_PARTS parts, or when dead rows outnumber live ones, one part again."""
+    folder, cache_dir = tmp_path / "corpus", tmp_path / "cache"
+    folder.mkdir()
+    for path in sorted(CORPUS.glob("pingtan-cez_202[0-3].txt")):
+        shutil.copy(path, folder / path.name)
+
+    def load():
+        corpus = govstats.read_corpus(folder, cache=cache_dir, jobs=1)
+        return corpus.cache_info, [p.name for p in _store(cache_dir)[1]]
+
+    assert load() == ({"folder": str(cache_dir), "hits": 0, "misses": 4, "writes": 4}, ["part-1-0.parquet"])
+    shutil.copy(CORPUS / "pingtan-cez_2024.txt", folder)                       # added
+    assert load() == ({"folder": str(cache_dir), "hits": 4, "misses": 1, "writes": 1},
+                      ["part-1-0.parquet", "part-2-0.parquet"])
+    with open(folder / "pingtan-cez_2021.txt", "a", encoding="utf-8") as fh:   # changed
+        fh.write("\n")
+    info, parts = load()
+    assert (info["hits"], info["misses"], info["writes"]) == (4, 1, 1) and len(parts) == 3
+    (folder / "pingtan-cez_2020.txt").unlink()                                 # removed: no new part
+    info, parts = load()
+    assert (info["hits"], info["misses"], info["writes"]) == (4, 0, 0) and len(parts) == 3
+    index = pq.read_table(next(_store(cache_dir)[0].glob("index-*.parquet")))
+    assert index.num_rows == 4 and set(index.column_names) >= {"key", "sha256", "govstats", "schema", "rows"}
+    for _ in range(store.MAX_PARTS):                                            # many small changes
+        with open(folder / "pingtan-cez_2022.txt", "a", encoding="utf-8") as fh:
+            fh.write("\n")
+        info, parts = load()
+    assert len(parts) <= store.MAX_PARTS
+    assert govstats.read_corpus(folder, cache=cache_dir).cache_info["hits"] == 4
+    fresh = govstats.read_corpus(folder, cache=False)
+    pd.testing.assert_frame_equal(_frame(govstats.read_corpus(folder, cache=cache_dir)), _frame(fresh))
 
 
 def test_an_unreadable_cache_folder_only_costs_speed(tmp_path):
@@ -119,7 +164,7 @@ def test_an_unreadable_cache_folder_only_costs_speed(tmp_path):
 def test_the_cache_key_follows_the_parser_code(monkeypatch):
     key = loader.cache_key("0" * 64, year=None)
     assert len(parser_fingerprint()) == 64
-    monkeypatch.setattr("govstats.corpus.store.parser_fingerprint", lambda: "a changed parser")
+    monkeypatch.setattr("govstats.corpus.parsed.parser_fingerprint", lambda: "a changed parser")
     assert loader.cache_key("0" * 64, year=None) != key
 
 
