@@ -168,7 +168,7 @@ class Corpus:
         names = [name for name, _ in parts]
         lengths = np.array([t.num_rows for _, t in parts], dtype=np.int64)
         table = pa.concat_tables([t for _, t in parts]) if parts else ARROW_CELLS.empty_table()
-        table = table.drop_columns(["report"])
+        table = table.drop_columns(["report"]).combine_chunks()  # one chunk: encodes and converts at once
         for col in _CATEGORIES:
             if col in table.column_names:
                 i = table.column_names.index(col)

@@ -25,7 +25,7 @@ from ..report import read_report
 from .frames import Corpus
 from .parsed import Parsed, cache_key, default_dir
 from .sources import Entry, entries, problem_record, source_id
-from .store import CorpusStore, store_folder
+from .store import CorpusStore, FileStat, store_folder
 
 #: Above this many files the progress bar shows (when stderr is a terminal).
 PROGRESS_THRESHOLD = 20
@@ -73,35 +73,58 @@ class _Loader:
 
     def load(self, found: list[Entry], jobs: int, client: Any, show: bool) -> tuple[list, list[dict]]:
         problems: list[dict] = []
-        keyed: list[tuple[int, str, bytes, dict[str, Any]]] = []
+        known = self._known()
+        keyed: list[tuple[int, str, bytes | None, dict[str, Any], FileStat]] = []
         for i, entry in enumerate(found):
+            options = {"year": entry.overrides.get("year")}
             try:
-                data = entry.path.read_bytes()
+                stat = os.stat(entry.path)
+                seen = (str(entry.path), stat.st_size, stat.st_mtime_ns)
+                recorded = known.get(seen[0])
+                if recorded is not None and recorded[:2] == seen[1:]:  # unchanged since it was stored
+                    data, sha = None, recorded[2]
+                else:
+                    data = entry.path.read_bytes()
+                    sha = hashlib.sha256(data).hexdigest()
             except OSError as exc:
                 problems.append(problem_record(entry.report, str(entry.path), f"cannot read the file: {exc}", "error"))
                 continue
-            options = {"year": entry.overrides.get("year")}
-            keyed.append((i, cache_key(hashlib.sha256(data).hexdigest(), **options), data, options))
-        stored, damaged = self._stored({key for _, key, _, _ in keyed})
+            keyed.append((i, cache_key(sha, **options), data, options, seen))
+        stored, damaged = self._stored({key for _, key, _, _, _ in keyed})
         loaded: dict[int, Parsed] = {}
         todo: list[tuple[int, str, tuple[bytes, str, str, dict[str, Any]]]] = []
-        for i, key, data, options in keyed:
+        for i, key, data, options, _ in keyed:
             entry = found[i]
             if key in stored:
                 self.info["hits"] += 1
                 parsed = stored[key]
                 loaded[i] = dataclasses.replace(parsed, meta=dataclasses.replace(parsed.meta, source=str(entry.path)))
-            else:
-                self.info["misses"] += 1
-                todo.append((i, key, (data, entry.report, str(entry.path), options)))
+                continue
+            if data is None:  # recorded, but not stored as this key (another year= option, a damaged part)
+                try:
+                    data = entry.path.read_bytes()
+                except OSError as exc:
+                    problems.append(problem_record(entry.report, str(entry.path), f"cannot read the file: {exc}",
+                                                   "error"))
+                    continue
+            self.info["misses"] += 1
+            todo.append((i, key, (data, entry.report, str(entry.path), options)))
         new: dict[str, Parsed] = {}
         for (i, key, _), (parsed, errors) in zip(todo, self._parse_all([t for _, _, t in todo], jobs, client, show)):
             problems += errors
             if parsed is not None:
                 loaded[i] = new[key] = parsed
         if self.store:
-            self._save({key for _, key, _, _ in keyed}, new, damaged)
+            self._save({key: seen for _, key, _, _, seen in keyed}, new, damaged)
         return [(found[i], loaded[i]) for i in sorted(loaded)], problems
+
+    def _known(self) -> dict[str, tuple[int, int, str]]:
+        if self.store is None:
+            return {}
+        try:
+            return self.store.files()
+        except OSError:
+            return {}
 
     def _stored(self, keys: set[str]) -> tuple[dict[str, Parsed], set[str]]:
         if self.store is None:
@@ -123,7 +146,7 @@ class _Loader:
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
             return list(tqdm(pool.map(_parse_task, tasks, chunksize=max(1, len(tasks) // (jobs * 8))), **bar))
 
-    def _save(self, live: set[str], new: dict[str, Parsed], damaged: set[str]) -> None:
+    def _save(self, live: dict[str, FileStat], new: dict[str, Parsed], damaged: set[str]) -> None:
         try:
             self.info["writes"] += self.store.save(live, new, damaged)
         except Exception as exc:  # a cache that cannot be written only costs speed

@@ -37,8 +37,17 @@ def problem_record(report: str, source: str, message: str, severity: str = "warn
 
 
 def _visible(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    """Every file under `folder`, hidden folders and files skipped, sorted (one walk, no stat per file)."""
+    out = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        out += [Path(root, f) for f in files if not f.startswith(".")]
+    return sorted(out)
+
+
+def _same(path: Path) -> str:
+    """A path's absolute, normalised spelling: how listed and found files are compared."""
+    return os.path.normpath(os.path.abspath(path))
 
 
 def report_files(folder: Path) -> list[Path]:
@@ -46,12 +55,12 @@ def report_files(folder: Path) -> list[Path]:
     return [p for p in _visible(folder) if p.suffix.lower() in SUFFIXES]
 
 
-def other_files(folder: Path, listed: set[Path] = frozenset()) -> list[dict[str, str]]:
+def other_files(folder: Path, listed: set[str] = frozenset()) -> list[dict[str, str]]:
     """A problem for every visible file under `folder` that is not read: what it is, what to do."""
     out = []
     for path in _visible(folder):
         suffix = path.suffix.lower()
-        if suffix in SUFFIXES or path.resolve() in listed or path.name == MANIFEST:
+        if suffix in SUFFIXES or _same(path) in listed or path.name == MANIFEST:
             continue
         name = path.relative_to(folder).as_posix()
         if suffix in _NOTES:
@@ -78,7 +87,7 @@ def read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
         name = (rec.get("path") or "").strip()
         if (rec.get("use") or "").strip().lower() == "no":  # a file kept for the record, not a report to read
             if name:
-                recorded.add((folder / name).resolve())
+                recorded.add(_same(folder / name))
             continue
         if not name:
             problems.append(problem_record(f"{manifest.name}:{line}", str(manifest), "row without a path; skipped"))
@@ -93,9 +102,9 @@ def read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
                                                             "no such file", severity="error"))
             continue
         entries.append(Entry(path, Path(name).as_posix(), overrides))
-    listed = {e.path.resolve() for e in entries} | recorded
+    listed = {_same(e.path) for e in entries} | recorded
     for path in report_files(folder):
-        if path.resolve() not in listed:
+        if _same(path) not in listed:
             problems.append(problem_record(path.relative_to(folder).as_posix(), str(path),
                                            f"not listed in {manifest.name}; not loaded"))
     problems += other_files(folder, listed)

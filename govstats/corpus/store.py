@@ -6,6 +6,7 @@
                                 file's sha256, the govstats version, the schema and parser hashes,
                                 the part holding its cells (with the part's sha256), offset, rows,
                                 and the report's meta, sections, problems and check counts as JSON
+                                and the file it was read from (path, size, mtime, when checked)
         part-<gen>-<n>.parquet  the cells of the reports a generation added, report after report
         source.txt              which folder, manifest or list of files the corpus is
         lock                    shared while a process reads the store, exclusive while it writes
@@ -16,6 +17,10 @@ never half of one, and a killed write leaves only files that CURRENT does not na
 removes them).  When more than MAX_PARTS parts are live, or rows of reports no longer in the corpus
 outnumber the live ones, the parts are compacted into one.  A part whose checksum or shape is
 wrong is dropped and its reports are parsed again; an index that is damaged drops the store.
+
+`files()` lets a load skip reading a file whose path, size and modification time are those the
+index recorded (as git and make do), unless the file was modified within RACY_SECONDS of being
+recorded: then its bytes are hashed again.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ import hashlib
 import io
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -38,10 +44,15 @@ from .parsed import ARROW_CELLS, Parsed, parser_fingerprint
 
 #: more live parts than this are compacted into one
 MAX_PARTS = 8
+#: a file modified this close to when the store recorded it may have changed unseen: hash it
+RACY_SECONDS = 2.0
 INDEX = pa.schema([("key", pa.string()), ("sha256", pa.string()), ("govstats", pa.string()),
                    ("schema", pa.string()), ("parser", pa.string()), ("part", pa.string()),
                    ("part_sha256", pa.string()), ("offset", pa.int64()), ("rows", pa.int64()),
-                   ("payload", pa.string())])
+                   ("payload", pa.string()), ("source", pa.string()), ("size", pa.int64()),
+                   ("mtime_ns", pa.int64()), ("checked_ns", pa.int64())])
+#: a file as the store saw it: (path, size, modification time in ns)
+FileStat = tuple[str, int, int]
 _GENERATION = re.compile(r"^(?:index|part)-(\d+)")
 
 
@@ -56,6 +67,7 @@ class CorpusStore:
     def __init__(self, folder: str | os.PathLike[str], source: str = "") -> None:
         self.folder = Path(folder).expanduser()
         self.source = source
+        self._read: tuple[str, int, list[dict]] | None = None  # (CURRENT, generation, rows) last read
 
     # -- reading ------------------------------------------------------------------------------
     def load(self, keys: Iterable[str]) -> tuple[dict[str, Parsed], set[str]]:
@@ -90,9 +102,21 @@ class CorpusStore:
         with self._locked(fcntl.LOCK_SH):
             return {row["key"] for row in self._index()[1]}
 
+    def files(self) -> dict[str, tuple[int, int, str]]:
+        """{path: (size, mtime_ns, sha256)} of the files whose recorded size and modification time
+        can be trusted (not modified within RACY_SECONDS of being recorded)."""
+        if not (self.folder / "CURRENT").exists():
+            return {}
+        with self._locked(fcntl.LOCK_SH):
+            rows = self._index()[1]
+        racy = int(RACY_SECONDS * 1e9)
+        return {r["source"]: (r["size"], r["mtime_ns"], r["sha256"]) for r in rows
+                if r["source"] and r["mtime_ns"] < r["checked_ns"] - racy}
+
     # -- writing ------------------------------------------------------------------------------
-    def save(self, live: set[str], new: dict[str, Parsed], damaged: set[str] = frozenset()) -> int:
-        """Keep the stored reports whose keys are in `live`, add `new`, drop the `damaged` parts.
+    def save(self, live: dict[str, FileStat], new: dict[str, Parsed], damaged: set[str] = frozenset()) -> int:
+        """Keep the stored reports whose keys are in `live` (key -> the file it is read from), add
+        `new`, drop the `damaged` parts.
 
         Returns how many reports were written.  Another process may have written since this one
         read: what it added is kept, and nothing is written twice.
@@ -100,14 +124,17 @@ class CorpusStore:
         self.folder.mkdir(parents=True, exist_ok=True)
         with self._locked(fcntl.LOCK_EX):
             generation, rows = self._index()
-            kept = [r for r in rows if r["key"] in live and r["part"] not in damaged]
+            kept = [dict(r) for r in rows if r["key"] in live and r["part"] not in damaged]
             have = {r["key"] for r in kept}
             adding = {key: parsed for key, parsed in new.items() if key not in have}
-            if not adding and len(kept) == len(rows):
+            restated = _restate(kept, live)
+            if not adding and len(kept) == len(rows) and not restated:
                 return 0
             generation = max(generation, self._newest_file()) + 1
             if adding:
-                kept += self._write_part(f"part-{generation}-0.parquet", list(adding.items()))
+                added = self._write_part(f"part-{generation}-0.parquet", list(adding.items()))
+                _restate(added, live)
+                kept += added
             if self._needs_compaction(kept):
                 kept = self._compact(kept, generation)
             self._write_index(generation, kept)
@@ -124,7 +151,7 @@ class CorpusStore:
         for key, parsed in reports:
             rows.append({"key": key, "sha256": parsed.meta.sha256, **common, "part": name,
                          "part_sha256": sha, "offset": offset, "rows": parsed.arrow.num_rows,
-                         "payload": parsed.payload()})
+                         "payload": parsed.payload(), "source": "", "size": 0, "mtime_ns": 0, "checked_ns": 0})
             offset += parsed.arrow.num_rows
         return rows
 
@@ -145,7 +172,10 @@ class CorpusStore:
         for row in rows:
             parsed = Parsed.from_payload(row["payload"], tables[row["part"]].slice(row["offset"], row["rows"]))
             reports.append((row["key"], parsed))
-        return self._write_part(f"part-{generation}-c.parquet", reports)
+        compacted = self._write_part(f"part-{generation}-c.parquet", reports)
+        for new, old in zip(compacted, rows):
+            new.update({k: old[k] for k in ("source", "size", "mtime_ns", "checked_ns")})
+        return compacted
 
     def _write_index(self, generation: int, rows: list[dict]) -> None:
         data = _parquet(pa.Table.from_pylist(rows, schema=INDEX))
@@ -165,14 +195,18 @@ class CorpusStore:
     def _index(self) -> tuple[int, list[dict]]:
         """The live generation and index rows; (0, []) when there is none or it is damaged."""
         try:
-            generation, sha = (self.folder / "CURRENT").read_text(encoding="ascii").split()
+            current = (self.folder / "CURRENT").read_text(encoding="ascii")
+            if self._read is not None and self._read[0] == current:
+                return self._read[1], self._read[2]
+            generation, sha = current.split()
             data = (self.folder / f"index-{int(generation)}.parquet").read_bytes()
             if hashlib.sha256(data).hexdigest() != sha:
                 return 0, []
             table = pq.read_table(io.BytesIO(data))
             if not table.schema.equals(INDEX):
                 return 0, []
-            return int(generation), table.to_pylist()
+            self._read = (current, int(generation), table.to_pylist())
+            return self._read[1], self._read[2]
         except (OSError, ValueError, UnicodeDecodeError, pa.ArrowException):
             return 0, []
 
@@ -206,6 +240,20 @@ class CorpusStore:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _restate(rows: list[dict], live: dict[str, FileStat]) -> bool:
+    """Record in `rows` the file each key is now read from; True when any changed."""
+    now, racy, changed = time.time_ns(), int(RACY_SECONDS * 1e9), False
+    for row in rows:
+        stat = live.get(row["key"])
+        if stat is None:
+            continue
+        was_racy = row["mtime_ns"] >= row["checked_ns"] - racy and stat[2] < now - racy
+        if (row["source"], row["size"], row["mtime_ns"]) != stat or was_racy:
+            row.update(source=stat[0], size=stat[1], mtime_ns=stat[2], checked_ns=now)
+            changed = True
+    return changed
 
 
 def _versions() -> dict[str, str]:

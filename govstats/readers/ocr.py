@@ -189,11 +189,10 @@ def _document(pages: list[tuple[float, list[Block]]], source: str) -> Document:
         blocks.append(converted)
     _align_repeated_headers(blocks)
     right = max((b.x1 for page in blocks for b in page if not b.is_table), default=0.0)
-    lines, dropped = pdf_reader._join([pdf_reader._paragraphs(page, right) for page in blocks])
+    lines, joined = pdf_reader._join([pdf_reader._paragraphs(page, right) for page in blocks])
     if not any(cell for line in lines for cell in line):
         raise ReportParseError(source, f"OCR found no text on {len(pages)} page(s)")
-    if dropped:
-        notes.append(f"{dropped} repeated table header row(s) dropped at page tops")
+    notes += joined
     cell_sources = {(i, j): s for i, line in enumerate(lines)
                     for j, s in enumerate(sources.get(id(line), [])) if s is not None}
     return Document(lines=lines, carrier="ocr", source=source, notes=notes, cell_sources=cell_sources)

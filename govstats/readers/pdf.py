@@ -180,7 +180,7 @@ def _join(pages: list[list[_Block]]) -> tuple[list[list[str]], list[str]]:
             if i == 0 and continues:
                 k = _repeated_prefix(rows, first_rows)
                 rows, spans, dropped = rows[k:], spans[k:], dropped + k
-                if rows and _rejoin(lines, tail, rows[0], spans[0]):
+                if rows and spans and _rejoin(lines, tail, rows[0], spans[0]):
                     notes.append(f"page {number}: the first table row continues a row broken by the "
                                  f"page break; rejoined with it ({' '.join(c for c in rows[0] if c)!r})")
                     rows, spans = rows[1:], spans[1:]

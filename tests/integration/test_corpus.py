@@ -5,7 +5,10 @@ flattened text as published) and data/corpus/manifest.csv.
 """
 from __future__ import annotations
 
+import os
 import shutil
+import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -234,7 +237,7 @@ def test_cache_round_trip_keeps_meta_sections_and_problems(tmp_path):
     report = govstats.read_report(CORPUS / "pingtan-cez_2021.txt")
     store = CorpusStore(tmp_path)
     parsed = Parsed.from_report(report)
-    assert store.save({"ab" * 32}, {"ab" * 32: parsed}) == 1
+    assert store.save({"ab" * 32: ("pingtan-cez_2021.txt", 1, 0)}, {"ab" * 32: parsed}) == 1
     found, damaged = store.load(["ab" * 32, "cd" * 32])
     back = found["ab" * 32]
     assert back.meta == report.meta
@@ -245,6 +248,33 @@ def test_cache_round_trip_keeps_meta_sections_and_problems(tmp_path):
     # the same cells as the report's, with plain strings for its categorical keys
     pd.testing.assert_frame_equal(back.cells, report.cells, check_dtype=False, check_categorical=False)
     assert set(found) == {"ab" * 32} and damaged == set()
+
+
+def test_an_unchanged_file_is_not_read_again_and_a_fresh_edit_is_seen(tmp_path, monkeypatch):
+    """The store records each file's size and modification time: a later load trusts them and
+    does not read the file, unless it was modified within RACY_SECONDS of being recorded (then
+    an edit that keeps the size is still seen, as git does)."""
+    folder, cache = tmp_path / "corpus", tmp_path / "cache"
+    folder.mkdir()
+    for path in _pingtan([2023, 2024]):
+        shutil.copy(path, folder / path.name)
+    govstats.read_corpus(folder, cache=cache, jobs=1)
+    edited = folder / "pingtan-cez_2024.txt"
+    data = edited.read_bytes()
+    edited.write_bytes(data.replace(b"2024", b"2025", 1))  # same size, just written
+    again = govstats.read_corpus(folder, cache=cache, jobs=1)
+    assert (again.cache_info["hits"], again.cache_info["misses"]) == (1, 1)
+    old = time.time() - 3600
+    for path in folder.glob("*.txt"):
+        os.utime(path, (old, old))
+    govstats.read_corpus(folder, cache=cache, jobs=1)  # records the settled times
+    reads = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or real(self))
+    third = govstats.read_corpus(folder, cache=cache, jobs=1)
+    assert third.cache_info["hits"] == 2 and not [n for n in reads if n.endswith(".txt")]
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(third.cells, govstats.read_corpus(folder, cache=False, jobs=1).cells)
 
 
 # -- views and checks ------------------------------------------------------------------------
