@@ -137,7 +137,9 @@ def _describe(exc: BaseException, timeout: float) -> str:
         lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
         return "\n".join([f"cell {exc.exec_count}:", *lines[-ERROR_LINES:]])
     if isinstance(exc, CellTimeoutError):
-        return f"timeout: the notebook ran longer than {timeout:g} s ({str(exc).splitlines()[0]})"
+        # the limit applied to the whole notebook, not nbclient's per-cell remainder ("after 2 seconds")
+        return (f"timed out after {timeout:g} s (--timeout {timeout:g}, the limit for one notebook): "
+                "it had not finished; give it longer with --timeout SECONDS")
     if isinstance(exc, DeadKernelError):
         return f"the kernel died ({exc})"
     return "".join(traceback.format_exception_only(exc)).strip()

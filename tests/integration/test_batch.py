@@ -225,14 +225,21 @@ def test_kernel_death_fails_that_agency_only(tmp_path):
     assert runs["KILL 测试局"].error == "the kernel died (Kernel died)"
 
 
-def test_a_notebook_past_the_timeout_fails(tmp_path):
+def test_a_notebook_past_the_timeout_fails_naming_the_limit(tmp_path, capsys):
+    """Through the CLI: the message states the limit applied and the option that sets it."""
     corpus = make_corpus(tmp_path / "corpus", [
         ("slow_2023.txt", "pingtan-cez_2023.txt", "SLOW 测试局", "平潭综合实验区", 2023)])
     started = time.monotonic()
-    result = batch.run(corpus, notebook=NOTEBOOK, out=tmp_path / "build", timeout=2, progress=False)
+    status = main(["batch", str(corpus), "--notebook", str(NOTEBOOK), "--out", str(tmp_path / "build"),
+                   "--timeout", "2.5"])
     assert time.monotonic() - started < 30
-    assert statuses(result) == ["failed"]
-    assert result.failed[0].error.startswith("timeout: the notebook ran longer than 2 s")
+    assert status == 1
+    message = ("timed out after 2.5 s (--timeout 2.5, the limit for one notebook): it had not finished; "
+               "give it longer with --timeout SECONDS")
+    slug = batch.slugify("SLOW 测试局")
+    assert f"FAILED SLOW 测试局 ({slug}): {message}" in capsys.readouterr().out.splitlines()
+    saved = json.loads((tmp_path / "build" / slug / "batch.json").read_text(encoding="utf-8"))
+    assert saved["error"] == message
 
 
 def test_an_interrupted_run_leaves_no_report_that_looks_complete(tmp_path):
