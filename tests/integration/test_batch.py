@@ -145,7 +145,8 @@ def test_index_lists_agencies_metrics_checks_and_failures(mixed):
     row = html[html.index(f'<tr id="{runs[ZHOUKOU].slug}">'):]
     row = row[:row.index("</tr>")]
     # 周口 2024, read from the report: 本年新收 1333, (七)总计 1267, 不掌握 1061 (1061/1267 = 83.7%)
-    for text in ("周口市人民政府办公室", "周口市", ">2024<", ">1,333<", ">1,267<", ">83.7%<",
+    # the level from the agency's name (市级政府) beside the city
+    for text in ("周口市人民政府办公室", "周口市 · 市级政府", ">2024<", ">1,333<", ">1,267<", ">83.7%<",
                  "42 项，0 项不符", "已生成", f'href="{quote(runs[ZHOUKOU].slug)}/report.html"'):
         assert text in row, text
     row = html[html.index(f'<tr id="{runs[PINGTAN].slug}">'):]
@@ -153,6 +154,7 @@ def test_index_lists_agencies_metrics_checks_and_failures(mixed):
     # 平潭 2025: 本年新收 154, 总计 148, 不掌握 50 (50/148 = 33.8%); two reports, 42 checks each
     for text in (">2024, 2025<", ">2025<", ">154<", ">148<", ">33.8%<", "84 项，0 项不符"):
         assert text in row, text
+    assert '<span class="muted">平潭综合实验区</span>' in row   # a zone committee: no level
     assert "&lt;A:B&gt;" in html and "<A:B>" not in html       # names are escaped
     failures = html[html.index("运行失败"):]
     assert "RuntimeError: deliberate notebook error for RAISE 测试局" in failures
