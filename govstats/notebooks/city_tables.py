@@ -121,8 +121,14 @@ def outcomes(counts: pd.DataFrame, lang: str) -> Block:
     for key in keys:
         frame[frames.category_label(key, lang)] = [count(v) for v in wide[key]]
     frame[total_label(lang)] = [count(v) for v in per_year.loc[wide.index, "results_total"]]
-    bad = (per_year.loc[wide.index, "consistent"] == False).fillna(False).tolist()  # noqa: E712
-    return table(frame, numeric=list(frame.columns), marked=bad)
+    inconsistent = per_year.loc[wide.index]
+    inconsistent = inconsistent[inconsistent["consistent"] == False]  # noqa: E712  (NA: unknown)
+    out = table(frame, numeric=list(frame.columns), marked=list(wide.index.isin(inconsistent.index)))
+    if len(inconsistent):  # the chart's footnote: which year, what the rows add up to
+        details = "; ".join(text("chart.inconsistent_item", lang, year=int(y), sum=count(r.outcome_sum),
+                                 total=count(r.results_total)) for y, r in inconsistent.iterrows())
+        out += paragraph(text("chart.inconsistent", lang, total=total_label(lang), details=details), muted=True)
+    return out
 
 
 def peer_group(band: pd.DataFrame, lang: str) -> str:

@@ -95,6 +95,7 @@ def test_the_pingtan_tables_mark_2020_and_name_problems_by_their_printed_label(c
     assert (f'<tr class="marked">{n}2020</td>{n}7</td>{n}6</td>{n}0</td>{n}4</td>{n}3</td>{n}3</td>'
             f"{n}4</td>{n}21</td></tr>") in blocks["outcomes"].html
     assert "* 2020" in blocks["outcomes"].text
+    assert blocks["outcomes"].text.endswith("* 办理结果各项之和与（七）总计不符：2020年 合计27，总计21")
     failed = blocks["failed"].text.splitlines()
     assert failed[0] == "不符的核对" and len(failed) == 4
     assert re.search(r"2020\s+ID-T3-RES\s+三、收到和处理政府信息公开申请情况\s+总计\s+21\s+27", blocks["failed"].text)
