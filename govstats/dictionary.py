@@ -20,7 +20,10 @@ DEFAULT_PATH = _DOCS / "data-dictionary.md" if _DOCS.is_dir() else Path("data-di
 FRAMES: dict[str, list[tuple[str, str]]] = {
     "cells (`Corpus.cells`, export `cells`): one row per cell of every report": [
         ("report", "the report's name in the corpus (its path relative to the corpus folder or manifest)"),
-        ("agency, city, region, level", "from the manifest when it names them, else (agency) from the report's title"),
+        ("agency, city, region", "from the manifest when it names them, else (agency) from the report's title"),
+        ("level", "administrative level (`national`, `provincial`, `city_government`, `city_department`, "
+                  "`county_government`, `county_department`, `township`): the manifest's, else derived from "
+                  "the agency's name by `govstats/schema/levels.csv`; NA when the name does not say"),
         ("year", "statistics year (Int64): the manifest's, else the title's"),
         ("format_version", "`2019`, `2021` or `pre2019` (no tables read)"),
         ("carrier", "what the report was read from: text, html, docx, pdf"),
@@ -42,7 +45,7 @@ FRAMES: dict[str, list[tuple[str, str]]] = {
         ("table, row, message", "where and what"),
     ],
     "metrics (`govstats.metrics`)": [
-        ("report, agency, city, year, format_version", "as in cells"),
+        ("report, agency, city, level, year, format_version", "as in cells"),
         ("metric", "a key of the metrics dictionary below"),
         ("value", "the count, or the rate as a fraction (0.344…, not percent); NA when the denominator is 0 or an operand is not a number"),
         ("numerator, denominator", "the sums the rate is made of (denominator NA for counts)"),

@@ -1,9 +1,9 @@
-"""The frames behind the standard charts (kept import path): see `govstats.charts.data`."""
+"""The frames behind the standard charts (kept import path): see `govstats.charts.data` and
+`govstats.charts.reading` (metrics as tables for reading)."""
 from .charts.data import *  # noqa: F403
 from .charts.data import (  # noqa: F401  (public names of the module, re-exported unchanged)
     APPEAL_OUTCOMES,
     APPLICANTS,
-    KEY_METRICS,
     LEGAL_PERSONS,
     OUTCOMES,
     PROCEEDINGS,
@@ -14,12 +14,10 @@ from .charts.data import (  # noqa: F401  (public names of the module, re-export
     applicant_counts,
     applicant_label,
     category_label,
-    metric_table,
     outcome_counts,
     peer_band,
     proceeding_label,
-    readable,
     short_label,
     year_slice,
-    yoy_table,
 )
+from .charts.reading import KEY_METRICS, metric_table, readable, yoy_table  # noqa: F401

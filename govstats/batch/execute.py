@@ -21,6 +21,8 @@ from .plan import ERROR_LINES, FIGURES, MANIFEST, BatchError, Job
 from .results import AgencyRun
 
 LOCK = ".govstats-batch.lock"
+#: cells of a notebook with this tag are left out of report.html
+REMOVE_TAG = "remove-from-report"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -60,7 +62,8 @@ def _execute(job: Job, notebook: Path, out: Path, timeout: float) -> AgencyRun:
         try:
             tmp.mkdir()
             _run_notebook(notebook, tmp, job.parameters, started + timeout)
-            _write_html(tmp / "report.ipynb", tmp / "report.html", title=job.agency)
+            _write_html(tmp / "report.ipynb", tmp / "report.html", title=job.agency,
+                        lang=str(job.parameters.get("lang", "en")))
         except Exception as exc:  # noqa: BLE001  (any failure is this agency's, never the batch's)
             error = _describe(exc, timeout)
         seconds = time.monotonic() - started
@@ -116,12 +119,16 @@ def _quiet_kernel_manager() -> type:
     return QuietKernelManager
 
 
-def _write_html(ipynb: Path, html: Path, title: str) -> None:
-    """The executed notebook as HTML with the code hidden (outputs and markdown only)."""
+def _write_html(ipynb: Path, html: Path, title: str, lang: str) -> None:
+    """The executed notebook as HTML with the code hidden (outputs and markdown only), without
+    the cells tagged `remove-from-report` (notes for whoever runs the notebook), in `lang`."""
     import nbformat
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                            language_code=lang)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}), enabled=True)
     body, _ = exporter.from_notebook_node(nbformat.read(ipynb, as_version=4),
                                           resources={"metadata": {"name": title}})
     html.write_text(body, encoding="utf-8")
@@ -137,7 +144,9 @@ def _describe(exc: BaseException, timeout: float) -> str:
         lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
         return "\n".join([f"cell {exc.exec_count}:", *lines[-ERROR_LINES:]])
     if isinstance(exc, CellTimeoutError):
-        return f"timeout: the notebook ran longer than {timeout:g} s ({str(exc).splitlines()[0]})"
+        # the limit applied to the whole notebook, not nbclient's per-cell remainder ("after 2 seconds")
+        return (f"timed out after {timeout:g} s (--timeout {timeout:g}, the limit for one notebook): "
+                "it had not finished; give it longer with --timeout SECONDS")
     if isinstance(exc, DeadKernelError):
         return f"the kernel died ({exc})"
     return "".join(traceback.format_exception_only(exc)).strip()

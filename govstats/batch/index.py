@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from ..schema import metric_label, texts
+from ..schema import level_label, metric_label, texts
 from .plan import version
 from .results import AgencyRun, count_statuses
 
@@ -22,7 +22,7 @@ def render_index(runs: list[AgencyRun], reports: pd.DataFrame, metrics: pd.DataF
     from jinja2 import Environment, PackageLoader
 
     labels = texts("index", lang) | {m: metric_label(m, lang) for m in INDEX_METRICS}
-    rows = [_index_row(r, reports, metrics, labels, out) for r in runs]
+    rows = [_index_row(r, reports, metrics, labels, out, lang) for r in runs]
     counts = count_statuses(runs)
     env = Environment(loader=PackageLoader("govstats", "templates"), autoescape=True)
     return env.get_template("index.html.j2").render(
@@ -35,9 +35,10 @@ def render_index(runs: list[AgencyRun], reports: pd.DataFrame, metrics: pd.DataF
 
 
 def _index_row(run: AgencyRun, reports: pd.DataFrame, metrics: pd.DataFrame, labels: dict[str, str],
-               out: Path) -> dict[str, Any]:
+               out: Path, lang: str) -> dict[str, Any]:
     mine = reports[reports["report"].astype(str).isin(run.reports)]
     cities = sorted({str(c) for c in mine["city"].dropna()}) if "city" in mine else []
+    levels = sorted({level_label(str(v), lang) for v in mine["level"].dropna()}) if "level" in mine else []
     totals = {k: int(pd.to_numeric(mine[k], errors="coerce").fillna(0).sum())
               for k in ("checks", "failed", "unchecked", "problems")}
     checks = labels["checks_fmt"].format(**totals)
@@ -51,7 +52,8 @@ def _index_row(run: AgencyRun, reports: pd.DataFrame, metrics: pd.DataFrame, lab
                                      labels["conflict"])
     folder = out / run.slug
     link = quote(run.slug)
-    return {"agency": run.agency, "slug": run.slug, "city": "、".join(cities), "years": _year_span(run.years),
+    return {"agency": run.agency, "slug": run.slug, "city": "、".join(cities), "level": "、".join(levels),
+            "years": _year_span(run.years),
             "latest": latest, "values": values, "checks": checks, "checks_failed": totals["failed"],
             "failed_years": ", ".join(map(str, failed_years)), "status": run.status,
             "status_label": labels[run.status], "seconds": run.seconds, "error": run.error,

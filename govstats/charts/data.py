@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..schema import load_schema, metric_label, text
+from ..schema import load_schema, text
 from ..tables import wide
 
 REPORT_KEYS = ["report", "agency", "year"]
@@ -181,16 +181,27 @@ def appeal_counts(cells: pd.DataFrame) -> pd.DataFrame:
                    {"proceeding": tuple(PROCEEDINGS), "outcome": APPEAL_OUTCOMES})
 
 
-def peer_band(metrics: pd.DataFrame, agency: str, metric: str = "not_held_rate") -> pd.DataFrame:
-    """One agency's `metric` per year beside the spread of every other agency in the same years.
+def peer_band(metrics: pd.DataFrame, agency: str, metric: str = "not_held_rate",
+              peers: str = "level") -> pd.DataFrame:
+    """One agency's `metric` per year beside the spread of its peers in the same years.
 
-    Columns: year, value (the agency's), peers (how many other agencies have a value that year),
-    peer_median, peer_q1, peer_q3, peer_min, peer_max (NA when there are no peers).  Years are
-    those in which the agency has a row for `metric`.
+    peers="level" (the default): the other agencies of the agency's own level (the `level` column
+    of `govstats.metrics`: the manifest's, else derived from the name by schema/levels.csv), or
+    every other agency when its level is unknown; peers="all": every other agency.
+    Columns: year, value (the agency's), peers (how many peers have a value that year),
+    peer_median, peer_q1, peer_q3, peer_min, peer_max (NA when there are no peers), level (the
+    level compared with; NA when compared with every other agency).  Years are those in which
+    the agency has a row for `metric`.
     """
+    if peers not in ("level", "all"):
+        raise ValueError(f"peers must be 'level' or 'all', not {peers!r}")
     rows = metrics[metrics["metric"] == metric]
-    own = rows[rows["agency"] == agency].groupby("year")["value"].first()
+    mine = rows[rows["agency"] == agency]
+    own = mine.groupby("year")["value"].first()
+    level = agency_level_of(mine) if peers == "level" else None
     others = rows[(rows["agency"] != agency) & rows["year"].isin(own.index)].dropna(subset=["value"])
+    if level is not None:
+        others = others[others["level"] == level]
     grouped = others.groupby("year")["value"]
     band = pd.DataFrame({
         "value": own,
@@ -204,7 +215,18 @@ def peer_band(metrics: pd.DataFrame, agency: str, metric: str = "not_held_rate")
     band["peers"] = band["peers"].fillna(0).astype("int64")  # a count of peers: none is 0
     band.index = band.index.astype("int64")
     band.index.name = "year"
-    return band.reset_index().astype({c: "Float64" for c in band.columns if c != "peers"})
+    band = band.reset_index().astype({c: "Float64" for c in band.columns if c != "peers"})
+    band["level"] = pd.array([level] * len(band), dtype="string")
+    return band
+
+
+def agency_level_of(rows: pd.DataFrame) -> str | None:
+    """The one level of an agency's metric rows (None without a `level` column, or with none or
+    several levels)."""
+    if "level" not in rows.columns:
+        return None
+    found = rows["level"].dropna().astype(str).unique()
+    return str(found[0]) if len(found) == 1 else None
 
 
 def year_slice(metrics: pd.DataFrame, year: int, metric_keys: tuple[str, ...]) -> pd.DataFrame:
@@ -213,68 +235,3 @@ def year_slice(metrics: pd.DataFrame, year: int, metric_keys: tuple[str, ...]) -
     frame = rows.pivot_table(index="agency", columns="metric", values="value", aggfunc="first",
                              observed=True, dropna=False)
     return frame.reindex(columns=list(metric_keys)).astype("Float64")
-
-
-# ---- metrics and their year-over-year change as tables for reading --------------------------
-
-#: The metrics a city report tabulates, in this order.
-KEY_METRICS = ("received", "carried_over_in", "concluded", "carried_forward", "granted_rate",
-               "partially_granted_rate", "disclosure_rate", "withheld_rate", "not_held_rate",
-               "unable_rate", "not_processed_rate", "other_rate", "legal_person_share",
-               "review_cases", "review_correction_rate", "litigation_cases",
-               "litigation_correction_rate")
-
-
-def readable(value, unit: str) -> str:
-    """A metric value as text: rates as percentages (one decimal), counts with separators, NA as —."""
-    if pd.isna(value):
-        return "—"
-    if unit in ("rate", "pp"):
-        return f"{value:.1%}" if unit == "rate" else f"{value:+.1f} pp"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-
-
-def metric_table(metrics: pd.DataFrame, keys: tuple[str, ...] = KEY_METRICS, lang: str = "zh",
-                 by: str = "year") -> pd.DataFrame:
-    """Metrics as a table of text for reading, named from the metrics dictionary.
-
-    by="year": one agency's metrics as rows and its years as columns; by="agency": one year's
-    agencies as rows and the metrics as columns.  Rates read "83.7%", counts "1,267", NA "—".
-    """
-
-    rows = metrics[metrics["metric"].isin(keys)]
-    other = "agency" if by == "year" else "year"
-    if rows[other].nunique() > 1:
-        raise ValueError(f"metric_table(by={by!r}) needs one {other}; the frame has "
-                         f"{sorted(rows[other].astype(str).unique())}")
-    text = rows.assign(text=[readable(v, u) for v, u in zip(rows["value"], rows["unit"])])
-    table = text.pivot_table(index="metric", columns=by, values="text", aggfunc="first")
-    table = table.reindex([k for k in keys if k in table.index]).fillna("—")
-    table.index = [metric_label(k, lang) for k in table.index]
-    table.columns = [int(c) if by == "year" else str(c) for c in table.columns]
-    return table if by == "year" else table.T
-
-
-def yoy_table(yoy: pd.DataFrame, keys: tuple[str, ...] = KEY_METRICS, lang: str = "zh") -> pd.DataFrame:
-    """Year-over-year changes as text, one row per metric and year, named from the dictionary.
-
-    Columns: metric, years ("2024→2025"), before, after, change (percentage points for rates;
-    counts with their relative change), chainable, note.
-    """
-
-    rows = yoy[yoy["metric"].isin(keys)].copy()
-    rows["order"] = rows["metric"].map({k: i for i, k in enumerate(keys)})
-    rows = rows.sort_values(["agency", "order", "year"])
-    unit = rows["change_unit"].map({"pp": "rate", "count": "count"})
-    change = [readable(c, "pp") if u == "pp" else "—" if pd.isna(c) else
-              f"{c:+,.0f}" + ("" if pd.isna(r) else f" ({r:+.1%})")
-              for c, u, r in zip(rows["change"], rows["change_unit"], rows["rel_change"])]
-    return pd.DataFrame({
-        "metric": [metric_label(k, lang) for k in rows["metric"]],
-        "years": [f"{p}→{y}" for p, y in zip(rows["prev_year"], rows["year"])],
-        "before": [readable(v, u) for v, u in zip(rows["prev_value"], unit)],
-        "after": [readable(v, u) for v, u in zip(rows["value"], unit)],
-        "change": change,
-        "chainable": rows["chainable"].map({True: "yes", False: "no"}).tolist(),
-        "note": rows["note"].fillna("").tolist(),
-    })

@@ -62,14 +62,14 @@ def stack(ax, wide: pd.DataFrame, keys, colours: dict[str, str], labels: dict[st
         bottom += heights
 
 
-def legend(fig: Figure, ax, order: list[str] | None = None) -> None:
-    """One legend for the figure, right of the panels, bottom segment first;
+def legend(fig: Figure, ax, order: list[str] | None = None, loc: str = "outside right upper") -> None:
+    """One legend for the figure, right of the panels (or at `loc`), bottom segment first;
     the source line is below the panels."""
     handles, labels = ax.get_legend_handles_labels()
     if order:
         pairs = sorted(zip(handles, labels), key=lambda p: order.index(p[1]) if p[1] in order else len(order))
         handles, labels = [h for h, _ in pairs], [lab for _, lab in pairs]
-    fig.legend(handles, labels, loc="outside right upper", ncol=1, frameon=False, fontsize=9)
+    fig.legend(handles, labels, loc=loc, ncol=1, frameon=False, fontsize=9)
 
 
 def total_label(lang: str) -> str:

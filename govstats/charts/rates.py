@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from ..schema import metric_label
+from ..schema import level_label, metric_label
 from . import data as frames
 from .parts import figure, legend, pick_agency, source_line, year_axis
 from .style import EDGE, PALETTE, chart_text, metric_colour, percent, plain, start
@@ -17,16 +17,20 @@ MIN_PEERS = 3
 
 
 def not_held_rate(metrics: pd.DataFrame, agency: str | None = None, lang: str = "zh",
-                  metric: str = "not_held_rate") -> Figure:
-    """One agency's not-held rate per year against the other agencies of the corpus.
+                  metric: str = "not_held_rate", peers: str = "level") -> Figure:
+    """One agency's not-held rate per year against the other agencies of its level.
 
-    The other agencies of the same year are summarised by a box per year: median (bar),
-    interquartile range (box) and min–max (whiskers); the number of agencies compared is printed
-    under each year.  Any rate metric can be passed as `metric`.
+    The peers of the same year (`peers`: "level", the agencies of the same administrative level,
+    or "all"; see `data.peer_band`) are summarised by a box per year: median (bar), interquartile
+    range (box) and min–max (whiskers), drawn from MIN_PEERS peers; the number of agencies
+    compared is printed under each year.  Any rate metric can be passed as `metric`.
     """
     start(lang)
     agency = pick_agency(metrics, agency)
-    band = frames.peer_band(metrics, agency, metric)
+    band = frames.peer_band(metrics, agency, metric, peers)
+    level = band["level"].dropna()
+    group = (chart_text("peers_level", lang, level=level_label(level.iloc[0], lang)) if len(level)
+             else chart_text("peers_all", lang))
     years = [int(y) for y in band["year"]]
     x = np.array(years, dtype=float)
     peer_col = lambda name: band[name].astype("Float64").to_numpy(dtype=float, na_value=np.nan)  # noqa: E731
@@ -39,13 +43,14 @@ def not_held_rate(metrics: pd.DataFrame, agency: str | None = None, lang: str = 
         # years): whiskers min–max, box the interquartile range, bar the median
         col = lambda name: np.where(enough, peer_col(name), np.nan)  # noqa: E731
         ax.vlines(x, col("peer_min"), col("peer_max"), color=PALETTE["peer"], linewidth=1.2,
-                  label=chart_text("peer_range", lang))
+                  label=chart_text("peer_range", lang, group=group))
         ax.bar(x, col("peer_q3") - col("peer_q1"), 0.3, bottom=col("peer_q1"), color=PALETTE["peer"],
-               alpha=0.45, linewidth=0, label=chart_text("peer_iqr", lang))
+               alpha=0.45, linewidth=0, label=chart_text("peer_iqr", lang, group=group))
         ax.scatter(x, col("peer_median"), marker="_", s=500, linewidths=2.5, color="#5a5a5a",
-                   label=chart_text("peer_median", lang), zorder=3)
+                   label=chart_text("peer_median", lang, group=group), zorder=3)
     else:
-        ax.text(0.5, 0.95, chart_text("no_peers" if not band["peers"].sum() else "few_peers", lang),
+        ax.text(0.5, 0.95, chart_text("no_peers", lang, group=group) if not band["peers"].sum()
+                else chart_text("few_peers", lang),
                 transform=ax.transAxes, ha="center", va="top", fontsize=9, color="#555555")
     col = peer_col
     ax.plot(x, col("value"), color=colour, marker="o", linewidth=2, label=plain(agency))
@@ -58,13 +63,18 @@ def not_held_rate(metrics: pd.DataFrame, agency: str | None = None, lang: str = 
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylabel(metric_label(metric, lang))
     year_axis(ax, years, {})
-    ax.set_xticks(years, [f"{y}\n{chart_text('peer_count', lang)} {n}" if i == 0 else f"{y}\n{n}"
-                          for i, (y, n) in enumerate(zip(years, band["peers"]))])
+    # each year over its number of peers; the axis label says what the number is (in the first
+    # tick it ran into the next year's number)
+    ax.set_xticks(years, [f"{y}\n{n}" for y, n in zip(years, band["peers"])])
+    ax.set_xlabel(chart_text("peer_count", lang), fontsize=9, color="#555555")
     fig.suptitle(chart_text("peer_title", lang, agency=plain(agency), metric=metric_label(metric, lang)))
+    ax.set_title(chart_text("peer_compared", lang, group=group), fontsize=9, color="#555555")
     source_line(fig, lang, years, agency,
                 note=chart_text("few_peers", lang) if enough.any() and not enough.all() else None)
-    legend(fig, ax,
-            order=[plain(agency)] + [chart_text(k, lang) for k in ("peer_median", "peer_iqr", "peer_range")])
+    # centred on the right: at the top it would touch the long title, which spans the figure
+    legend(fig, ax, order=[plain(agency)] + [chart_text(k, lang, group=group)
+                                             for k in ("peer_median", "peer_iqr", "peer_range")],
+           loc="outside right center")
     return fig
 
 

@@ -18,7 +18,7 @@ from ..checks import CHECK_COLUMNS, run_checks
 from ..interpret.title import find_title
 from ..model import CELL_COLUMNS as REPORT_CELL_COLUMNS
 from ..model import TABLES
-from ..schema import load_schema
+from ..schema import agency_level, load_schema
 from ..tables import wide
 from ..values import CellValues
 from .parsed import ARROW_CELLS, PANDAS_TYPES, Parsed
@@ -36,12 +36,15 @@ _CELL_KEY = ["table", "block", "row", "col", "value", "kind"]
 
 
 def _meta_row(entry: Entry, parsed: Parsed) -> dict[str, Any]:
-    """The key columns of a report: the manifest's overrides first, then what the report says."""
+    """The key columns of a report: the manifest's overrides first, then what the report says;
+    the level, unless the manifest gives it, from the agency's name."""
     m = parsed.meta
     row = {"report": entry.report, "agency": m.agency, "city": None, "region": None, "level": None,
            "year": m.year, "format_version": m.format_version, "carrier": m.carrier,
            "source": str(entry.path), "sha256": m.sha256}
     row.update(entry.overrides)
+    if row["level"] is None:  # no level in the manifest: the agency's name says (schema/levels.csv)
+        row["level"] = agency_level(row["agency"])
     return row
 
 

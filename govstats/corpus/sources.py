@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..readers import SUFFIXES, UNSUPPORTED
+from ..schema import level_key, levels
 
 MANIFEST = "manifest.csv"
 #: Manifest columns that override what a report's title says.
@@ -93,10 +94,8 @@ def read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
             problems.append(problem_record(f"{manifest.name}:{line}", str(manifest), "row without a path; skipped"))
             continue
         path = Path(name) if Path(name).is_absolute() else folder / name
-        overrides, bad = _overrides(rec)
-        if bad:
-            problems.append(problem_record(name, str(path), f"{manifest.name} line {line}: year {bad!r} is not "
-                                                            "a year; ignored"))
+        overrides, ignored = _overrides(rec)
+        problems += [problem_record(name, str(path), f"{manifest.name} line {line}: {why}") for why in ignored]
         if not path.is_file():
             problems.append(problem_record(name, str(path), f"listed in {manifest.name} (line {line}) but "
                                                             "no such file", severity="error"))
@@ -111,20 +110,27 @@ def read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
     return entries, problems
 
 
-def _overrides(rec: dict[str, str]) -> tuple[dict[str, Any], str | None]:
-    """The manifest's values for OVERRIDES, and a year that is not a year (ignored)."""
+def _overrides(rec: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """The manifest's values for OVERRIDES, and why a value is ignored (a year that is not a
+    year, a level that is none of the level keys or their names)."""
     overrides: dict[str, Any] = {}
-    bad = None
+    ignored = []
     for col in OVERRIDES:
         value = (rec.get(col) or "").strip()
         if value and col == "year":
             if value.isdigit():
                 overrides["year"] = int(value)
             else:
-                bad = value
+                ignored.append(f"year {value!r} is not a year; ignored")
+        elif value and col == "level":
+            if level_key(value):
+                overrides["level"] = level_key(value)
+            else:
+                ignored.append(f"level {value!r} is none of {', '.join(levels())} (or their names in "
+                               "texts.csv); the level the agency's name gives is used")
         elif value:
             overrides[col] = value
-    return overrides, bad
+    return overrides, ignored
 
 
 def entries(source: Any) -> tuple[list[Entry], list[dict]]:

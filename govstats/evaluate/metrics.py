@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..schema import VERSIONS, Schema, load_metrics, load_schema
+from ..schema import VERSIONS, Schema, agency_level, load_metrics, load_schema
 from ..values import CellColumns
 
-METRIC_COLUMNS = ["report", "agency", "city", "year", "format_version", "metric", "value",
+METRIC_COLUMNS = ["report", "agency", "city", "level", "year", "format_version", "metric", "value",
                   "numerator", "denominator", "unit"]
 
 
@@ -27,7 +27,8 @@ def ratio(numerator: Any, denominator: Any) -> Any:
 
 
 def _report_cells(source: Any) -> pd.DataFrame:
-    """A long cell table with report, agency, city, year and format_version columns."""
+    """A long cell table with report, agency, city, level, year and format_version columns (the
+    level, where the source has none, derived from the agency's name)."""
     from ..corpus import Corpus
     from ..report import Report
 
@@ -35,13 +36,18 @@ def _report_cells(source: Any) -> pd.DataFrame:
         return source.cells
     if isinstance(source, Report):
         m = source.meta
-        return source.cells.assign(agency=m.agency, city=pd.NA, year=m.year, format_version=m.format_version)
+        return source.cells.assign(agency=m.agency, city=pd.NA, level=agency_level(m.agency), year=m.year,
+                                   format_version=m.format_version)
     if isinstance(source, pd.DataFrame):
         missing = {"report", "agency", "year", "format_version", "table", "row", "col", "value",
                    "kind"} - set(source.columns)
         if missing:
             raise KeyError(f"the cell frame lacks the column(s) {sorted(missing)}; pass Corpus.cells")
-        return source if "city" in source.columns else source.assign(city=pd.NA)
+        if "city" not in source.columns:
+            source = source.assign(city=pd.NA)
+        if "level" not in source.columns:
+            source = source.assign(level=source["agency"].astype(object).map(agency_level))
+        return source
     raise TypeError(f"metrics() takes a Corpus, a Report or a cell DataFrame, not {type(source).__name__}")
 
 
@@ -70,7 +76,7 @@ def metrics(source: Any) -> pd.DataFrame:
     """Every metric of the dictionary for every report of `source` (a Corpus, Report or cells).
 
     One row per report and metric valid in the report's format version, in dictionary order.
-    Columns: report, agency, city, year, format_version, metric, value, numerator, denominator
+    Columns: report, agency, city, level, year, format_version, metric, value, numerator, denominator
     (NA for counts), unit ("count" or "rate").  Rates are fractions (0.344…), NA when the
     denominator is 0 or any operand is not a printed number.  Computed one metric at a time over
     all reports of a format version (`values.CellColumns`), not one report at a time.
@@ -80,7 +86,7 @@ def metrics(source: Any) -> pd.DataFrame:
     schema = load_schema()
     codes, _ = pd.factorize(cells["report"])
     _, first_rows = np.unique(codes, return_index=True)  # codes number reports in order of appearance
-    first = cells.iloc[first_rows][["report", "agency", "city", "year", "format_version"]]
+    first = cells.iloc[first_rows][["report", "agency", "city", "level", "year", "format_version"]]
     first = first.assign(report=first["report"].astype(str).to_numpy(),
                          format_version=first["format_version"].astype(object).map(str).to_numpy())
     positions = pd.Series(np.arange(len(first)), index=first["report"].to_numpy())
@@ -100,6 +106,6 @@ def metrics(source: Any) -> pd.DataFrame:
     for col in ("value", "numerator", "denominator"):
         out[col] = pd.array(out[col].to_numpy(dtype=float, na_value=np.nan), dtype="Float64")
     out["year"] = out["year"].astype("Int64")
-    for col in ("report", "agency", "city", "format_version", "metric", "unit"):
+    for col in ("report", "agency", "city", "level", "format_version", "metric", "unit"):
         out[col] = out[col].astype("string")
     return out

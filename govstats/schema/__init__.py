@@ -4,7 +4,9 @@
   (`load_schema`);
 - `metrics.csv`: the metrics dictionary (`load_metrics`);
 - `narrative.csv`: numbers that section 一 states in words (`load_statements`);
-- `texts.csv`: chart and page texts in Chinese and English (`text`, `texts`).
+- `texts.csv`: chart and page texts in Chinese and English (`text`, `texts`), the level names;
+- `levels.csv`: the rules that derive an agency's administrative level from its name
+  (`agency_level`, `load_level_rules`).
 
 Each loader validates what it reads against the tables (a derived row's parts, an identity's
 operands, a metric's cells must exist) and raises `SchemaError` naming the file and line.  Code
@@ -15,12 +17,14 @@ from __future__ import annotations
 from ..errors import SchemaError
 from ..model import TABLES
 from .files import HERE, VERSIONS, fingerprint
+from .levels import LevelRule, agency_level, level_key, level_label, levels, load_level_rules
 from .metrics import CHAINS, UNITS, CellRef, Metric, load_metrics, metric_keys, metric_label, parse_refs
 from .narrative import NUMBER, Statement, load_statements
 from .tables import Entry, Identity, Marker, Schema, Section, load_schema
 from .texts import LANGS, check_lang, load_texts, text, texts
 
 __all__ = ["CHAINS", "HERE", "LANGS", "NUMBER", "TABLES", "UNITS", "VERSIONS", "CellRef", "Entry", "Identity",
-           "Marker", "Metric", "Schema", "SchemaError", "Section", "Statement", "check_lang", "fingerprint",
-           "load_metrics", "load_schema", "load_statements", "load_texts", "metric_keys", "metric_label",
-           "parse_refs", "text", "texts"]
+           "LevelRule", "Marker", "Metric", "Schema", "SchemaError", "Section", "Statement", "agency_level",
+           "check_lang", "fingerprint", "level_key", "level_label", "levels", "load_level_rules", "load_metrics",
+           "load_schema", "load_statements", "load_texts", "metric_keys", "metric_label", "parse_refs", "text",
+           "texts"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ..errors import SchemaError
@@ -104,3 +104,26 @@ def check_texts(records: list[dict[str, str]]) -> None:
             raise _fail("texts.csv", i, f"{r['key']}: a text is needed in both zh and en")
         if _fields(r["zh"]) != _fields(r["en"]):
             raise _fail("texts.csv", i, f"{r['key']}: zh and en name different placeholders")
+
+
+def check_levels(records: list[dict[str, str]], known: tuple[str, ...],
+                 normal: Callable[[str], str]) -> list[re.Pattern[str]]:
+    """The rules of levels.csv: a known level (or none), a pattern that compiles, and an example
+    that the rule itself decides (no earlier rule takes it). Returns the compiled patterns."""
+    patterns = []
+    for i, r in enumerate(records):
+        if r["level"] and r["level"] not in known:
+            raise _fail("levels.csv", i, f"level {r['level']!r} is not one of {', '.join(known)} "
+                                         "(the level.* keys of texts.csv), nor empty")
+        try:
+            patterns.append(re.compile(r["pattern"]))
+        except re.error as exc:
+            raise _fail("levels.csv", i, f"pattern {r['pattern']!r} is not a regular expression ({exc})") from None
+    for i, r in enumerate(records):
+        example = normal(r["example"])
+        first = next((j for j, p in enumerate(patterns) if p.search(example)), None)
+        if first != i:
+            where = "no rule" if first is None else f"the rule of line {first + 2}"
+            raise _fail("levels.csv", i, f"its example {r['example']!r} is decided by {where}, "
+                                         "not by this rule")
+    return patterns

@@ -145,7 +145,8 @@ def test_index_lists_agencies_metrics_checks_and_failures(mixed):
     row = html[html.index(f'<tr id="{runs[ZHOUKOU].slug}">'):]
     row = row[:row.index("</tr>")]
     # 周口 2024, read from the report: 本年新收 1333, (七)总计 1267, 不掌握 1061 (1061/1267 = 83.7%)
-    for text in ("周口市人民政府办公室", "周口市", ">2024<", ">1,333<", ">1,267<", ">83.7%<",
+    # the level from the agency's name (市级政府) beside the city
+    for text in ("周口市人民政府办公室", "周口市 · 市级政府", ">2024<", ">1,333<", ">1,267<", ">83.7%<",
                  "42 项，0 项不符", "已生成", f'href="{quote(runs[ZHOUKOU].slug)}/report.html"'):
         assert text in row, text
     row = html[html.index(f'<tr id="{runs[PINGTAN].slug}">'):]
@@ -153,6 +154,7 @@ def test_index_lists_agencies_metrics_checks_and_failures(mixed):
     # 平潭 2025: 本年新收 154, 总计 148, 不掌握 50 (50/148 = 33.8%); two reports, 42 checks each
     for text in (">2024, 2025<", ">2025<", ">154<", ">148<", ">33.8%<", "84 项，0 项不符"):
         assert text in row, text
+    assert '<span class="muted">平潭综合实验区</span>' in row   # a zone committee: no level
     assert "&lt;A:B&gt;" in html and "<A:B>" not in html       # names are escaped
     failures = html[html.index("运行失败"):]
     assert "RuntimeError: deliberate notebook error for RAISE 测试局" in failures
@@ -225,14 +227,21 @@ def test_kernel_death_fails_that_agency_only(tmp_path):
     assert runs["KILL 测试局"].error == "the kernel died (Kernel died)"
 
 
-def test_a_notebook_past_the_timeout_fails(tmp_path):
+def test_a_notebook_past_the_timeout_fails_naming_the_limit(tmp_path, capsys):
+    """Through the CLI: the message states the limit applied and the option that sets it."""
     corpus = make_corpus(tmp_path / "corpus", [
         ("slow_2023.txt", "pingtan-cez_2023.txt", "SLOW 测试局", "平潭综合实验区", 2023)])
     started = time.monotonic()
-    result = batch.run(corpus, notebook=NOTEBOOK, out=tmp_path / "build", timeout=2, progress=False)
+    status = main(["batch", str(corpus), "--notebook", str(NOTEBOOK), "--out", str(tmp_path / "build"),
+                   "--timeout", "2.5"])
     assert time.monotonic() - started < 30
-    assert statuses(result) == ["failed"]
-    assert result.failed[0].error.startswith("timeout: the notebook ran longer than 2 s")
+    assert status == 1
+    message = ("timed out after 2.5 s (--timeout 2.5, the limit for one notebook): it had not finished; "
+               "give it longer with --timeout SECONDS")
+    slug = batch.slugify("SLOW 测试局")
+    assert f"FAILED SLOW 测试局 ({slug}): {message}" in capsys.readouterr().out.splitlines()
+    saved = json.loads((tmp_path / "build" / slug / "batch.json").read_text(encoding="utf-8"))
+    assert saved["error"] == message
 
 
 def test_an_interrupted_run_leaves_no_report_that_looks_complete(tmp_path):

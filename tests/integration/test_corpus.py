@@ -49,7 +49,7 @@ def test_bundled_corpus_uses_its_manifest(corpus):
     ]
     assert got.astype(object).values.tolist() == expected
     assert list(corpus.reports.columns) == REPORT_COLUMNS
-    assert corpus.reports.loc[0, "level"] == "city government office"
+    assert corpus.reports.loc[0, "level"] == "city_government"  # from the name; 平潭 from the manifest
     assert corpus.unreadable.empty
 
 
@@ -121,12 +121,15 @@ def test_manifest_overrides_the_title_and_flags_disagreement(tmp_path):
     shutil.copy(CORPUS / "pingtan-cez_2024.txt", tmp_path / "unlisted.txt")
     (tmp_path / "manifest.csv").write_text(
         "path,agency,region,city,level,year\n"
-        "a.txt,周口市政府办,Henan,周口市,city,2025\n"
+        "a.txt,周口市政府办,Henan,周口市,county_government,2025\n"
         "b.txt,,,平潭,,\n"
         "missing.txt,,,,,\n", encoding="utf-8")
     corpus = govstats.read_corpus(tmp_path, cache=False)
     got = corpus.reports[["report", "agency", "city", "year"]].astype(object).values.tolist()
     assert got == [["a.txt", "周口市政府办", "周口市", 2025], ["b.txt", "平潭综合实验区", "平潭", 2024]]
+    # the level: the manifest's, else the name's (a zone named alone says none)
+    level = corpus.reports["level"].astype(object)
+    assert level[0] == "county_government" and pd.isna(level[1])
     messages = dict(zip(corpus.problems["report"], corpus.problems["message"]))
     assert messages["a.txt"] == "the manifest says 2025, the title says 2024; 2025 is used"
     assert messages["missing.txt"] == "listed in manifest.csv (line 4) but no such file"

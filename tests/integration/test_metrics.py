@@ -139,7 +139,7 @@ def test_ambiguous_t2_cells_never_become_numbers(values):
 
 
 def test_metrics_frame_shape(values):
-    assert list(values.columns) == ["report", "agency", "city", "year", "format_version", "metric",
+    assert list(values.columns) == ["report", "agency", "city", "level", "year", "format_version", "metric",
                                     "value", "numerator", "denominator", "unit"]
     # 8 reports with tables (the 2018 narrative report has none), every metric once per report
     assert len(values) == 8 * len(metric_keys())

@@ -1,0 +1,146 @@
+"""The city report page's pieces (govstats.notebooks.page, city_tables) on the bundled reports:
+one formatted table each, headings in the page's language, counts and percentages (never a raw
+float or <NA>), problems named by the printed label, and every text from a document escaped.
+
+Values: 周口市人民政府办公室 2024 (1,061 of 1,267 not held: 83.7%) and 平潭 2019–2025 (2020's
+outcome rows add up to 27, its （七）总计 says 21; 2019's t2 rows are fused digits).
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from paths import CORPUS
+
+import govstats
+from govstats import figures, plots
+from govstats.notebooks import city_tables as tables
+from govstats.notebooks import page
+
+ZHOUKOU = "周口市人民政府办公室"
+PINGTAN = "平潭综合实验区管委会(办公室)"
+HOSTILE = '<img src=x onerror="alert(1)">'
+RAW_FLOAT = re.compile(r"\d\.\d{3,}")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return govstats.read_corpus(CORPUS, cache=tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="module")
+def metrics(corpus):
+    return govstats.metrics(corpus)
+
+
+def _mine(corpus, agency):
+    return corpus.reports[corpus.reports["agency"] == agency]
+
+
+def _cells(corpus, agency):
+    return corpus.cells[corpus.cells["agency"] == agency]
+
+
+def _blocks(corpus, metrics, agency, lang):
+    """Every table block of the city report for `agency`, as the notebook makes them."""
+    mine, cells = _mine(corpus, agency), _cells(corpus, agency)
+    own = metrics[metrics["agency"] == agency]
+    checks = corpus.checks()
+    return {
+        "title": tables.title(agency, mine, lang),
+        "provenance": tables.provenance(mine, lang),
+        "checks": tables.check_summary(mine, lang),
+        "failed": tables.failed_checks(checks[checks["agency"] == agency], lang),
+        "problems": tables.problems(mine, corpus.problems, cells, lang),
+        "outcomes": tables.outcomes(figures.outcome_counts(cells), lang),
+        "peers": tables.peers(figures.peer_band(metrics, agency), lang),
+        "metrics": tables.metrics(own, lang),
+        "changes": tables.changes(govstats.yoy(own), lang),
+        "applicants": tables.applicants(figures.applicant_counts(cells), lang),
+        "appeals": tables.appeals(figures.appeal_counts(cells), lang),
+    }
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("agency", [ZHOUKOU, PINGTAN])
+def test_numbers_read_as_counts_and_percentages(corpus, metrics, agency, lang):
+    for name, block in _blocks(corpus, metrics, agency, lang).items():
+        for shown in (block.html, block.text):
+            assert "<NA>" not in shown and not re.search(r"\bnan\b", shown, re.I), name
+            no_hashes = re.sub(r"[0-9a-f]{64}", "", shown)  # the SHA-256 column is no number
+            assert not RAW_FLOAT.search(no_hashes), (name, RAW_FLOAT.search(no_hashes))
+        assert block.html.count("<table") <= 1, name  # one table each, printed once
+
+
+def test_the_zhoukou_tables_hold_the_printed_values(corpus, metrics):
+    blocks = _blocks(corpus, metrics, ZHOUKOU, "zh")
+    n = '<td class="n">'
+    assert (f"<tr>{n}2024</td>{n}81</td>{n}0</td>{n}5</td>{n}1,061</td>{n}6</td>{n}14</td>{n}100</td>"
+            f"{n}1,267</td></tr>") in blocks["outcomes"].html
+    assert '<th class="n">本机关不掌握相关政府信息</th>' in blocks["outcomes"].html
+    assert f'<td class="t">本机关不掌握相关政府信息占比</td>{n}83.7%</td>' in blocks["metrics"].html
+    assert f'<td class="t">行政诉讼纠错率（已审结案件）</td>{n}—</td>' in blocks["metrics"].html  # 0 cases
+    # one other city government (平潭): counted, but no median or spread from it (MIN_PEERS = 3)
+    assert f"<tr>{n}2024</td>{n}83.7%</td>{n}1</td>{n}—</td>{n}—</td>{n}—</td></tr>" in blocks["peers"].html
+    assert "对比机关少于3个的年份不画分布" in blocks["peers"].text
+    assert blocks["changes"].text == "只有一个年度，没有同比变化。"
+    assert blocks["problems"].text == "无" and blocks["failed"].text == "没有不符的核对。"
+    assert blocks["title"].text.startswith("周口市人民政府办公室：政府信息公开工作年度报告（2024）")
+
+
+def test_the_pingtan_tables_mark_2020_and_name_problems_by_their_printed_label(corpus, metrics):
+    blocks = _blocks(corpus, metrics, PINGTAN, "zh")
+    n = '<td class="n">'
+    assert (f'<tr class="marked">{n}2020</td>{n}7</td>{n}6</td>{n}0</td>{n}4</td>{n}3</td>{n}3</td>'
+            f"{n}4</td>{n}21</td></tr>") in blocks["outcomes"].html
+    assert "* 2020" in blocks["outcomes"].text
+    assert blocks["outcomes"].text.endswith("* 办理结果各项之和与（七）总计不符：2020年 合计27，总计21")
+    failed = blocks["failed"].text.splitlines()
+    assert failed[0] == "不符的核对" and len(failed) == 4
+    assert re.search(r"2020\s+ID-T3-RES\s+三、收到和处理政府信息公开申请情况\s+总计\s+21\s+27", blocks["failed"].text)
+    problems = blocks["problems"].html
+    assert "normative_docs" not in problems and " t2 row" not in problems
+    assert (f'<tr>{n}2019</td><td class="t k">pingtan-cez_2019.txt</td><td class="t">二、主动公开政府信息情况</td>'
+            '<td class="t">规范性文件</td>') in problems
+    assert '<td class="t">行政规范性文件</td>' in problems    # 2021–2025 print the v2021 label
+    changes = blocks["changes"]
+    assert "<th class=\"n\">2019→2020</th>" in changes.html and "<th class=\"n\">2024→2025</th>" in changes.html
+    row = next(line for line in changes.html.splitlines() if "本机关不掌握相关政府信息占比" in line)
+    assert re.findall(r'<td class="n">([^<]*)</td>', row) == [
+        "-11.4 pp", "+17.2 pp", "+13.1 pp", "-11.1 pp", "-3.9 pp", "-0.6 pp"]
+    assert "说明 2020→2021 其他处理率：" in changes.text
+
+
+def test_headings_and_empty_sections_speak_the_pages_language(corpus, metrics):
+    assert page.heading("reports", "zh").html.startswith("<h2>1. 所用报告</h2>")
+    assert page.heading("reports", "en").text.startswith("1. Reports used")
+    assert page.heading("peers", "zh", intro=False, group="同级（市级政府）机关").text == \
+        "4. 本机关不掌握相关政府信息占比：与同级（市级政府）机关对比"
+    mine, cells = _mine(corpus, ZHOUKOU), _cells(corpus, ZHOUKOU)
+    assert tables.problems(mine, corpus.problems, cells, "en").text == "none"
+    english = _blocks(corpus, metrics, PINGTAN, "en")
+    assert "<th class=\"n\">year</th>" in english["outcomes"].html
+    assert "administrative normative documents" not in english["problems"].html  # the printed label stays
+
+
+def test_every_text_from_a_document_or_file_name_is_escaped(corpus):
+    frame = pd.DataFrame({HOSTILE: [HOSTILE], "n": [pd.NA]})
+    block = page.table(frame, numeric=["n"], caption=HOSTILE)
+    assert HOSTILE not in block.html and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in block.html
+    assert '<td class="n">—</td>' in block.html and HOSTILE in block.text
+    reports = _mine(corpus, ZHOUKOU).assign(report=HOSTILE)
+    for made in (tables.title(HOSTILE, reports, "zh"), tables.provenance(reports, "zh"),
+                 tables.check_summary(reports, "en")):
+        assert HOSTILE not in made.html and "&lt;img" in made.html
+
+
+def test_a_chart_is_an_image_with_alt_text_from_its_title(corpus):
+    cells = _cells(corpus, ZHOUKOU)
+    block = page.chart(plots.outcomes(cells, ZHOUKOU, lang="zh"), "outcomes", "zh")
+    alt = re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="([^"]+)"', block.html).group(1)
+    assert alt == ("周口市人民政府办公室：政府信息公开申请办理结果：堆积柱状图，各年度办结的申请按办理结果分列的件数（左）"
+                   "和占（七）总计的比例（右）；数字见下表。")
+    hostile = cells.assign(agency=cells["agency"].astype(object).where(cells["agency"] != ZHOUKOU, HOSTILE))
+    block = page.chart(plots.appeals(hostile, HOSTILE, lang="en"), "appeals", "en")
+    assert HOSTILE not in block.html and 'alt="&lt;img src=x onerror=&quot;alert(1)&quot;&gt;: ' in block.html
