@@ -40,7 +40,7 @@ import pyarrow.parquet as pq
 from .. import version
 from ..files import atomic_write, atomic_write_text
 from ..schema import fingerprint as schema_fingerprint
-from .parsed import ARROW_CELLS, Parsed, parser_fingerprint
+from .parsed import ARROW_CELLS, ARROW_STORED, TEXT_COLUMNS, Parsed, parser_fingerprint
 
 #: more live parts than this are compacted into one
 MAX_PARTS = 8
@@ -143,7 +143,7 @@ class CorpusStore:
 
     def _write_part(self, name: str, reports: list[tuple[str, Parsed]]) -> list[dict]:
         """Write the cells of `reports` as the part `name`; their index rows."""
-        tables = [parsed.arrow for _, parsed in reports]
+        tables = [parsed.arrow.cast(ARROW_CELLS) for _, parsed in reports]
         data = _parquet(pa.concat_tables(tables) if tables else ARROW_CELLS.empty_table())
         atomic_write(self.folder / name, lambda tmp: tmp.write_bytes(data))
         sha, common = hashlib.sha256(data).hexdigest(), _versions()
@@ -216,10 +216,10 @@ class CorpusStore:
             data = (self.folder / name).read_bytes()
             if hashlib.sha256(data).hexdigest() != sha:
                 return None
-            table = pq.read_table(io.BytesIO(data))
+            table = pq.read_table(io.BytesIO(data), read_dictionary=TEXT_COLUMNS)
         except (OSError, pa.ArrowException):
             return None
-        return table if table.schema.equals(ARROW_CELLS) and table.num_rows >= rows else None
+        return table if table.schema.equals(ARROW_STORED) and table.num_rows >= rows else None
 
     def _newest_file(self) -> int:
         numbers = [int(m.group(1)) for p in self.folder.iterdir() if (m := _GENERATION.match(p.name))]
