@@ -7,13 +7,9 @@ different cells keep neither (both are listed as a conflict, so no sum silently 
 """
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..checks import CHECK_COLUMNS, run_checks
 from ..interpret.title import find_title
@@ -22,19 +18,15 @@ from ..model import TABLES
 from ..schema import agency_level, load_schema
 from ..tables import wide
 from ..values import CellValues
-from .parsed import ARROW_STORED, PANDAS_TYPES, TEXT_COLUMNS, Parsed
+from .cell_table import KEY_COLUMNS, cell_frame
+from .parsed import Parsed
 from .soft_checks import ReportData, soft_checks
 from .sources import PROBLEM_COLUMNS, Entry, problem_record
 
-KEY_COLUMNS = ["report", "agency", "city", "region", "level", "year", "format_version", "carrier",
-               "source", "sha256"]
 CELL_COLUMNS = KEY_COLUMNS + REPORT_CELL_COLUMNS[1:]
 #: `used` is False for a report whose cells are not in `cells` (a duplicate, or one of a conflict)
 REPORT_COLUMNS = KEY_COLUMNS + ["checks", "failed", "unchecked", "problems", "problem_text", "used", "duplicate_of"]
-_CATEGORIES = ["report", "agency", "city", "region", "level", "format_version", "carrier", "source",
-               "sha256", "table", "block", "row", "col", "kind"]
 _CELL_KEY = ["table", "block", "row", "col", "value", "kind"]
-_TEXTS = ("raw", "unit", "note", "label")
 
 
 def _meta_row(entry: Entry, parsed: Parsed) -> dict[str, Any]:
@@ -114,47 +106,6 @@ def _duplicates(loaded: list[tuple[Entry, Parsed]], keys: dict[str, dict]) -> tu
     return repeats, notes
 
 
-def _concat(tables: list[pa.Table]) -> pa.Table:
-    """Cell tables (as parsed, or dictionary-encoded as the store reads them) as one table of one
-    chunk, every text column dictionary-encoded; runs of one kind are concatenated before encoding."""
-    runs: list[pa.Table] = []
-    for stored, group in itertools.groupby(tables, key=lambda t: t.schema.equals(ARROW_STORED)):
-        group = list(group)
-        if stored:
-            runs.append(_join_slices(group))
-            continue
-        run = pa.concat_tables(group)
-        for col in TEXT_COLUMNS:
-            run = run.set_column(run.column_names.index(col), col, pc.dictionary_encode(run[col]))
-        runs.append(run)
-    if not runs:
-        return ARROW_STORED.empty_table()
-    return pa.concat_tables(runs).unify_dictionaries().combine_chunks()
-
-
-def _join_slices(tables: list[pa.Table]) -> pa.Table:
-    """Slices of the store's parts as one table: the indices of chunks that share one dictionary
-    (slices of one part) are concatenated as they are, with no unification per slice."""
-    columns = {}
-    for col in ARROW_STORED.names:
-        chunks = [chunk for t in tables for chunk in t.column(col).chunks]
-        if col not in TEXT_COLUMNS:
-            columns[col] = pa.chunked_array(chunks, type=pa.float64())
-            continue
-        joined = []
-        for _, same in itertools.groupby(chunks, key=_dictionary_identity):
-            same = list(same)
-            joined.append(pa.DictionaryArray.from_arrays(pa.concat_arrays([c.indices for c in same]),
-                                                         same[0].dictionary))
-        columns[col] = pa.chunked_array(joined, type=ARROW_STORED.field(col).type)
-    return pa.table(columns, schema=ARROW_STORED)
-
-
-def _dictionary_identity(chunk: pa.DictionaryArray) -> tuple[int, int]:
-    """Which dictionary a chunk uses (slices of one part share its buffers)."""
-    return chunk.dictionary.buffers()[1].address, len(chunk.dictionary)
-
-
 def _describe(problem: dict) -> str:
     """A problem record as one phrase: 't2 row normative_docs: 10 splits …'."""
     table, row, message = problem.get("table") or "", problem.get("row") or "", problem["message"]
@@ -212,24 +163,7 @@ class Corpus:
 
     def _cell_frame(self) -> pd.DataFrame:
         """The used reports' cells, concatenated once in Arrow, with each report's key columns."""
-        parts = [(name, p.arrow) for name, p in self._used.items() if p.arrow.num_rows]
-        names = [name for name, _ in parts]
-        lengths = np.array([t.num_rows for _, t in parts], dtype=np.int64)
-        table = _concat([t for _, t in parts]).drop_columns(["report"])
-        for col in _TEXTS:  # free texts as strings (Arrow-backed, no copy), the keys as categories
-            table = table.set_column(table.column_names.index(col), col, table[col].cast(pa.string()))
-        frame = table.to_pandas(types_mapper=PANDAS_TYPES.get)
-        for col in KEY_COLUMNS:
-            values = [self._keys[name][col] for name in names]
-            if col == "year":
-                years = pd.array(values, dtype="Int64")
-                frame[col] = pd.array(np.repeat(years.to_numpy(dtype="int64", na_value=0), lengths), dtype="Int64")
-                frame.loc[np.repeat(years.isna(), lengths), col] = pd.NA
-                continue
-            categories = pd.Index(pd.unique(pd.Series(values, dtype=object).dropna()))
-            codes = categories.get_indexer(pd.Series(values, dtype=object)) if values else np.array([], dtype=np.int64)
-            frame[col] = pd.Categorical.from_codes(np.repeat(codes, lengths), categories=categories.astype(object))
-        return frame[CELL_COLUMNS]
+        return cell_frame([(self._keys[name], p.arrow) for name, p in self._used.items()], CELL_COLUMNS)
 
     # -- views --------------------------------------------------------------------------------
     def __len__(self) -> int:

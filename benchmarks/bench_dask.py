@@ -1,0 +1,75 @@
+"""Benchmark: parsing on a Dask cluster, and the projection to 1,000,000 reports it supports.
+
+A generated corpus (the carriers of bench_corpus10k, each report its own agency) is parsed cold
+three ways in one run: in this process (jobs=1: the per-worker rate), on a `LocalCluster` of
+two single-threaded worker processes (`read_corpus(client=...)`), and with jobs=2.  The Dask
+overhead per report is the cluster's wall time less the ideal (serial time / workers), per
+report; the projection for N reports on W workers is N × (serial seconds per report / W +
+overhead per report), printed for a few cluster sizes.
+
+    .venv/bin/python benchmarks/bench_dask.py [--reports 600]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import bench_corpus10k  # noqa: E402
+
+import govstats  # noqa: E402
+
+PROJECTED = 1_000_000
+CLUSTERS = (16, 64, 256)
+
+
+def timed(**options) -> tuple[float, int]:
+    start = time.perf_counter()
+    corpus = govstats.read_corpus(options.pop("source"), cache=False, progress=False, **options)
+    return time.perf_counter() - start, len(corpus)
+
+
+def measure(reports: int) -> dict[str, float]:
+    from dask.distributed import Client, LocalCluster
+
+    with tempfile.TemporaryDirectory(prefix="govstats-bench-dask-") as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        corpus = Path(tmp)
+        bench_corpus10k.write_corpus(corpus, reports)
+        serial, n = timed(source=corpus, jobs=1)
+        local, _ = timed(source=corpus, jobs=2)
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+                Client(cluster) as client:
+            timed(source=sorted(corpus.glob("*.txt"))[:20], client=client)  # warm the workers
+            dask, _ = timed(source=corpus, client=client)
+    per_report = serial / n
+    return {"reports": n, "serial": serial, "jobs2": local, "dask": dask, "per_report": per_report,
+            "overhead": max(0.0, dask - serial / 2) / n}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=600)
+    args = parser.parse_args(argv)
+    m = measure(args.reports)
+    print(f"{m['reports']} generated reports, cold, no cache:")
+    print(f"  jobs=1 (one worker)          {m['serial']:7.1f} s   {m['per_report'] * 1000:6.1f} ms/report")
+    print(f"  jobs=2                       {m['jobs2']:7.1f} s   {m['serial'] / m['jobs2']:.2f}x jobs=1")
+    print(f"  LocalCluster, 2 workers      {m['dask']:7.1f} s   {m['serial'] / m['dask']:.2f}x jobs=1, "
+          f"overhead {m['overhead'] * 1000:.2f} ms/report")
+    print(f"projection for {PROJECTED:,} reports (serial rate / workers + measured overhead per report):")
+    for workers in CLUSTERS:
+        seconds = PROJECTED * (m["per_report"] / workers + m["overhead"])
+        print(f"  {workers:4d} workers   {seconds / 60:7.1f} min")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
