@@ -9,12 +9,13 @@ minus the process's size once govstats is imported) and the size of the frames i
 Cold loads run with jobs=1 and jobs=2 (each into its own store); the cached load is compared
 with `pandas.read_parquet` of the same cells written as one Parquet file (a fresh process too).
 
-    .venv/bin/python benchmarks/bench_corpus10k.py [--reports 10000]
+    .venv/bin/python benchmarks/bench_corpus10k.py [--reports 10000] [--no-serial] [--folder DIR]
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -107,25 +108,29 @@ def read_parquet(path: Path) -> float:
     return json.loads(out.stdout.strip().splitlines()[-1])["seconds"]
 
 
-def loads(reports: int = 10_000) -> tuple[list[Load], float, float]:
-    """Cold loads with jobs=1 and 2, a cached load of a freshly generated corpus, and the seconds
-    `pandas.read_parquet` takes for the same cells as one file; and the seconds generating took."""
-    with tempfile.TemporaryDirectory(prefix="govstats-bench-10k-") as tmp:
+def loads(reports: int = 10_000, serial: bool = True, folder: str | None = None) -> tuple[list[Load], float, float]:
+    """Cold loads with jobs=1 (unless not `serial`) and all cores, a cached load of a freshly
+    generated corpus (in a temporary folder, or `folder`), and the seconds `pandas.read_parquet`
+    takes for the same cells as one file; and the seconds generating took."""
+    jobs = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="govstats-bench-10k-", dir=folder) as tmp:
         corpus, cells = Path(tmp) / "corpus", Path(tmp) / "cells.parquet"
         corpus.mkdir()
         generating = write_corpus(corpus, reports)
-        cold1 = load(corpus, Path(tmp) / "cache1", f"load {reports:,} reports, cold, jobs=1", 1)
-        cold2 = load(corpus, Path(tmp) / "cache2", f"load {reports:,} reports, cold, jobs=2", 2)
-        cached = load(corpus, Path(tmp) / "cache2", f"load {reports:,} reports, cached", 2, cells)
+        runs = [load(corpus, Path(tmp) / "cache1", f"load {reports:,} reports, cold, jobs=1", 1)] if serial else []
+        runs.append(load(corpus, Path(tmp) / "cache2", f"load {reports:,} reports, cold, jobs={jobs}", jobs))
+        runs.append(load(corpus, Path(tmp) / "cache2", f"load {reports:,} reports, cached", jobs, cells))
         baseline = read_parquet(cells)
-    return [cold1, cold2, cached], baseline, generating
+    return runs, baseline, generating
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=10_000)
+    parser.add_argument("--no-serial", action="store_true", help="skip the cold jobs=1 load (for big corpora)")
+    parser.add_argument("--folder", help="where to write the corpus (default: the system's temporary folder)")
     args = parser.parse_args(argv)
-    results, baseline, generating = loads(args.reports)
+    results, baseline, generating = loads(args.reports, not args.no_serial, args.folder)
     print(f"generated {args.reports:,} reports ({', '.join(CARRIERS)} in turn) in {generating:.0f} s")
     print(f"{'benchmark':44} {'seconds':>8} {'peak MiB':>9} {'added MiB':>9} {'frames MiB':>10} {'cells':>10}")
     for r in results:

@@ -18,6 +18,15 @@ def check_counts(checks: pd.DataFrame) -> dict[str, int]:
             "unchecked": int(checks["passed"].isna().sum())}
 
 
+def record_check_counts(records: list[dict], version: str | None, schema: Schema | None = None) -> dict[str, int]:
+    """`check_counts` of the strict checks of cell records (the interpreter's), with no frame built."""
+    rows = check_rows([(r["table"], r["row"], r["col"], r["value"], r["kind"]) for r in records], version,
+                      "strict", schema)
+    passed = [row[5] for row in rows]
+    return {"checks": len(rows), "failed": sum(1 for p in passed if p is False),
+            "unchecked": sum(1 for p in passed if p is pd.NA)}
+
+
 def run_checks(cells: pd.DataFrame, version: str | None, mode: str = "strict",
                schema: Schema | None = None) -> pd.DataFrame:
     """One row per identity instance: ID-T3-BAL and ID-T3-RES per column, ID-T3-COL per row,
@@ -29,24 +38,41 @@ def run_checks(cells: pd.DataFrame, version: str | None, mode: str = "strict",
     """
     if mode not in ("strict", "lenient"):
         raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")
-    schema = schema or load_schema()
     if version is None or cells.empty:
         return pd.DataFrame(columns=CHECK_COLUMNS)
-    index = {(t, r, c): (v, k) for t, r, c, v, k in
-             zip(cells["table"], cells["row"], cells["col"], cells["value"], cells["kind"])}
+    cells_ = list(zip(cells["table"], cells["row"], cells["col"], cells["value"], cells["kind"]))
+    frame = pd.DataFrame(check_rows(cells_, version, mode, schema), columns=CHECK_COLUMNS)
+    frame["expected"] = frame["expected"].astype("Float64")
+    frame["found"] = frame["found"].astype("Float64")
+    frame["passed"] = frame["passed"].astype("boolean")
+    return frame
+
+
+def check_rows(cells: list[tuple], version: str | None, mode: str = "strict",
+               schema: Schema | None = None) -> list[list]:
+    """The rows of `run_checks` (CHECK_COLUMNS) from cells given as (table, row, col, value, kind)."""
+    if mode not in ("strict", "lenient"):
+        raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")
+    schema = schema or load_schema()
+    if version is None or not cells:
+        return []
+    index = {(t, r, c): (v, k) for t, r, c, v, k in cells}
+    present: dict[str, set[str]] = {}
+    for t, r, _, _, _ in cells:
+        present.setdefault(t, set()).add(r)
     out = []
     for rule in schema.identities(version):
         if rule.each == "column":
             instances = [c.key for c in schema.columns(rule.table, version)]
         else:
-            present = cells.loc[cells["table"] == rule.table, "row"].unique()
-            instances = [r.key for r in schema.rows(rule.table, version) if r.key in set(present)]
+            rows = present.get(rule.table, set())
+            instances = [r.key for r in schema.rows(rule.table, version) if r.key in rows]
         for inst in instances:
             keys = [(k, inst) if rule.each == "column" else (inst, k) for k in rule.lhs + rule.rhs]
             values, issues = [], []
             for row, col in keys:
                 value, kind = index.get((rule.table, row, col), (None, "missing"))
-                if kind != "number" or pd.isna(value):
+                if kind != "number" or value is None or pd.isna(value):
                     issues.append(f"{row}.{col} is {kind}")
                     value = 0.0 if mode == "lenient" and kind in ("blank", "na") else None
                 values.append(value)
@@ -58,11 +84,7 @@ def run_checks(cells: pd.DataFrame, version: str | None, mode: str = "strict",
             found = float(sum(values[len(rule.lhs):]))
             detail = ("treated as 0: " + "; ".join(issues)) if issues else ""
             out.append([rule.id, rule.table, scope, expected, found, abs(expected - found) < 1e-6, detail])
-    frame = pd.DataFrame(out, columns=CHECK_COLUMNS)
-    frame["expected"] = frame["expected"].astype("Float64")
-    frame["found"] = frame["found"].astype("Float64")
-    frame["passed"] = frame["passed"].astype("boolean")
-    return frame
+    return out
 
 
 def value_problems(records: Iterable[dict], source: str, schema: Schema | None = None) -> list[Problem]:

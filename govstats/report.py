@@ -25,14 +25,23 @@ _PATH_SUFFIXES = (*SUFFIXES, ".text", ".md")
 class Report:
     """One parsed annual report."""
 
-    def __init__(self, meta: ReportMeta, cells: pd.DataFrame, sections: dict[str, str],
+    def __init__(self, meta: ReportMeta, cells: pd.DataFrame | list[dict], sections: dict[str, str],
                  problems: list[Problem], reader_notes: list[str] | None = None) -> None:
         self.meta = meta
-        self.cells = cells
+        #: the interpreter's cell records that `cells` is built from (None when given a frame)
+        self.records: list[dict] | None = None if isinstance(cells, pd.DataFrame) else cells
+        self._cells = cells if isinstance(cells, pd.DataFrame) else None
         self.sections = sections
         self.problems = problems
         #: what the reader did to the layout (e.g. repeated PDF table headers dropped)
         self.reader_notes = list(reader_notes or [])
+
+    @property
+    def cells(self) -> pd.DataFrame:
+        """The long cell table (`govstats.model.CELL_COLUMNS`), built when first asked."""
+        if self._cells is None:
+            self._cells = cells_frame(self.records or [], self.meta.report)
+        return self._cells
 
     def table(self, name: str, lang: str | None = None, values: str = "value",
               derived: bool = False) -> pd.DataFrame:
@@ -129,9 +138,9 @@ def read_report(source: Any, *, carrier: str | None = None, agency: str | None =
     meta = ReportMeta(report=report or name, agency=agency, year=year, format_version=version,
                       title=title.title, source=path or name, sha256=hashlib.sha256(data).hexdigest(),
                       carrier=doc.carrier, encoding=doc.encoding)
-    cells = cells_frame(result.cells, meta.report)
-    problems = doc.problems + result.problems + value_problems(result.cells, name)
+    report = Report(meta, result.cells, result.sections,
+                    doc.problems + result.problems + value_problems(result.cells, name), doc.notes)
     if doc.carrier == "ocr":  # a misread digit shows as a broken identity: flag the cells it involves
-        problems += [Problem(name, f"{col}: {what}; this OCR reading may be wrong", table, row)
-                     for table, row, col, what in failed_operands(cells, version)]
-    return Report(meta, cells, result.sections, problems, doc.notes)
+        report.problems += [Problem(name, f"{col}: {what}; this OCR reading may be wrong", table, row)
+                            for table, row, col, what in failed_operands(report.cells, version)]
+    return report

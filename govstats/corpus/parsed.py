@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .. import version
-from ..checks import check_counts, run_checks
+from ..checks import check_counts, record_check_counts, run_checks
 from ..model import CELL_COLUMNS, Problem, ReportMeta
 from ..report import Report
 from ..schema import fingerprint as schema_fingerprint
@@ -88,11 +88,23 @@ class Parsed:
 
     @classmethod
     def from_report(cls, report: Report) -> Parsed:
-        """The report's data, its cells as an Arrow table of `ARROW_CELLS`."""
-        cells = report.cells.astype({c: "string" for c in KEY_COLUMNS if c in report.cells.columns})
-        arrow = pa.Table.from_pandas(cells[CELL_COLUMNS], schema=ARROW_CELLS, preserve_index=False)
-        return cls(report.meta, arrow, dict(report.sections), list(report.problems),
-                   check_counts(run_checks(report.cells, report.meta.format_version)))
+        """The report's data, its cells as an Arrow table of `ARROW_CELLS`: built from the
+        interpreter's records where the report has them (no pandas frame per report)."""
+        version = report.meta.format_version
+        if report.records is not None:
+            records = report.records
+            columns = {"report": pa.array([report.meta.report] * len(records), pa.string())}
+            for col in CELL_COLUMNS[1:]:
+                values = [r[col] for r in records]
+                columns[col] = (pa.array(values, pa.float64(), from_pandas=True) if col == "value"
+                                else pa.array(values, pa.string()))
+            arrow = pa.table(columns, schema=ARROW_CELLS)
+            counts = record_check_counts(records, version)
+        else:
+            cells = report.cells.astype({c: "string" for c in KEY_COLUMNS if c in report.cells.columns})
+            arrow = pa.Table.from_pandas(cells[CELL_COLUMNS], schema=ARROW_CELLS, preserve_index=False)
+            counts = check_counts(run_checks(report.cells, version))
+        return cls(report.meta, arrow, dict(report.sections), list(report.problems), counts)
 
     def payload(self) -> str:
         """Everything but the cells, as JSON (what the store's index keeps of the report)."""

@@ -379,3 +379,15 @@ def test_pingtan_narratives_against_their_tables(corpus):
     assert row["text"] == "2022年，全区收到政府信息公开申请75件，涉及自然人72件、商业企业3件，均在法定期限内予以答复，办结率100%"
     assert row["detail"] == ("t3.new_received.total; the stated 75 equals the table's "
                              "received_incl_carried / concluded")
+
+
+@pytest.mark.parametrize("name", ["zhoukou-city-office_2024.txt", "pingtan-cez_2020.txt", "pingtan-cez_2025.txt"])
+def test_a_report_kept_from_its_records_equals_one_kept_from_its_frame(name):
+    """The loader keeps a report from the interpreter's records (no pandas frame per report); the
+    same cells and check counts as from the report's frame."""
+    report = govstats.read_report(CORPUS / name)
+    assert report.records is not None
+    framed = govstats.Report(report.meta, report.cells, report.sections, report.problems)
+    lean, full = Parsed.from_report(report), Parsed.from_report(framed)
+    assert lean.arrow.equals(full.arrow)
+    assert lean.counts == full.counts == govstats.checks.check_counts(report.checks())
