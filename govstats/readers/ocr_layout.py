@@ -2,7 +2,9 @@
 
 Pure numpy and Pillow.  A page is straightened first (the angle whose row profile of dark pixels
 is sharpest), so that table rules are horizontal and vertical.  A horizontal rule is a pixel row
-with a long dark run; the strip between two rules is a table row when vertical rules cross it.
+with a long dark run; the strip between two rules is a table row when vertical rules cross it, and
+so is the strip beyond a table's first or last rule where its vertical rules run on (a browser
+continues a table on a new page without a top border).
 Within a row the vertical rules cut the cells; a cell whose bottom rule is missing continues into
 the row below (a merged cell), and is given once, in the row where it starts — as the PDF reader
 gives a merged cell.  Text outside tables is grouped into lines by vertical overlap.
@@ -128,6 +130,8 @@ def layout(image: Image.Image, boxes: list[Box]) -> list[Block]:
             tables[-1].append(strip)
         else:
             tables.append([strip])
+    for table in tables:
+        _open_rows(ink, rules, table, boxes)
     left = list(boxes)
     blocks = []
     for table in tables:
@@ -137,6 +141,32 @@ def layout(image: Image.Image, boxes: list[Box]) -> list[Block]:
     blocks.extend(_text_lines(left))
     blocks.sort(key=lambda b: b.top)
     return blocks
+
+
+def _open_rows(ink: np.ndarray, rules: list[int], table: list[tuple[int, int, list[int]]], boxes: list[Box]) -> None:
+    """A row with no rule above it (a table continued at a page top: browsers draw no top border
+    there) or none below (a table cut at a page bottom) is still a row when the vertical rules of the
+    table's edge row run on beyond the edge rule, and text lies between them: it is added."""
+    for up in (True, False):
+        top, bottom, xs = table[0] if up else table[-1]
+        edge = top if up else bottom
+        limit = max([r for r in rules if r < edge - 2], default=0) if up else \
+            min([r for r in rules if r > edge + 2], default=ink.shape[0])
+        span = ink[limit:edge - 2][::-1] if up else ink[edge + 3:limit]  # walking away from the edge rule
+        reach = []
+        for x in xs:
+            column = span[:, max(0, x - 2):x + 3].any(axis=1)
+            reach.append(int(np.argmin(column)) if not column.all() else len(column))
+        height = float(np.median(reach)) if reach else 0.0
+        if height < 12 or sum(abs(r - height) <= max(6.0, 0.15 * height) for r in reach) < 3:
+            continue
+        strip = (edge - 2 - round(height), edge) if up else (edge, edge + 3 + round(height))
+        rows_xs = _vertical_rules(ink, *strip)
+        if len(rows_xs) >= 3 and any(strip[0] <= b.cy < strip[1] for b in boxes):
+            if up:
+                table.insert(0, (strip[0], strip[1], rows_xs))
+            else:
+                table.append((strip[0], strip[1], rows_xs))
 
 
 def _table_rows(ink: np.ndarray, strips: list[tuple[int, int, list[int]]], boxes: list[Box]) -> list[list[Cell]]:
