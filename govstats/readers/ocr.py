@@ -184,8 +184,9 @@ def _document(pages: list[tuple[float, list[Block]]], source: str) -> Document:
                 sources[id(texts)] = [_source(cell, number) for cell in row]
             margin = block.bottom < height * pdf_reader._MARGIN or block.top > height * (1 - pdf_reader._MARGIN)
             furniture = (not block.is_table and margin and bool(pdf_reader._PAGE_NUMBER.match(rows[0][0])))
+            spans = [[(cell.x0, cell.x1) for cell in row] for row in block.rows] if block.is_table else []
             converted.append(pdf_reader._Block(block.top, block.bottom, rows, block.is_table, block.x1,
-                                               block.size, furniture))
+                                               block.size, furniture, spans))
         blocks.append(converted)
     _align_repeated_headers(blocks)
     right = max((b.x1 for page in blocks for b in page if not b.is_table), default=0.0)

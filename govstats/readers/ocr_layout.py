@@ -50,6 +50,8 @@ class Cell:
 
     boxes: list[Box] = field(default_factory=list)
     doubt: str = ""  # why the reading must be checked ("" when it need not)
+    x0: float = 0.0  # a table cell's left and right rules (pixels)
+    x1: float = 0.0
 
     def text(self) -> str:
         """The boxes' text line by line (lines by vertical overlap), left to right in a line."""
@@ -178,7 +180,7 @@ def _table_rows(ink: np.ndarray, strips: list[tuple[int, int, list[int]]], boxes
             cell = None
             if i > 0 and not _rule_present(ink, top, x0, x1):  # no rule above: continues the cell above
                 cell = next((c for a, b, c in grid[-1] if a - 4 <= (x0 + x1) / 2 <= b + 4), None)
-            row.append((x0, x1, cell if cell is not None else Cell()))
+            row.append((x0, x1, cell if cell is not None else Cell(x0=x0, x1=x1)))
         grid.append(row)
     for box in boxes:
         i = next((k for k, (top, bottom, _) in enumerate(strips) if top <= box.cy < bottom), None)
