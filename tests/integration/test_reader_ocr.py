@@ -137,7 +137,7 @@ def test_rows_broken_over_pages_are_rejoined_in_the_scan_as_in_the_text_layer(re
     right, silent = _score(scan, truth)
     assert len(right) >= 190 and silent == []
     assert [n.split(":")[0] for n in scan.reader_notes if "rejoined" in n] == ["page 3", "page 4", "page 5"]
-    assert "'仍不明确'" in next(n for n in scan.reader_notes if n.startswith("page 4"))
+    assert "'仍不明确'" in next(n for n in scan.reader_notes if n.startswith("page 4") and "rejoined" in n)
 
 
 @needs_ocr
