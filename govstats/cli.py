@@ -146,7 +146,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
     try:
         result = batch.run(args.corpus, notebook=args.notebook, out=args.out, jobs=args.jobs,
-                           lang=args.lang, force=args.force, timeout=args.timeout)
+                           lang=args.lang, force=args.force, timeout=args.timeout,
+                           max_output_mb=args.max_output_mb)
     except batch.BatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -190,7 +191,7 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_batch(sub: argparse._SubParsersAction) -> None:
-    from .batch import DEFAULT_NOTEBOOK, DEFAULT_TIMEOUT
+    from .batch import DEFAULT_MAX_OUTPUT_MB, DEFAULT_NOTEBOOK, DEFAULT_TIMEOUT
 
     p = sub.add_parser("batch", help="run the city notebook for every agency of a corpus, with an index page")
     p.add_argument("corpus", nargs="?", default="data/corpus", help="folder or manifest CSV (default: data/corpus)")
@@ -201,6 +202,9 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help="run every agency, even those whose inputs are unchanged")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                    help=f"seconds one notebook may run (default: {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--max-output-mb", type=float, default=DEFAULT_MAX_OUTPUT_MB, metavar="MB",
+                   help=f"megabytes of output one notebook may print or display; past it the kernel "
+                        f"is stopped and that agency fails (default: {DEFAULT_MAX_OUTPUT_MB:g}, 0: no limit)")
     p.set_defaults(func=_cmd_batch)
 
 
