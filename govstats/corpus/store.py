@@ -14,9 +14,10 @@ import hashlib
 import io
 import json
 import os
-from dataclasses import asdict, dataclass, fields
+import types
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 import pandas as pd
 import pyarrow as pa
@@ -39,6 +40,11 @@ KEY_COLUMNS = ("report", "table", "block", "row", "col", "kind")
 _PARSER_CODE = ("readers", "interpret", "schema", "report.py", "tables.py", "checks.py", "values.py",
                 "model.py", "limits.py", "errors.py")
 _PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def _types(hint: Any) -> tuple[type, ...]:
+    """The types a field annotated `hint` may hold (`str | None`: str and NoneType)."""
+    return get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
 
 
 def default_dir() -> Path:
@@ -87,18 +93,34 @@ class Parsed:
                    check_counts(run_checks(report.cells, report.meta.format_version)))
 
 
-_META_FIELDS = {f.name for f in fields(ReportMeta)}
-_PROBLEM_FIELDS = {f.name for f in fields(Problem)}
-_COUNTS = {"checks", "failed", "unchecked"}
+#: the types each field of a cached ReportMeta and Problem may hold (from their annotations)
+_META_TYPES = {name: _types(hint) for name, hint in get_type_hints(ReportMeta).items()}
+_PROBLEM_TYPES = {name: _types(hint) for name, hint in get_type_hints(Problem).items()}
+_COUNT_TYPES = {name: (int,) for name in ("checks", "failed", "unchecked")}
+#: the cell table's Parquet schema as `put` writes it: texts, and the value as a float
+_CELL_SCHEMA = pa.Schema.from_pandas(pd.DataFrame(
+    {c: pd.Series(dtype="Float64" if c == "value" else "string") for c in CELL_COLUMNS}),
+    preserve_index=False).remove_metadata()
+
+
+def _typed(record: Any, types: dict[str, tuple[type, ...]]) -> bool:
+    """True when `record` is a dict of exactly these fields, each of one of its types (exactly:
+    a bool is no count, a float no year)."""
+    return (isinstance(record, dict) and set(record) == set(types)
+            and all(type(record[k]) in types[k] for k in types))
 
 
 def _parsed(table: pa.Table) -> Parsed | None:
-    """The entry a Parquet table holds, or None when it is not of this layout."""
+    """The entry a Parquet table holds, or None when it is not of this layout: its columns, the
+    fields of its metadata and the type of each must be those `put` writes."""
     payload = json.loads(table.schema.metadata[_META_KEY])
-    if (set(payload.get("meta", {})) != _META_FIELDS or set(payload.get("counts", {})) != _COUNTS
-            or table.column_names != CELL_COLUMNS
-            or any(set(p) != _PROBLEM_FIELDS for p in payload.get("problems", []))
-            or not isinstance(payload.get("sections"), dict)):
+    if not (isinstance(payload, dict) and table.schema.remove_metadata() == _CELL_SCHEMA
+            and _typed(payload.get("meta"), _META_TYPES)
+            and _typed(payload.get("counts"), _COUNT_TYPES)
+            and isinstance(payload.get("problems"), list)
+            and all(_typed(p, _PROBLEM_TYPES) for p in payload["problems"])
+            and isinstance(payload.get("sections"), dict)
+            and all(type(v) is str for v in payload["sections"].values())):
         return None
     return Parsed(ReportMeta(**payload["meta"]), table.to_pandas(), payload["sections"],
                   [Problem(**p) for p in payload["problems"]], payload["counts"])

@@ -108,6 +108,41 @@ def test_a_cache_entry_of_another_shape_is_parsed_again(tmp_path):
     assert again.table("t3").loc[("周口市人民政府办公室", 2024, "unable_not_held"), "total"] == 1061
 
 
+def _retype(parsed, change):
+    if change == "table column of booleans":
+        parsed.cells["table"] = True
+    elif change == "year as text":
+        parsed.meta.year = "2024"
+    elif change == "year as a float":
+        parsed.meta.year = 2024.0
+    elif change == "a count that is null":
+        parsed.counts["checks"] = None
+    elif change == "a count that is a boolean":
+        parsed.counts["failed"] = False
+    elif change == "a problem message that is a number":
+        parsed.problems.append(govstats.Problem("x", 5))
+    else:
+        parsed.sections["overview"] = ["a", "list"]
+
+
+@pytest.mark.parametrize("change", [
+    "table column of booleans", "year as text", "year as a float", "a count that is null",
+    "a count that is a boolean", "a problem message that is a number", "a section that is a list"])
+def test_a_cache_entry_with_values_of_another_type_is_parsed_again(tmp_path, change):
+    """Found by the cache-shape fuzz (tests/property/test_fuzz_hostile.py): the names were checked,
+    the types not; such an entry crashed read_corpus (IntCastingNaNError, TypeError…) or was served."""
+    cache_dir = tmp_path / "cache"
+    govstats.read_corpus([REFERENCE], cache=cache_dir)
+    cache, key = Cache(cache_dir), _one_entry(cache_dir).stem
+    parsed = cache.get(key)
+    _retype(parsed, change)
+    cache.put(key, parsed)
+    assert cache.get(key) is None
+    again = govstats.read_corpus([REFERENCE], cache=cache_dir)
+    assert again.cache_info["misses"] == 1 and again.reports["year"].tolist() == [2024]
+    assert again.table("t3").loc[("周口市人民政府办公室", 2024, "unable_not_held"), "total"] == 1061
+
+
 def test_an_unreadable_cache_folder_only_costs_speed(tmp_path):
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("x", encoding="utf-8")                     # a cache path that cannot be a folder
