@@ -49,6 +49,13 @@ def test_neutralise_follows_the_owasp_rule():
     assert neutralise("周口市") == "周口市" and unneutralise("'quoted") == "'quoted"
 
 
+@pytest.mark.parametrize("text", ["'=", "'=1+1", "''@x", "'-15"])
+def test_a_text_that_already_starts_with_a_quote_and_a_formula_is_recoverable(text):
+    """Found by `make fuzz` (test_fuzz_hostile.py): "'=" was written as it was, then read back
+    by `unneutralise` as "=", which is not the raw text."""
+    assert neutralise(text) == "'" + text and unneutralise(neutralise(text)) == text
+
+
 def _hostile_corpus(folder):
     folder.mkdir()
     shutil.copy(CORPUS / "pingtan-cez_2024.txt", folder)
