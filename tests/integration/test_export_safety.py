@@ -101,3 +101,17 @@ def test_report_table_counts_are_integers():
     assert str(t3["total"].dtype) == "Int64"
     assert t3.loc["new_received", "total"] == 1333
     assert repr(t3.loc["new_received", "natural_person"]) == "np.int64(1121)"
+
+
+def test_a_carriage_return_in_a_name_stays_inside_its_csv_field(tmp_path):
+    """Found by `make fuzz` (test_fuzz_hostile.py): a report saved as "a\\rb.txt" was written
+    unquoted, and a bare CR ends a CSV row for pandas and Excel: the row split in two."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(REFERENCE, folder / "a\rb.txt")
+    corpus = govstats.read_corpus(folder, cache=False)
+    export(corpus, "csv", tmp_path / "csv")
+    reports = pd.read_csv(tmp_path / "csv" / "reports.csv", dtype=str, encoding="utf-8-sig")
+    assert reports["report"].tolist() == ["a\rb.txt"]
+    cells = pd.read_csv(tmp_path / "csv" / "cells.csv", dtype=str, encoding="utf-8-sig")
+    assert len(cells) == len(corpus.cells) and set(cells["report"]) == {"a\rb.txt"}

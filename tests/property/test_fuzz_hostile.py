@@ -230,3 +230,25 @@ def test_any_name_reaches_the_index_page_escaped(reference_corpus, tmp_path_fact
                         notebook=tmp_path_factory.getbasetemp() / "nb.ipynb", lang="en",
                         out=tmp_path_factory.getbasetemp())
     assert not MARKER.search(html), "a name reached the page as markup"
+
+
+#: names a report file can have (no separator, no NUL, at most 255 bytes; not hidden: a corpus
+#: folder skips hidden files and folders, as it skips .git)
+FILE_NAMES = NAMES.map(lambda n: n.replace("/", "_").replace("\x00", "_").encode()[:240]
+                       .decode("utf-8", "ignore")).filter(lambda n: not (n + ".txt").startswith("."))
+
+
+@fuzz(max(30, EXAMPLES // 4))
+@given(name=FILE_NAMES)
+def test_a_report_under_any_file_name_is_read_and_exported(tmp_path_factory, name):
+    folder = tmp_path_factory.mktemp("named")
+    shutil.copy(REFERENCE, folder / (name + ".txt"))
+    corpus = govstats.read_corpus(folder, cache=False)
+    assert corpus.reports["report"].tolist() == [name + ".txt"] and corpus.unused.empty
+    from govstats.export import export
+
+    export(corpus, "csv", folder / "csv")
+    reports = pd.read_csv(folder / "csv" / "reports.csv", dtype=str, keep_default_na=False,
+                          encoding="utf-8-sig")
+    assert [unneutralise(r) for r in reports["report"]] == [name + ".txt"]
+    shutil.rmtree(folder)
