@@ -69,8 +69,10 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         # one table wide; all of them as the canonical long cell table (one valid CSV either way)
         frame = frames[args.table] if args.table else report.cells
-        if args.output:  # a file for Excel: UTF-8 with a byte-order mark
-            frame.to_csv(args.output, encoding="utf-8-sig", index=bool(args.table))
+        if args.output:  # a file for Excel: UTF-8 with a byte-order mark, formulas neutralised
+            from .export.tables import write_csv
+
+            write_csv(frame.reset_index() if args.table else frame, args.output)
         else:
             frame.to_csv(sys.stdout, index=bool(args.table))
     else:
@@ -172,7 +174,8 @@ def _add_parse(sub: argparse._SubParsersAction) -> None:
                    help="text (default) for reading; json: metadata and every table; csv: the --table as a "
                         "wide table, or without --table the long cell table (one row per cell, raw text and kind)")
     p.add_argument("--output", "-o", metavar="FILE",
-                   help="with --format csv: write FILE in UTF-8 with a byte-order mark (Excel shows the Chinese)")
+                   help="with --format csv: write FILE for Excel: UTF-8 with a byte-order mark (Excel shows the "
+                        "Chinese), text that Excel would take for a formula behind a '")
     p.set_defaults(func=_cmd_parse)
 
 

@@ -115,3 +115,21 @@ def test_a_carriage_return_in_a_name_stays_inside_its_csv_field(tmp_path):
     assert reports["report"].tolist() == ["a\rb.txt"]
     cells = pd.read_csv(tmp_path / "csv" / "cells.csv", dtype=str, encoding="utf-8-sig")
     assert len(cells) == len(corpus.cells) and set(cells["report"]) == {"a\rb.txt"}
+
+
+def test_parse_output_for_excel_neutralises_formulas(tmp_path, capsys):
+    """`govstats parse --format csv --output FILE` writes "a file for Excel": a cell whose printed
+    text is a formula must not be live there (it was written as printed)."""
+    from govstats.cli import main
+
+    text = REFERENCE.read_text(encoding="utf-8").replace(
+        "行政规范性文件\t18\t113\t172", "行政规范性文件\t=HYPERLINK(\"http://evil\")\t113\t172")
+    report = tmp_path / "zhoukou_2024.txt"
+    report.write_text(text, encoding="utf-8")
+    out = tmp_path / "cells.csv"
+    assert main(["parse", str(report), "--format", "csv", "--output", str(out)]) == 0
+    cells = pd.read_csv(out, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    raw = cells.loc[(cells["row"] == "normative_docs") & (cells["col"] == "issued_count"), "raw"]
+    assert raw.tolist() == ["'=HYPERLINK(\"http://evil"] and unneutralise(raw.iloc[0]).startswith("=")
+    assert main(["parse", str(report), "--table", "t2", "--format", "csv", "--output", str(out)]) == 0
+    assert out.read_text(encoding="utf-8-sig").startswith("row,")
