@@ -10,7 +10,9 @@ interrupted run never leaves a half-written report that looks complete.
 
 One batch per output folder at a time: a lock file (`out/.govstats-batch.lock`) refuses a second
 batch on the same `out`. A failed re-run keeps the last good folder of an agency, and a folder
-moved aside by an interrupted publish is put back by the next run.
+moved aside by an interrupted publish is put back by the next run. A full disk fails the agencies
+whose files do not fit; a lock or an index that cannot be written is a `BatchError` naming the
+folder (the last good index stays).
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ import math
 import os
 from pathlib import Path
 
-from .execute import execute_all, locked, remove_leftovers, write_atomic
+from ..files import atomic_write_text, os_reason
+from .execute import execute_all, locked, remove_leftovers
 from .index import render_index
 from .plan import (
     DEFAULT_MAX_OUTPUT_MB,
@@ -62,7 +65,10 @@ def run(corpus: str | os.PathLike[str], notebook: str | os.PathLike[str] = DEFAU
     if not corpus_path.exists():
         raise BatchError(f"{corpus}: no such corpus folder or manifest")
     out = Path(out).resolve()
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BatchError(f"{out}: cannot create the output folder ({os_reason(exc)})") from exc
     with locked(out):
         remove_leftovers(out)
         return _run_locked(corpus, corpus_path, notebook, unit, out, jobs, lang, force, timeout,
@@ -97,10 +103,15 @@ def _run_locked(corpus: str | os.PathLike[str], corpus_path: Path, notebook: Pat
                              progress))
 
     ordered = [runs[j.slug] for j in jobs_list]
-    index = out / "index.html"
-    write_atomic(index, render_index(ordered, reports, metrics(data), unused,
-                                      corpus=corpus_path, notebook=notebook, lang=lang, out=out))
-    return BatchResult(ordered, unused, index, out)
+    result = BatchResult(ordered, unused, out / "index.html", out)
+    try:      # the last good index stays until the new one is complete
+        atomic_write_text(result.index, render_index(ordered, reports, metrics(data), unused,
+                                                     corpus=corpus_path, notebook=notebook,
+                                                     lang=lang, out=out))
+    except OSError as exc:     # a full disk: what ran is in each agency's batch.json
+        raise BatchError(f"{out}: cannot write index.html ({os_reason(exc)}); "
+                         f"{result.summary().splitlines()[0]}") from exc
+    return result
 
 
 __all__ = ["run", "BatchResult", "AgencyRun", "BatchError", "slugify", "notebook_unit",

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+from ..files import os_reason
 from .engine import OutputLimitError, run_notebook
 from .plan import ERROR_LINES, MANIFEST, BatchError, Job
 from .results import AgencyRun
@@ -156,8 +157,14 @@ def locked(out: Path) -> Iterator[None]:
                                  f"for it to finish, or delete {lock} if no batch runs") from None
             lock.unlink(missing_ok=True)
             continue
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(str(os.getpid()))
+        except OSError as exc:            # a full disk, a folder this user cannot write
+            raise BatchError(f"{out}: cannot write the lock file ({os_reason(exc)})") from exc
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(str(os.getpid()))
+        except OSError as exc:            # created, but not one byte fits: leave no empty lock
+            lock.unlink(missing_ok=True)
+            raise BatchError(f"{out}: cannot write the lock file ({os_reason(exc)})") from exc
         break
     try:
         yield
@@ -173,9 +180,3 @@ def _alive(pid: int) -> bool:
     except PermissionError:       # a process of another user holds it
         return True
     return True
-
-
-def write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".tmp-{path.name}-{uuid.uuid4().hex[:8]}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
