@@ -28,7 +28,7 @@ from .version import __version__
 EXIT_CODES = """exit status:
   0  success
   1  a consistency check failed (check: or could not be made: a row missing, a cell unreadable)
-  2  an input could not be read as a report, or the command could not start"""
+  2  an input could not be read as a report, or the command could not start or write its output"""
 
 
 def _read(path: str) -> Report | None:
@@ -143,7 +143,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    """Run the city notebook once per agency; exit 1 if any agency or report failed, 2 if it cannot start."""
+    """Run the city notebook once per agency; exit 1 if any agency or report failed, 2 if it cannot
+    start or cannot write its lock or index."""
     from . import batch
 
     try:
