@@ -28,7 +28,7 @@ from .version import __version__
 EXIT_CODES = """exit status:
   0  success
   1  a consistency check failed (check: or could not be made: a row missing, a cell unreadable)
-  2  an input could not be read as a report, or the command could not start"""
+  2  an input could not be read as a report, or the command could not start or write its output"""
 
 
 def _read(path: str) -> Report | None:
@@ -69,8 +69,10 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         # one table wide; all of them as the canonical long cell table (one valid CSV either way)
         frame = frames[args.table] if args.table else report.cells
-        if args.output:  # a file for Excel: UTF-8 with a byte-order mark
-            frame.to_csv(args.output, encoding="utf-8-sig", index=bool(args.table))
+        if args.output:  # a file for Excel: UTF-8 with a byte-order mark, formulas neutralised
+            from .export.tables import write_csv
+
+            write_csv(frame.reset_index() if args.table else frame, args.output)
         else:
             frame.to_csv(sys.stdout, index=bool(args.table))
     else:
@@ -141,12 +143,14 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    """Run the city notebook once per agency; exit 1 if any agency or report failed, 2 if it cannot start."""
+    """Run the city notebook once per agency; exit 1 if any agency or report failed, 2 if it cannot
+    start or cannot write its lock or index."""
     from . import batch
 
     try:
         result = batch.run(args.corpus, notebook=args.notebook, out=args.out, jobs=args.jobs,
-                           lang=args.lang, force=args.force, timeout=args.timeout)
+                           lang=args.lang, force=args.force, timeout=args.timeout,
+                           max_output_mb=args.max_output_mb)
     except batch.BatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -171,7 +175,8 @@ def _add_parse(sub: argparse._SubParsersAction) -> None:
                    help="text (default) for reading; json: metadata and every table; csv: the --table as a "
                         "wide table, or without --table the long cell table (one row per cell, raw text and kind)")
     p.add_argument("--output", "-o", metavar="FILE",
-                   help="with --format csv: write FILE in UTF-8 with a byte-order mark (Excel shows the Chinese)")
+                   help="with --format csv: write FILE for Excel: UTF-8 with a byte-order mark (Excel shows the "
+                        "Chinese), text that Excel would take for a formula behind a '")
     p.set_defaults(func=_cmd_parse)
 
 
@@ -190,7 +195,7 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_batch(sub: argparse._SubParsersAction) -> None:
-    from .batch import DEFAULT_NOTEBOOK, DEFAULT_TIMEOUT
+    from .batch import DEFAULT_MAX_OUTPUT_MB, DEFAULT_NOTEBOOK, DEFAULT_TIMEOUT
 
     p = sub.add_parser("batch", help="run the city notebook for every agency of a corpus, with an index page")
     p.add_argument("corpus", nargs="?", default="data/corpus", help="folder or manifest CSV (default: data/corpus)")
@@ -201,6 +206,9 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help="run every agency, even those whose inputs are unchanged")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                    help=f"seconds one notebook may run (default: {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--max-output-mb", type=float, default=DEFAULT_MAX_OUTPUT_MB, metavar="MB",
+                   help=f"megabytes of output one notebook may print or display; past it the kernel "
+                        f"is stopped and that agency fails (default: {DEFAULT_MAX_OUTPUT_MB:g}, 0: no limit)")
     p.set_defaults(func=_cmd_batch)
 
 

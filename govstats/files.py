@@ -24,3 +24,9 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
 def atomic_write_text(path: Path, text: str) -> None:
     """`atomic_write` of a UTF-8 text."""
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def os_reason(exc: OSError) -> str:
+    """What went wrong, without the file name (the caller names the place): "[Errno 28] No space
+    left on device"."""
+    return f"[Errno {exc.errno}] {exc.strerror}" if exc.errno else str(exc)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -35,3 +36,23 @@ def expected(report: str, table: str) -> dict:
 def expected_keys(report: str, field: str) -> list[tuple[str, str]]:
     """A list of (row, col) cells named in `field` of the report's file (e.g. t2_in_flattened_text)."""
     return [tuple(key.split(".")) for key in _load(report).get(field, [])]
+
+
+MANIFEST_HEADER = "path,agency,region,city,level,year\n"
+
+
+def make_corpus(folder: Path, rows: list[tuple[str, str, str, str, int]]) -> Path:
+    """A corpus folder: (file name, copied from, agency, city, year) per report, plus a manifest.
+
+    A `copied from` of None writes a truncated DOCX (a broken download) instead of a real report.
+    """
+    folder.mkdir(parents=True)
+    lines = [MANIFEST_HEADER]
+    for name, original, agency, city, year in rows:
+        if original is None:
+            (folder / name).write_bytes(b"PK\x03\x04 truncated download")
+        else:
+            shutil.copy(CORPUS / original, folder / name)
+        lines.append(f'{name},"{agency}",,{city},,{year}\n')
+    (folder / "manifest.csv").write_text("".join(lines), encoding="utf-8")
+    return folder

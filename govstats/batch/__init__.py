@@ -3,14 +3,16 @@
 `run(corpus)` reads the corpus once to find the agencies, runs the parameterised notebook for each
 in parallel kernels, writes `<out>/<slug>/report.ipynb`, `report.html` (code hidden) and
 `figures/`, and `<out>/index.html` listing every agency with its key metrics, check status and any
-failure. A report that cannot be read, a notebook error, a dead kernel or a timeout fails one
-agency (or sets one report aside) and never stops the others. Each agency folder carries `batch.json`, the fingerprint of its inputs, so a
-re-run skips agencies whose inputs are unchanged. Folders are published with `os.replace`, so an
+failure. A report that cannot be read, a notebook error, a dead kernel, a timeout or an output
+past `max_output_mb` fails one agency (or sets one report aside) and never stops the others.
+Each agency folder carries `batch.json`, the fingerprint of its inputs, so a re-run skips agencies whose inputs are unchanged. Folders are published with `os.replace`, so an
 interrupted run never leaves a half-written report that looks complete.
 
 One batch per output folder at a time: a lock file (`out/.govstats-batch.lock`) refuses a second
 batch on the same `out`. A failed re-run keeps the last good folder of an agency, and a folder
-moved aside by an interrupted publish is put back by the next run.
+moved aside by an interrupted publish is put back by the next run. A full disk fails the agencies
+whose files do not fit; a lock or an index that cannot be written is a `BatchError` naming the
+folder (the last good index stays).
 """
 from __future__ import annotations
 
@@ -18,9 +20,11 @@ import math
 import os
 from pathlib import Path
 
-from .execute import execute_all, locked, remove_leftovers, write_atomic
+from ..files import atomic_write_text, os_reason
+from .execute import execute_all, locked, remove_leftovers
 from .index import render_index
 from .plan import (
+    DEFAULT_MAX_OUTPUT_MB,
     DEFAULT_NOTEBOOK,
     DEFAULT_TIMEOUT,
     BatchError,
@@ -35,19 +39,24 @@ from .results import AgencyRun, BatchResult
 
 def run(corpus: str | os.PathLike[str], notebook: str | os.PathLike[str] = DEFAULT_NOTEBOOK,
         out: str | os.PathLike[str] = "build", jobs: int = 2, lang: str = "zh",
-        force: bool = False, timeout: float = DEFAULT_TIMEOUT, progress: bool = True) -> BatchResult:
+        force: bool = False, timeout: float = DEFAULT_TIMEOUT,
+        max_output_mb: float = DEFAULT_MAX_OUTPUT_MB, progress: bool = True) -> BatchResult:
     """Run `notebook` once per agency of `corpus` and write `out/index.html`.
 
     `corpus` is whatever `govstats.read_corpus` takes (a folder or a manifest CSV); it is passed
     on to every notebook. `jobs` notebooks run at once; `timeout` bounds one notebook's run in
-    seconds. Agencies whose inputs (their reports' sha256, the whole corpus — the notebook compares
-    against it —, the notebook's bytes, the parameters, the govstats version) match the last
+    seconds and `max_output_mb` the megabytes of output it sends (0: no limit); past the limit its
+    kernel is stopped and the agency fails. Agencies whose inputs (their reports' sha256, the
+    whole corpus — the notebook compares against it —, the notebook's bytes, the parameters, the govstats version) match the last
     successful run are skipped unless `force`.
     """
     if jobs < 1:
         raise BatchError(f"jobs must be at least 1, not {jobs}")
     if not math.isfinite(timeout) or timeout <= 0:
         raise BatchError(f"timeout must be a positive, finite number of seconds, not {timeout!r}")
+    if not math.isfinite(max_output_mb) or max_output_mb < 0:
+        raise BatchError(f"max_output_mb must be a finite number of megabytes, 0 for no limit, "
+                         f"not {max_output_mb!r}")
     if lang not in ("zh", "en"):
         raise BatchError(f"lang must be 'zh' or 'en', not {lang!r}")
     notebook = Path(notebook).resolve()
@@ -56,16 +65,19 @@ def run(corpus: str | os.PathLike[str], notebook: str | os.PathLike[str] = DEFAU
     if not corpus_path.exists():
         raise BatchError(f"{corpus}: no such corpus folder or manifest")
     out = Path(out).resolve()
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BatchError(f"{out}: cannot create the output folder ({os_reason(exc)})") from exc
     with locked(out):
         remove_leftovers(out)
         return _run_locked(corpus, corpus_path, notebook, unit, out, jobs, lang, force, timeout,
-                           progress)
+                           max_output_mb, progress)
 
 
 def _run_locked(corpus: str | os.PathLike[str], corpus_path: Path, notebook: Path, unit: str,
                 out: Path, jobs: int, lang: str, force: bool, timeout: float,
-                progress: bool) -> BatchResult:
+                max_output_mb: float, progress: bool) -> BatchResult:
     """The batch proper, while this process holds the output folder's lock."""
     from ..corpus import read_corpus
     from ..evaluate.metrics import metrics
@@ -87,14 +99,20 @@ def _run_locked(corpus: str | os.PathLike[str], corpus_path: Path, notebook: Pat
             runs[job.slug] = AgencyRun(job.agency, job.slug, "skipped", job.years, list(job.reports))
         else:
             todo.append(job)
-    runs.update(execute_all(todo, notebook, out, jobs, timeout, progress))
+    runs.update(execute_all(todo, notebook, out, jobs, timeout, max_output_mb,
+                             progress))
 
     ordered = [runs[j.slug] for j in jobs_list]
-    index = out / "index.html"
-    write_atomic(index, render_index(ordered, reports, metrics(data), unused,
-                                      corpus=corpus_path, notebook=notebook, lang=lang, out=out))
-    return BatchResult(ordered, unused, index, out)
+    result = BatchResult(ordered, unused, out / "index.html", out)
+    try:      # the last good index stays until the new one is complete
+        atomic_write_text(result.index, render_index(ordered, reports, metrics(data), unused,
+                                                     corpus=corpus_path, notebook=notebook,
+                                                     lang=lang, out=out))
+    except OSError as exc:     # a full disk: what ran is in each agency's batch.json
+        raise BatchError(f"{out}: cannot write index.html ({os_reason(exc)}); "
+                         f"{result.summary().splitlines()[0]}") from exc
+    return result
 
 
 __all__ = ["run", "BatchResult", "AgencyRun", "BatchError", "slugify", "notebook_unit",
-           "render_index", "DEFAULT_NOTEBOOK", "DEFAULT_TIMEOUT"]
+           "render_index", "DEFAULT_NOTEBOOK", "DEFAULT_TIMEOUT", "DEFAULT_MAX_OUTPUT_MB"]

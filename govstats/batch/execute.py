@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import json
 import os
 import re
@@ -15,9 +14,10 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Any
 
-from .plan import ERROR_LINES, FIGURES, MANIFEST, BatchError, Job
+from ..files import os_reason
+from .engine import OutputLimitError, run_notebook
+from .plan import ERROR_LINES, MANIFEST, BatchError, Job
 from .results import AgencyRun
 
 LOCK = ".govstats-batch.lock"
@@ -27,7 +27,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def execute_all(todo: list[Job], notebook: Path, out: Path, jobs: int, timeout: float,
-                 progress: bool) -> dict[str, AgencyRun]:
+                max_output_mb: float, progress: bool) -> dict[str, AgencyRun]:
     """Run the jobs in `jobs` threads (each notebook runs in its own kernel process)."""
     from tqdm import tqdm
 
@@ -36,7 +36,7 @@ def execute_all(todo: list[Job], notebook: Path, out: Path, jobs: int, timeout: 
         return done
     with ThreadPoolExecutor(max_workers=min(jobs, len(todo))) as pool, \
             tqdm(total=len(todo), desc="notebooks", unit="nb", disable=not progress) as bar:
-        futures = {pool.submit(_execute, job, notebook, out, timeout): job for job in todo}
+        futures = {pool.submit(_execute, job, notebook, out, timeout, max_output_mb): job for job in todo}
         try:
             for future in as_completed(futures):
                 result = future.result()
@@ -49,11 +49,12 @@ def execute_all(todo: list[Job], notebook: Path, out: Path, jobs: int, timeout: 
     return done
 
 
-def _execute(job: Job, notebook: Path, out: Path, timeout: float) -> AgencyRun:
+def _execute(job: Job, notebook: Path, out: Path, timeout: float,
+             max_output_mb: float) -> AgencyRun:
     """Run one agency's notebook into a temporary folder, then publish it as `out/<slug>`.
 
-    A failed run (a notebook error, a full disk) never replaces the last good folder: a failure
-    is published only where there was no successful run before.
+    A failed run (a notebook error, too much output, a full disk) never replaces the last good
+    folder: a failure is published only where there was no successful run before.
     """
     started = time.monotonic()
     tmp = out / f".tmp-{job.slug}-{uuid.uuid4().hex[:8]}"
@@ -61,7 +62,7 @@ def _execute(job: Job, notebook: Path, out: Path, timeout: float) -> AgencyRun:
     try:
         try:
             tmp.mkdir()
-            _run_notebook(notebook, tmp, job.parameters, started + timeout)
+            run_notebook(notebook, tmp, job.parameters, started + timeout, max_output_mb)
             _write_html(tmp / "report.ipynb", tmp / "report.html", title=job.agency,
                         lang=str(job.parameters.get("lang", "en")))
         except Exception as exc:  # noqa: BLE001  (any failure is this agency's, never the batch's)
@@ -85,38 +86,6 @@ def _execute(job: Job, notebook: Path, out: Path, timeout: float) -> AgencyRun:
         shutil.rmtree(tmp, ignore_errors=True)
     status = "failed" if error else "done"
     return AgencyRun(job.agency, job.slug, status, job.years, list(job.reports), seconds, error)
-
-
-def _run_notebook(notebook: Path, folder: Path, parameters: dict[str, Any], deadline: float) -> None:
-    """Execute `notebook` with papermill into `folder/report.ipynb`, its kernel working in `folder`.
-
-    The kernel's working directory is set through nbclient's resources rather than papermill's
-    `cwd`, which changes the whole process's directory (unsafe with threads). The per-notebook
-    deadline is enforced through nbclient's `timeout_func`: each cell gets the time that is left.
-    """
-    import papermill
-
-    (folder / FIGURES).mkdir()
-    papermill.execute_notebook(
-        str(notebook), str(folder / "report.ipynb"), parameters=parameters,
-        progress_bar=False, log_output=False,
-        kernel_manager_class=_quiet_kernel_manager(), shutdown_kernel="immediate",
-        resources={"metadata": {"path": str(folder)}},
-        timeout_func=lambda cell: max(1, int(deadline - time.monotonic()) + 1))
-
-
-@functools.cache
-def _quiet_kernel_manager() -> type:
-    """A kernel manager with transport encryption on, which keeps ipykernel ≥ 7.3 from printing
-    "Kernel is running over TCP without encryption" on every start (tooling notes §1)."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    class QuietKernelManager(AsyncKernelManager):
-        def __init__(self, **kwargs: Any) -> None:
-            kwargs.setdefault("transport_encryption", "auto")
-            super().__init__(**kwargs)
-
-    return QuietKernelManager
 
 
 def _write_html(ipynb: Path, html: Path, title: str, lang: str) -> None:
@@ -143,6 +112,8 @@ def _describe(exc: BaseException, timeout: float) -> str:
         text = _ANSI.sub("", "\n".join(exc.traceback)) or f"{exc.ename}: {exc.evalue}"
         lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
         return "\n".join([f"cell {exc.exec_count}:", *lines[-ERROR_LINES:]])
+    if isinstance(exc, OutputLimitError):
+        return str(exc)
     if isinstance(exc, CellTimeoutError):
         # the limit applied to the whole notebook, not nbclient's per-cell remainder ("after 2 seconds")
         return (f"timed out after {timeout:g} s (--timeout {timeout:g}, the limit for one notebook): "
@@ -195,8 +166,14 @@ def locked(out: Path) -> Iterator[None]:
                                  f"for it to finish, or delete {lock} if no batch runs") from None
             lock.unlink(missing_ok=True)
             continue
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(str(os.getpid()))
+        except OSError as exc:            # a full disk, a folder this user cannot write
+            raise BatchError(f"{out}: cannot write the lock file ({os_reason(exc)})") from exc
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(str(os.getpid()))
+        except OSError as exc:            # created, but not one byte fits: leave no empty lock
+            lock.unlink(missing_ok=True)
+            raise BatchError(f"{out}: cannot write the lock file ({os_reason(exc)})") from exc
         break
     try:
         yield
@@ -212,9 +189,3 @@ def _alive(pid: int) -> bool:
     except PermissionError:       # a process of another user holds it
         return True
     return True
-
-
-def write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".tmp-{path.name}-{uuid.uuid4().hex[:8]}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

@@ -15,6 +15,8 @@ import pandas as pd
 #: The city notebook installed with govstats (works from any folder, not only a source checkout).
 DEFAULT_NOTEBOOK = str(Path(__file__).resolve().parents[1] / "notebooks" / "city_report.ipynb")
 DEFAULT_TIMEOUT = 600.0
+#: megabytes of output (printed text, displayed data, tracebacks) one notebook may send
+DEFAULT_MAX_OUTPUT_MB = 50.0
 #: Parameters the notebook must declare besides its unit (`agency`, or else `city`).
 PARAMETERS = ("corpus", "years", "lang", "output_dir")
 UNITS = ("agency", "city")

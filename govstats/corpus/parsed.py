@@ -10,9 +10,10 @@ import functools
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, fields
+import types
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 import pandas as pd
 import pyarrow as pa
@@ -115,20 +116,37 @@ class Parsed:
     @classmethod
     def from_payload(cls, payload: str, arrow: pa.Table) -> Parsed | None:
         """The Parsed that `payload` (from `payload()`) and `arrow` describe; None when either is
-        not of this layout."""
+        not of this layout: the cell columns and their types, the fields of the payload and the
+        type of each must be those `payload()` and `from_report` write."""
         try:
             data = json.loads(payload)
-            if (set(data.get("meta", {})) != _META_FIELDS or set(data.get("counts", {})) != _COUNTS
-                    or any(set(p) != _PROBLEM_FIELDS for p in data.get("problems", []))
-                    or not isinstance(data.get("sections"), dict)
-                    or not (arrow.schema.equals(ARROW_CELLS) or arrow.schema.equals(ARROW_STORED))):
-                return None
-            return cls(ReportMeta(**data["meta"]), arrow, data["sections"],
-                       [Problem(**p) for p in data["problems"]], data["counts"])
-        except (ValueError, TypeError, AttributeError):
+        except ValueError:
             return None
+        if not (isinstance(data, dict) and _typed(data.get("meta"), _META_TYPES)
+                and _typed(data.get("counts"), _COUNT_TYPES)
+                and isinstance(data.get("problems"), list)
+                and all(_typed(p, _PROBLEM_TYPES) for p in data["problems"])
+                and isinstance(data.get("sections"), dict)
+                and all(type(v) is str for v in data["sections"].values())
+                and (arrow.schema.equals(ARROW_CELLS) or arrow.schema.equals(ARROW_STORED))):
+            return None
+        return cls(ReportMeta(**data["meta"]), arrow, data["sections"],
+                   [Problem(**p) for p in data["problems"]], data["counts"])
 
 
-_META_FIELDS = {f.name for f in fields(ReportMeta)}
-_PROBLEM_FIELDS = {f.name for f in fields(Problem)}
-_COUNTS = {"checks", "failed", "unchecked"}
+def _types(hint: Any) -> tuple[type, ...]:
+    """The types a field annotated `hint` may hold (`str | None`: str and NoneType)."""
+    return get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+
+
+def _typed(record: Any, types: dict[str, tuple[type, ...]]) -> bool:
+    """True when `record` is a dict of exactly these fields, each of one of its types (exactly:
+    a bool is no count, a float no year)."""
+    return (isinstance(record, dict) and set(record) == set(types)
+            and all(type(record[k]) in types[k] for k in types))
+
+
+#: the types each field of a stored ReportMeta and Problem may hold (from their annotations)
+_META_TYPES = {name: _types(hint) for name, hint in get_type_hints(ReportMeta).items()}
+_PROBLEM_TYPES = {name: _types(hint) for name, hint in get_type_hints(Problem).items()}
+_COUNT_TYPES = {name: (int,) for name in ("checks", "failed", "unchecked")}

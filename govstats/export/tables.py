@@ -89,5 +89,6 @@ def export(corpus: Corpus, to: str, out: str | os.PathLike[str]) -> list[Path]:
 
 
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
-    """`frame` as CSV for spreadsheets: UTF-8 with BOM (Excel shows the Chinese), formulas neutralised."""
-    safe_text(frame).to_csv(path, index=False, encoding="utf-8-sig")
+    """`frame` as CSV for spreadsheets: UTF-8 with BOM (Excel shows the Chinese), formulas
+    neutralised, rows ended by CRLF (RFC 4180), so that a field holding a CR or LF is quoted."""
+    safe_text(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")

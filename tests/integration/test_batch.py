@@ -1,8 +1,9 @@
 """The batch runner: one notebook per agency, an index page, failures isolated, re-runs skipped.
 
 The runs use `tests/fixtures/notebooks/batch_city.ipynb`, a small notebook with the city
-notebook's parameters; agencies named RAISE…, KILL… and SLOW… make it fail (cell error, dead
-kernel, timeout). The corpora are real reports from `data/corpus`, renamed through a manifest.
+notebook's parameters; agencies named RAISE…, KILL…, SLOW… and FLOOD… make it fail (cell error,
+dead kernel, timeout, too much output: test_batch_resources.py). The corpora are real reports
+from `data/corpus`, renamed through a manifest.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from urllib.parse import quote
 
 import nbformat
 import pytest
-from paths import CORPUS, FIXTURES, ROOT
+from paths import CORPUS, FIXTURES, ROOT, make_corpus
 
 from govstats import batch
 from govstats.cli import main
@@ -26,26 +27,6 @@ from govstats.cli import main
 NOTEBOOK = FIXTURES / "notebooks" / "batch_city.ipynb"
 ZHOUKOU = "周口市人民政府办公室"
 PINGTAN = "平潭综合实验区管委会(办公室)"
-MANIFEST_HEADER = "path,agency,region,city,level,year\n"
-
-
-def make_corpus(folder: Path, rows: list[tuple[str, str, str, str, int]]) -> Path:
-    """A corpus folder: (file name, copied from, agency, city, year) per report, plus a manifest.
-
-    A `copied from` of None writes a truncated DOCX (a broken download) instead of a real report.
-    """
-    folder.mkdir(parents=True)
-    lines = [MANIFEST_HEADER]
-    for name, original, agency, city, year in rows:
-        if original is None:
-            (folder / name).write_bytes(b"PK\x03\x04 truncated download")
-        else:
-            shutil.copy(CORPUS / original, folder / name)
-        lines.append(f'{name},"{agency}",,{city},,{year}\n')
-    (folder / "manifest.csv").write_text("".join(lines), encoding="utf-8")
-    return folder
-
-
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory) -> tuple[Path, batch.BatchResult]:
     """Six agencies: two real ones, one whose notebook raises, three with hostile names; one broken file."""

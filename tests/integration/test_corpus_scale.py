@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import shutil
 
 import pandas as pd
@@ -151,6 +152,40 @@ def test_the_store_follows_the_folder_report_by_report(tmp_path):
     assert govstats.read_corpus(folder, cache=cache_dir).cache_info["hits"] == 4
     fresh = govstats.read_corpus(folder, cache=False)
     pd.testing.assert_frame_equal(_frame(govstats.read_corpus(folder, cache=cache_dir)), _frame(fresh))
+
+
+def _retype(payload: dict, change: str) -> None:
+    if change == "year as text":
+        payload["meta"]["year"] = "2024"
+    elif change == "year as a float":
+        payload["meta"]["year"] = 2024.0
+    elif change == "a count that is null":
+        payload["counts"]["checks"] = None
+    elif change == "a count that is a boolean":
+        payload["counts"]["failed"] = False
+    elif change == "a problem message that is a number":
+        payload["problems"].append({"source": "x", "message": 5, "table": "", "row": "", "severity": "warning"})
+    else:
+        payload["sections"]["overview"] = ["a", "list"]
+
+
+@pytest.mark.parametrize("change", [
+    "year as text", "year as a float", "a count that is null", "a count that is a boolean",
+    "a problem message that is a number", "a section that is a list"])
+def test_a_stored_report_with_values_of_another_type_is_parsed_again(tmp_path, change):
+    """Found by the cache-shape fuzz (tests/property/test_fuzz_hostile.py): the names were checked,
+    the types not; such an entry crashed read_corpus (IntCastingNaNError, TypeError…) or was served."""
+    cache_dir = tmp_path / "cache"
+    govstats.read_corpus([REFERENCE], cache=cache_dir)
+    folder, _ = _store(cache_dir)
+    generation, [row] = CorpusStore(folder)._index()
+    payload = json.loads(row["payload"])
+    _retype(payload, change)
+    CorpusStore(folder)._write_index(generation + 1, [{**row, "payload": json.dumps(payload)}])
+    assert CorpusStore(folder).load({row["key"]}) == ({}, set())
+    again = govstats.read_corpus([REFERENCE], cache=cache_dir)
+    assert again.cache_info["misses"] == 1 and again.reports["year"].tolist() == [2024]
+    assert again.table("t3").loc[("周口市人民政府办公室", 2024, "unable_not_held"), "total"] == 1061
 
 
 def test_an_unreadable_cache_folder_only_costs_speed(tmp_path):

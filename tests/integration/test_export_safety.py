@@ -49,6 +49,13 @@ def test_neutralise_follows_the_owasp_rule():
     assert neutralise("周口市") == "周口市" and unneutralise("'quoted") == "'quoted"
 
 
+@pytest.mark.parametrize("text", ["'=", "'=1+1", "''@x", "'-15"])
+def test_a_text_that_already_starts_with_a_quote_and_a_formula_is_recoverable(text):
+    """Found by `make fuzz` (test_fuzz_hostile.py): "'=" was written as it was, then read back
+    by `unneutralise` as "=", which is not the raw text."""
+    assert neutralise(text) == "'" + text and unneutralise(neutralise(text)) == text
+
+
 def _hostile_corpus(folder):
     folder.mkdir()
     shutil.copy(CORPUS / "pingtan-cez_2024.txt", folder)
@@ -94,3 +101,35 @@ def test_report_table_counts_are_integers():
     assert str(t3["total"].dtype) == "Int64"
     assert t3.loc["new_received", "total"] == 1333
     assert repr(t3.loc["new_received", "natural_person"]) == "np.int64(1121)"
+
+
+def test_a_carriage_return_in_a_name_stays_inside_its_csv_field(tmp_path):
+    """Found by `make fuzz` (test_fuzz_hostile.py): a report saved as "a\\rb.txt" was written
+    unquoted, and a bare CR ends a CSV row for pandas and Excel: the row split in two."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(REFERENCE, folder / "a\rb.txt")
+    corpus = govstats.read_corpus(folder, cache=False)
+    export(corpus, "csv", tmp_path / "csv")
+    reports = pd.read_csv(tmp_path / "csv" / "reports.csv", dtype=str, encoding="utf-8-sig")
+    assert reports["report"].tolist() == ["a\rb.txt"]
+    cells = pd.read_csv(tmp_path / "csv" / "cells.csv", dtype=str, encoding="utf-8-sig")
+    assert len(cells) == len(corpus.cells) and set(cells["report"]) == {"a\rb.txt"}
+
+
+def test_parse_output_for_excel_neutralises_formulas(tmp_path, capsys):
+    """`govstats parse --format csv --output FILE` writes "a file for Excel": a cell whose printed
+    text is a formula must not be live there (it was written as printed)."""
+    from govstats.cli import main
+
+    text = REFERENCE.read_text(encoding="utf-8").replace(
+        "行政规范性文件\t18\t113\t172", "行政规范性文件\t=HYPERLINK(\"http://evil\")\t113\t172")
+    report = tmp_path / "zhoukou_2024.txt"
+    report.write_text(text, encoding="utf-8")
+    out = tmp_path / "cells.csv"
+    assert main(["parse", str(report), "--format", "csv", "--output", str(out)]) == 0
+    cells = pd.read_csv(out, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    raw = cells.loc[(cells["row"] == "normative_docs") & (cells["col"] == "issued_count"), "raw"]
+    assert raw.tolist() == ["'=HYPERLINK(\"http://evil"] and unneutralise(raw.iloc[0]).startswith("=")
+    assert main(["parse", str(report), "--table", "t2", "--format", "csv", "--output", str(out)]) == 0
+    assert out.read_text(encoding="utf-8-sig").startswith("row,")
