@@ -29,6 +29,8 @@ from .store import CorpusStore, FileStat, store_folder
 
 #: Above this many files the progress bar shows (when stderr is a terminal).
 PROGRESS_THRESHOLD = 20
+#: Parsed reports are stored at least this many at a time (and in at most about ten steps).
+STORE_EVERY = 2000
 #: Below this many reports to parse, extra processes cost more than they save.
 PARALLEL_THRESHOLD = 32
 
@@ -70,6 +72,7 @@ class _Loader:
     def __init__(self, store: CorpusStore | None, folder: Any) -> None:
         self.store = store
         self.info = {"folder": str(folder) if store else None, "hits": 0, "misses": 0, "writes": 0}
+        self._warned = False
 
     def load(self, found: list[Entry], jobs: int, client: Any, show: bool) -> tuple[list, list[dict]]:
         problems: list[dict] = []
@@ -109,13 +112,22 @@ class _Loader:
                     continue
             self.info["misses"] += 1
             todo.append((i, key, (data, entry.report, str(entry.path), options)))
-        new: dict[str, Parsed] = {}
-        for (i, key, _), (parsed, errors) in zip(todo, self._parse_all([t for _, _, t in todo], jobs, client, show)):
-            problems += errors
-            if parsed is not None:
-                loaded[i] = new[key] = parsed
-        if self.store:
-            self._save({key: seen for _, key, _, _, seen in keyed}, new, damaged)
+        live = {key: seen for _, key, _, _, seen in keyed}
+        step = max(STORE_EVERY, len(todo) // 10 + 1)
+        for start in range(0, len(todo), step) if todo else [0]:
+            # parsed reports are stored as they come: a long load that is stopped keeps its work,
+            # and the store's compact copies replace the many small tables the workers sent
+            chunk, new = todo[start:start + step], {}
+            for (i, key, _), (parsed, errors) in zip(chunk, self._parse_all([t for _, _, t in chunk], jobs, client, show)):
+                problems += errors
+                if parsed is not None:
+                    loaded[i] = new[key] = parsed
+            if self.store and self._save(live, new, damaged) and new:
+                compact, _ = self._stored(set(new))
+                for i, key, _ in chunk:
+                    if key in compact and i in loaded:
+                        loaded[i] = dataclasses.replace(compact[key], meta=loaded[i].meta)
+            damaged = set()
         return [(found[i], loaded[i]) for i in sorted(loaded)], problems
 
     def _known(self) -> dict[str, tuple[int, int, str]]:
@@ -146,12 +158,17 @@ class _Loader:
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
             return list(tqdm(pool.map(_parse_task, tasks, chunksize=max(1, len(tasks) // (jobs * 8))), **bar))
 
-    def _save(self, live: dict[str, FileStat], new: dict[str, Parsed], damaged: set[str]) -> None:
+    def _save(self, live: dict[str, FileStat], new: dict[str, Parsed], damaged: set[str]) -> bool:
+        """Store `new`; False (and one warning per load) when the store cannot be written."""
         try:
             self.info["writes"] += self.store.save(live, new, damaged)
+            return True
         except Exception as exc:  # a cache that cannot be written only costs speed
-            warnings.warn(GovstatsWarning(f"cannot write the cache in {self.info['folder']}: {exc}"),
-                          stacklevel=4)
+            if not self._warned:
+                warnings.warn(GovstatsWarning(f"cannot write the cache in {self.info['folder']}: {exc}"),
+                              stacklevel=4)
+                self._warned = True
+            return False
 
 
 def _open_store(cache: bool | str | os.PathLike[str] | None, source: Any) -> tuple[CorpusStore | None, Any]:

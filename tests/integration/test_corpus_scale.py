@@ -16,7 +16,7 @@ from paths import CORPUS, FIXTURES, REFERENCE
 
 import govstats
 from govstats.corpus import loader, store
-from govstats.corpus.parsed import parser_fingerprint
+from govstats.corpus.parsed import ARROW_STORED, parser_fingerprint
 from govstats.corpus.store import CorpusStore
 
 
@@ -272,3 +272,17 @@ def test_jobs_1_parses_in_this_process(many, monkeypatch):
     assert len(govstats.read_corpus(many, cache=False, jobs=1)) == 40
     with pytest.raises(AssertionError, match="must not start"):
         govstats.read_corpus(many, cache=False, jobs=2)
+
+
+def test_a_cold_load_stores_reports_as_they_come_and_keeps_the_stores_copies(tmp_path, monkeypatch):
+    """Parsed reports are stored in steps (so a stopped load keeps its work), and the corpus then
+    holds the store's compact copies instead of the tables the parse made (a national corpus
+    would not fit as 100,000 small tables)."""
+    monkeypatch.setattr(loader, "STORE_EVERY", 2)
+    corpus = govstats.read_corpus(CORPUS, cache=tmp_path, jobs=1)
+    assert corpus.cache_info == {"folder": str(tmp_path), "hits": 0, "misses": 9, "writes": 9}
+    folder, parts = _store(tmp_path)
+    assert 1 < len(parts) <= store.MAX_PARTS
+    assert all(p.arrow.schema.equals(ARROW_STORED) for p in corpus._parsed.values())
+    pd.testing.assert_frame_equal(_frame(corpus), _frame(govstats.read_corpus(CORPUS, cache=False, jobs=1)))
+    assert govstats.read_corpus(CORPUS, cache=tmp_path, jobs=1).cache_info["hits"] == 9
