@@ -73,7 +73,7 @@ def timed(label: str, documents: list[bytes], read, min_seconds: float = 1.0) ->
 
 def read_report(data: bytes) -> None:
     try:
-        govstats.read_report(data).cells  # as a user reads it: the frame included
+        _ = govstats.read_report(data).cells  # as a user reads it: the frame included
     except govstats.ReportParseError:
         pass
 
