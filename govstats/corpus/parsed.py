@@ -28,7 +28,7 @@ CACHE_ENV = "GOVSTATS_CACHE"
 #: Bump when the layout of the store changes.
 LAYOUT = 4
 #: Categorical columns of Report.cells, kept as strings in Arrow and Parquet.
-KEY_COLUMNS = ("report", "table", "block", "row", "col", "kind")
+_CATEGORICAL = ("report", "table", "block", "row", "col", "kind")
 #: the modules whose code decides what a report reads as (everything below the corpus layer)
 _PARSER_CODE = ("readers", "interpret", "schema", "report.py", "tables.py", "checks.py", "values.py",
                 "model.py", "limits.py", "errors.py")
@@ -102,7 +102,7 @@ class Parsed:
             arrow = pa.table(columns, schema=ARROW_CELLS)
             counts = record_check_counts(records, version)
         else:
-            cells = report.cells.astype({c: "string" for c in KEY_COLUMNS if c in report.cells.columns})
+            cells = report.cells.astype({c: "string" for c in _CATEGORICAL if c in report.cells.columns})
             arrow = pa.Table.from_pandas(cells[CELL_COLUMNS], schema=ARROW_CELLS, preserve_index=False)
             counts = check_counts(run_checks(report.cells, version))
         return cls(report.meta, arrow, dict(report.sections), list(report.problems), counts)

@@ -95,13 +95,6 @@ class CorpusStore:
                         found[r["key"]] = parsed
         return found, damaged
 
-    def keys(self) -> set[str]:
-        """The parse keys the store holds."""
-        if not (self.folder / "CURRENT").exists():
-            return set()
-        with self._locked(fcntl.LOCK_SH):
-            return {row["key"] for row in self._index()[1]}
-
     def files(self) -> dict[str, tuple[int, int, str]]:
         """{path: (size, mtime_ns, sha256)} of the files whose recorded size and modification time
         can be trusted (not modified within RACY_SECONDS of being recorded)."""
