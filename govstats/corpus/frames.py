@@ -1,15 +1,19 @@
 """The `Corpus`: many parsed reports as tidy frames (`cells`, `reports`, `problems`), their
-checks and wide tables.
+checks and wide tables — built once from the reports' columns (`columns.ReportColumns`), with no
+Python object per report until one report's frame is asked for.
 
-Two files of one report are never counted twice: the same bytes, or the same agency and year with
-the same cells, keep the first and list the other as a duplicate; the same agency and year with
-different cells keep neither (both are listed as a conflict, so no sum silently takes one).
+Two files of one report are never counted twice (`duplicates`).
 """
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..checks import CHECK_COLUMNS, run_checks
 from ..interpret.title import find_title
@@ -19,155 +23,143 @@ from ..schema import agency_level, load_schema
 from ..tables import wide
 from ..values import CellValues
 from .cell_table import KEY_COLUMNS, cell_frame
-from .parsed import Parsed
+from .columns import COUNT_FIELDS, ReportColumns
+from .duplicates import cell_set, duplicates
+from .parsed import CATEGORICAL
 from .soft_checks import ReportData, soft_checks
 from .sources import PROBLEM_COLUMNS, Entry, problem_record
 
 CELL_COLUMNS = KEY_COLUMNS + REPORT_CELL_COLUMNS[1:]
+_AS_REPORT = {c: "string" for c in CATEGORICAL}
 #: `used` is False for a report whose cells are not in `cells` (a duplicate, or one of a conflict)
 REPORT_COLUMNS = KEY_COLUMNS + ["checks", "failed", "unchecked", "problems", "problem_text", "used", "duplicate_of"]
-_CELL_KEY = ["table", "block", "row", "col", "value", "kind"]
 
 
-def _meta_row(entry: Entry, parsed: Parsed) -> dict[str, Any]:
-    """The key columns of a report: the manifest's overrides first, then what the report says;
+def _key_frame(entries: list[Entry], rows: pa.Table) -> pd.DataFrame:
+    """The key columns of each report: the manifest's overrides first, then what the report says;
     the level, unless the manifest gives it, from the agency's name."""
-    m = parsed.meta
-    row = {"report": entry.report, "agency": m.agency, "city": None, "region": None, "level": None,
-           "year": m.year, "format_version": m.format_version, "carrier": m.carrier,
-           "source": str(entry.path), "sha256": m.sha256}
-    row.update(entry.overrides)
-    if row["level"] is None:  # no level in the manifest: the agency's name says (schema/levels.csv)
-        row["level"] = agency_level(row["agency"])
-    return row
+    said = rows.select(["agency", "year", "format_version", "carrier", "sha256"]).to_pandas(
+        types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    keys = pd.DataFrame({"report": [e.report for e in entries], "agency": said["agency"].astype(object),
+                         "city": None, "region": None, "level": None, "year": said["year"],
+                         "format_version": said["format_version"], "carrier": said["carrier"],
+                         "source": [str(e.path) for e in entries], "sha256": said["sha256"]})
+    overrides = pd.DataFrame([e.overrides for e in entries], index=keys.index)
+    for col in overrides.columns:
+        given = overrides[col].notna()
+        keys[col] = keys[col].astype("Int64" if col == "year" else object).mask(given, overrides[col])
+    keys["year"] = keys["year"].astype("Int64")
+    named = keys["level"].isna()  # no level in the manifest: the agency's name says (schema/levels.csv)
+    keys.loc[named, "level"] = keys.loc[named, "agency"].map(_level)
+    return keys.astype({c: object for c in KEY_COLUMNS if c != "year"})
 
 
-def _year_note(entry: Entry, parsed: Parsed) -> list[dict]:
-    """A warning when the manifest's year is not the title's."""
-    year = entry.overrides.get("year")
-    if year is None:
-        return []
-    titled = find_title(parsed.meta.title).year if parsed.meta.title else None
-    if titled is not None and titled != year:
-        return [problem_record(entry.report, str(entry.path), f"the manifest says {year}, the title says "
-                                                              f"{titled}; {year} is used")]
-    return []
+@functools.lru_cache(maxsize=65536)
+def _level(agency: Any) -> str | None:
+    return agency_level(agency)
 
 
-def _cell_set(parsed: Parsed) -> set[tuple]:
-    cells = parsed.cells
-    return set(zip(*(cells[c].astype(str) for c in _CELL_KEY)))
+def _year_notes(entries: list[Entry], rows: pa.Table) -> list[tuple[int, dict]]:
+    """A warning for each report whose manifest year is not its title's: (position, record)."""
+    out = []
+    for i, entry in enumerate(entries):
+        year = entry.overrides.get("year")
+        title = rows["title"][i].as_py() if year is not None else None
+        titled = find_title(title).year if title else None
+        if titled is not None and titled != year:
+            out.append((i, problem_record(entry.report, str(entry.path), f"the manifest says {year}, the title "
+                                                                         f"says {titled}; {year} is used")))
+    return out
 
 
-def _duplicates(loaded: list[tuple[Entry, Parsed]], keys: dict[str, dict]) -> tuple[dict[str, str], list[dict]]:
-    """Which reports are not used: {report: the one it repeats, or "" when in a conflict}, and why.
-
-    The same bytes (unless a manifest gives them another agency or year), or the same agency and
-    year with the same cells, repeat the first such report;
-    the same agency and year with different cells are a conflict: none of them is used.
-    """
-    repeats: dict[str, str] = {}
-    notes: list[dict] = []
-    first_by_sha: dict[str, str] = {}
-    groups: dict[tuple, list[tuple[Entry, Parsed]]] = {}
-    for entry, parsed in loaded:
-        first = first_by_sha.setdefault(parsed.meta.sha256, entry.report)
-        k = keys[entry.report]
-        if first != entry.report:
-            if (keys[first]["agency"], keys[first]["year"]) == (k["agency"], k["year"]):
-                repeats[entry.report] = first
-                notes.append(problem_record(entry.report, str(entry.path), f"the same bytes as {first} (a duplicate)"))
-                continue
-            notes.append(problem_record(entry.report, str(entry.path), f"the same bytes as {first}, but the manifest "
-                                                                       "names another agency or year; both are used"))
-        if k["agency"] and k["year"] is not None and parsed.meta.format_version in ("2019", "2021"):
-            groups.setdefault((k["agency"], k["year"]), []).append((entry, parsed))
-    for (agency, year), members in groups.items():
-        if len(members) < 2:
-            continue
-        first_entry, first_parsed = members[0]
-        cells = _cell_set(first_parsed)
-        if all(_cell_set(p) == cells for _, p in members[1:]):
-            for entry, _ in members[1:]:
-                repeats[entry.report] = first_entry.report
-                notes.append(problem_record(entry.report, str(entry.path),
-                                            f"the same report as {first_entry.report} ({agency} {year}, every "
-                                            "cell the same; a duplicate in another file or carrier)"))
-            continue
-        names = [e.report for e, _ in members]
-        for entry, parsed in members:
-            differ = len(_cell_set(parsed) ^ cells) if entry is not first_entry else ""
-            others = ", ".join(n for n in names if n != entry.report)
-            notes.append(problem_record(entry.report, str(entry.path),
-                                        f"{agency} {year} is also read from {others} with different cells; "
-                                        f"none of them is used — keep the right file and remove the others"
-                                        + (f" ({differ} cells differ from {names[0]})" if differ else ""), "error"))
-            repeats.setdefault(entry.report, "")
-    return repeats, notes
+def _report_problems(entries: list[Entry], rows: pa.Table) -> pd.DataFrame:
+    """The problems each report's reading found, and the manifest's year notes, report by report."""
+    column = rows["problems"].combine_chunks() if rows.num_rows else pa.array([], rows.schema.field("problems").type)
+    flat, parent = pc.list_flatten(column), pc.list_parent_indices(column).to_numpy()
+    found = pd.DataFrame({f: flat.field(f).to_numpy(zero_copy_only=False) for f in ("severity", "table", "row",
+                                                                                     "message")})
+    found.insert(0, "report", np.array([e.report for e in entries], dtype=object)[parent])
+    found.insert(1, "source", np.array([str(e.path) for e in entries], dtype=object)[parent])
+    notes = _year_notes(entries, rows)
+    order = np.concatenate([parent * 2, np.array([2 * i + 1 for i, _ in notes], dtype=np.int64)])
+    frame = pd.concat([found, pd.DataFrame([r for _, r in notes], columns=PROBLEM_COLUMNS)], ignore_index=True)
+    return frame.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
 
 
-def _describe(problem: dict) -> str:
-    """A problem record as one phrase: 't2 row normative_docs: 10 splits …'."""
-    table, row, message = problem.get("table") or "", problem.get("row") or "", problem["message"]
-    where = " ".join(x for x in (table, f"row {row}" if row else "") if x)
-    return f"{where}: {message}" if where else str(message)
+def _describe(problems: pd.DataFrame) -> pd.Series:
+    """Each problem as one phrase: 't2 row normative_docs: 10 splits …'."""
+    out = []
+    for table, row, message in zip(problems["table"], problems["row"], problems["message"]):
+        table, row = table if isinstance(table, str) else "", row if isinstance(row, str) else ""
+        where = " ".join(x for x in (table, f"row {row}" if row else "") if x)
+        out.append(f"{where}: {message}" if where else str(message))
+    return pd.Series(out, index=problems.index, dtype=object)
 
 
 class Corpus:
     """Many parsed reports as tidy frames: `cells`, `reports`, `problems`; checks and views."""
 
-    def __init__(self, loaded: list[tuple[Entry, Parsed]], problems: list[dict],
+    def __init__(self, entries: list[Entry], columns: ReportColumns, problems: list[dict],
                  cache_info: dict[str, Any] | None = None) -> None:
+        """`entries[i]` is the file the report of row i of `columns` is read from; `problems` are
+        those of the files not loaded."""
         self.cache_info = cache_info or {}
-        self._parsed: dict[str, Parsed] = {}
-        self._keys: dict[str, dict[str, Any]] = {}
-        report_problems: list[dict] = []
-        for entry, parsed in loaded:
-            self._parsed[entry.report] = parsed
-            self._keys[entry.report] = _meta_row(entry, parsed)
-            report_problems.extend(problem_record(entry.report, str(entry.path), p.message, p.severity, p.table, p.row)
-                                   for p in parsed.problems)
-            report_problems.extend(_year_note(entry, parsed))
-        self._repeats, notes = _duplicates(loaded, self._keys)
+        self._entries, self._rows = entries, columns.rows
+        self._position = {e.report: i for i, e in enumerate(entries)}
+        keys = _key_frame(entries, columns.rows)
+        self._keys = keys
+
+        def cells_of(name: str) -> set[tuple]:
+            i = self._position[name]
+            return cell_set(columns.parsed(i, str(entries[i].path)).cells)
+
+        self._repeats, notes = duplicates(keys, cells_of)
         self._why_not_used = {(n["report"], n["message"]) for n in notes if n["report"] in self._repeats}
-        report_problems += notes
+        found = pd.concat([_report_problems(entries, columns.rows), pd.DataFrame(notes + problems,
+                                                                                 columns=PROBLEM_COLUMNS)],
+                          ignore_index=True)
+        self.problems = found[PROBLEM_COLUMNS].astype("string")
         #: the reports whose cells count: not a duplicate, not in a conflict
-        self._used = {name: p for name, p in self._parsed.items() if name not in self._repeats}
-        self.problems = pd.DataFrame(report_problems + problems, columns=PROBLEM_COLUMNS).astype("string")
+        self._used = [i for i, e in enumerate(entries) if e.report not in self._repeats]
         self._strict: dict[str, pd.DataFrame] = {}
-        self.reports = self._report_frame(report_problems + problems)
-        self.cells = self._cell_frame()
+        self.reports = self._report_frame(keys, found)
+        used = columns.take(self._used) if len(self._used) < len(entries) else columns
+        #: where each used report's cells end in `cells`
+        self._ends = np.cumsum(used.rows["rows"].to_numpy())
+        self.cells = cell_frame(keys.iloc[self._used], used.rows["rows"].to_numpy(), used.cells, CELL_COLUMNS)
 
     # -- construction -------------------------------------------------------------------------
-    def _report_frame(self, problems: list[dict]) -> pd.DataFrame:
-        rows = []
-        by_report: dict[str, list[dict]] = {}
-        for p in problems:
-            by_report.setdefault(p["report"], []).append(p)
-        for name, keys in self._keys.items():
-            mine = by_report.get(name, [])
-            rows.append({**keys, **self._parsed[name].counts, "problems": len(mine),
-                         "problem_text": "; ".join(_describe(p) for p in mine),
-                         "used": name in self._used, "duplicate_of": self._repeats.get(name) or None})
-        frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
-        frame["year"] = frame["year"].astype("Int64")
-        for col in ("checks", "failed", "unchecked", "problems"):
-            frame[col] = frame[col].astype("int64")
+    def _report_frame(self, keys: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
+        frame = keys.copy()
+        for col in COUNT_FIELDS:
+            frame[col] = self._rows[col].to_numpy()
+        described = _describe(problems).groupby(problems["report"], sort=False)
+        frame["problems"] = frame["report"].map(described.size()).fillna(0).astype("int64")
+        frame["problem_text"] = frame["report"].map(described.agg("; ".join)).astype("string").fillna("")
+        frame["used"] = ~frame["report"].isin(list(self._repeats))
+        frame["duplicate_of"] = frame["report"].map(self._repeats).replace("", None).astype("string")
         for col in KEY_COLUMNS:
             if col != "year":
                 frame[col] = frame[col].astype("category")
-        frame["problem_text"] = frame["problem_text"].astype("string")
-        frame["used"] = frame["used"].astype(bool)
-        frame["duplicate_of"] = frame["duplicate_of"].astype("string")
-        return frame
+        return frame[REPORT_COLUMNS].reset_index(drop=True)
 
-    def _cell_frame(self) -> pd.DataFrame:
-        """The used reports' cells, concatenated once in Arrow, with each report's key columns."""
-        return cell_frame([(self._keys[name], p.arrow) for name, p in self._used.items()], CELL_COLUMNS)
+    def _key(self, name: str) -> dict[str, Any]:
+        """A report's key columns (None where missing)."""
+        row = self._keys.iloc[self._position[name]]
+        return {k: (None if pd.isna(v) else v) for k, v in row.items()}
+
+    def _used_reports(self) -> Iterator[tuple[str, str | None, pd.DataFrame]]:
+        """Each used report's name, format version and cells (as `Report.cells` has them)."""
+        versions = self._keys["format_version"]
+        for k, i in enumerate(self._used):
+            start = self._ends[k - 1] if k else 0
+            cells = self.cells.iloc[start:self._ends[k]][REPORT_CELL_COLUMNS].reset_index(drop=True)
+            version = versions.iat[i]
+            yield self._entries[i].report, None if pd.isna(version) else version, cells.astype(_AS_REPORT)
 
     # -- views --------------------------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self._parsed)
+        return len(self._position)
 
     def __repr__(self) -> str:
         agencies = self.reports["agency"].nunique()
@@ -177,7 +169,7 @@ class Corpus:
     @property
     def unreadable(self) -> pd.DataFrame:
         """The problems of the files that could not be loaded (not in `reports`)."""
-        loaded = self.problems["report"].isin(list(self._parsed))
+        loaded = self.problems["report"].isin(list(self._position))
         return self.problems[(self.problems["severity"] == "error") & ~loaded]
 
     @property
@@ -185,7 +177,7 @@ class Corpus:
         """Every file whose cells are not in `cells`, with the reason: unreadable, not a report
         govstats reads, not listed in the manifest, a duplicate, or in a conflict."""
         p = self.problems
-        not_loaded = ~p["report"].isin(list(self._parsed)) & (p["severity"] != "info")
+        not_loaded = ~p["report"].isin(list(self._position)) & (p["severity"] != "info")
         repeated = pd.Series([key in self._why_not_used for key in zip(p["report"], p["message"])], index=p.index,
                              dtype=bool)
         return p[not_loaded | repeated]
@@ -193,20 +185,21 @@ class Corpus:
     @property
     def sections(self) -> dict[str, dict[str, str]]:
         """The narrative sections (一, 五, 六) of each report, by report name."""
-        return {name: p.sections for name, p in self._parsed.items()}
+        sections = self._rows["sections"].to_pylist()
+        return {name: {s["name"]: s["text"] for s in sections[i]} for name, i in self._position.items()}
 
     def checks(self, mode: str = "strict") -> pd.DataFrame:
         """The identity checks of every report (`Report.checks` columns plus agency and year)."""
         frames = []
-        for name, parsed in self._used.items():
+        for name, version, cells in self._used_reports():
             if mode != "strict":
-                checks = run_checks(parsed.cells, parsed.meta.format_version, mode)
+                checks = run_checks(cells, version, mode)
             else:
                 if name not in self._strict:
-                    self._strict[name] = run_checks(parsed.cells, parsed.meta.format_version)
+                    self._strict[name] = run_checks(cells, version)
                 checks = self._strict[name]
             if len(checks):
-                keys = self._keys[name]
+                keys = self._key(name)
                 frames.append(checks.assign(report=name, agency=keys["agency"], year=keys["year"]))
         columns = ["report", "agency", "year", *CHECK_COLUMNS]
         if not frames:
@@ -218,11 +211,11 @@ class Corpus:
     def _report_data(self) -> list[ReportData]:
         schema = load_schema()
         out = []
-        for name, parsed in self._used.items():
-            keys, version = self._keys[name], parsed.meta.format_version
-            values = CellValues(parsed.cells, version, schema) if version in ("2019", "2021") else None
-            out.append(ReportData(name, keys["agency"], keys["year"], version, values,
-                                  parsed.sections.get("overview", "")))
+        overviews = {name: s.get("overview", "") for name, s in self.sections.items()}
+        for name, version, cells in self._used_reports():
+            keys = self._key(name)
+            values = CellValues(cells, version, schema) if version in ("2019", "2021") else None
+            out.append(ReportData(name, keys["agency"], keys["year"], version, values, overviews[name]))
         return out
 
     def soft_checks(self) -> pd.DataFrame:
@@ -237,11 +230,12 @@ class Corpus:
         if name not in TABLES:
             raise KeyError(f"no table {name!r}; tables are t2, t3, t4")
         frames, keys = [], []
-        for report, parsed in self._used.items():
-            if parsed.meta.format_version not in ("2019", "2021"):
+        for report, version, cells in self._used_reports():
+            if version not in ("2019", "2021"):
                 continue
-            frames.append(wide(parsed.cells, name, parsed.meta.format_version, lang, "value", derived))
-            keys.append((self._keys[report]["agency"], self._keys[report]["year"]))
+            frames.append(wide(cells, name, version, lang, "value", derived))
+            key = self._key(report)
+            keys.append((key["agency"], key["year"]))
         if not frames:
             return pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=["agency", "year", "row"]))
         # the index is built from tuples: a report without an agency or year keeps NA there

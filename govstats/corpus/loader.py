@@ -6,13 +6,13 @@ that fails in a worker process or on a cluster is a problem of that report, neve
 """
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import hashlib
 import io
 import os
 import sys
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,9 @@ from tqdm import tqdm
 from ..errors import GovstatsWarning, ReportParseError, UnsupportedFormat
 from ..model import Problem
 from ..report import read_report
+from .columns import ReportColumns
 from .frames import Corpus
-from .parsed import Parsed, cache_key, default_dir
+from .parsed import Parsed, arrow_pool, cache_key, default_dir
 from .sources import Entry, entries, problem_record, source_id
 from .store import CorpusStore, FileStat, store_folder
 
@@ -74,7 +75,10 @@ class _Loader:
         self.info = {"folder": str(folder) if store else None, "hits": 0, "misses": 0, "writes": 0}
         self._warned = False
 
-    def load(self, found: list[Entry], jobs: int, client: Any, show: bool) -> tuple[list, list[dict]]:
+    def load(self, found: list[Entry], jobs: int, client: Any,
+             show: bool) -> tuple[list[Entry], ReportColumns, list[dict]]:
+        """The entries loaded, their reports as columns (in the entries' order), and the problems
+        of the files that could not be read or parsed."""
         problems: list[dict] = []
         known = self._known()
         keyed: list[tuple[int, str, bytes | None, dict[str, Any], FileStat]] = []
@@ -94,14 +98,12 @@ class _Loader:
                 continue
             keyed.append((i, cache_key(sha, **options), data, options, seen))
         stored, damaged = self._stored({key for _, key, _, _, _ in keyed})
-        loaded: dict[int, Parsed] = {}
-        todo: list[tuple[int, str, tuple[bytes, str, str, dict[str, Any]]]] = []
+        have = set(stored.keys())
+        todo: list[tuple[str, tuple[bytes, str, str, dict[str, Any]]]] = []
         for i, key, data, options, _ in keyed:
             entry = found[i]
-            if key in stored:
+            if key in have:
                 self.info["hits"] += 1
-                parsed = stored[key]
-                loaded[i] = dataclasses.replace(parsed, meta=dataclasses.replace(parsed.meta, source=str(entry.path)))
                 continue
             if data is None:  # recorded, but not stored as this key (another year= option, a damaged part)
                 try:
@@ -111,24 +113,34 @@ class _Loader:
                                                    "error"))
                     continue
             self.info["misses"] += 1
-            todo.append((i, key, (data, entry.report, str(entry.path), options)))
-        live = {key: seen for _, key, _, _, seen in keyed}
+            have.add(key)  # the same bytes twice are parsed once
+            todo.append((key, (data, entry.report, str(entry.path), options)))
+        parsed = self._parse(todo, {key: seen for _, key, _, _, seen in keyed}, damaged, jobs, client, show, problems)
+        loaded = ReportColumns.concat([stored, *parsed])
+        row = {key: n for n, key in enumerate(loaded.keys())}
+        order = [(found[i], row[key]) for i, key, _, _, _ in keyed if key in row]
+        return [entry for entry, _ in order], loaded.take([n for _, n in order]), problems
+
+    def _parse(self, todo: list, live: dict[str, FileStat], damaged: set[str], jobs: int, client: Any, show: bool,
+               problems: list[dict]) -> list[ReportColumns]:
+        """Parse `todo` ((key, task) pairs) in steps, each step's reports stored as they come: a
+        long load that is stopped keeps its work; the reports as columns, step by step."""
+        out = []
         step = max(STORE_EVERY, len(todo) // 10 + 1)
-        for start in range(0, len(todo), step) if todo else [0]:
-            # parsed reports are stored as they come: a long load that is stopped keeps its work,
-            # and the store's compact copies replace the many small tables the workers sent
-            chunk, new = todo[start:start + step], {}
-            for (i, key, _), (parsed, errors) in zip(chunk, self._parse_all([t for _, _, t in chunk], jobs, client, show)):
-                problems += errors
-                if parsed is not None:
-                    loaded[i] = new[key] = parsed
-            if self.store and self._save(live, new, damaged) and new:
-                compact, _ = self._stored(set(new))
-                for i, key, _ in chunk:
-                    if key in compact and i in loaded:
-                        loaded[i] = dataclasses.replace(compact[key], meta=loaded[i].meta)
-            damaged = set()
-        return [(found[i], loaded[i]) for i in sorted(loaded)], problems
+        bar = tqdm(desc="govstats: reading reports", unit="report", disable=not show, file=sys.stderr, leave=False,
+                   total=len(todo))
+        with bar, _workers(jobs, len(todo), client) as run:
+            for start in range(0, len(todo), step) if todo else [0]:
+                chunk, done = todo[start:start + step], []
+                for (key, _), (report, errors) in zip(chunk, run([task for _, task in chunk], bar)):
+                    problems += errors
+                    if report is not None:
+                        done.append((key, report))
+                out.append(ReportColumns.from_parsed(done))
+                if self.store:
+                    self._save(live, out[-1], damaged)
+                damaged = set()
+        return out
 
     def _known(self) -> dict[str, tuple[int, int, str]]:
         if self.store is None:
@@ -138,37 +150,49 @@ class _Loader:
         except OSError:
             return {}
 
-    def _stored(self, keys: set[str]) -> tuple[dict[str, Parsed], set[str]]:
+    def _stored(self, keys: set[str]) -> tuple[ReportColumns, set[str]]:
         if self.store is None:
-            return {}, set()
+            return ReportColumns.empty(), set()
         try:
             return self.store.load(keys)
         except OSError:  # a store this user cannot read: parse instead
-            return {}, set()
+            return ReportColumns.empty(), set()
 
-    @staticmethod
-    def _parse_all(tasks: list, jobs: int, client: Any, show: bool) -> list[Outcome]:
-        bar = dict(desc="govstats: reading reports", unit="report", disable=not show, file=sys.stderr, leave=False,
-                   total=len(tasks))
-        if client is not None:
-            futures = client.map(_parse_task, tasks, pure=False)
-            return client.gather(futures)
-        if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
-            return [_parse_task(t) for t in tqdm(tasks, **bar)]
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-            return list(tqdm(pool.map(_parse_task, tasks, chunksize=max(1, len(tasks) // (jobs * 8))), **bar))
-
-    def _save(self, live: dict[str, FileStat], new: dict[str, Parsed], damaged: set[str]) -> bool:
-        """Store `new`; False (and one warning per load) when the store cannot be written."""
+    def _save(self, live: dict[str, FileStat], new: ReportColumns, damaged: set[str]) -> None:
+        """Store `new`; one warning per load when the store cannot be written."""
         try:
             self.info["writes"] += self.store.save(live, new, damaged)
-            return True
         except Exception as exc:  # a cache that cannot be written only costs speed
             if not self._warned:
                 warnings.warn(GovstatsWarning(f"cannot write the cache in {self.info['folder']}: {exc}"),
-                              stacklevel=4)
+                              stacklevel=5)
                 self._warned = True
-            return False
+
+
+@contextlib.contextmanager
+def _workers(jobs: int, count: int, client: Any) -> Iterator[Callable[[list, Any], list[Outcome]]]:
+    """A function that parses a list of tasks and counts them on a progress bar: on the Dask
+    `client`, in `jobs` processes (one pool for every step), or in this process."""
+    if client is not None:
+        def on_cluster(tasks: list, bar: Any) -> list[Outcome]:
+            outcomes = client.gather(client.map(_parse_task, tasks, pure=False))
+            bar.update(len(tasks))
+            return outcomes
+        yield on_cluster
+    elif jobs <= 1 or count < PARALLEL_THRESHOLD:
+        yield lambda tasks, bar: _counted(map(_parse_task, tasks), bar)
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, count)) as pool:
+            yield lambda tasks, bar: _counted(pool.map(_parse_task, tasks, chunksize=max(1, len(tasks) // (jobs * 8))),
+                                              bar)
+
+
+def _counted(outcomes: Iterable[Outcome], bar: Any) -> list[Outcome]:
+    out = []
+    for outcome in outcomes:
+        out.append(outcome)
+        bar.update(1)
+    return out
 
 
 def _open_store(cache: bool | str | os.PathLike[str] | None, source: Any) -> tuple[CorpusStore | None, Any]:
@@ -202,5 +226,6 @@ def read_corpus(source: Any, *, cache: bool | str | os.PathLike[str] = True, pro
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
-    loaded, errors = loader.load(found, jobs, client, show)
-    return Corpus(loaded, problems + errors, loader.info)
+    with arrow_pool():
+        loaded, columns, errors = loader.load(found, jobs, client, show)
+        return Corpus(loaded, columns, problems + errors, loader.info)

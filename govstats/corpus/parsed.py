@@ -6,14 +6,15 @@ pull` that changes the parser, or an edited schema file, makes every stored pars
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import os
-import types
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args, get_type_hints
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -26,23 +27,34 @@ from ..schema import fingerprint as schema_fingerprint
 
 CACHE_ENV = "GOVSTATS_CACHE"
 #: Bump when the layout of the store changes.
-LAYOUT = 4
-#: Categorical columns of Report.cells, kept as strings in Arrow and Parquet.
-_CATEGORICAL = ("report", "table", "block", "row", "col", "kind")
+LAYOUT = 5
+#: Categorical columns of Report.cells (dictionary-encoded in a corpus's columns and store)
+CATEGORICAL = ("report", "table", "block", "row", "col", "kind")
 #: the modules whose code decides what a report reads as (everything below the corpus layer)
 _PARSER_CODE = ("readers", "interpret", "schema", "report.py", "tables.py", "checks.py", "values.py",
                 "model.py", "limits.py", "errors.py")
 _PACKAGE = Path(__file__).resolve().parents[1]
-#: the cell columns as Arrow types: every Parsed holds its cells in this one schema, so a corpus
-#: concatenates them in Arrow and builds its pandas frame once
+#: the cell columns as Arrow types: a freshly parsed report holds its cells in this schema (a
+#: corpus's columns and store dictionary-encode the categorical ones: `columns.CELLS`)
 ARROW_CELLS = pa.schema([(c, pa.float64() if c == "value" else pa.string()) for c in CELL_COLUMNS])
-#: the text columns of the cells
-TEXT_COLUMNS = [c for c in CELL_COLUMNS if c != "value"]
-#: the same cells as the store reads them: texts dictionary-encoded (a tenth of the decoding work)
-ARROW_STORED = pa.schema([(c, pa.float64() if c == "value" else pa.dictionary(pa.int32(), pa.string()))
-                          for c in CELL_COLUMNS])
 #: how the Arrow cell columns become pandas columns (nullable, as in Report.cells)
-PANDAS_TYPES = {pa.string(): pd.StringDtype(), pa.float64(): pd.Float64Dtype()}
+PANDAS_TYPES = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(), pa.float64(): pd.Float64Dtype()}
+
+
+@contextlib.contextmanager
+def arrow_pool() -> Iterator[None]:
+    """Allocate Arrow memory from jemalloc, where pyarrow has it, while a corpus loads (pyarrow's
+    default, mimalloc 2.2, peaks far higher and runs slower reading Parquet: microsoft/mimalloc#1111);
+    the default pool is restored after."""
+    if "jemalloc" not in pa.supported_memory_backends():
+        yield
+        return
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.jemalloc_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
 
 
 def default_dir() -> Path:
@@ -66,9 +78,15 @@ def parser_fingerprint() -> str:
 
 def cache_key(sha256: str, **options: Any) -> str:
     """The key of a source's bytes read with `options` (the keyword arguments of read_report)."""
-    payload = {"sha256": sha256, "govstats": version.__version__, "parser": parser_fingerprint(),
-               "schema": schema_fingerprint(), "layout": LAYOUT, "options": options}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+    prefix = _key_prefix(version.__version__, parser_fingerprint(), schema_fingerprint(), tuple(sorted(options.items())))
+    return hashlib.sha256(prefix + sha256.encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=64)
+def _key_prefix(govstats: str, parser: str, schema: str, options: tuple[tuple[str, Any], ...]) -> bytes:
+    """What a key hashes besides the bytes' sha256."""
+    return json.dumps({"govstats": govstats, "parser": parser, "schema": schema, "layout": LAYOUT,
+                       "options": dict(options)}, sort_keys=True, default=str).encode() + b"\0"
 
 
 @dataclass
@@ -102,51 +120,7 @@ class Parsed:
             arrow = pa.table(columns, schema=ARROW_CELLS)
             counts = record_check_counts(records, version)
         else:
-            cells = report.cells.astype({c: "string" for c in _CATEGORICAL if c in report.cells.columns})
+            cells = report.cells.astype({c: "string" for c in CATEGORICAL if c in report.cells.columns})
             arrow = pa.Table.from_pandas(cells[CELL_COLUMNS], schema=ARROW_CELLS, preserve_index=False)
             counts = check_counts(run_checks(report.cells, version))
         return cls(report.meta, arrow, dict(report.sections), list(report.problems), counts)
-
-    def payload(self) -> str:
-        """Everything but the cells, as JSON (what the store's index keeps of the report)."""
-        return json.dumps({"meta": self.meta.to_dict(), "sections": self.sections,
-                           "problems": [asdict(p) for p in self.problems], "counts": self.counts},
-                          ensure_ascii=False)
-
-    @classmethod
-    def from_payload(cls, payload: str, arrow: pa.Table) -> Parsed | None:
-        """The Parsed that `payload` (from `payload()`) and `arrow` describe; None when either is
-        not of this layout: the cell columns and their types, the fields of the payload and the
-        type of each must be those `payload()` and `from_report` write."""
-        try:
-            data = json.loads(payload)
-        except ValueError:
-            return None
-        if not (isinstance(data, dict) and _typed(data.get("meta"), _META_TYPES)
-                and _typed(data.get("counts"), _COUNT_TYPES)
-                and isinstance(data.get("problems"), list)
-                and all(_typed(p, _PROBLEM_TYPES) for p in data["problems"])
-                and isinstance(data.get("sections"), dict)
-                and all(type(v) is str for v in data["sections"].values())
-                and (arrow.schema.equals(ARROW_CELLS) or arrow.schema.equals(ARROW_STORED))):
-            return None
-        return cls(ReportMeta(**data["meta"]), arrow, data["sections"],
-                   [Problem(**p) for p in data["problems"]], data["counts"])
-
-
-def _types(hint: Any) -> tuple[type, ...]:
-    """The types a field annotated `hint` may hold (`str | None`: str and NoneType)."""
-    return get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
-
-
-def _typed(record: Any, types: dict[str, tuple[type, ...]]) -> bool:
-    """True when `record` is a dict of exactly these fields, each of one of its types (exactly:
-    a bool is no count, a float no year)."""
-    return (isinstance(record, dict) and set(record) == set(types)
-            and all(type(record[k]) in types[k] for k in types))
-
-
-#: the types each field of a stored ReportMeta and Problem may hold (from their annotations)
-_META_TYPES = {name: _types(hint) for name, hint in get_type_hints(ReportMeta).items()}
-_PROBLEM_TYPES = {name: _types(hint) for name, hint in get_type_hints(Problem).items()}
-_COUNT_TYPES = {name: (int,) for name in ("checks", "failed", "unchecked")}

@@ -37,38 +37,47 @@ def problem_record(report: str, source: str, message: str, severity: str = "warn
             "message": message}
 
 
-def _visible(folder: Path) -> list[Path]:
-    """Every file under `folder`, hidden folders and files skipped, sorted (one walk, no stat per file)."""
+def _visible(folder: Path) -> list[tuple[str, str]]:
+    """Every file under `folder`, hidden folders and files skipped, in path order: its name
+    relative to `folder` (with /) and its absolute, normalised path (one walk, no stat per file)."""
+    base = _same(folder)
     out = []
-    for root, dirs, files in os.walk(folder):
+    for root, dirs, files in os.walk(base):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        out += [Path(root, f) for f in files if not f.startswith(".")]
-    return sorted(out)
+        rel = os.path.relpath(root, base).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        out += [(prefix + f, os.path.join(root, f)) for f in files if not f.startswith(".")]
+    out.sort(key=lambda pair: pair[0].split("/"))  # as paths sort: part by part
+    return out
 
 
-def _same(path: Path) -> str:
+def _same(path: Path | str) -> str:
     """A path's absolute, normalised spelling: how listed and found files are compared."""
     return os.path.normpath(os.path.abspath(path))
 
 
+def _reports(visible: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(name, full) for name, full in visible if os.path.splitext(name)[1].lower() in SUFFIXES]
+
+
 def report_files(folder: Path) -> list[Path]:
     """Report files under `folder` (recursively, hidden folders and files skipped), sorted."""
-    return [p for p in _visible(folder) if p.suffix.lower() in SUFFIXES]
+    return [folder / name for name, _ in _reports(_visible(folder))]
 
 
-def other_files(folder: Path, listed: set[str] = frozenset()) -> list[dict[str, str]]:
+def _other_files(folder: Path, visible: list[tuple[str, str]], listed: set[str] = frozenset()) -> list[dict[str, str]]:
     """A problem for every visible file under `folder` that is not read: what it is, what to do."""
     out = []
-    for path in _visible(folder):
-        suffix = path.suffix.lower()
-        if suffix in SUFFIXES or _same(path) in listed or path.name == MANIFEST:
+    for name, full in visible:
+        suffix = os.path.splitext(name)[1].lower()
+        if suffix in SUFFIXES or full in listed or name.rsplit("/", 1)[-1] == MANIFEST:
             continue
-        name = path.relative_to(folder).as_posix()
+        path = str(folder / name)
         if suffix in _NOTES:
-            out.append(problem_record(name, str(path), f"not a report (a {suffix} file); not read", "info"))
+            out.append(problem_record(name, path, f"not a report (a {suffix} file); not read", "info"))
         else:
             why = UNSUPPORTED.get(suffix, f"not a format govstats reads ({', '.join(SUFFIXES)})")
-            out.append(problem_record(name, str(path), f"not read: {why}", "error"))
+            out.append(problem_record(name, path, f"not read: {why}", "error"))
     return out
 
 
@@ -78,35 +87,38 @@ def read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
     A row whose `use` column is "no" (a file `govstats fetch` kept but chose not to read) is skipped.
     """
     folder = manifest.parent
+    base = _same(folder)
     with open(manifest, encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
         if "path" not in (reader.fieldnames or []):
             raise ValueError(f"{manifest}: no 'path' column (columns: {', '.join(reader.fieldnames or [])})")
         records = list(reader)
-    entries, problems, recorded = [], [], set()
+    visible = _visible(folder)
+    files = {full for _, full in visible}
+    entries, problems, listed = [], [], set()
     for line, rec in enumerate(records, start=2):
         name = (rec.get("path") or "").strip()
+        full = os.path.normpath(os.path.join(base, name))
         if (rec.get("use") or "").strip().lower() == "no":  # a file kept for the record, not a report to read
             if name:
-                recorded.add(_same(folder / name))
+                listed.add(full)
             continue
         if not name:
             problems.append(problem_record(f"{manifest.name}:{line}", str(manifest), "row without a path; skipped"))
             continue
-        path = Path(name) if Path(name).is_absolute() else folder / name
+        path = Path(name) if os.path.isabs(name) else folder / name
         overrides, ignored = _overrides(rec)
         problems += [problem_record(name, str(path), f"{manifest.name} line {line}: {why}") for why in ignored]
-        if not path.is_file():
+        if full not in files and not path.is_file():
             problems.append(problem_record(name, str(path), f"listed in {manifest.name} (line {line}) but "
                                                             "no such file", severity="error"))
             continue
+        listed.add(full)
         entries.append(Entry(path, Path(name).as_posix(), overrides))
-    listed = {_same(e.path) for e in entries} | recorded
-    for path in report_files(folder):
-        if _same(path) not in listed:
-            problems.append(problem_record(path.relative_to(folder).as_posix(), str(path),
-                                           f"not listed in {manifest.name}; not loaded"))
-    problems += other_files(folder, listed)
+    for name, full in _reports(visible):
+        if full not in listed:
+            problems.append(problem_record(name, str(folder / name), f"not listed in {manifest.name}; not loaded"))
+    problems += _other_files(folder, visible, listed)
     return entries, problems
 
 
@@ -140,7 +152,8 @@ def entries(source: Any) -> tuple[list[Entry], list[dict]]:
         if path.is_dir():
             if (path / MANIFEST).is_file():
                 return read_manifest(path / MANIFEST)
-            return ([Entry(p, p.relative_to(path).as_posix()) for p in report_files(path)], other_files(path))
+            visible = _visible(path)
+            return [Entry(path / name, name) for name, _ in _reports(visible)], _other_files(path, visible)
         if path.is_file() and path.suffix.lower() == ".csv":
             return read_manifest(path)
         if path.is_file():

@@ -2,11 +2,11 @@
 
     <cache>/corpora/<corpus id>/
         CURRENT                 the live generation and its index's sha256: "<generation> <sha256>"
-        index-<gen>.parquet     one row per stored report: its parse key (`parsed.cache_key`), the
-                                file's sha256, the govstats version, the schema and parser hashes,
-                                the part holding its cells (with the part's sha256), offset, rows,
-                                and the report's meta, sections, problems and check counts as JSON
-                                and the file it was read from (path, size, mtime, when checked)
+        index-<gen>.parquet     one row per stored report (`columns.ROWS`: its parse key
+                                (`parsed.cache_key`), meta, check counts, problems, sections and
+                                where its cells are), the part holding its cells (with the part's
+                                sha256), the govstats version, the schema and parser hashes, and
+                                the file it was read from (path, size, mtime, when checked)
         part-<gen>-<n>.parquet  the cells of the reports a generation added, report after report
         source.txt              which folder, manifest or list of files the corpus is
         lock                    shared while a process reads the store, exclusive while it writes
@@ -15,8 +15,9 @@ Adding, changing or removing a file writes one new part with only the new report
 index; CURRENT is replaced last and atomically, so a reader sees the old store or the new one,
 never half of one, and a killed write leaves only files that CURRENT does not name (the next write
 removes them).  When more than MAX_PARTS parts are live, or rows of reports no longer in the corpus
-outnumber the live ones, the parts are compacted into one.  A part whose checksum or shape is
-wrong is dropped and its reports are parsed again; an index that is damaged drops the store.
+outnumber the live ones, the parts are compacted into one, part by part.  A part whose checksum
+or shape is wrong is dropped and its reports are parsed again; an index that is damaged or of
+another schema drops the store.
 
 `files()` lets a load skip reading a file whose path, size and modification time are those the
 index recorded (as git and make do), unless the file was modified within RACY_SECONDS of being
@@ -34,23 +35,26 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .. import version
 from ..files import atomic_write, atomic_write_text
 from ..schema import fingerprint as schema_fingerprint
-from .parsed import ARROW_CELLS, ARROW_STORED, TEXT_COLUMNS, Parsed, parser_fingerprint
+from .columns import CELLS, ROWS, ReportColumns, conforms
+from .parsed import CATEGORICAL, parser_fingerprint
 
 #: more live parts than this are compacted into one
 MAX_PARTS = 8
 #: a file modified this close to when the store recorded it may have changed unseen: hash it
 RACY_SECONDS = 2.0
-INDEX = pa.schema([("key", pa.string()), ("sha256", pa.string()), ("govstats", pa.string()),
-                   ("schema", pa.string()), ("parser", pa.string()), ("part", pa.string()),
-                   ("part_sha256", pa.string()), ("offset", pa.int64()), ("rows", pa.int64()),
-                   ("payload", pa.string()), ("source", pa.string()), ("size", pa.int64()),
-                   ("mtime_ns", pa.int64()), ("checked_ns", pa.int64())])
+_TEXT, _INT = pa.string(), pa.int64()
+_STORE_FIELDS = [("govstats", _TEXT), ("schema", _TEXT), ("parser", _TEXT), ("part", _TEXT),
+                 ("part_sha256", _TEXT), ("source", _TEXT), ("size", _INT), ("mtime_ns", _INT), ("checked_ns", _INT)]
+INDEX = pa.schema(list(ROWS) + [pa.field(name, kind, nullable=False) for name, kind in _STORE_FIELDS])
+_FILE = ("source", "size", "mtime_ns", "checked_ns")
 #: a file as the store saw it: (path, size, modification time in ns)
 FileStat = tuple[str, int, int]
 _GENERATION = re.compile(r"^(?:index|part)-(\d+)")
@@ -67,33 +71,25 @@ class CorpusStore:
     def __init__(self, folder: str | os.PathLike[str], source: str = "") -> None:
         self.folder = Path(folder).expanduser()
         self.source = source
-        self._read: tuple[str, int, list[dict]] | None = None  # (CURRENT, generation, rows) last read
+        self._read: tuple[str, int, pa.Table] | None = None  # (CURRENT, generation, index) last read
 
     # -- reading ------------------------------------------------------------------------------
-    def load(self, keys: Iterable[str]) -> tuple[dict[str, Parsed], set[str]]:
-        """The stored parse of each of `keys` that the store holds, and the names of the parts
-        found damaged (their reports are missing from the answer)."""
+    def load(self, keys: Iterable[str]) -> tuple[ReportColumns, set[str]]:
+        """The stored reports of `keys` that the store holds (in the index's order), and the
+        names of the parts found damaged (their reports are missing from the answer)."""
         if not (self.folder / "CURRENT").exists():
-            return {}, set()
-        wanted = set(keys)
+            return ReportColumns.empty(), set()
         with self._locked(fcntl.LOCK_SH):
-            _, rows = self._index()
-            by_part: dict[tuple[str, str], list[dict]] = {}
-            for row in rows:
-                if row["key"] in wanted:
-                    by_part.setdefault((row["part"], row["part_sha256"]), []).append(row)
-            found: dict[str, Parsed] = {}
-            damaged: set[str] = set()
-            for (part, sha), members in by_part.items():
-                table = self._part(part, sha, max(r["offset"] + r["rows"] for r in members))
-                if table is None:
+            index = self._index()[1]
+            index = index.filter(pc.is_in(index["key"], pa.array(list(set(keys)), _TEXT)))
+            found, damaged = [], set()
+            for (part, sha), rows in _by_part(index):
+                cells = self._part(part, sha)
+                if cells is None or not conforms(rows, cells):
                     damaged.add(part)
                     continue
-                for r in members:
-                    parsed = Parsed.from_payload(r["payload"], table.slice(r["offset"], r["rows"]))
-                    if parsed is not None:
-                        found[r["key"]] = parsed
-        return found, damaged
+                found.append(ReportColumns(rows, cells))
+        return ReportColumns.concat(found), damaged
 
     def files(self) -> dict[str, tuple[int, int, str]]:
         """{path: (size, mtime_ns, sha256)} of the files whose recorded size and modification time
@@ -101,13 +97,14 @@ class CorpusStore:
         if not (self.folder / "CURRENT").exists():
             return {}
         with self._locked(fcntl.LOCK_SH):
-            rows = self._index()[1]
-        racy = int(RACY_SECONDS * 1e9)
-        return {r["source"]: (r["size"], r["mtime_ns"], r["sha256"]) for r in rows
-                if r["source"] and r["mtime_ns"] < r["checked_ns"] - racy}
+            index = self._index()[1]
+        trusted = pc.less(index["mtime_ns"], pc.subtract(index["checked_ns"], int(RACY_SECONDS * 1e9)))
+        index = index.filter(pc.and_(trusted, pc.not_equal(index["source"], "")))
+        return dict(zip(index["source"].to_pylist(),
+                        zip(index["size"].to_pylist(), index["mtime_ns"].to_pylist(), index["sha256"].to_pylist())))
 
     # -- writing ------------------------------------------------------------------------------
-    def save(self, live: dict[str, FileStat], new: dict[str, Parsed], damaged: set[str] = frozenset()) -> int:
+    def save(self, live: dict[str, FileStat], new: ReportColumns, damaged: set[str] = frozenset()) -> int:
         """Keep the stored reports whose keys are in `live` (key -> the file it is read from), add
         `new`, drop the `damaged` parts.
 
@@ -116,77 +113,89 @@ class CorpusStore:
         """
         self.folder.mkdir(parents=True, exist_ok=True)
         with self._locked(fcntl.LOCK_EX):
-            generation, rows = self._index()
-            kept = [dict(r) for r in rows if r["key"] in live and r["part"] not in damaged]
-            have = {r["key"] for r in kept}
-            adding = {key: parsed for key, parsed in new.items() if key not in have}
-            restated = _restate(kept, live)
-            if not adding and len(kept) == len(rows) and not restated:
+            generation, index = self._index()
+            kept = index.filter(pc.and_(pc.is_in(index["key"], pa.array(list(live), _TEXT)),
+                                        pc.invert(pc.is_in(index["part"], pa.array(list(damaged), _TEXT)))))
+            have = set(kept["key"].to_pylist())
+            adding = new.take([i for i, key in enumerate(new.keys()) if key not in have and key in live])
+            kept, restated = _restate(kept, live)
+            if not adding.rows.num_rows and kept.num_rows == index.num_rows and not restated:
                 return 0
             generation = max(generation, self._newest_file()) + 1
-            if adding:
-                added = self._write_part(f"part-{generation}-0.parquet", list(adding.items()))
-                _restate(added, live)
-                kept += added
+            if adding.rows.num_rows:
+                added, _ = _restate(self._write_part(f"part-{generation}-0.parquet", [adding]), live)
+                kept = pa.concat_tables([kept, added])
             if self._needs_compaction(kept):
                 kept = self._compact(kept, generation)
             self._write_index(generation, kept)
             self._collect(kept, generation)
-            return len(adding)
+            return adding.rows.num_rows
 
-    def _write_part(self, name: str, reports: list[tuple[str, Parsed]]) -> list[dict]:
-        """Write the cells of `reports` as the part `name`; their index rows."""
-        tables = [parsed.arrow.cast(ARROW_CELLS) for _, parsed in reports]
-        data = _parquet(pa.concat_tables(tables) if tables else ARROW_CELLS.empty_table())
-        atomic_write(self.folder / name, lambda tmp: tmp.write_bytes(data))
-        sha, common = hashlib.sha256(data).hexdigest(), _versions()
+    def _write_part(self, name: str, reports: Iterable[ReportColumns]) -> pa.Table:
+        """Write the cells of `reports` (one row group each) as the part `name`; their index rows."""
         rows, offset = [], 0
-        for key, parsed in reports:
-            rows.append({"key": key, "sha256": parsed.meta.sha256, **common, "part": name,
-                         "part_sha256": sha, "offset": offset, "rows": parsed.arrow.num_rows,
-                         "payload": parsed.payload(), "source": "", "size": 0, "mtime_ns": 0, "checked_ns": 0})
-            offset += parsed.arrow.num_rows
-        return rows
 
-    def _needs_compaction(self, rows: list[dict]) -> bool:
-        parts = {r["part"] for r in rows}
+        def write(tmp: Path) -> None:
+            nonlocal offset
+            with pq.ParquetWriter(tmp, CELLS) as writer:
+                for group in reports:
+                    writer.write_table(group.cells)
+                    rows.append(group.rows.set_column(group.rows.schema.get_field_index("offset"), ROWS.field("offset"),
+                                                      pc.add(group.rows["offset"], offset)))
+                    offset += group.cells.num_rows
+
+        atomic_write(self.folder / name, write)
+        table = pa.concat_tables(rows) if rows else ROWS.empty_table()
+        stored = {"govstats": version.__version__, "schema": schema_fingerprint(), "parser": parser_fingerprint(),
+                  "part": name, "part_sha256": _sha256(self.folder / name), "source": "", "size": 0,
+                  "mtime_ns": 0, "checked_ns": 0}
+        for field in INDEX.names[len(ROWS.names):]:
+            table = table.append_column(INDEX.field(field), pa.array([stored[field]] * table.num_rows,
+                                                                     INDEX.field(field).type))
+        return table
+
+    def _needs_compaction(self, index: pa.Table) -> bool:
+        parts = set(index["part"].to_pylist())
         if len(parts) > MAX_PARTS:
             return True
         stored = sum(pq.ParquetFile(self.folder / part).metadata.num_rows for part in parts)
-        return stored - sum(r["rows"] for r in rows) > sum(r["rows"] for r in rows)
+        live = pc.sum(index["rows"]).as_py() or 0
+        return stored - live > live
 
-    def _compact(self, rows: list[dict], generation: int) -> list[dict]:
-        """All live reports' cells rewritten into one part."""
-        tables = {}
-        for row in rows:
-            if row["part"] not in tables:
-                tables[row["part"]] = self._part(row["part"], row["part_sha256"], 0)
-        reports = []
-        for row in rows:
-            parsed = Parsed.from_payload(row["payload"], tables[row["part"]].slice(row["offset"], row["rows"]))
-            reports.append((row["key"], parsed))
-        compacted = self._write_part(f"part-{generation}-c.parquet", reports)
-        for new, old in zip(compacted, rows):
-            new.update({k: old[k] for k in ("source", "size", "mtime_ns", "checked_ns")})
+    def _compact(self, index: pa.Table, generation: int) -> pa.Table:
+        """All live reports' cells rewritten into one part, one old part at a time."""
+        files = index.select(list(_FILE))
+        def groups() -> Iterator[ReportColumns]:
+            for (part, sha), rows in _by_part(index):
+                cells = self._part(part, sha)
+                if cells is None or not conforms(rows, cells):
+                    raise OSError(f"{self.folder / part}: damaged while compacting")
+                yield ReportColumns(rows.select(ROWS.names), cells).take(range(rows.num_rows))
+
+        compacted = self._write_part(f"part-{generation}-c.parquet", groups())
+        files = files.take(_part_order(index)[0])  # the order _by_part visits the rows in
+        for field in _FILE:
+            compacted = compacted.set_column(compacted.schema.get_field_index(field), INDEX.field(field), files[field])
         return compacted
 
-    def _write_index(self, generation: int, rows: list[dict]) -> None:
-        data = _parquet(pa.Table.from_pylist(rows, schema=INDEX))
+    def _write_index(self, generation: int, index: pa.Table) -> None:
+        data = _parquet(index.cast(INDEX))
         atomic_write(self.folder / f"index-{generation}.parquet", lambda tmp: tmp.write_bytes(data))
         if self.source and not (self.folder / "source.txt").exists():
             atomic_write_text(self.folder / "source.txt", self.source + "\n")
         atomic_write_text(self.folder / "CURRENT", f"{generation} {hashlib.sha256(data).hexdigest()}\n")
 
-    def _collect(self, rows: list[dict], generation: int) -> None:
+    def _collect(self, index: pa.Table, generation: int) -> None:
         """Remove every part and index the live index does not name, and left-over temporary files."""
-        keep = {r["part"] for r in rows} | {f"index-{generation}.parquet", "CURRENT", "lock", "source.txt"}
+        keep = set(index["part"].to_pylist()) | {f"index-{generation}.parquet", "CURRENT", "lock", "source.txt"}
         for path in self.folder.iterdir():
             if path.name not in keep:
                 path.unlink(missing_ok=True)
 
     # -- the files ----------------------------------------------------------------------------
-    def _index(self) -> tuple[int, list[dict]]:
-        """The live generation and index rows; (0, []) when there is none or it is damaged."""
+    def _index(self) -> tuple[int, pa.Table]:
+        """The live generation and index; (0, an empty index) when there is none, or it is
+        damaged or of another schema."""
         try:
             current = (self.folder / "CURRENT").read_text(encoding="ascii")
             if self._read is not None and self._read[0] == current:
@@ -194,25 +203,25 @@ class CorpusStore:
             generation, sha = current.split()
             data = (self.folder / f"index-{int(generation)}.parquet").read_bytes()
             if hashlib.sha256(data).hexdigest() != sha:
-                return 0, []
+                return 0, INDEX.empty_table()
             table = pq.read_table(io.BytesIO(data))
-            if not table.schema.equals(INDEX):
-                return 0, []
-            self._read = (current, int(generation), table.to_pylist())
+            if not (table.schema.equals(INDEX) and conforms(table.select(ROWS.names))):
+                return 0, INDEX.empty_table()
+            self._read = (current, int(generation), table)
             return self._read[1], self._read[2]
         except (OSError, ValueError, UnicodeDecodeError, pa.ArrowException):
-            return 0, []
+            return 0, INDEX.empty_table()
 
-    def _part(self, name: str, sha: str, rows: int) -> pa.Table | None:
-        """The part's cells, or None when it is missing, damaged, foreign or of another shape."""
+    def _part(self, name: str, sha: str) -> pa.Table | None:
+        """The part's cells, or None when it is missing, damaged, foreign or of another schema."""
         try:
             data = (self.folder / name).read_bytes()
             if hashlib.sha256(data).hexdigest() != sha:
                 return None
-            table = pq.read_table(io.BytesIO(data), read_dictionary=TEXT_COLUMNS)
+            table = pq.read_table(io.BytesIO(data), read_dictionary=list(CATEGORICAL))
         except (OSError, pa.ArrowException):
             return None
-        return table if table.schema.equals(ARROW_STORED) and table.num_rows >= rows else None
+        return table if table.schema.equals(CELLS) else None
 
     def _newest_file(self) -> int:
         numbers = [int(m.group(1)) for p in self.folder.iterdir() if (m := _GENERATION.match(p.name))]
@@ -235,22 +244,51 @@ class CorpusStore:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _restate(rows: list[dict], live: dict[str, FileStat]) -> bool:
-    """Record in `rows` the file each key is now read from; True when any changed."""
-    now, racy, changed = time.time_ns(), int(RACY_SECONDS * 1e9), False
-    for row in rows:
-        stat = live.get(row["key"])
+def _part_order(index: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """The order that groups the index's rows by part, the parts in the order the index first
+    names them (rows keep their order within a part); and each row's group number in that order."""
+    _, first, inverse = np.unique(index["part"].to_numpy(), return_index=True, return_inverse=True)
+    group = np.argsort(np.argsort(first))[inverse]
+    order = np.argsort(group, kind="stable")
+    return order, group[order]
+
+
+def _by_part(index: pa.Table) -> Iterator[tuple[tuple[str, str], pa.Table]]:
+    """The index's rows grouped by (part, part_sha256) in `_part_order`, each group's reports as
+    columns' rows."""
+    if not index.num_rows:
+        return
+    order, group = _part_order(index)
+    index = index.take(order)
+    bounds = np.flatnonzero(group[1:] != group[:-1]) + 1
+    for start, stop in zip(np.concatenate([[0], bounds]), np.concatenate([bounds, [len(group)]])):
+        rows = index.slice(int(start), int(stop - start))
+        yield (rows["part"][0].as_py(), rows["part_sha256"][0].as_py()), rows.select(ROWS.names)
+
+
+def _restate(index: pa.Table, live: dict[str, FileStat]) -> tuple[pa.Table, bool]:
+    """`index` recording the file each key is now read from; and whether any row changed."""
+    now, racy = time.time_ns(), int(RACY_SECONDS * 1e9)
+    old = {f: index[f].to_pylist() for f in _FILE}
+    new = {f: list(v) for f, v in old.items()}
+    changed = False
+    for i, key in enumerate(index["key"].to_pylist()):
+        stat = live.get(key)
         if stat is None:
             continue
-        was_racy = row["mtime_ns"] >= row["checked_ns"] - racy and stat[2] < now - racy
-        if (row["source"], row["size"], row["mtime_ns"]) != stat or was_racy:
-            row.update(source=stat[0], size=stat[1], mtime_ns=stat[2], checked_ns=now)
+        was_racy = old["mtime_ns"][i] >= old["checked_ns"][i] - racy and stat[2] < now - racy
+        if (old["source"][i], old["size"][i], old["mtime_ns"][i]) != stat or was_racy:
+            for f, v in zip(_FILE, (*stat, now)):
+                new[f][i] = v
             changed = True
-    return changed
+    for f in _FILE if changed else ():
+        index = index.set_column(index.schema.get_field_index(f), INDEX.field(f), pa.array(new[f], INDEX.field(f).type))
+    return index, changed
 
 
-def _versions() -> dict[str, str]:
-    return {"govstats": version.__version__, "schema": schema_fingerprint(), "parser": parser_fingerprint()}
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _parquet(table: pa.Table) -> bytes:

@@ -17,6 +17,7 @@ from paths import CORPUS, REFERENCE
 import govstats
 from govstats.corpus import CELL_COLUMNS, PROBLEM_COLUMNS, REPORT_COLUMNS
 from govstats.corpus import loader as corpus_module
+from govstats.corpus.columns import ReportColumns
 from govstats.corpus.parsed import Parsed, cache_key
 from govstats.corpus.store import CorpusStore
 
@@ -240,9 +241,10 @@ def test_cache_round_trip_keeps_meta_sections_and_problems(tmp_path):
     report = govstats.read_report(CORPUS / "pingtan-cez_2021.txt")
     store = CorpusStore(tmp_path)
     parsed = Parsed.from_report(report)
-    assert store.save({"ab" * 32: ("pingtan-cez_2021.txt", 1, 0)}, {"ab" * 32: parsed}) == 1
+    assert store.save({"ab" * 32: ("pingtan-cez_2021.txt", 1, 0)}, ReportColumns.from_parsed([("ab" * 32, parsed)])) == 1
     found, damaged = store.load(["ab" * 32, "cd" * 32])
-    back = found["ab" * 32]
+    assert found.keys() == ["ab" * 32] and damaged == set()
+    back = found.parsed(0, report.meta.source)
     assert back.meta == report.meta
     assert back.sections == report.sections
     assert [str(p) for p in back.problems] == [str(p) for p in report.problems]
@@ -250,7 +252,6 @@ def test_cache_round_trip_keeps_meta_sections_and_problems(tmp_path):
     pd.testing.assert_frame_equal(back.cells, parsed.cells)
     # the same cells as the report's, with plain strings for its categorical keys
     pd.testing.assert_frame_equal(back.cells, report.cells, check_dtype=False, check_categorical=False)
-    assert set(found) == {"ab" * 32} and damaged == set()
 
 
 def test_an_unchanged_file_is_not_read_again_and_a_fresh_edit_is_seen(tmp_path, monkeypatch):

@@ -1,9 +1,9 @@
 """Fuzz, issue 16's other classes: cache entries of another shape, and hostile names.
 
-- A stored report whose checksums are right but whose shape is not (a column of its part dropped,
-  added or of another type; a field of its payload in the store's index missing, extra or of
-  another type; the payload not JSON) is never served: the load gives the same frames as a fresh
-  parse.
+- A stored report whose checksums are right but whose shape is not (a column of its part or of
+  the store's index dropped, added, reordered or of another type; a required field null; a field of
+  its problems of another type; cells outside its part; an index that is not Parquet) is never
+  served: the load gives the same frames as a fresh parse.
 - Any name (an agency, a report, a source, an error message) leaves `slugify` a safe folder
   name, reaches the batch's index page only escaped, and reaches a spreadsheet neutralised (no
   live formula, its raw text recoverable) and writable (no character a workbook refuses).
@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
 import re
 import shutil
-import types
-from typing import get_args, get_type_hints
 
 import pandas as pd
 import pyarrow as pa
@@ -31,9 +28,9 @@ from paths import REFERENCE
 
 import govstats
 from govstats.batch import AgencyRun, render_index, slugify
-from govstats.corpus.store import CorpusStore
+from govstats.corpus.store import INDEX, CorpusStore
 from govstats.export.safe import FORMULA_START, neutralise, safe_text, unneutralise
-from govstats.model import CELL_COLUMNS, Problem, ReportMeta
+from govstats.model import CELL_COLUMNS
 
 LONG_RUN = os.environ.get("GOVSTATS_FUZZ_EXAMPLES")  # set by `make fuzz`: random, many examples
 EXAMPLES = int(LONG_RUN or "30")
@@ -46,11 +43,6 @@ def fuzz(n: int = EXAMPLES):
 
 # -- cache entries of another shape -------------------------------------------------------------
 
-def _types(hint: object) -> tuple[type, ...]:
-    """The types a field annotated `hint` may hold (`str | None`: str and NoneType)."""
-    return tuple(get_args(hint)) if isinstance(hint, types.UnionType) else (hint,)
-
-
 def _frames(corpus: govstats.Corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
     cells = corpus.cells.astype({c: "string" for c in corpus.cells.columns
                                  if str(corpus.cells[c].dtype) == "category"})
@@ -59,32 +51,38 @@ def _frames(corpus: govstats.Corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
     return cells.sort_values(["table", "row", "col"]).reset_index(drop=True), reports
 
 
+def _parquet(table: pa.Table) -> bytes:
+    sink = io.BytesIO()
+    pq.write_table(table, sink)
+    return sink.getvalue()
+
+
 class Cached:
     """A cache folder holding the reference report in its corpus store: the part's bytes, the
-    report's index row, and the fresh frames."""
+    store's index, and the fresh frames."""
 
     def __init__(self, folder) -> None:
         self.folder = folder
         self.fresh = _frames(govstats.read_corpus([REFERENCE], cache=folder))
         [store] = (folder / "corpora").iterdir()
         self.store = CorpusStore(store)
-        [self.row] = self.store._index()[1]
-        self.part = store / self.row["part"]
+        self.index = self.store._index()[1]
+        self.part = store / self.index["part"][0].as_py()
         self.original = self.part.read_bytes()
 
     def __repr__(self) -> str:            # hypothesis prints the arguments of a failing example
         return f"Cached({self.part})"
 
-    def entry(self) -> tuple[pa.Table, dict]:
-        """The stored report as written: its cells and its payload."""
-        return pq.read_table(io.BytesIO(self.original)), json.loads(self.row["payload"])
-
-    def write(self, data: bytes, payload: str) -> None:
-        """`data` as the report's part and `payload` in its index row, with the right checksums."""
+    def write(self, data: bytes, reshape=None) -> None:
+        """`data` as the report's part, and the index (with the part's right checksum) as
+        `reshape` writes it, named by CURRENT with the right checksum."""
         self.part.write_bytes(data)
-        row = {**self.row, "part_sha256": hashlib.sha256(data).hexdigest(), "payload": payload}
+        index = self.index.set_column(self.index.schema.get_field_index("part_sha256"), INDEX.field("part_sha256"),
+                                      pa.array([hashlib.sha256(data).hexdigest()], pa.string()))
+        written = reshape(index) if reshape else _parquet(index)
         generation = max(self.store._index()[0], self.store._newest_file()) + 1
-        self.store._write_index(generation, [row])
+        (self.store.folder / f"index-{generation}.parquet").write_bytes(written)
+        (self.store.folder / "CURRENT").write_text(f"{generation} {hashlib.sha256(written).hexdigest()}\n")
 
 
 @pytest.fixture(scope="module")
@@ -92,87 +90,93 @@ def cached(tmp_path_factory) -> Cached:
     return Cached(tmp_path_factory.mktemp("cache"))
 
 
-#: a value of every JSON type, for fields that expect one of them
-JSON_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(),
-                        st.text(max_size=8), st.lists(st.integers(), max_size=2),
-                        st.dictionaries(st.text(max_size=4), st.integers(), max_size=2))
-ARROW_TYPES = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float64(),
-               "bool": pa.bool_(), "null": pa.null()}
-#: the fields of each part of an entry's metadata, and the types each may hold
-FIELDS = {"meta": {name: _types(hint) for name, hint in get_type_hints(ReportMeta).items()},
-          "counts": {name: (int,) for name in ("checks", "failed", "unchecked")},
-          "problem": {name: _types(hint) for name, hint in get_type_hints(Problem).items()}}
+ARROW_TYPES = {"string": pa.string(), "large_string": pa.large_string(), "int64": pa.int64(),
+               "int32": pa.int32(), "float64": pa.float64(), "bool": pa.bool_(), "null": pa.null(),
+               "list of strings": pa.list_(pa.string())}
+_VALUES = {"string": "1", "large_string": "1", "int64": 1, "int32": 1, "float64": 1.0, "bool": True, "null": None,
+           "list of strings": ["a"]}
+_PROBLEM_FIELDS = ["source", "message", "table", "row", "severity"]
+_TYPES = st.sampled_from(sorted(ARROW_TYPES))
 SHAPES = st.one_of(
-    st.tuples(st.just("drop column"), st.sampled_from(CELL_COLUMNS)),
-    st.tuples(st.just("add column"), st.text(min_size=1, max_size=8)),
-    st.tuples(st.just("retype column"), st.sampled_from(CELL_COLUMNS), st.sampled_from(sorted(ARROW_TYPES))),
-    st.tuples(st.just("reorder columns"), st.permutations(CELL_COLUMNS)),
-    st.tuples(st.just("drop field"), st.sampled_from(sorted(FIELDS)), st.integers(0, 8)),
-    st.tuples(st.just("add field"), st.sampled_from(sorted(FIELDS)), st.text(max_size=8), JSON_VALUES),
-    st.tuples(st.just("retype field"), st.sampled_from(sorted(FIELDS)), st.integers(0, 8), JSON_VALUES),
-    st.tuples(st.just("replace"), st.sampled_from(["meta", "counts", "problems", "sections"]), JSON_VALUES),
-    st.tuples(st.just("payload"), st.binary(max_size=16)),
+    st.tuples(st.just("part"), st.just("drop column"), st.sampled_from(CELL_COLUMNS)),
+    st.tuples(st.just("part"), st.just("add column"), st.text(min_size=1, max_size=8)),
+    st.tuples(st.just("part"), st.just("retype column"), st.sampled_from(CELL_COLUMNS), _TYPES),
+    st.tuples(st.just("part"), st.just("reorder columns"), st.permutations(CELL_COLUMNS)),
+    st.tuples(st.just("index"), st.just("drop column"), st.sampled_from(INDEX.names)),
+    st.tuples(st.just("index"), st.just("add column"), st.text(min_size=1, max_size=8)),
+    st.tuples(st.just("index"), st.just("retype column"), st.sampled_from(INDEX.names), _TYPES),
+    st.tuples(st.just("index"), st.just("reorder columns"), st.permutations(INDEX.names)),
+    st.tuples(st.just("index"), st.just("null"), st.sampled_from([f.name for f in INDEX if not f.nullable])),
+    st.tuples(st.just("index"), st.just("retype problem field"), st.sampled_from(_PROBLEM_FIELDS), _TYPES),
+    st.tuples(st.just("index"), st.just("cells outside the part"), st.sampled_from(["offset", "rows"]),
+              st.integers(-2**40, 2**40)),
+    st.tuples(st.just("index"), st.just("not parquet"), st.binary(max_size=64)),
 )
-#: a problem of the right shape, for the shape changes of a problem (the reference has none)
-PROBLEM = {"source": "x", "message": "y", "table": "", "row": "", "severity": "warning"}
 
 
-def _reshape(table: pa.Table, payload: dict, shape: tuple) -> tuple[pa.Table, str]:
-    """The entry with one change of shape (never a change of content alone: that is the
-    checksum's business); the payload as the text stored in the index."""
+def _physical(type_: pa.DataType) -> pa.DataType:
+    """A column's type as Parquet stores it: a dictionary of strings, a string and a large string
+    are all the same bytes (another of them is a change of content, the checksum's business)."""
+    if pa.types.is_dictionary(type_):
+        type_ = type_.value_type
+    return pa.string() if pa.types.is_large_string(type_) else type_
+
+
+def _reshaped(table: pa.Table, shape: tuple) -> pa.Table:
+    """`table` (a part's cells or the index) with one change of its columns."""
     kind, *arg = shape
     n = table.num_rows
-    payload["problem"] = dict(PROBLEM)                  # put back as the one problem, if changed
     if kind == "drop column":
-        table = table.drop_columns([arg[0]])
-    elif kind == "add column":
-        table = table.append_column(arg[0] if arg[0] not in table.column_names else arg[0] + "_",
-                                    pa.array(["x"] * n))
-    elif kind == "retype column":
+        return table.drop_columns([arg[0]])
+    if kind == "add column":
+        return table.append_column(arg[0] if arg[0] not in table.column_names else arg[0] + "_", pa.array(["x"] * n))
+    if kind == "retype column":
         name, type_ = arg
-        assume(table.schema.field(name).type != ARROW_TYPES[type_])
-        column = {"string": ["1"] * n, "int64": [1] * n, "float64": [1.0] * n, "bool": [True] * n,
-                  "null": [None] * n}[type_]
-        table = table.set_column(table.column_names.index(name), name,
-                                 pa.array(column, type=ARROW_TYPES[type_]))
-    elif kind == "reorder columns":
-        assume(list(arg[0]) != CELL_COLUMNS)
-        table = table.select(list(arg[0]))
-    elif kind == "drop field":
-        part, i = arg
-        payload[part].pop(sorted(FIELDS[part])[i % len(FIELDS[part])])
-    elif kind == "add field":
-        part, name, value = arg
-        payload[part][name if name not in payload[part] else name + "_"] = value
-    elif kind == "retype field":
-        part, i, value = arg
-        name = sorted(FIELDS[part])[i % len(FIELDS[part])]
-        assume(type(value) not in FIELDS[part][name])
-        payload[part][name] = value
-    elif kind == "replace":
-        part, value = arg
-        assume(value != payload[part] and not (
-            part == "sections" and isinstance(value, dict) and all(isinstance(v, str) for v in value.values())))
-        payload[part] = value
-    problem = payload.pop("problem")
-    if problem != PROBLEM:
-        payload["problems"] = [problem]
-    data = arg[0].decode("utf-8", "replace") if kind == "payload" else json.dumps(payload, ensure_ascii=False)
-    return table, data
+        assume(_physical(table.schema.field(name).type) != _physical(ARROW_TYPES[type_]))
+        return table.set_column(table.column_names.index(name), name,
+                                pa.array([_VALUES[type_]] * n, type=ARROW_TYPES[type_]))
+    assume(list(arg[0]) != table.column_names)  # reorder
+    return table.select(list(arg[0]))
+
+
+def _reshape_index(index: pa.Table, part_rows: int, shape: tuple) -> bytes:
+    """The index's bytes with one change of shape (never a change of content alone: that is the
+    checksum's business; values no stored report can have, such as cells outside its part, are shape)."""
+    kind, *arg = shape
+    if kind == "not parquet":
+        return arg[0]
+    if kind == "null":
+        i = index.schema.get_field_index(arg[0])
+        field = index.schema.field(i).with_nullable(True)
+        return _parquet(index.set_column(i, field, pa.nulls(index.num_rows, field.type)))
+    if kind == "retype problem field":
+        name, type_ = arg
+        assume(ARROW_TYPES[type_] != pa.string())
+        struct = pa.struct([(f, ARROW_TYPES[type_] if f == name else pa.string()) for f in _PROBLEM_FIELDS])
+        problem = {f: _VALUES[type_] if f == name else "x" for f in _PROBLEM_FIELDS}
+        column = pa.array([[problem]] * index.num_rows, pa.list_(struct))
+        return _parquet(index.set_column(index.schema.get_field_index("problems"), "problems", column))
+    if kind == "cells outside the part":
+        name, value = arg
+        other = index["rows" if name == "offset" else "offset"][0].as_py()
+        assume(value < 0 or value + other > part_rows)
+        return _parquet(index.set_column(index.schema.get_field_index(name), INDEX.field(name), pa.array([value])))
+    return _parquet(_reshaped(index, shape))
 
 
 @fuzz()
 @given(shape=SHAPES)
 def test_a_cache_entry_of_another_shape_is_never_served(cached, shape):
-    table, payload = cached.entry()
-    table, data = _reshape(table, payload, shape)
-    sink = io.BytesIO()
-    pq.write_table(table, sink)
-    cached.write(sink.getvalue(), data)
+    where, *change = shape
+    cells = pq.read_table(io.BytesIO(cached.original))
     try:
+        if where == "part":
+            cached.write(_parquet(_reshaped(cells, tuple(change))))
+        else:
+            cached.write(cached.original, lambda index: _reshape_index(index, cells.num_rows, tuple(change)))
         again = _frames(govstats.read_corpus([REFERENCE], cache=cached.folder))
     finally:
-        cached.write(cached.original, cached.row["payload"])
+        cached.write(cached.original)
     for got, want in zip(again, cached.fresh):
         pd.testing.assert_frame_equal(got, want)
 

@@ -1,0 +1,69 @@
+"""Two files of one report are never counted twice: the same bytes, or the same agency and year
+with the same cells, keep the first and list the other as a duplicate; the same agency and year
+with different cells keep neither (both are listed as a conflict, so no sum silently takes one)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from .sources import problem_record
+
+_CELL_KEY = ["table", "block", "row", "col", "value", "kind"]
+
+
+def cell_set(cells: pd.DataFrame) -> set[tuple]:
+    """A report's cells as a set, to compare two readings of one report."""
+    return set(zip(*(cells[c].astype(str) for c in _CELL_KEY)))
+
+
+def duplicates(keys: pd.DataFrame, cells_of: Callable[[str], set[tuple]]) -> tuple[dict[str, str], list[dict]]:
+    """Which reports are not used: {report: the one it repeats, or "" when in a conflict}, and why.
+
+    `keys` has a row per report (report, agency, year, format_version, source, sha256), in the
+    corpus's order; `cells_of(report)` gives its `cell_set`.  The same bytes (unless a manifest
+    gives them another agency or year), or the same agency and year with the same cells, repeat
+    the first such report; the same agency and year with different cells are a conflict: none of
+    them is used.
+    """
+    repeats: dict[str, str] = {}
+    notes: list[dict] = []
+    first_by_sha: dict[str, dict] = {}
+    groups: dict[tuple, list[dict]] = {}
+    # only reports that share their bytes or their agency and year with another can be either
+    shared = keys["sha256"].duplicated(keep=False) | keys.duplicated(["agency", "year"], keep=False)
+    records = keys[shared].astype(object)
+    for k in records.where(records.notna(), None).to_dict("records"):
+        first = first_by_sha.setdefault(k["sha256"], k)
+        if first is not k:
+            if (first["agency"], first["year"]) == (k["agency"], k["year"]):
+                repeats[k["report"]] = first["report"]
+                notes.append(problem_record(k["report"], k["source"], f"the same bytes as {first['report']} "
+                                                                      "(a duplicate)"))
+                continue
+            notes.append(problem_record(k["report"], k["source"], f"the same bytes as {first['report']}, but the "
+                                                                  "manifest names another agency or year; both are used"))
+        if k["agency"] and k["year"] is not None and k["format_version"] in ("2019", "2021"):
+            groups.setdefault((k["agency"], k["year"]), []).append(k)
+    for (agency, year), members in groups.items():
+        if len(members) < 2:
+            continue
+        first = members[0]
+        cells = cells_of(first["report"])
+        if all(cells_of(k["report"]) == cells for k in members[1:]):
+            for k in members[1:]:
+                repeats[k["report"]] = first["report"]
+                notes.append(problem_record(k["report"], k["source"],
+                                            f"the same report as {first['report']} ({agency} {year}, every "
+                                            "cell the same; a duplicate in another file or carrier)"))
+            continue
+        names = [k["report"] for k in members]
+        for k in members:
+            differ = len(cells_of(k["report"]) ^ cells) if k is not first else ""
+            others = ", ".join(n for n in names if n != k["report"])
+            notes.append(problem_record(k["report"], k["source"],
+                                        f"{agency} {year} is also read from {others} with different cells; "
+                                        f"none of them is used — keep the right file and remove the others"
+                                        + (f" ({differ} cells differ from {names[0]})" if differ else ""), "error"))
+            repeats.setdefault(k["report"], "")
+    return repeats, notes
