@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
+from .columns import CELLS, ReportColumns
 from .parsed import PANDAS_TYPES
 
 #: the report's key columns, repeated over its cells, in this order
@@ -13,14 +13,18 @@ KEY_COLUMNS = ["report", "agency", "city", "region", "level", "year", "format_ve
                "source", "sha256"]
 
 
-def cell_frame(keys: pd.DataFrame, lengths: np.ndarray, cells: pa.Table, columns: list[str]) -> pd.DataFrame:
+def cell_frame(keys: pd.DataFrame, lengths: np.ndarray, reports: ReportColumns, columns: list[str]) -> pd.DataFrame:
     """One frame of every report's cells: `keys` has a row of KEY_COLUMNS per report, `lengths`
-    its number of cells, `cells` (`columns.CELLS`) the cells, report after report.
+    its number of cells, `reports` the cells, report after report, which the frame takes over
+    (`reports.cells` is emptied, so that each Arrow column is freed once converted; the texts'
+    buffers are shared, not copied).
 
     The key columns and table/block/row/col/kind are categories, value Float64, the free texts
     strings; `columns` orders the result.
     """
-    frame = cells.drop_columns(["report"]).to_pandas(types_mapper=PANDAS_TYPES.get)
+    cells, reports.cells = reports.cells, CELLS.empty_table()
+    frame = cells.to_pandas(types_mapper=PANDAS_TYPES.get, self_destruct=True, split_blocks=True)
+    del cells  # converted with self_destruct: never to be used again
     for col in KEY_COLUMNS:
         values = keys[col]
         if col == "year":

@@ -19,11 +19,14 @@ import pyarrow.compute as pc
 from ..model import CELL_COLUMNS, Problem, ReportMeta
 from .parsed import ARROW_CELLS, CATEGORICAL, Parsed
 
-#: the cell columns as kept in columns: the categorical ones dictionary-encoded, the free texts
-#: large strings (the type pandas keeps strings in, so its frame shares their buffers), the value a float
+#: the cell columns as kept in columns (the report is its row's): the categorical ones
+#: dictionary-encoded, the free texts large strings (the type pandas keeps strings in, so its frame
+#: shares their buffers), the value a float
 CELLS = pa.schema([(c, pa.float64() if c == "value" else
                     pa.dictionary(pa.int32(), pa.string()) if c in CATEGORICAL else pa.large_string())
-                   for c in CELL_COLUMNS])
+                   for c in CELL_COLUMNS[1:]])
+#: the dictionary-encoded columns of CELLS
+DICTIONARY = [f.name for f in CELLS if pa.types.is_dictionary(f.type)]
 _TEXT = pa.string()
 _PROBLEM = pa.struct([pa.field(f, _TEXT, nullable=False) for f in ("source", "message", "table", "row", "severity")])
 _SECTION = pa.struct([pa.field("name", _TEXT, nullable=False), pa.field("text", _TEXT, nullable=False)])
@@ -67,7 +70,7 @@ class ReportColumns:
         rows["sections"] = [[{"name": n, "text": t} for n, t in p.sections.items()] for _, p in reports]
         rows["offset"] = np.cumsum(lengths) - lengths
         rows["rows"] = lengths
-        cells = pa.concat_tables([p.arrow.cast(ARROW_CELLS) for _, p in reports])
+        cells = pa.concat_tables([p.arrow.cast(ARROW_CELLS) for _, p in reports]).drop_columns(["report"])
         return cls(pa.table(rows, schema=ROWS), _encoded(cells))
 
     @classmethod
@@ -102,14 +105,15 @@ class ReportColumns:
         row = {f: self.rows[f][i].as_py() for f in (*META_FIELDS, *COUNT_FIELDS, "problems", "sections",
                                                     "offset", "rows")}
         meta = ReportMeta(source=source, **{f: row[f] for f in META_FIELDS})
-        return Parsed(meta, self.cells.slice(row["offset"], row["rows"]),
+        cells = self.cells.slice(row["offset"], row["rows"])
+        return Parsed(meta, cells.add_column(0, "report", pa.array([meta.report] * cells.num_rows, pa.string())),
                       {s["name"]: s["text"] for s in row["sections"]},
                       [Problem(**p) for p in row["problems"]], {f: row[f] for f in COUNT_FIELDS})
 
 
 def _encoded(cells: pa.Table) -> pa.Table:
     """Cells of `ARROW_CELLS` as `CELLS`: the categorical columns dictionary-encoded."""
-    for col in CATEGORICAL:
+    for col in DICTIONARY:
         i = cells.schema.get_field_index(col)
         cells = cells.set_column(i, CELLS.field(col), pc.dictionary_encode(cells[col]))
     return cells.cast(CELLS)

@@ -124,9 +124,10 @@ class Corpus:
         self._strict: dict[str, pd.DataFrame] = {}
         self.reports = self._report_frame(keys, found)
         used = columns.take(self._used) if len(self._used) < len(entries) else columns
+        lengths = used.rows["rows"].to_numpy()
         #: where each used report's cells end in `cells`
-        self._ends = np.cumsum(used.rows["rows"].to_numpy())
-        self.cells = cell_frame(keys.iloc[self._used], used.rows["rows"].to_numpy(), used.cells, CELL_COLUMNS)
+        self._ends = np.cumsum(lengths)
+        self.cells = cell_frame(keys.iloc[self._used], lengths, used, CELL_COLUMNS)
 
     # -- construction -------------------------------------------------------------------------
     def _report_frame(self, keys: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:

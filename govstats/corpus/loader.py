@@ -85,8 +85,9 @@ class _Loader:
         for i, entry in enumerate(found):
             options = {"year": entry.overrides.get("year")}
             try:
-                stat = os.stat(entry.path)
-                seen = (str(entry.path), stat.st_size, stat.st_mtime_ns)
+                path = str(entry.path)
+                stat = os.stat(path)
+                seen = (path, stat.st_size, stat.st_mtime_ns)
                 recorded = known.get(seen[0])
                 if recorded is not None and recorded[:2] == seen[1:]:  # unchanged since it was stored
                     data, sha = None, recorded[2]

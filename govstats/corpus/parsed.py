@@ -44,12 +44,14 @@ PANDAS_TYPES = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype
 @contextlib.contextmanager
 def arrow_pool() -> Iterator[None]:
     """Allocate Arrow memory from jemalloc, where pyarrow has it, while a corpus loads (pyarrow's
-    default, mimalloc 2.2, peaks far higher and runs slower reading Parquet: microsoft/mimalloc#1111);
-    the default pool is restored after."""
+    default, mimalloc 2.2, peaks far higher and runs slower reading Parquet: microsoft/mimalloc#1111),
+    returning freed pages at once (a load frees its Parquet buffers as it goes); the default pool
+    is restored after."""
     if "jemalloc" not in pa.supported_memory_backends():
         yield
         return
     previous = pa.default_memory_pool()
+    pa.jemalloc_set_decay_ms(0)
     pa.set_memory_pool(pa.jemalloc_memory_pool())
     try:
         yield

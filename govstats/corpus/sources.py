@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,8 @@ MANIFEST = "manifest.csv"
 #: Manifest columns that override what a report's title says.
 OVERRIDES = ("agency", "region", "city", "level", "year")
 PROBLEM_COLUMNS = ["report", "source", "severity", "table", "row", "message"]
+#: parts separated by single slashes, no backslash
+_PARTS = re.compile(r"[^/\\]+(?:/[^/\\]+)*")
 #: files that describe a corpus rather than belong to it: noted, never read
 _NOTES = (".csv", ".md", ".json", ".yml", ".yaml", ".tsv", ".log", ".ipynb", ".sha256")
 
@@ -114,12 +117,17 @@ def read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
                                                             "no such file", severity="error"))
             continue
         listed.add(full)
-        entries.append(Entry(path, Path(name).as_posix(), overrides))
+        entries.append(Entry(path, _posix(name), overrides))
     for name, full in _reports(visible):
         if full not in listed:
             problems.append(problem_record(name, str(folder / name), f"not listed in {manifest.name}; not loaded"))
     problems += _other_files(folder, visible, listed)
     return entries, problems
+
+
+def _posix(name: str) -> str:
+    """`Path(name).as_posix()`, without making a Path for a name it would spell the same."""
+    return name if _PARTS.fullmatch(name) and "." not in name.split("/") else Path(name).as_posix()
 
 
 def _overrides(rec: dict[str, str]) -> tuple[dict[str, Any], list[str]]:

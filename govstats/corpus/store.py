@@ -43,8 +43,8 @@ import pyarrow.parquet as pq
 from .. import version
 from ..files import atomic_write, atomic_write_text
 from ..schema import fingerprint as schema_fingerprint
-from .columns import CELLS, ROWS, ReportColumns, conforms
-from .parsed import CATEGORICAL, parser_fingerprint
+from .columns import CELLS, DICTIONARY, ROWS, ReportColumns, conforms
+from .parsed import parser_fingerprint
 
 #: more live parts than this are compacted into one
 MAX_PARTS = 8
@@ -218,7 +218,7 @@ class CorpusStore:
             data = (self.folder / name).read_bytes()
             if hashlib.sha256(data).hexdigest() != sha:
                 return None
-            table = pq.read_table(io.BytesIO(data), read_dictionary=list(CATEGORICAL))
+            table = pq.read_table(io.BytesIO(data), read_dictionary=DICTIONARY)
         except (OSError, pa.ArrowException):
             return None
         return table if table.schema.equals(CELLS) else None
