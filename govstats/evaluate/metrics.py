@@ -46,7 +46,9 @@ def _report_cells(source: Any) -> pd.DataFrame:
         if "city" not in source.columns:
             source = source.assign(city=pd.NA)
         if "level" not in source.columns:
-            source = source.assign(level=source["agency"].astype(object).map(agency_level))
+            agencies = source["agency"].astype(object)
+            levels = {name: agency_level(name) for name in pd.unique(agencies)}  # once per agency
+            source = source.assign(level=agencies.map(levels))
         return source
     raise TypeError(f"metrics() takes a Corpus, a Report or a cell DataFrame, not {type(source).__name__}")
 
