@@ -6,7 +6,6 @@ Two files of one report are never counted twice (`duplicates`).
 """
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -50,13 +49,8 @@ def _key_frame(entries: list[Entry], rows: pa.Table) -> pd.DataFrame:
         keys[col] = keys[col].astype("Int64" if col == "year" else object).mask(given, overrides[col])
     keys["year"] = keys["year"].astype("Int64")
     named = keys["level"].isna()  # no level in the manifest: the agency's name says (schema/levels.csv)
-    keys.loc[named, "level"] = keys.loc[named, "agency"].map(_level)
+    keys.loc[named, "level"] = keys.loc[named, "agency"].map(agency_level)
     return keys.astype({c: object for c in KEY_COLUMNS if c != "year"})
-
-
-@functools.lru_cache(maxsize=65536)
-def _level(agency: Any) -> str | None:
-    return agency_level(agency)
 
 
 def _year_notes(entries: list[Entry], rows: pa.Table) -> list[tuple[int, dict]]:

@@ -46,8 +46,10 @@ def _normal(name: str) -> str:
     return unicodedata.normalize("NFKC", name).strip()
 
 
+@functools.lru_cache(maxsize=2**16)
 def agency_level(name: str | None) -> str | None:
-    """The level of an agency named `name` by the first rule that fits, None when none says."""
+    """The level of an agency named `name` by the first rule that fits, None when none says
+    (remembered for the last 65,536 names: a corpus asks once per report)."""
     if not isinstance(name, str) or not name.strip():
         return None
     text = _normal(name)
