@@ -32,6 +32,8 @@ from .store import CorpusStore, FileStat, store_folder
 PROGRESS_THRESHOLD = 20
 #: Parsed reports are stored at least this many at a time (and in at most about ten steps).
 STORE_EVERY = 2000
+#: At most this many reports in one task on a Dask cluster (fewer when there are few to parse).
+CLUSTER_BATCH = 50
 #: Below this many reports to parse, extra processes cost more than they save.
 PARALLEL_THRESHOLD = 32
 
@@ -65,6 +67,10 @@ def parse_bytes(data: bytes, report: str, source: str, options: dict[str, Any]) 
 
 def _parse_task(task: tuple[bytes, str, str, dict[str, Any]]) -> Outcome:
     return parse_bytes(*task)
+
+
+def _parse_batch(tasks: list[tuple[bytes, str, str, dict[str, Any]]]) -> list[Outcome]:
+    return [parse_bytes(*task) for task in tasks]
 
 
 class _Loader:
@@ -175,10 +181,18 @@ def _workers(jobs: int, count: int, client: Any) -> Iterator[Callable[[list, Any
     """A function that parses a list of tasks and counts them on a progress bar: on the Dask
     `client`, in `jobs` processes (one pool for every step), or in this process."""
     if client is not None:
+        from distributed import as_completed  # govstats[dask]: a client means it is installed
+
         def on_cluster(tasks: list, bar: Any) -> list[Outcome]:
-            outcomes = client.gather(client.map(_parse_task, tasks, pure=False))
-            bar.update(len(tasks))
-            return outcomes
+            # reports go in batches: one task per report would make the scheduler the bottleneck
+            workers = max(1, len(client.scheduler_info().get("workers", {})))
+            size = max(1, min(CLUSTER_BATCH, len(tasks) // (4 * workers)))
+            batches = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+            futures = client.map(_parse_batch, batches, pure=False)
+            sizes = {future.key: len(batch) for future, batch in zip(futures, batches)}
+            for done in as_completed(futures):
+                bar.update(sizes[done.key])
+            return [outcome for batch in client.gather(futures) for outcome in batch]
         yield on_cluster
     elif jobs <= 1 or count < PARALLEL_THRESHOLD:
         yield lambda tasks, bar: _counted(map(_parse_task, tasks), bar)
