@@ -38,9 +38,12 @@ def _t2s():
 TAIWAN_VOCABULARY = {"资讯": "信息", "档案": "文件"}
 
 
+_HAN_RUN = re.compile("[\u4e00-\u9fff]+")
+
+
 def has_traditional(text: str) -> bool:
     """True when the text holds characters that simplify differently (a traditional-script page)."""
-    sample = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")[:20000]
+    sample = "".join(_HAN_RUN.findall(text))[:20000]
     return bool(sample) and _t2s().convert(sample) != sample
 
 
@@ -61,7 +64,9 @@ def normalize_text(text: str) -> str:
     (`鎮(zhèn)`) is blanked.  The result has the same length as
     `text`, so match positions are positions in the source text.
     """
-    out = _blank_pinyin("".join(_char(c) for c in text))
+    # each distinct character mapped once (a report has some hundreds), the text in one translate
+    table = {ord(c): n for c in set(text) if (n := _char(c)) != c}
+    out = _blank_pinyin(text.translate(table))
     if not has_traditional(out):
         return out
     converted = _t2s().convert(out)
@@ -75,6 +80,7 @@ def normalize_text(text: str) -> str:
 _GAP = r"[\W_]{0,30}"
 
 
+@functools.lru_cache(maxsize=4096)
 def significant(label: str) -> str:
     """The characters of a label that matching relies on: letters, digits and Han characters."""
     return "".join(c for c in normalize_text(label) if c.isalnum())
