@@ -55,6 +55,7 @@ class SegmentCutter:
     def __init__(self, norm: str, raw: str) -> None:
         self.norm = norm
         self.raw = raw
+        self.end = len(norm.rstrip())  # the text after it is blank
 
     def hits(self, entries: list[Entry], region: tuple[int, int]) -> list[Hit]:
         """Every match of every label in the region, earliest first."""
@@ -149,7 +150,7 @@ class SegmentCutter:
         if one_cell:
             pieces = [replace(p, splittable=p.kind == "number") for p in pieces]
         raw = self.raw[start:stop].replace(CELL_SEP, " ").strip()
-        at_end = not self.norm[stop:].strip()
+        at_end = stop >= self.end
         last = max((te for tokens in tokens_of for _, te in tokens), default=start)
         closed = _BOUNDARY.search(self.norm, last, stop) is not None
         return Segment(entry, label.replace(CELL_SEP, " ").strip(), pieces, one_cell, raw, at_end, closed)
@@ -163,6 +164,8 @@ def _stop(hits: list[Hit], after: int, region: tuple[int, int]) -> int:
 def classify(text: str, raw: str, start: int = -1) -> list[Piece]:
     """Classify one whitespace-free token (normalised `text`, printed `raw`, at `start` in the
     Document's text, -1 when unknown): a null marker, number runs, or text."""
+    if text.isascii() and text.isdigit():  # most tokens: one number, read as NUMBER_RUN reads it
+        return [Piece(text, "number", raw=raw, start=start)]
     if text in NULL_TOKENS:
         return [Piece(text, NULL_TOKENS[text], raw=raw, start=start)]
     if _ORDINAL_ONLY.match(text):
