@@ -16,7 +16,6 @@ from ..model import CELL_SEP
 _EXTRA = {"−": "-", "﹣": "-", "〇": "〇", "\u200b": " ", "\ufeff": " "}
 
 
-@functools.lru_cache(maxsize=4096)
 def _char(c: str) -> str:
     if c in _EXTRA:
         return _EXTRA[c]
@@ -24,6 +23,23 @@ def _char(c: str) -> str:
     if len(n) != 1:
         return " " if n.isspace() or not n else c
     return " " if n.isspace() and n not in "\n" + CELL_SEP else n
+
+
+#: distinct characters kept by `_CHARS` (a text holds some hundreds; any more are mapped, not kept)
+_MAX_CHARS = 1 << 16
+
+
+class _CharTable(dict):
+    """Code point -> `_char`, the table of `str.translate`: each character mapped once, when met."""
+
+    def __missing__(self, code: int) -> str:
+        mapped = _char(chr(code))
+        if len(self) < _MAX_CHARS:
+            self[code] = mapped
+        return mapped
+
+
+_CHARS = _CharTable()
 
 
 @functools.cache
@@ -64,9 +80,7 @@ def normalize_text(text: str) -> str:
     (`鎮(zhèn)`) is blanked.  The result has the same length as
     `text`, so match positions are positions in the source text.
     """
-    # each distinct character mapped once (a report has some hundreds), the text in one translate
-    table = {ord(c): n for c in set(text) if (n := _char(c)) != c}
-    out = _blank_pinyin(text.translate(table))
+    out = _blank_pinyin(text.translate(_CHARS))
     if not has_traditional(out):
         return out
     converted = _t2s().convert(out)

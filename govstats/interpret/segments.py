@@ -6,6 +6,7 @@ at cell breaks and line breaks into value pieces (numbers, null markers, text).
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -69,8 +70,8 @@ class SegmentCutter:
             for label in entry.labels:
                 for m in label_regex(label).finditer(self.norm, start, end):
                     spans.append(m.span())
-            core = strip_ordinal(entry.zh)
-            if core != entry.zh and len(significant(core)) >= 4:
+            core = _core(entry.zh)
+            if core:
                 for m in label_regex(core).finditer(self.norm, start, end):
                     if not any(s <= m.start() < e for s, e in spans):
                         spans.append(m.span())
@@ -168,6 +169,14 @@ class SegmentCutter:
                 printed, closed = True, False
         cells.append((line, printed, found))
         return cells, closed
+
+
+@functools.lru_cache(maxsize=2048)
+def _core(label: str) -> str | None:
+    """The label without its ordinal (`1.属于国家秘密` → `属于国家秘密`), also matched when at least
+    four characters are left; None when it has no ordinal or leaves fewer."""
+    core = strip_ordinal(label)
+    return core if core != label and len(significant(core)) >= 4 else None
 
 
 def _stop(hits: list[Hit], after: int, region: tuple[int, int]) -> int:
