@@ -5,6 +5,7 @@ import functools
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .model import CELL_COLUMNS
 from .schema import Schema, load_schema
@@ -21,9 +22,9 @@ def cells_frame(records: list[dict], report: str) -> pd.DataFrame:
             columns[col] = pd.array(values, dtype="Float64")
         elif col in ("table", "block", "row", "col", "kind"):
             columns[col] = _categorical(values)
-        else:
-            columns[col] = pd.array(values, dtype="string")
-    return pd.DataFrame(columns)
+        else:  # pd.array(values, dtype="string") without its per-value check (these are all str)
+            columns[col] = pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()))
+    return pd.DataFrame(columns, copy=False)  # the arrays are new: no copy of them
 
 
 def _categorical(values: list[str], categories_dtype: str | None = None) -> pd.Categorical:
