@@ -1,7 +1,11 @@
 """Wide views derived from the long cell table (rows × columns of one table, schema order)."""
 from __future__ import annotations
 
+import functools
+
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .model import CELL_COLUMNS
 from .schema import Schema, load_schema
@@ -11,16 +15,31 @@ from .values import CellValues
 def cells_frame(records: list[dict], report: str) -> pd.DataFrame:
     """The canonical long cell table with its dtypes (value is nullable: a blank is never 0)."""
     # built column by column in the final dtypes: converting a generic frame costs twice as much
-    columns: dict[str, object] = {"report": pd.Categorical(pd.array([report] * len(records), dtype="str"))}
+    columns: dict[str, object] = {"report": _categorical([report] * len(records), "str")}
     for col in CELL_COLUMNS[1:]:
         values = [r[col] for r in records]
         if col == "value":
             columns[col] = pd.array(values, dtype="Float64")
         elif col in ("table", "block", "row", "col", "kind"):
-            columns[col] = pd.Categorical(values)
-        else:
-            columns[col] = pd.array(values, dtype="string")
-    return pd.DataFrame(columns)
+            columns[col] = _categorical(values)
+        else:  # pd.array(values, dtype="string") without its per-value check (these are all str)
+            columns[col] = pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()))
+    return pd.DataFrame(columns, copy=False)  # the arrays are new: no copy of them
+
+
+def _categorical(values: list[str], categories_dtype: str | None = None) -> pd.Categorical:
+    """`pd.Categorical(values)` (sorted categories, of `categories_dtype` or inferred), its codes
+    counted in Python: a report's keys are few, and pandas' factorisation costs ten times as much."""
+    categories = sorted(set(values))
+    code = {c: i for i, c in enumerate(categories)}
+    return pd.Categorical.from_codes(np.array([code[v] for v in values], dtype=np.int64),
+                                     dtype=_categorical_dtype(tuple(categories), categories_dtype))
+
+
+@functools.lru_cache(maxsize=1024)
+def _categorical_dtype(categories: tuple[str, ...], categories_dtype: str | None) -> pd.CategoricalDtype:
+    """One dtype per set of categories (reports share their tables' keys): validated once."""
+    return pd.CategoricalDtype(pd.Index(categories, dtype=categories_dtype))
 
 
 def _order(keys, official) -> list[str]:

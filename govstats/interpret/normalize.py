@@ -16,7 +16,6 @@ from ..model import CELL_SEP
 _EXTRA = {"−": "-", "﹣": "-", "〇": "〇", "\u200b": " ", "\ufeff": " "}
 
 
-@functools.lru_cache(maxsize=4096)
 def _char(c: str) -> str:
     if c in _EXTRA:
         return _EXTRA[c]
@@ -24,6 +23,23 @@ def _char(c: str) -> str:
     if len(n) != 1:
         return " " if n.isspace() or not n else c
     return " " if n.isspace() and n not in "\n" + CELL_SEP else n
+
+
+#: distinct characters kept by `_CHARS` (a text holds some hundreds; any more are mapped, not kept)
+_MAX_CHARS = 1 << 16
+
+
+class _CharTable(dict):
+    """Code point -> `_char`, the table of `str.translate`: each character mapped once, when met."""
+
+    def __missing__(self, code: int) -> str:
+        mapped = _char(chr(code))
+        if len(self) < _MAX_CHARS:
+            self[code] = mapped
+        return mapped
+
+
+_CHARS = _CharTable()
 
 
 @functools.cache
@@ -38,9 +54,12 @@ def _t2s():
 TAIWAN_VOCABULARY = {"资讯": "信息", "档案": "文件"}
 
 
+_HAN_RUN = re.compile("[\u4e00-\u9fff]+")
+
+
 def has_traditional(text: str) -> bool:
     """True when the text holds characters that simplify differently (a traditional-script page)."""
-    sample = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")[:20000]
+    sample = "".join(_HAN_RUN.findall(text))[:20000]
     return bool(sample) and _t2s().convert(sample) != sample
 
 
@@ -61,7 +80,7 @@ def normalize_text(text: str) -> str:
     (`鎮(zhèn)`) is blanked.  The result has the same length as
     `text`, so match positions are positions in the source text.
     """
-    out = _blank_pinyin("".join(_char(c) for c in text))
+    out = _blank_pinyin(text.translate(_CHARS))
     if not has_traditional(out):
         return out
     converted = _t2s().convert(out)
@@ -75,6 +94,7 @@ def normalize_text(text: str) -> str:
 _GAP = r"[\W_]{0,30}"
 
 
+@functools.lru_cache(maxsize=4096)
 def significant(label: str) -> str:
     """The characters of a label that matching relies on: letters, digits and Han characters."""
     return "".join(c for c in normalize_text(label) if c.isalnum())

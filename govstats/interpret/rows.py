@@ -44,8 +44,12 @@ def read_rows(table: str, version: str, segments: list[Segment], schema: Schema,
     identities = schema.identities(version, table)
     readings: list[RowReading] = []
     extras: list[dict] = []
+    block_cols: dict[str, list[str]] = {}  # the column keys of each block, looked up once
     for seg in segments:
-        cols = [c.key for c in schema.columns(table, version, block=seg.entry.block)]
+        block = seg.entry.block
+        if block not in block_cols:
+            block_cols[block] = [c.key for c in schema.columns(table, version, block=block)]
+        cols = block_cols[block]
         row = RowReading(seg, cols)
         readings.append(row)
         pieces, extra = _split_extra(seg.pieces)

@@ -6,7 +6,7 @@ at cell breaks and line breaks into value pieces (numbers, null markers, text).
 """
 from __future__ import annotations
 
-import itertools
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -19,9 +19,13 @@ _NOTE = re.compile(r"[\s\W_]*[(][^()]{0,200}[)]")
 _PUNCT = "()[]{}<>“”‘’\"'、,，.。;；:：《》"
 _BOUNDARY = re.compile(rf"[{CELL_SEP}\n]")
 _CELL_END = re.compile(rf" *(?:[{CELL_SEP}\n]|$)")
-_TOKEN = re.compile(r"\S+")
+_BREAKS = CELL_SEP + "\n"
+#: a cell or line break, or a token (`\S` excludes both breaks: a token never spans one)
+_CELL_PART = re.compile(rf"[{_BREAKS}]|\S+")
 _SIGNED = re.compile(r"^[增减]\d+(?:\.\d+)?$")  # `减4` in the 本年增/减 column: -4
 _ORDINAL_ONLY = re.compile(r"^\d{1,2}[.、]$")  # `7.`: the start of a row label the text cuts off
+
+_BLANK = Piece("", "blank")  # an empty cell
 
 #: reports a problem of the table being read: (message, row key)
 Report = Callable[[str, str], None]
@@ -55,6 +59,7 @@ class SegmentCutter:
     def __init__(self, norm: str, raw: str) -> None:
         self.norm = norm
         self.raw = raw
+        self.end = len(norm.rstrip())  # the text after it is blank
 
     def hits(self, entries: list[Entry], region: tuple[int, int]) -> list[Hit]:
         """Every match of every label in the region, earliest first."""
@@ -65,8 +70,8 @@ class SegmentCutter:
             for label in entry.labels:
                 for m in label_regex(label).finditer(self.norm, start, end):
                     spans.append(m.span())
-            core = strip_ordinal(entry.zh)
-            if core != entry.zh and len(significant(core)) >= 4:
+            core = _core(entry.zh)
+            if core:
                 for m in label_regex(core).finditer(self.norm, start, end):
                     if not any(s <= m.start() < e for s, e in spans):
                         spans.append(m.span())
@@ -124,35 +129,54 @@ class SegmentCutter:
             label += self.raw[lend:note.end()]
             start = note.end()
         stop = _stop(hits, start, region)
-        cuts = [m.start() for m in _BOUNDARY.finditer(self.norm, start, stop)]
-        spans = list(zip([start] + [c + 1 for c in cuts], cuts + [stop]))
-        line_of = list(itertools.accumulate((self.norm[c] == "\n" for c in cuts), initial=0))
-        tokens_of = [[m.span() for m in _TOKEN.finditer(self.norm, s, e)] for s, e in spans]
-        found_of = [[p for ts, te in tokens for p in classify(self.norm[ts:te], self.raw[ts:te], ts)]
-                    for tokens in tokens_of]
+        cells, closed = self._cells(start, stop)
         # Empty cells on lines without any of the row's values are the layout of neighbouring rows
         # (the next row's cells under a row-spanning label, a header's trailing cells): not blanks.
-        value_lines = [line for line, found in zip(line_of, found_of) if found] or [0]
+        value_lines = [line for line, _, found in cells if found] or [0]
         first_line, last_line = min(value_lines), max(value_lines)
         pieces: list[Piece] = []
         value_cells = 0
-        for i, (tokens, found) in enumerate(zip(tokens_of, found_of)):
-            if not first_line <= line_of[i] <= last_line:
+        for i, (line, printed, found) in enumerate(cells):
+            if not first_line <= line <= last_line:
                 continue
-            if not tokens:
-                if 0 < i < len(spans) - 1:  # an empty cell between two separators: a blank
-                    pieces.append(Piece("", "blank"))
+            if not printed:
+                if 0 < i < len(cells) - 1:  # an empty cell between two separators: a blank
+                    pieces.append(_BLANK)
                 continue
             value_cells += 1
             pieces.extend(found)
         one_cell = value_cells <= 1
-        if one_cell:
-            pieces = [replace(p, splittable=p.kind == "number") for p in pieces]
+        if one_cell:  # every piece but a number is already unsplittable
+            pieces = [replace(p, splittable=True) if p.kind == "number" else p for p in pieces]
         raw = self.raw[start:stop].replace(CELL_SEP, " ").strip()
-        at_end = not self.norm[stop:].strip()
-        last = max((te for tokens in tokens_of for _, te in tokens), default=start)
-        closed = _BOUNDARY.search(self.norm, last, stop) is not None
+        at_end = stop >= self.end
         return Segment(entry, label.replace(CELL_SEP, " ").strip(), pieces, one_cell, raw, at_end, closed)
+
+    def _cells(self, start: int, stop: int) -> tuple[list[tuple[int, bool, list[Piece]]], bool]:
+        """The cells of text[start:stop] (cut at cell and line breaks) as (line number, whether a
+        token is printed in it, its pieces), and whether a break follows the last token."""
+        norm, raw = self.norm, self.raw
+        cells: list[tuple[int, bool, list[Piece]]] = []
+        line, printed, found, closed = 0, False, [], False
+        for m in _CELL_PART.finditer(norm, start, stop):  # breaks and tokens, in one pass
+            ts, te = m.span()
+            if norm[ts] in _BREAKS:
+                cells.append((line, printed, found))
+                line += norm[ts] == "\n"
+                printed, found, closed = False, [], True
+            else:
+                found.extend(classify(norm[ts:te], raw[ts:te], ts))
+                printed, closed = True, False
+        cells.append((line, printed, found))
+        return cells, closed
+
+
+@functools.lru_cache(maxsize=2048)
+def _core(label: str) -> str | None:
+    """The label without its ordinal (`1.属于国家秘密` → `属于国家秘密`), also matched when at least
+    four characters are left; None when it has no ordinal or leaves fewer."""
+    core = strip_ordinal(label)
+    return core if core != label and len(significant(core)) >= 4 else None
 
 
 def _stop(hits: list[Hit], after: int, region: tuple[int, int]) -> int:
@@ -163,6 +187,8 @@ def _stop(hits: list[Hit], after: int, region: tuple[int, int]) -> int:
 def classify(text: str, raw: str, start: int = -1) -> list[Piece]:
     """Classify one whitespace-free token (normalised `text`, printed `raw`, at `start` in the
     Document's text, -1 when unknown): a null marker, number runs, or text."""
+    if text.isascii() and text.isdigit():  # most tokens: one number, read as NUMBER_RUN reads it
+        return [Piece(text, "number", raw=raw, start=start)]
     if text in NULL_TOKENS:
         return [Piece(text, NULL_TOKENS[text], raw=raw, start=start)]
     if _ORDINAL_ONLY.match(text):

@@ -59,9 +59,16 @@ class Document:
     cell_sources: dict[tuple[int, int], CellSource] = field(default_factory=dict)
 
     def text(self) -> str:
-        """The document as one string: cells joined by CELL_SEP, lines by newlines."""
-        return "\n".join(CELL_SEP.join(c.replace("\n", " ").replace(CELL_SEP, " ") for c in line)
-                         for line in self.lines)
+        """The document as one string: cells joined by CELL_SEP, lines by newlines (a newline or
+        CELL_SEP inside a cell becomes a space)."""
+        return "\n".join(map(_line_text, self.lines))
+
+
+def _line_text(line: list[str]) -> str:
+    joined = CELL_SEP.join(line)
+    if "\n" not in joined and joined.count(CELL_SEP) == len(line) - 1:  # no cell holds a break
+        return joined
+    return CELL_SEP.join(c.replace("\n", " ").replace(CELL_SEP, " ") for c in line)
 
 
 @dataclass

@@ -18,7 +18,6 @@ import json
 import re
 from collections.abc import Iterator
 
-import lxml.html
 from lxml import etree
 
 from ..errors import ReportParseError
@@ -39,6 +38,9 @@ _JS_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", 
               "\n": "", "\r": "", "\r\n": "", "\u2028": "", "\u2029": ""}
 _JSONP = re.compile(r"^\s*[\w$.]+\s*\(\s*(?P<body>[\[{].*[\]}])\s*\)\s*;?\s*$", re.S)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_string = etree.XPath("string()", smart_strings=False)  # an element's text, as text_content() gives it
+_ROW_GROUPS = frozenset({"thead", "tbody", "tfoot"})
+_CELLS = frozenset({"td", "th"})
 
 
 def read(data: bytes, source: str) -> Document:
@@ -52,8 +54,8 @@ def read(data: bytes, source: str) -> Document:
     root = _parse(text, source)
     lines: list[list[str]] = []
     title = root.find("head/title")
-    if title is not None and _collapse(title.text_content()):
-        lines.append([_collapse(title.text_content())])
+    if title is not None and _collapse(_string(title)):
+        lines.append([_collapse(_string(title))])
     body = root.find("body")
     renderer = _Renderer(source)
     if body is not None:
@@ -151,16 +153,30 @@ def _js_unescape(body: str, source: str) -> str:
 # -- markup to lines --------------------------------------------------------------------------
 
 def _parse(text: str, source: str) -> etree._Element:
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    """The page's root element (as `lxml.html.document_fromstring` parses it, with plain lxml
+    elements: the walk needs none of lxml.html's element classes, and each costs a lookup)."""
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     try:
-        return lxml.html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+        root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
+        if root is None:
+            raise etree.ParserError("Document is empty")
     except (etree.ParserError, ValueError) as exc:
         raise ReportParseError(source, f"cannot parse the HTML ({exc})") from exc
+    return root
 
 
 def _collapse(text: str) -> str:
     """Whitespace runs (spaces, newlines, NBSP, ideographic spaces) to one space, trimmed."""
     return " ".join(text.split())
+
+
+def _rows(table: etree._Element) -> Iterator[etree._Element]:
+    """The table's own rows in document order: its `<tr>` children and those of its row groups."""
+    for child in table:
+        if child.tag == "tr":
+            yield child
+        elif child.tag in _ROW_GROUPS:
+            yield from (row for row in child if row.tag == "tr")
 
 
 class _Renderer:
@@ -179,6 +195,8 @@ class _Renderer:
         return self.out
 
     def flush(self) -> None:
+        if not self.buffer:
+            return
         text = _collapse("".join(self.buffer))
         if text:
             self.out.append([text])
@@ -222,11 +240,11 @@ class _Renderer:
         caption = table.find("caption")
         if caption is not None:
             self.walk_detached(caption)
-        for row in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"):
-            cells = row.xpath("./td | ./th")
+        for row in _rows(table):
+            cells = [cell for cell in row if cell.tag in _CELLS]
             if not cells:
                 continue
-            if any(cell.find(".//table") is not None for cell in cells):  # a layout row
+            if any(next(cell.iter("table"), None) is not None for cell in cells):  # a layout row
                 for cell in cells:
                     self.walk_detached(cell)
                 continue
@@ -236,6 +254,8 @@ class _Renderer:
 
     def cell_text(self, cell: etree._Element) -> str:
         """A table cell's text: its blocks and lines joined by single spaces."""
+        if len(cell) == 0:  # text only (most cells): what rendering it gives
+            return _collapse(cell.text or "")
         renderer = _Renderer(self.source, self.problems)
         renderer.walk_detached(cell)
         return " ".join(" ".join(line) for line in renderer.out)
