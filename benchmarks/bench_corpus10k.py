@@ -3,7 +3,7 @@
 The corpus is written to a temporary folder: equal shares of tab text, pipe text, one cell per
 line, flattened text and HTML (the carriers a scraper brings home), each report drawn under its
 own seed with the §9 deviations.  Each load runs in a fresh Python process, which reports the
-time of `govstats.read_corpus`, its peak resident memory (`resource.getrusage`, so pandas,
+time of `govstats.read_corpus`, its peak resident memory (`VmHWM` in /proc/self/status, so pandas,
 pyarrow and the interpreter itself are counted), the memory the load itself added (the peak
 minus the process's size once govstats is imported) and the size of the frames it returns.
 Cold loads run with jobs=1 and jobs=2 (each into its own store); the cached load is compared
@@ -32,12 +32,15 @@ from govstats.testing import Deviations, generate_report  # noqa: E402
 CARRIERS = ("tab", "pipe", "lines", "flat", "html")
 
 _LOAD = """
-import json, resource, sys, time, warnings
+import json, sys, time, warnings
 warnings.simplefilter("ignore")
 import govstats
+def status(field):  # this process's own memory (ru_maxrss would start at the parent's size at fork)
+    line = next(l for l in open("/proc/self/status") if l.startswith(field + ":"))
+    return int(line.split()[1]) * 1024
 def rss():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-before = rss()
+    return status("VmHWM")
+before = status("VmRSS")
 start = time.perf_counter()
 corpus = govstats.read_corpus(sys.argv[1], cache=sys.argv[2], progress=False, jobs=int(sys.argv[3]))
 seconds = time.perf_counter() - start
@@ -56,13 +59,16 @@ print(json.dumps({"seconds": seconds, "peak_bytes": peak, "added_bytes": peak - 
                   "errors": int((corpus.problems["severity"] == "error").sum())}))
 """
 _READ_PARQUET = """
-import json, resource, sys, time
+import json, sys, time
 import pandas as pd
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+def status(field):
+    line = next(l for l in open("/proc/self/status") if l.startswith(field + ":"))
+    return int(line.split()[1]) * 1024
+before = status("VmRSS")
 start = time.perf_counter()
 cells = pd.read_parquet(sys.argv[1])
 print(json.dumps({"seconds": time.perf_counter() - start,
-                  "added_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before}))
+                  "added_bytes": status("VmHWM") - before}))
 """
 #: the cached load and the baseline are timed this many times, in turn; the fastest of each counts
 ROUNDS = 3

@@ -50,7 +50,7 @@ def _visible(folder: Path) -> list[tuple[str, str]]:
         rel = os.path.relpath(root, base).replace(os.sep, "/")
         prefix = "" if rel == "." else rel + "/"
         out += [(prefix + f, os.path.join(root, f)) for f in files if not f.startswith(".")]
-    out.sort(key=lambda pair: pair[0].split("/"))  # as paths sort: part by part
+    out.sort(key=lambda pair: pair[0].replace("/", "\0"))  # as paths sort: part by part ("\0" sorts first)
     return out
 
 
