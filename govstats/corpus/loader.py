@@ -149,6 +149,13 @@ class _Loader:
                 damaged = set()
         return out
 
+    def prefetch(self) -> None:
+        if self.store is not None:
+            try:
+                self.store.prefetch()
+            except OSError:  # a store this user cannot read: the load parses instead
+                pass
+
     def _known(self) -> dict[str, tuple[int, int, str]]:
         if self.store is None:
             return {}
@@ -234,13 +241,14 @@ def read_corpus(source: Any, *, cache: bool | str | os.PathLike[str] = True, pro
     """
     if not isinstance(source, (str, os.PathLike)) and isinstance(source, Iterable):
         source = list(source)  # read twice: for its files and for the name of its store
-    found, problems = entries(source)
-    loader = _Loader(*_open_store(cache, source))
-    tty = getattr(sys.stderr, "isatty", lambda: False)()
-    show = progress if progress is not None else (len(found) > PROGRESS_THRESHOLD and tty)
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     with arrow_pool():
+        loader = _Loader(*_open_store(cache, source))
+        loader.prefetch()  # the store's parts are read while the files are listed and looked at
+        found, problems = entries(source)
+        tty = getattr(sys.stderr, "isatty", lambda: False)()
+        show = progress if progress is not None else (len(found) > PROGRESS_THRESHOLD and tty)
         loaded, columns, errors = loader.load(found, jobs, client, show)
         return Corpus(loaded, columns, problems + errors, loader.info)

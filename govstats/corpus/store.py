@@ -33,6 +33,7 @@ import os
 import re
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -72,24 +73,48 @@ class CorpusStore:
         self.folder = Path(folder).expanduser()
         self.source = source
         self._read: tuple[str, int, pa.Table] | None = None  # (CURRENT, generation, index) last read
+        self._prefetched: Future[dict[tuple[str, str], pa.Table | None]] | None = None
 
     # -- reading ------------------------------------------------------------------------------
+    def prefetch(self) -> None:
+        """Start reading every live part in a thread (Parquet decoding releases the GIL), so that
+        a load lists and stats its files meanwhile; `load` takes what was read.  A part is known
+        by its checksum, so one replaced meanwhile is simply read again."""
+        if not (self.folder / "CURRENT").exists():
+            return
+        index = self._index()[1]
+        parts = set(zip(index["part"].to_pylist(), index["part_sha256"].to_pylist()))
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govstats-store")
+        self._prefetched = pool.submit(lambda: {(p, s): self._part(p, s) for p, s in parts})
+        pool.shutdown(wait=False)  # the thread ends when the parts are read
+
     def load(self, keys: Iterable[str]) -> tuple[ReportColumns, set[str]]:
         """The stored reports of `keys` that the store holds (in the index's order), and the
         names of the parts found damaged (their reports are missing from the answer)."""
         if not (self.folder / "CURRENT").exists():
             return ReportColumns.empty(), set()
+        prefetched = self._take_prefetched()
         with self._locked(fcntl.LOCK_SH):
             index = self._index()[1]
             index = index.filter(pc.is_in(index["key"], pa.array(list(set(keys)), _TEXT)))
             found, damaged = [], set()
             for (part, sha), rows in _by_part(index):
-                cells = self._part(part, sha)
+                cells = prefetched.pop((part, sha), None)
+                if cells is None:
+                    cells = self._part(part, sha)
                 if cells is None or not conforms(rows, cells):
                     damaged.add(part)
                     continue
                 found.append(ReportColumns(rows, cells))
         return ReportColumns.concat(found), damaged
+
+    def _take_prefetched(self) -> dict[tuple[str, str], pa.Table | None]:
+        """The parts `prefetch` read (and forget them: the load owns them now)."""
+        future, self._prefetched = self._prefetched, None
+        try:
+            return future.result() if future is not None else {}
+        except Exception:  # whatever failed there is read again here
+            return {}
 
     def files(self) -> dict[str, tuple[int, int, str]]:
         """{path: (size, mtime_ns, sha256)} of the files whose recorded size and modification time
