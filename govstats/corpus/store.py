@@ -36,7 +36,6 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -46,6 +45,7 @@ from ..files import atomic_write, atomic_write_text
 from ..schema import fingerprint as schema_fingerprint
 from .columns import CELLS, DICTIONARY, ROWS, ReportColumns, conforms
 from .parsed import parser_fingerprint
+from .parts import by_part, part_order
 
 #: more live parts than this are compacted into one
 MAX_PARTS = 8
@@ -98,7 +98,7 @@ class CorpusStore:
             index = self._index()[1]
             index = index.filter(pc.is_in(index["key"], pa.array(list(set(keys)), _TEXT)))
             found, damaged = [], set()
-            for (part, sha), rows in _by_part(index):
+            for (part, sha), rows in by_part(index):
                 cells = prefetched.pop((part, sha), None)
                 if cells is None:
                     cells = self._part(part, sha)
@@ -191,14 +191,14 @@ class CorpusStore:
         """All live reports' cells rewritten into one part, one old part at a time."""
         files = index.select(list(_FILE))
         def groups() -> Iterator[ReportColumns]:
-            for (part, sha), rows in _by_part(index):
+            for (part, sha), rows in by_part(index):
                 cells = self._part(part, sha)
                 if cells is None or not conforms(rows, cells):
                     raise OSError(f"{self.folder / part}: damaged while compacting")
                 yield ReportColumns(rows.select(ROWS.names), cells).take(range(rows.num_rows))
 
         compacted = self._write_part(f"part-{generation}-c.parquet", groups())
-        files = files.take(_part_order(index)[0])  # the order _by_part visits the rows in
+        files = files.take(part_order(index)[0])  # the order by_part visits the rows in
         for field in _FILE:
             compacted = compacted.set_column(compacted.schema.get_field_index(field), INDEX.field(field), files[field])
         return compacted
@@ -267,28 +267,6 @@ class CorpusStore:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _part_order(index: pa.Table) -> tuple[np.ndarray, np.ndarray]:
-    """The order that groups the index's rows by part, the parts in the order the index first
-    names them (rows keep their order within a part); and each row's group number in that order."""
-    _, first, inverse = np.unique(index["part"].to_numpy(), return_index=True, return_inverse=True)
-    group = np.argsort(np.argsort(first))[inverse]
-    order = np.argsort(group, kind="stable")
-    return order, group[order]
-
-
-def _by_part(index: pa.Table) -> Iterator[tuple[tuple[str, str], pa.Table]]:
-    """The index's rows grouped by (part, part_sha256) in `_part_order`, each group's reports as
-    columns' rows."""
-    if not index.num_rows:
-        return
-    order, group = _part_order(index)
-    index = index.take(order)
-    bounds = np.flatnonzero(group[1:] != group[:-1]) + 1
-    for start, stop in zip(np.concatenate([[0], bounds]), np.concatenate([bounds, [len(group)]])):
-        rows = index.slice(int(start), int(stop - start))
-        yield (rows["part"][0].as_py(), rows["part_sha256"][0].as_py()), rows.select(ROWS.names)
 
 
 def _restate(index: pa.Table, live: dict[str, FileStat]) -> tuple[pa.Table, bool]:
