@@ -150,11 +150,8 @@ class _Loader:
         return out
 
     def prefetch(self) -> None:
-        if self.store is not None:
-            try:
-                self.store.prefetch()
-            except OSError:  # a store this user cannot read: the load parses instead
-                pass
+        if self.store is not None:  # an unreadable store reads as empty (`CorpusStore._index`)
+            self.store.prefetch()
 
     def _known(self) -> dict[str, tuple[int, int, str]]:
         if self.store is None:
