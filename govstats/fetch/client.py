@@ -1,14 +1,19 @@
-"""Polite, bounded HTTP: one request at a time, a delay per host, retries, redirect and size limits.
+"""Polite, bounded HTTP: one request at a time per host, a delay per host, retries, redirect and size limits.
 
 `HttpClient.get` never raises for a network or server failure: it returns a `Response` whose
 `error` says what went wrong (timed out, HTTP 503 after 3 attempts, redirect loop, larger than
 the limit, not http/https, disallowed by robots.txt), so a failed URL becomes a manifest row.
+The client may be shared by threads working on different hosts: a lock per host keeps every host
+at one request at a time, each at least its delay after the one before.  A `form` is sent as a
+POST (the Hanweb list proxy); `content-disposition` is kept as its raw bytes read as Latin-1, so
+a file name a server sent in GBK can still be decoded.
 Redirects are followed here, one hop at a time, so every hop is checked (scheme, robots.txt)
 and counted.  Conditional requests (If-None-Match / If-Modified-Since) are sent when the caller
 has validators from an earlier fetch; a 304 answer has no body.
 """
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,6 +77,8 @@ class HttpClient:
         self.http = httpx.Client(headers={"User-Agent": policy.user_agent()}, follow_redirects=False,
                                  timeout=httpx.Timeout(policy.timeout), transport=transport)
         self._last: dict[str, float] = {}
+        self._host_locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
         self.requests = 0
         self.conditional = 0
 
@@ -79,8 +86,8 @@ class HttpClient:
         self.http.close()
 
     def get(self, url: str, *, etag: str = "", last_modified: str = "",
-            allowed: Callable[[str], str | None] | None = None) -> Response:
-        """GET `url`, following redirects; conditional when `etag` or `last_modified` is given."""
+            allowed: Callable[[str], str | None] | None = None, form: dict[str, str] | None = None) -> Response:
+        """GET `url` (POST `form` when given), following redirects; conditional with `etag` / `last_modified`."""
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -95,7 +102,7 @@ class HttpClient:
             if current in seen:
                 return Response(url, current, error="redirect loop: " + " -> ".join(seen + [current]))
             seen.append(current)
-            response = self._with_retries(url, current, headers)
+            response = self._with_retries(url, current, headers, form if current == url else None)
             if response.error or response.status not in REDIRECTS:
                 return response
             location = response.headers.get("location", "")
@@ -104,11 +111,12 @@ class HttpClient:
             current = urljoin(current, location)
         return Response(url, current, error=f"more than {self.policy.max_redirects} redirects")
 
-    def _with_retries(self, url: str, current: str, headers: dict[str, str]) -> Response:
+    def _with_retries(self, url: str, current: str, headers: dict[str, str],
+                      form: dict[str, str] | None = None) -> Response:
         attempts = self.policy.retries + 1
         for attempt in range(attempts):
             try:
-                status, kept, body = self._once(current, headers)
+                status, kept, body = self._once(current, headers, form)
                 return Response(url, current, status, kept, body)
             except _Failed as failure:
                 if not failure.retry or attempt == attempts - 1:
@@ -124,16 +132,29 @@ class HttpClient:
             if pause > 0:
                 time.sleep(pause)
 
-    def _once(self, url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes | None]:
+    def _host_lock(self, host: str) -> threading.Lock:
+        with self._guard:
+            return self._host_locks.setdefault(host, threading.Lock())
+
+    def _once(self, url: str, headers: dict[str, str],
+              form: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes | None]:
         host = urlsplit(url).netloc.lower()
+        with self._host_lock(host):  # one request at a time per host, whichever thread asks
+            return self._send(host, url, headers, form)
+
+    def _send(self, host: str, url: str, headers: dict[str, str],
+              form: dict[str, str] | None) -> tuple[int, dict[str, str], bytes | None]:
         self._wait(host)
-        self.requests += 1
-        self.conditional += bool(headers)
+        with self._guard:
+            self.requests += 1
+            self.conditional += bool(headers)
         start = time.monotonic()
         try:
-            with self.http.stream("GET", url, headers=headers) as r:
+            with self.http.stream("POST" if form is not None else "GET", url, headers=headers, data=form) as r:
                 kept = {k: r.headers[k] for k in ("content-type", "etag", "last-modified", "location")
                         if k in r.headers}
+                kept |= {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in r.headers.raw
+                         if k.lower() == b"content-disposition"}
                 if r.status_code in RETRY_STATUS:
                     raise _Failed(f"HTTP {r.status_code}", retry=True, status=r.status_code)
                 if r.status_code >= 400:
