@@ -5,12 +5,25 @@ import argparse
 import sys
 
 from .client import Policy
-from .run import fetch
+from .explain import explain
+from .run import HOSTS_AT_ONCE, fetch
 from .sources import read_url_list, targets
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
     """Fetch; exit 0 when every URL was fetched, 1 when some failed, 2 when the run cannot start."""
+    policy = Policy(delay=args.delay, timeout=args.timeout, max_bytes=args.max_bytes, retries=args.retries,
+                    contact=args.contact or "")
+    if args.explain:
+        for url in args.explain:
+            print(explain(url, policy, max_pages=min(args.max_pages, 3)))
+        return 0
+    if not args.out:
+        print("error: give --out DIR (or --explain URL)", file=sys.stderr)
+        return 2
+    if args.hosts_at_once < 1:
+        print("error: --hosts-at-once must be at least 1", file=sys.stderr)
+        return 2
     try:
         wanted = targets(args.url) + (read_url_list(args.urls) if args.urls else [])
     except (OSError, KeyError) as exc:
@@ -19,11 +32,9 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     if not wanted and not args.index:
         print("error: give report URLs, --urls FILE or --index URL", file=sys.stderr)
         return 2
-    policy = Policy(delay=args.delay, timeout=args.timeout, max_bytes=args.max_bytes, retries=args.retries,
-                    contact=args.contact or "")
     try:
         result = fetch(wanted, out=args.out, index=args.index, max_pages=args.max_pages,
-                       attachments=not args.no_attachments, policy=policy)
+                       attachments=not args.no_attachments, policy=policy, hosts_at_once=args.hosts_at_once)
     except ValueError as exc:  # a folder whose manifest.csv is not a fetch manifest
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -36,12 +47,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     d = Policy()
     p = sub.add_parser("fetch", help="fetch annual reports from government websites into a corpus folder")
     p.add_argument("url", nargs="*", help="report pages or files")
-    p.add_argument("--out", required=True, help="corpus folder (its manifest.csv is read and updated)")
+    p.add_argument("--out", help="corpus folder (its manifest.csv is read and updated)")
     p.add_argument("--urls", help="file of URLs: one a line, or a CSV with a url column "
                                   "(and agency, region, city, level, year)")
     p.add_argument("--index", action="append", default=[], metavar="URL",
                    help="a list page whose report links are followed (repeatable)")
-    p.add_argument("--max-pages", type=int, default=10, help="list pages followed per --index (default: 10)")
+    p.add_argument("--max-pages", type=int, default=10,
+                   help="list requests per --index: pages, list proxy or API calls (default: 10)")
+    p.add_argument("--explain", action="append", default=[], metavar="URL",
+                   help="say which list shape URL is, how it pages and the first reports found; keep nothing")
+    p.add_argument("--hosts-at-once", type=int, default=HOSTS_AT_ONCE,
+                   help=f"hosts fetched at the same time, each one request at a time (default: {HOSTS_AT_ONCE})")
     p.add_argument("--no-attachments", action="store_true", help="do not fetch the files report pages link")
     p.add_argument("--delay", type=float, default=d.delay, help=f"seconds between requests to one host "
                                                                  f"(default: {d.delay:g})")

@@ -5,7 +5,9 @@ lxml.  A report link is an `<a>` whose text or title names 政府信息公开工
 the next list page is an `<a>` reading 下一页 / 下页, or the page after the current one of the
 `createPageHTML(count, current, "index", "html")` script that TRS-built sites use to draw their
 pagination (`index.html`, `index_1.html`, `index_2.html`, …).  Attachments are `<a href>` links to
-PDF, DOC/DOCX, XLS/XLSX, WPS/ET or image files (by the URL's suffix or the link text's).
+PDF, DOC/DOCX, XLS/XLSX, WPS/ET or image files (by the URL's suffix or the link text's), or to a
+download servlet (Hanweb's `/module/download/downfile.jsp?…`, whose URL has no suffix); on an
+article page with a `div#zoom` (Hanweb's article body) only the links inside it count.
 """
 from __future__ import annotations
 
@@ -25,6 +27,8 @@ ATTACHMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et",
                        ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff")
 _PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w-]+)['\"]"
                     r"\s*,\s*['\"](\w+)['\"]")
+#: download servlets: the file's type and name come from the answer's headers (see `disposition`)
+SERVLETS = ("/module/download/downfile.jsp", "/downfile.jsp", "/download.jsp")
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -53,24 +57,28 @@ def page_text(data: bytes, source: str) -> tuple[str, str]:
     return decode(data, source)
 
 
-def _anchors(text: str, base: str) -> list[tuple[str, str, str]]:
-    """(absolute URL, link text, title attribute) of every http(s) `<a href>` of the page."""
+def anchors(text: str, base: str, zoom: bool = False) -> list[tuple[str, str, str]]:
+    """(absolute URL, link text, title attribute) of every http(s) `<a href>` of the page (with
+    `zoom`, of its `div#zoom` when it has one)."""
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError):
         return []
+    if zoom:
+        root = next(iter(root.xpath("//div[@id='zoom']")), root)
     out = []
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        url = _absolute(base, href)
+        url = absolute(base, href)
         if url:
             out.append((url, " ".join(a.text_content().split()), (a.get("title") or "").strip()))
     return out
 
 
-def _absolute(base: str, href: str) -> str:
+def absolute(base: str, href: str) -> str:
+    """`href` made absolute against `base`, without its fragment; "" unless it is http(s)."""
     parts = urlsplit(urljoin(base, href))
     if parts.scheme not in ("http", "https"):
         return ""
@@ -87,13 +95,18 @@ def _unique(links: list[Link]) -> list[Link]:
 def report_links(text: str, base: str) -> list[Link]:
     """Links whose text or title names an annual report, in page order, each URL once."""
     return _unique([Link(url, title if any(w in title for w in REPORT_WORDS) else label)
-                    for url, label, title in _anchors(text, base)
+                    for url, label, title in anchors(text, base)
                     if any(w in label or w in title for w in REPORT_WORDS)])
+
+
+def report_items(items: list[Link]) -> list[Link]:
+    """The items (of a script array or a JSON list) whose title names an annual report, each URL once."""
+    return _unique([link for link in items if any(w in link.text for w in REPORT_WORDS)])
 
 
 def next_pages(text: str, base: str) -> list[str]:
     """The list pages that follow this one: 下一页 links, then the TRS pager's next page."""
-    found = [url for url, label, title in _anchors(text, base) if label in NEXT_WORDS or title in NEXT_WORDS]
+    found = [url for url, label, title in anchors(text, base) if label in NEXT_WORDS or title in NEXT_WORDS]
     m = _PAGER.search(text)
     if m:
         count, current, prefix, suffix = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
@@ -105,9 +118,10 @@ def next_pages(text: str, base: str) -> list[str]:
 def attachment_links(text: str, base: str) -> list[Link]:
     """Links to attached documents and images, in page order, each URL once."""
     out = []
-    for url, label, title in _anchors(text, base):
+    for url, label, title in anchors(text, base, zoom=True):
         named = any(label.lower().endswith(s) or title.lower().endswith(s) for s in ATTACHMENT_SUFFIXES)
-        if url_suffix(url) in ATTACHMENT_SUFFIXES or named:
+        servlet = urlsplit(url).path.lower().endswith(SERVLETS)
+        if url_suffix(url) in ATTACHMENT_SUFFIXES or named or servlet:
             out.append(Link(url, label or title))
     return _unique(out)
 

@@ -14,11 +14,11 @@ import re
 import zipfile
 from io import BytesIO
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 _KNOWN = (".html", ".htm", ".shtml", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et",
-          ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".txt", ".csv")
+          ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".txt", ".csv", ".xml", ".json")
 _MAGIC = ((b"%PDF-", ".pdf"), (b"\xff\xd8\xff", ".jpg"), (b"\x89PNG", ".png"), (b"GIF8", ".gif"),
           (b"BM", ".bmp"), (b"II*\x00", ".tif"), (b"MM\x00*", ".tif"))
 
@@ -37,12 +37,13 @@ def url_suffix(url: str) -> str:
     return suffix if suffix in _KNOWN else ""
 
 
-def sniff_suffix(data: bytes, content_type: str, url: str) -> str:
-    """The file suffix the bytes call for: their magic number first, then the content type, then the URL."""
+def sniff_suffix(data: bytes, content_type: str, url: str, name: str = "") -> str:
+    """The file suffix the bytes call for: their magic number first, then the content type, then the
+    URL's suffix or that of the file `name` a download servlet gave (Content-Disposition)."""
     for magic, suffix in _MAGIC:
         if data.startswith(magic):
             return suffix
-    named = url_suffix(url)
+    named = url_suffix(url) or url_suffix("http://h/" + quote(name))
     if data.startswith(b"PK\x03\x04"):
         try:
             names = zipfile.ZipFile(BytesIO(data)).namelist()
@@ -61,6 +62,10 @@ def sniff_suffix(data: bytes, content_type: str, url: str) -> str:
         return ".html"
     if kind == "text/plain":
         return ".txt"
+    if kind.endswith(("/xml", "+xml")) or head.lstrip().startswith(b"<?xml"):
+        return ".xml"
+    if kind.endswith(("/json", "+json")):
+        return ".json"
     return named or ".bin"
 
 

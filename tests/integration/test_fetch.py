@@ -14,7 +14,7 @@ from fetch_site import BIG_BYTES, build_site, serve
 
 import govstats
 from govstats.cli import main
-from govstats.fetch import run as fetch_run
+from govstats.fetch import documents as fetch_documents
 from govstats.fetch.robots import Robots
 from govstats.fetch.storage import UnsafePath, relative_path, save
 
@@ -169,7 +169,7 @@ def test_a_changed_document_is_kept_as_a_new_version(site, tmp_path):
 
 def test_an_interrupted_run_resumes(site, tmp_path, monkeypatch):
     urls = [site.base + "/xxgk/nb/zhoukou_2024.html", site.base + "/xxgk/nb/pingtan_2025.html"]
-    real_save, calls = fetch_run.save, []
+    real_save, calls = fetch_documents.save, []
 
     def interrupted(folder, relative, data):
         calls.append(relative)
@@ -177,10 +177,10 @@ def test_an_interrupted_run_resumes(site, tmp_path, monkeypatch):
             raise KeyboardInterrupt
         return real_save(folder, relative, data)
 
-    monkeypatch.setattr(fetch_run, "save", interrupted)
+    monkeypatch.setattr(fetch_documents, "save", interrupted)
     with pytest.raises(KeyboardInterrupt):
         govstats.fetch(urls, out=tmp_path, **FAST)
-    monkeypatch.setattr(fetch_run, "save", real_save)
+    monkeypatch.setattr(fetch_documents, "save", real_save)
     assert [r["url"] for r in _rows(tmp_path)] == [site.base + "/robots.txt", urls[0]]
     assert not [p for p in tmp_path.rglob(".*")]  # no half-written file left behind
     before = len(site.requests)

@@ -1,0 +1,252 @@
+"""One fetch session over one output folder: each document fetched into the folder and the manifest.
+
+`Session.document` fetches one URL (conditionally when a copy is saved), saves its bytes under a
+path-safe name and journals its manifest row; `Session.report` fetches a report page and the
+files it links; `Session.finish` chooses each report's carrier and saves the manifest.  Threads
+working on different hosts share one session: the manifest and the run's lists change under one
+lock, the network is waited on outside it, and robots.txt is read once per origin under that
+origin's own lock.
+"""
+from __future__ import annotations
+
+import hashlib
+import sys
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+import httpx
+import pandas as pd
+from tqdm import tqdm
+
+from ..errors import ReportParseError
+from .choose import choose
+from .client import HttpClient, Policy, Response, scheme_error
+from .disposition import disposition_filename
+from .links import attachment_links, declared_charset, page_text
+from .manifest import Manifest
+from .robots import Robots
+from .sources import Target
+from .storage import relative_path, save, sniff_suffix
+
+_TEXT_SUFFIXES = (".html", ".txt")
+
+
+@dataclass
+class FetchResult:
+    """What a run did: the manifest as it now is, and the URLs new, changed, unchanged or failed."""
+
+    out: Path
+    manifest: pd.DataFrame
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    requests: int = 0
+    conditional: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        """One line per count, then one line per failed URL with its error."""
+        used = int((self.manifest["use"] == "yes").sum()) if len(self.manifest) else 0
+        lines = [f"{self.out}: {used} reports to read; {len(self.new)} new, {len(self.changed)} changed "
+                 f"(kept as new versions), {len(self.unchanged)} unchanged, {len(self.failed)} failed; "
+                 f"{self.requests} requests ({self.conditional} conditional)"]
+        lines += [f"  failed {url}: {error}" for url, error in self.failed.items()]
+        return "\n".join(lines)
+
+
+class Session:
+    """One fetch run over one output folder (see the module docstring)."""
+
+    def __init__(self, out: Path, policy: Policy, transport: httpx.BaseTransport | None,
+                 attachments: bool, progress: bool) -> None:
+        self.out = out
+        self.policy = policy
+        self.attachments = attachments
+        self.lock = threading.RLock()
+        self.manifest = Manifest(out)
+        self.robots = Robots(self._robots_file, policy.user_agent())
+        self._origin_locks: dict[str, threading.RLock] = {}
+        self.client = HttpClient(policy, self._delay_for, transport)
+        self.result = FetchResult(out, pd.DataFrame())
+        self.touched: list[str] = []
+        self.stopped = False
+        self.bar = tqdm(total=0, desc="govstats: fetching", unit="report", disable=not progress,
+                        file=sys.stderr, leave=False)
+
+    def _delay_for(self, host: str) -> float:
+        return max(self.policy.delay, self.robots.crawl_delay(host))
+
+    def _robots_file(self, url: str) -> tuple[int | None, bytes | None, str]:
+        row, data = self.document(url, "robots", check_robots=False)
+        with self.lock:
+            self.result.failed.pop(url, None)  # a site without robots.txt has not failed
+        status = int(row["status"]) if row["status"].isdigit() else None
+        return status, data, row["error"]
+
+    def allowed(self, url: str) -> str | None:
+        """None when robots.txt lets `url` be fetched (read once per origin), else why not."""
+        if not self.policy.robots:
+            return None
+        parts = urlsplit(url)
+        with self.lock:
+            lock = self._origin_locks.setdefault(f"{parts.scheme}://{parts.netloc}".lower(), threading.RLock())
+        with lock:
+            return self.robots.why_not(url)
+
+    # -- one document ---------------------------------------------------------------------
+
+    def document(self, url: str, role: str, parent: str = "", title: str = "",
+                 fields: Mapping[str, str] | None = None, check_robots: bool = True,
+                 post: tuple[str, dict[str, str], bytes] | None = None) -> tuple[dict, bytes | None]:
+        """Fetch `url` into the folder and the manifest; its row and current bytes (None if it failed).
+
+        `post` is (URL, form, marker): the document is first asked for by POSTing the form to that
+        URL, and by a GET of `url` when the answer fails or does not contain the marker.
+        """
+        with self.lock:
+            current = self.manifest.current(url)
+            on_disk = current is not None and current["path"] and (self.out / current["path"]).is_file()
+            saved = current if on_disk else None  # a deleted file is fetched again
+            if saved is not None and fields:
+                self.manifest.update(saved, **fields)
+        base = {"role": role, "parent": parent, "title": title, "url": url} | dict(fields or {})
+        allowed = self.allowed if check_robots else None
+        reason = scheme_error(url) or (allowed(url) if allowed else None)
+        if reason:
+            response = Response(url, url, error=reason)
+        else:
+            response = None
+            if post is not None:
+                response = self.client.get(post[0], form=post[1], allowed=allowed)
+                if response.error or post[2] not in (response.body or b"")[:65536].lower():
+                    response = None  # the GET form of the same request
+            if response is None:
+                response = self.client.get(url, etag=saved["etag"] if saved else "",
+                                           last_modified=saved["last_modified"] if saved else "", allowed=allowed)
+        with self.lock:
+            return self._record(url, current, saved, base, response)
+
+    def _record(self, url: str, current: dict | None, saved: dict | None, base: dict,
+                response: Response) -> tuple[dict, bytes | None]:
+        if response.error:
+            if saved is not None:  # the copy already fetched stays; the failure is recorded beside it
+                self.result.failed[url] = response.error
+                self.manifest.update(saved, error=f"not checked again: {response.error}")
+                return saved, (self.out / saved["path"]).read_bytes()
+            return self._failed(current, base, response), None
+        if saved is not None and response.status == 304:
+            self.manifest.update(saved, error="")
+            self.result.unchanged.append(url)
+            return saved, (self.out / saved["path"]).read_bytes()
+        data = response.body or b""
+        digest = hashlib.sha256(data).hexdigest()
+        latest = self.manifest.current(url)
+        if latest is not current and latest is not None and latest["sha256"] == digest:
+            return latest, data  # another thread saved the same bytes meanwhile
+        if saved is not None and saved["sha256"] == digest:
+            self.manifest.update(saved, etag=response.headers.get("etag", ""), error="",
+                                 last_modified=response.headers.get("last-modified", ""))
+            self.result.unchanged.append(url)
+            return saved, data
+        return self._saved(current, saved, base, response, data, digest), data
+
+    def _failed(self, current: dict | None, base: dict, response: Response) -> dict:
+        self.result.failed[base["url"]] = response.error
+        row = base | {"use": "no", "final_url": response.final_url, "error": response.error,
+                      "status": str(response.status or "")}
+        if current is not None and current["error"] == response.error:
+            return current  # the same failure again: the row stays as it was
+        row["fetched_at"] = _now()
+        self.manifest.put(row, replace=current)
+        return self.manifest.current(base["url"])
+
+    def _saved(self, current: dict | None, saved: dict | None, base: dict, response: Response,
+               data: bytes, digest: str) -> dict:
+        content_type = response.headers.get("content-type", "")
+        name = disposition_filename(response.headers.get("content-disposition", ""))
+        suffix = ".txt" if base["role"] == "robots" else sniff_suffix(data, content_type, response.final_url, name)
+        version = int(saved["version"]) + 1 if saved is not None else 1
+        relative = relative_path(base["url"], suffix, version)
+        save(self.out, relative, data)
+        detected = ""
+        if suffix in _TEXT_SUFFIXES:
+            try:
+                detected = page_text(data, str(relative))[1]
+            except ReportParseError:
+                detected = ""
+        if saved is not None:  # what was known of the document stays known
+            kept = {k: saved[k] for k in ("agency", "region", "city", "level", "year", "title")}
+            base = kept | {k: v for k, v in base.items() if v}
+        error = ""
+        if base["role"] == "attachment" and suffix == ".html":
+            error = (f"the link to {name or PurePosixPath(urlsplit(base['url']).path).name or 'a file'} "
+                     f"answered an HTML page ({content_type or 'no Content-Type'}), not a document")
+            self.result.failed[base["url"]] = error
+        row = base | {"path": relative.as_posix(), "use": "yes" if base["role"] == "report" else "no",
+                      "title": base["title"] or name, "error": error,
+                      "final_url": response.final_url, "version": str(version), "status": str(response.status),
+                      "sha256": digest, "bytes": str(len(data)), "content_type": content_type,
+                      "declared_charset": declared_charset(content_type, data), "detected_charset": detected,
+                      "etag": response.headers.get("etag", ""), "fetched_at": _now(),
+                      "last_modified": response.headers.get("last-modified", "")}
+        (self.result.changed if saved is not None else self.result.new).append(base["url"])
+        self.manifest.put(row, replace=current if saved is None else None)
+        return self.manifest.current(base["url"])
+
+    # -- reports ----------------------------------------------------------------------------
+
+    def report(self, target: Target) -> None:
+        """Fetch a report's page (or file) and, when it is a page, the files it links."""
+        if self.stopped:
+            return
+        with self.lock:
+            saved_before = len(self.result.new) + len(self.result.changed)
+        row, data = self.document(target.url, "report", title=target.title, fields=target.fields)
+        text = self.text(data, row) if self.attachments else None
+        if text is not None and row["path"].endswith(".html"):
+            for link in attachment_links(text, row["final_url"] or target.url):
+                if link.url != target.url:
+                    self.document(link.url, "attachment", parent=target.url, title=link.text)
+        with self.lock:
+            if len(self.result.new) + len(self.result.changed) > saved_before or not row["note"]:
+                self.touched.append(target.url)  # a new file, or never chosen (a run stopped early)
+            self.bar.update()
+
+    @staticmethod
+    def text(data: bytes | None, row: dict) -> str | None:
+        """The saved page as text when it is one (HTML or text), else None."""
+        if data is None or not row["path"].endswith((".html", ".txt", ".xml", ".json")):
+            return None
+        try:
+            return page_text(data, row["path"])[0]
+        except ReportParseError:
+            return None
+
+    def finish(self) -> FetchResult:
+        """Choose the carrier of every report with a new file, save the manifest, describe the run."""
+        for url in dict.fromkeys(self.touched):
+            family = self.manifest.family(url)
+            for i, (use, note) in choose(family, self.out, url).items():
+                self.manifest.update(family[i], use=use, note=note)
+        self.manifest.save()
+        rows = self.manifest.rows
+        self.result.manifest = pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
+        self.result.requests, self.result.conditional = self.client.requests, self.client.conditional
+        return self.result
+
+    def close(self) -> None:
+        self.manifest.save()
+        self.bar.close()
+        self.client.close()
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
