@@ -7,9 +7,9 @@ from collections.abc import Iterable
 import pandas as pd
 
 from .model import TABLES, Problem
-from .schema import Schema, load_schema
+from .schema import Schema, catalogue, load_schema
 
-CHECK_COLUMNS = ["check", "table", "scope", "expected", "found", "passed", "detail"]
+CHECK_COLUMNS = catalogue.columns("checks", "check")
 
 
 def check_counts(checks: pd.DataFrame) -> dict[str, int]:
@@ -39,13 +39,10 @@ def run_checks(cells: pd.DataFrame, version: str | None, mode: str = "strict",
     if mode not in ("strict", "lenient"):
         raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")
     if version is None or cells.empty:
-        return pd.DataFrame(columns=CHECK_COLUMNS)
+        return catalogue.conform("checks", pd.DataFrame(columns=CHECK_COLUMNS), "check")
     cells_ = list(zip(cells["table"], cells["row"], cells["col"], cells["value"], cells["kind"]))
-    frame = pd.DataFrame(check_rows(cells_, version, mode, schema), columns=CHECK_COLUMNS)
-    frame["expected"] = frame["expected"].astype("Float64")
-    frame["found"] = frame["found"].astype("Float64")
-    frame["passed"] = frame["passed"].astype("boolean")
-    return frame
+    return catalogue.conform("checks", pd.DataFrame(check_rows(cells_, version, mode, schema), columns=CHECK_COLUMNS),
+                          "check")
 
 
 def check_rows(cells: list[tuple], version: str | None, mode: str = "strict",

@@ -1,4 +1,4 @@
-"""The records every layer shares: a reader's problem, a report's metadata, the cell-table columns.
+"""The records every layer shares: a reader's problem, a report's metadata.
 
 This module imports nothing of govstats: every other module may import it.
 """
@@ -12,12 +12,6 @@ TABLES = ("t2", "t3", "t4")
 
 #: joins the cells of one line in a Document's text (readers write it, the interpreter reads it)
 CELL_SEP = "\x1f"
-
-#: the columns of the canonical long cell table of one report
-CELL_COLUMNS = ["report", "table", "block", "row", "col", "value", "raw", "kind", "unit", "note", "label"]
-
-#: what a cell holds: a printed number, nothing, "not applicable", words, or fused digits
-CELL_KINDS = ("number", "blank", "na", "text", "ambiguous")
 
 
 @dataclass

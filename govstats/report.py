@@ -38,7 +38,7 @@ class Report:
 
     @property
     def cells(self) -> pd.DataFrame:
-        """The long cell table (`govstats.model.CELL_COLUMNS`), built when first asked."""
+        """The long cell table (its columns: `govstats/schema/frames.csv`, frame `cells`), built when first asked."""
         if self._cells is None:
             self._cells = cells_frame(self.records or [], self.meta.report)
         return self._cells

@@ -7,8 +7,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .model import CELL_COLUMNS
-from .schema import Schema, load_schema
+from .schema import Schema, catalogue, load_schema
 from .values import CellValues
 
 
@@ -16,11 +15,12 @@ def cells_frame(records: list[dict], report: str) -> pd.DataFrame:
     """The canonical long cell table with its dtypes (value is nullable: a blank is never 0)."""
     # built column by column in the final dtypes: converting a generic frame costs twice as much
     columns: dict[str, object] = {"report": _categorical([report] * len(records), "str")}
-    for col in CELL_COLUMNS[1:]:
+    for f in catalogue.fields("cells", ["cell"]):
+        col = f.column
         values = [r[col] for r in records]
-        if col == "value":
+        if f.dtype == "Float64":
             columns[col] = pd.array(values, dtype="Float64")
-        elif col in ("table", "block", "row", "col", "kind"):
+        elif f.dtype == "category":
             columns[col] = _categorical(values)
         else:  # pd.array(values, dtype="string") without its per-value check (these are all str)
             columns[col] = pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..schema import catalogue
 from .columns import CELLS, ReportColumns
 from .parsed import PANDAS_TYPES
 
 #: the report's key columns, repeated over its cells, in this order
-KEY_COLUMNS = ["report", "agency", "city", "region", "level", "year", "format_version", "carrier",
-               "source", "sha256"]
+KEY_COLUMNS = catalogue.columns("cells", "report", "key")
 
 
 def cell_frame(keys: pd.DataFrame, lengths: np.ndarray, reports: ReportColumns, columns: list[str]) -> pd.DataFrame:

@@ -16,31 +16,22 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..model import CELL_COLUMNS, Problem, ReportMeta
-from .parsed import ARROW_CELLS, CATEGORICAL, Parsed
+from ..model import Problem, ReportMeta
+from ..schema import catalogue
+from .parsed import ARROW_CELLS, Parsed
 
 #: the cell columns as kept in columns (the report is its row's): the categorical ones
 #: dictionary-encoded, the free texts large strings (the type pandas keeps strings in, so its frame
 #: shares their buffers), the value a float
-CELLS = pa.schema([(c, pa.float64() if c == "value" else
-                    pa.dictionary(pa.int32(), pa.string()) if c in CATEGORICAL else pa.large_string())
-                   for c in CELL_COLUMNS[1:]])
+CELLS = catalogue.arrow_schema("cells", "cell", stored=True)
 #: the dictionary-encoded columns of CELLS
 DICTIONARY = [f.name for f in CELLS if pa.types.is_dictionary(f.type)]
-_TEXT = pa.string()
-_PROBLEM = pa.struct([pa.field(f, _TEXT, nullable=False) for f in ("source", "message", "table", "row", "severity")])
-_SECTION = pa.struct([pa.field("name", _TEXT, nullable=False), pa.field("text", _TEXT, nullable=False)])
-#: what a row holds of a report (its fields, in this order)
-META_FIELDS = ("report", "agency", "year", "format_version", "title", "sha256", "carrier", "encoding")
-COUNT_FIELDS = ("checks", "failed", "unchecked")
-_NULLABLE = {"agency", "year", "format_version", "title"}
-ROWS = pa.schema(
-    [pa.field("key", _TEXT, nullable=False)]
-    + [pa.field(f, pa.int64() if f == "year" else _TEXT, nullable=f in _NULLABLE) for f in META_FIELDS]
-    + [pa.field(f, pa.int64(), nullable=False) for f in COUNT_FIELDS]
-    + [pa.field("problems", pa.list_(pa.field("element", _PROBLEM, nullable=False)), nullable=False),
-       pa.field("sections", pa.list_(pa.field("element", _SECTION, nullable=False)), nullable=False),
-       pa.field("offset", pa.int64(), nullable=False), pa.field("rows", pa.int64(), nullable=False)])
+#: a stored problem's fields (the problems frame's, but its report)
+_PROBLEM = catalogue.columns("problems", "record")
+#: what a row holds of a report (its fields, in this order: the store index's but the store's own)
+META_FIELDS = tuple(catalogue.columns("store_index", "meta"))
+COUNT_FIELDS = tuple(catalogue.columns("store_index", "count"))
+ROWS = catalogue.arrow_schema("store_index", "key", "meta", "count", "content", "place")
 
 
 @dataclass
@@ -66,7 +57,7 @@ class ReportColumns:
             rows[f] = [getattr(p.meta, f) for _, p in reports]
         for f in COUNT_FIELDS:
             rows[f] = [p.counts[f] for _, p in reports]
-        rows["problems"] = [[{f: getattr(x, f) for f in _PROBLEM.names} for x in p.problems] for _, p in reports]
+        rows["problems"] = [[{f: getattr(x, f) for f in _PROBLEM} for x in p.problems] for _, p in reports]
         rows["sections"] = [[{"name": n, "text": t} for n, t in p.sections.items()] for _, p in reports]
         rows["offset"] = np.cumsum(lengths) - lengths
         rows["rows"] = lengths

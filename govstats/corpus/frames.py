@@ -14,24 +14,23 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..checks import CHECK_COLUMNS, run_checks
+from ..checks import run_checks
 from ..interpret.title import find_title
-from ..model import CELL_COLUMNS as REPORT_CELL_COLUMNS
 from ..model import TABLES
-from ..schema import agency_level, load_schema
+from ..schema import agency_level, catalogue, load_schema
 from ..tables import wide
 from ..values import CellValues
 from .cell_table import KEY_COLUMNS, cell_frame
 from .columns import COUNT_FIELDS, ReportColumns
 from .duplicates import cell_set, duplicates
 from .parsed import CATEGORICAL
+from .parsed import CELL_COLUMNS as REPORT_CELL_COLUMNS
 from .soft_checks import ReportData, soft_checks
 from .sources import PROBLEM_COLUMNS, Entry, problem_record
 
-CELL_COLUMNS = KEY_COLUMNS + REPORT_CELL_COLUMNS[1:]
+CELL_COLUMNS = catalogue.columns("cells")
 _AS_REPORT = {c: "string" for c in CATEGORICAL}
-#: `used` is False for a report whose cells are not in `cells` (a duplicate, or one of a conflict)
-REPORT_COLUMNS = KEY_COLUMNS + ["checks", "failed", "unchecked", "problems", "problem_text", "used", "duplicate_of"]
+REPORT_COLUMNS = catalogue.columns("reports")
 
 
 def _key_frame(entries: list[Entry], rows: pa.Table) -> pd.DataFrame:
@@ -112,7 +111,7 @@ class Corpus:
         found = pd.concat([_report_problems(entries, columns.rows), pd.DataFrame(notes + problems,
                                                                                  columns=PROBLEM_COLUMNS)],
                           ignore_index=True)
-        self.problems = found[PROBLEM_COLUMNS].astype("string")
+        self.problems = catalogue.conform("problems", found.reset_index(drop=True))
         #: the reports whose cells count: not a duplicate, not in a conflict
         self._used = [i for i, e in enumerate(entries) if e.report not in self._repeats]
         self._strict: dict[str, pd.DataFrame] = {}
@@ -133,10 +132,7 @@ class Corpus:
         frame["problem_text"] = frame["report"].map(described.agg("; ".join)).astype("string").fillna("")
         frame["used"] = ~frame["report"].isin(list(self._repeats))
         frame["duplicate_of"] = frame["report"].map(self._repeats).replace("", None).astype("string")
-        for col in KEY_COLUMNS:
-            if col != "year":
-                frame[col] = frame[col].astype("category")
-        return frame[REPORT_COLUMNS].reset_index(drop=True)
+        return catalogue.conform("reports", frame.reset_index(drop=True))
 
     def _key(self, name: str) -> dict[str, Any]:
         """A report's key columns (None where missing)."""
@@ -185,7 +181,7 @@ class Corpus:
 
     def checks(self, mode: str = "strict") -> pd.DataFrame:
         """The identity checks of every report (`Report.checks` columns plus agency and year)."""
-        frames = []
+        found = []
         for name, version, cells in self._used_reports():
             if mode != "strict":
                 checks = run_checks(cells, version, mode)
@@ -195,13 +191,10 @@ class Corpus:
                 checks = self._strict[name]
             if len(checks):
                 keys = self._key(name)
-                frames.append(checks.assign(report=name, agency=keys["agency"], year=keys["year"]))
-        columns = ["report", "agency", "year", *CHECK_COLUMNS]
-        if not frames:
-            return pd.DataFrame(columns=columns)
-        out = pd.concat(frames, ignore_index=True)[columns]
-        out["year"] = out["year"].astype("Int64")
-        return out
+                found.append(checks.assign(report=name, agency=keys["agency"], year=keys["year"]))
+        if not found:
+            return catalogue.conform("checks", pd.DataFrame(columns=catalogue.columns("checks")))
+        return catalogue.conform("checks", pd.concat(found, ignore_index=True))
 
     def _report_data(self) -> list[ReportData]:
         schema = load_schema()
@@ -224,17 +217,17 @@ class Corpus:
         """Table `name` ("t2", "t3", "t4") of every report, stacked: index (agency, year, row)."""
         if name not in TABLES:
             raise KeyError(f"no table {name!r}; tables are t2, t3, t4")
-        frames, keys = [], []
+        parts, keys = [], []
         for report, version, cells in self._used_reports():
             if version not in ("2019", "2021"):
                 continue
-            frames.append(wide(cells, name, version, lang, "value", derived))
+            parts.append(wide(cells, name, version, lang, "value", derived))
             key = self._key(report)
             keys.append((key["agency"], key["year"]))
-        if not frames:
+        if not parts:
             return pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=["agency", "year", "row"]))
         # the index is built from tuples: a report without an agency or year keeps NA there
-        index = pd.MultiIndex.from_tuples([(*k, row) for k, f in zip(keys, frames) for row in f.index],
+        index = pd.MultiIndex.from_tuples([(*k, row) for k, f in zip(keys, parts) for row in f.index],
                                           names=["agency", "year", "row"])
-        out = pd.concat(frames, ignore_index=True).set_axis(index)
+        out = pd.concat(parts, ignore_index=True).set_axis(index)
         return out.astype("Float64")

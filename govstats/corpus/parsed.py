@@ -21,22 +21,25 @@ import pyarrow as pa
 
 from .. import version
 from ..checks import check_counts, record_check_counts, run_checks
-from ..model import CELL_COLUMNS, Problem, ReportMeta
+from ..model import Problem, ReportMeta
 from ..report import Report
+from ..schema import catalogue
 from ..schema import fingerprint as schema_fingerprint
 
 CACHE_ENV = "GOVSTATS_CACHE"
 #: Bump when the layout of the store changes.
-LAYOUT = 5
+LAYOUT = 6
+#: the columns of Report.cells (the report's name and its cells' own columns: frames.csv)
+CELL_COLUMNS = catalogue.columns("cells", "report", "cell")
 #: Categorical columns of Report.cells (dictionary-encoded in a corpus's columns and store)
-CATEGORICAL = ("report", "table", "block", "row", "col", "kind")
+CATEGORICAL = tuple(f.column for f in catalogue.fields("cells", ["report", "cell"]) if f.dtype == "category")
 #: the modules whose code decides what a report reads as (everything below the corpus layer)
 _PARSER_CODE = ("readers", "interpret", "schema", "report.py", "tables.py", "checks.py", "values.py",
                 "model.py", "limits.py", "errors.py")
 _PACKAGE = Path(__file__).resolve().parents[1]
 #: the cell columns as Arrow types: a freshly parsed report holds its cells in this schema (a
 #: corpus's columns and store dictionary-encode the categorical ones: `columns.CELLS`)
-ARROW_CELLS = pa.schema([(c, pa.float64() if c == "value" else pa.string()) for c in CELL_COLUMNS])
+ARROW_CELLS = catalogue.arrow_schema("cells", "report", "cell")
 #: how the Arrow cell columns become pandas columns (nullable, as in Report.cells)
 PANDAS_TYPES = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(), pa.float64(): pd.Float64Dtype()}
 

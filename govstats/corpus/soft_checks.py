@@ -16,11 +16,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..schema import CellRef, load_schema, load_statements
+from ..schema import CellRef, catalogue, load_schema, load_statements
 from ..values import CellValues
 
-SOFT_COLUMNS = ["report", "agency", "year", "check", "table", "scope", "expected", "found",
-                "passed", "detail", "text"]
+SOFT_COLUMNS = catalogue.columns("soft_checks")
 _SENTENCE_END = "。；;！!？?\n"
 
 
@@ -141,11 +140,4 @@ def soft_checks(reports: list[ReportData]) -> pd.DataFrame:
     rows = carry_over(pairs) + t2_stock(pairs)
     for r in reports:
         rows.extend(narrative(r))
-    frame = pd.DataFrame(rows, columns=SOFT_COLUMNS)
-    frame["year"] = frame["year"].astype("Int64")
-    for col in ("expected", "found"):
-        frame[col] = pd.array(frame[col].tolist(), dtype="Float64")
-    frame["passed"] = pd.array(frame["passed"].tolist(), dtype="boolean")
-    for col in ("report", "agency", "check", "table", "scope", "detail", "text"):
-        frame[col] = frame[col].astype("string")
-    return frame
+    return catalogue.conform("soft_checks", pd.DataFrame(rows, columns=SOFT_COLUMNS))

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from ..readers import SUFFIXES, UNSUPPORTED
-from ..schema import level_key, levels
+from ..schema import catalogue, level_key, levels
 
 MANIFEST = "manifest.csv"
 #: Manifest columns that override what a report's title says.
 OVERRIDES = ("agency", "region", "city", "level", "year")
-PROBLEM_COLUMNS = ["report", "source", "severity", "table", "row", "message"]
+PROBLEM_COLUMNS = catalogue.columns("problems")
 #: parts separated by single slashes, no backslash
 _PARTS = re.compile(r"[^/\\]+(?:/[^/\\]+)*")
 #: files that describe a corpus rather than belong to it: noted, never read

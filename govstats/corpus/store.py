@@ -42,6 +42,7 @@ import pyarrow.parquet as pq
 
 from .. import version
 from ..files import atomic_write, atomic_write_text
+from ..schema import catalogue
 from ..schema import fingerprint as schema_fingerprint
 from .columns import CELLS, DICTIONARY, ROWS, ReportColumns, conforms
 from .parsed import parser_fingerprint
@@ -51,10 +52,7 @@ from .parts import by_part, part_order
 MAX_PARTS = 8
 #: a file modified this close to when the store recorded it may have changed unseen: hash it
 RACY_SECONDS = 2.0
-_TEXT, _INT = pa.string(), pa.int64()
-_STORE_FIELDS = [("govstats", _TEXT), ("schema", _TEXT), ("parser", _TEXT), ("part", _TEXT),
-                 ("part_sha256", _TEXT), ("source", _TEXT), ("size", _INT), ("mtime_ns", _INT), ("checked_ns", _INT)]
-INDEX = pa.schema(list(ROWS) + [pa.field(name, kind, nullable=False) for name, kind in _STORE_FIELDS])
+INDEX = catalogue.arrow_schema("store_index")
 _FILE = ("source", "size", "mtime_ns", "checked_ns")
 #: a file as the store saw it: (path, size, modification time in ns)
 FileStat = tuple[str, int, int]
@@ -96,7 +94,7 @@ class CorpusStore:
         prefetched = self._take_prefetched()
         with self._locked(fcntl.LOCK_SH):
             index = self._index()[1]
-            index = index.filter(pc.is_in(index["key"], pa.array(list(set(keys)), _TEXT)))
+            index = index.filter(pc.is_in(index["key"], pa.array(list(set(keys)), pa.string())))
             found, damaged = [], set()
             for (part, sha), rows in by_part(index):
                 cells = prefetched.pop((part, sha), None)
@@ -139,8 +137,8 @@ class CorpusStore:
         self.folder.mkdir(parents=True, exist_ok=True)
         with self._locked(fcntl.LOCK_EX):
             generation, index = self._index()
-            kept = index.filter(pc.and_(pc.is_in(index["key"], pa.array(list(live), _TEXT)),
-                                        pc.invert(pc.is_in(index["part"], pa.array(list(damaged), _TEXT)))))
+            kept = index.filter(pc.and_(pc.is_in(index["key"], pa.array(list(live), pa.string())),
+                                        pc.invert(pc.is_in(index["part"], pa.array(list(damaged), pa.string())))))
             have = set(kept["key"].to_pylist())
             adding = new.take([i for i, key in enumerate(new.keys()) if key not in have and key in live])
             kept, restated = _restate(kept, live)

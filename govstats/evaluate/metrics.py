@@ -12,11 +12,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..schema import VERSIONS, Schema, agency_level, load_metrics, load_schema
+from ..schema import VERSIONS, Schema, agency_level, catalogue, load_metrics, load_schema
 from ..values import CellColumns
 
-METRIC_COLUMNS = ["report", "agency", "city", "level", "year", "format_version", "metric", "value",
-                  "numerator", "denominator", "unit"]
+METRIC_COLUMNS = catalogue.columns("metrics")
 
 
 def ratio(numerator: Any, denominator: Any) -> Any:
@@ -99,7 +98,7 @@ def metrics(source: Any) -> pd.DataFrame:
         if mine.any():
             frames += _version_rows(cells[mine], version, positions, schema)
     if not frames:
-        out = pd.DataFrame({c: pd.Series(dtype="string") for c in METRIC_COLUMNS})
+        out = pd.DataFrame({c: pd.Series(dtype=object) for c in METRIC_COLUMNS})
     else:
         rows = pd.concat(frames, ignore_index=True).sort_values(["position", "k"], kind="stable")
         keys = first.iloc[rows["position"].to_numpy()].reset_index(drop=True)
@@ -107,7 +106,4 @@ def metrics(source: Any) -> pd.DataFrame:
         out = out[METRIC_COLUMNS]
     for col in ("value", "numerator", "denominator"):
         out[col] = pd.array(out[col].to_numpy(dtype=float, na_value=np.nan), dtype="Float64")
-    out["year"] = out["year"].astype("Int64")
-    for col in ("report", "agency", "city", "level", "format_version", "metric", "unit"):
-        out[col] = out[col].astype("string")
-    return out
+    return catalogue.conform("metrics", out)

@@ -12,10 +12,9 @@ import functools
 import numpy as np
 import pandas as pd
 
-from ..schema import load_metrics
+from ..schema import catalogue, load_metrics
 
-YOY_COLUMNS = ["agency", "metric", "year", "prev_year", "value", "prev_value", "change",
-               "change_unit", "rel_change", "chainable", "note"]
+YOY_COLUMNS = catalogue.columns("yoy")
 
 
 @functools.cache
@@ -95,9 +94,4 @@ def yoy(metrics: pd.DataFrame) -> pd.DataFrame:
                         "chainable": chainable, "note": notes}, columns=YOY_COLUMNS)
     for col in ("value", "prev_value", "change", "rel_change"):
         out[col] = pd.array(out[col].to_numpy(dtype=float), dtype="Float64")
-    for col in ("year", "prev_year"):
-        out[col] = out[col].astype("Int64")
-    out["chainable"] = out["chainable"].astype("bool")
-    for col in ("agency", "metric", "change_unit", "note"):
-        out[col] = out[col].astype("string")
-    return out
+    return catalogue.conform("yoy", out)

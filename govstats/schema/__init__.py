@@ -5,6 +5,8 @@
 - `metrics.csv`: the metrics dictionary (`load_metrics`);
 - `narrative.csv`: numbers that section 一 states in words (`load_statements`);
 - `texts.csv`: chart and page texts in Chinese and English (`text`, `texts`), the level names;
+- `frames.csv`: the catalogue of output tables — every column of every frame govstats hands
+  out (`catalogue.columns`, `catalogue.conform`, `catalogue.arrow_schema`);
 - `levels.csv`: the rules that derive an agency's administrative level from its name
   (`agency_level`, `load_level_rules`).
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 from ..errors import SchemaError
 from ..model import TABLES
+from . import catalogue
 from .files import HERE, VERSIONS, fingerprint
 from .levels import LevelRule, agency_level, level_key, level_label, levels, load_level_rules
 from .metrics import CHAINS, UNITS, CellRef, Metric, load_metrics, metric_keys, metric_label, parse_refs
@@ -25,6 +28,6 @@ from .texts import LANGS, check_lang, load_texts, text, texts
 
 __all__ = ["CHAINS", "HERE", "LANGS", "NUMBER", "TABLES", "UNITS", "VERSIONS", "CellRef", "Entry", "Identity",
            "LevelRule", "Marker", "Metric", "Schema", "SchemaError", "Section", "Statement", "agency_level",
-           "check_lang", "fingerprint", "level_key", "level_label", "levels", "load_level_rules", "load_metrics",
+           "catalogue", "check_lang", "fingerprint", "level_key", "level_label", "levels", "load_level_rules", "load_metrics",
            "load_schema", "load_statements", "load_texts", "metric_keys", "metric_label", "parse_refs", "text",
            "texts"]
