@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from ..model import TABLES, Problem
 from ..readers.base import Document
-from ..schema import Schema, load_schema
+from ..schema import Entry, Schema, load_schema
+from .headers import block_columns
 from .normalize import CELL_SEP, label_regex, normalize_text
 from .rows import read_rows
 from .sections import detect_version, find_sections
@@ -157,8 +158,23 @@ class Interpreter:
         stops = self.schema.rows(table, version, roles=("group", "caption", "header"))
         cutter = SegmentCutter(self.norm, self.raw)
         hits = cutter.hits(rows + stops, region)
-        segments = cutter.segments(rows, hits, region, report)
-        return read_rows(table, version, segments, self.schema, report)
+        segments = cutter.segments(rows, hits, region, report, self._single_rows(table, version))
+        columns, messages = block_columns(self.schema, table, version, self.norm, hits)
+        for message in messages:
+            self.problem(message, table)
+        return read_rows(table, version, segments, self.schema, report, columns)
+
+    def _single_rows(self, table: str, version: str) -> dict[str, tuple[Entry, frozenset[str]]]:
+        """Groups of `version` that the other format prints as one row with the group's label, with
+        that row and the group's own rows (the parts of the derived row of that key)."""
+        other = "2019" if version == "2021" else "2021"
+        derived = {e.key: e.parts for e in self.schema.rows(table, version, roles=("derived",))}
+        out = {}
+        for group in self.schema.rows(table, version, roles=("group",)):
+            for row in self.schema.rows(table, other):
+                if row.zh == group.zh and row.key in derived:
+                    out[group.key] = (row, frozenset(derived[row.key]))
+        return out
 
 
 def interpret(doc: Document, version: str | None = None, schema: Schema | None = None) -> Interpretation:

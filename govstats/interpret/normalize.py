@@ -121,8 +121,10 @@ NULL_TOKENS = {
     "": "blank", "-": "blank", "--": "blank", "—": "blank", "——": "blank", "–": "blank",
     "空": "blank", "/": "na", "无": "na", "不适用": "na", "\\": "na",
 }
-NUMBER_RUN = re.compile(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元)?")
-_UNIT = re.compile(r"(万元|元)$")
+#: units printed inside a value cell: money, and counts (`31批次`: still the column's count)
+UNITS = "万元|元|批次|件|个|项|条|次|宗"
+NUMBER_RUN = re.compile(rf"[+-]?\d+(?:,\d{{3}})*(?:\.\d+)?(?:{UNITS})?")
+_UNIT = re.compile(rf"({UNITS})$")
 
 
 def parse_number(raw: str) -> tuple[float, str]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..schema import Schema
 from . import solver
+from .misprints import misprinted_row
 from .normalize import significant
-from .segments import Report, Segment
+from .segments import CHANGE_WORDS, Report, Segment
 from .solver import Part, Piece
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -39,22 +40,39 @@ class RowReading:
 
 
 def read_rows(table: str, version: str, segments: list[Segment], schema: Schema,
-              report: Report) -> list[dict]:
-    """The cells of one table (in segment order, then the rows not in the schema)."""
+              report: Report, columns: dict[str, list[str]] | None = None) -> list[dict]:
+    """The cells of one table (in segment order, then the rows not in the schema); `columns` gives
+    the column keys of blocks whose headers say otherwise than `version` (empty: not certain)."""
     identities = schema.identities(version, table)
     readings: list[RowReading] = []
     extras: list[dict] = []
-    block_cols: dict[str, list[str]] = {}  # the column keys of each block, looked up once
-    for seg in segments:
+    block_cols: dict[str, list[str]] = dict(columns or {})  # each block's column keys, looked up once
+    order = schema.rows(table, version)
+    found = {seg.entry.key for seg in segments}
+    queue = list(reversed(segments))
+    while queue:
+        seg = queue.pop()
         block = seg.entry.block
-        if block not in block_cols:
+        undecided = block_cols.get(block) == []
+        if block not in block_cols or undecided:
             block_cols[block] = [c.key for c in schema.columns(table, version, block=block)]
         cols = block_cols[block]
         row = RowReading(seg, cols)
         readings.append(row)
+        if undecided:  # its headers name columns of both formats: no cell is placed
+            report("the block's headers do not say which column is which: cells kept unplaced", row.key)
+            continue
         pieces, extra = _split_extra(seg.pieces)
-        for label, extra_pieces in extra:
-            extras.extend(_extra_cells(table, seg, label, extra_pieces, cols, report))
+        for label, extra_pieces in reversed(extra):
+            entry = misprinted_row(label, seg.entry.key, order, found)
+            if entry is None:
+                extras.extend(_extra_cells(table, seg, label, extra_pieces, cols, report))
+                continue
+            found.add(entry.key)
+            report(f"label printed {label!r}: read as {entry.zh} by its position", entry.key)
+            raw = " ".join(p.source for p in extra_pieces)
+            queue.append(replace(seg, entry=entry, label=label, pieces=extra_pieces, raw=raw,
+                                 one_cell=seg.one_cell and len(extra_pieces) <= 1))
         _read_row(row, pieces, identities, report)
     pending = [r for r in readings if r.parts is None and r.candidates]
     if pending:
@@ -71,6 +89,9 @@ def _read_row(row: RowReading, pieces: list[Piece], identities, report: Report) 
         cands, row.kind = paddings, "readings of the empty cells at the row's ends"
     elif len(pieces) == n:
         row.parts = tuple(p.part() for p in pieces)
+        for p in pieces:
+            if p.kind == "text" and p.text in CHANGE_WORDS:
+                report(f"{p.source!r} printed without a number (本年增/减): kept as text", row.key)
         return
     elif seg.at_end and not seg.one_cell and len(pieces) < n:
         _read_truncated(row, pieces, report)
@@ -196,7 +217,7 @@ def _split_extra(pieces: list[Piece]) -> tuple[list[Piece], list[tuple[str, list
     main: list[Piece] = []
     extra: list[tuple[str, list[Piece]]] = []
     for p in pieces:
-        if p.kind == "text" and _HAN.search(p.text):
+        if p.kind == "text" and _HAN.search(p.text) and p.text not in CHANGE_WORDS:
             if main or extra:
                 extra.append((p.source, []))
             # else: text before any value continues the label (e.g. a note); not a value

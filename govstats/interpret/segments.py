@@ -22,8 +22,14 @@ _CELL_END = re.compile(rf" *(?:[{CELL_SEP}\n]|$)")
 _BREAKS = CELL_SEP + "\n"
 #: a cell or line break, or a token (`\S` excludes both breaks: a token never spans one)
 _CELL_PART = re.compile(rf"[{_BREAKS}]|\S+")
-_SIGNED = re.compile(r"^[增减]\d+(?:\.\d+)?$")  # `减4` in the 本年增/减 column: -4
+#: `减4`, `增加5`, `减少2` in the 本年增/减 column: -4, +5, -2
+_SIGNED = re.compile(r"^(增加|减少|增|减)(\d+(?:\.\d+)?)$")
+#: the change words printed alone (a bare `增`): no number, kept as text and reported, never a label
+CHANGE_WORDS = frozenset({"增", "减", "增加", "减少"})
 _ORDINAL_ONLY = re.compile(r"^\d{1,2}[.、]$")  # `7.`: the start of a row label the text cuts off
+
+_PROSE_BEFORE = re.compile(r"[\u4e00-\u9fff、,，]")
+_PROSE_AFTER = re.compile(r"[\u4e00-\u9fff、,，。;；等]")
 
 _BLANK = Piece("", "blank")  # an empty cell
 
@@ -84,8 +90,13 @@ class SegmentCutter:
         return hits
 
     def segments(self, rows: list[Entry], hits: list[Hit], region: tuple[int, int],
-                 report: Report) -> list[Segment]:
-        """One segment per row found (in the official order), plus subtotals printed on group rows."""
+                 report: Report, single_rows: dict[str, tuple[Entry, frozenset[str]]] | None = None
+                 ) -> list[Segment]:
+        """One segment per row found (in the official order), plus subtotals printed on group rows.
+
+        `single_rows` maps a group to the row the other format prints in its place (v2019's single
+        （六）其他处理 row) and the group's own rows: a group printed with numbers and none of its
+        rows is that single row."""
         pos = region[0]
         placed: list[tuple[Entry, int, int]] = []
         headers = [h for h in hits if h.entry.role == "header"]
@@ -94,8 +105,9 @@ class SegmentCutter:
                 end = max((h.end for h in headers), default=region[0])
                 placed.append((entry, end, end))
                 continue
-            hit = next((h for h in hits if h.entry.key == entry.key and h.entry.zh == entry.zh
-                        and h.start >= pos), None)
+            own = [h for h in hits if h.entry.key == entry.key and h.entry.zh == entry.zh and h.start >= pos]
+            # a sentence listing the labels before the table (`未公开规章、行政规范性文件、…`) is no row
+            hit = next((h for h in own if not self._in_prose(h)), own[0] if own else None)
             if hit is None:
                 report("row not found", entry.key)
                 continue
@@ -107,11 +119,22 @@ class SegmentCutter:
                 continue
             seg = self.segment(hit.entry, hit.start, hit.end, hits, region)
             if any(p.kind == "number" for p in seg.pieces):
+                single, children = (single_rows or {}).get(hit.entry.key, (None, frozenset()))
+                if single is not None and not children & {e.key for e, _, _ in placed}:
+                    seg.entry = single
+                    segments.append(seg)
+                    continue
                 key = f"{hit.entry.key}_reported_subtotal"
                 seg.entry = replace(hit.entry, key=key, role="row")
                 report(f"subtotal row not in the official form kept as {key!r}", key)
                 segments.append(seg)
         return segments
+
+    def _in_prose(self, hit: Hit) -> bool:
+        """Whether the label is a word of a sentence: written on between other words, not a cell."""
+        before = self.norm[hit.start - 1] if hit.start else "\n"
+        after = self.norm[hit.end] if hit.end < len(self.norm) else "\n"
+        return _PROSE_BEFORE.match(before) is not None and _PROSE_AFTER.match(after) is not None
 
     def segment(self, entry: Entry, lstart: int, lend: int, hits: list[Hit],
                 region: tuple[int, int]) -> Segment:
@@ -193,8 +216,11 @@ def classify(text: str, raw: str, start: int = -1) -> list[Piece]:
         return [Piece(text, NULL_TOKENS[text], raw=raw, start=start)]
     if _ORDINAL_ONLY.match(text):
         return []
-    if _SIGNED.match(text):  # same length: the raw text keeps the printed word
-        return [Piece(("+" if text[0] == "增" else "-") + text[1:], "number", raw=raw, start=start)]
+    signed = _SIGNED.match(text)
+    if signed:  # padded to the printed length: the raw text keeps the printed word
+        word, number = signed.groups()
+        sign = ("+" if word[0] == "增" else "-").rjust(len(word))
+        return [Piece(sign + number, "number", raw=raw, start=start)]
     left = len(text) - len(text.lstrip(_PUNCT))
     right = len(text.rstrip(_PUNCT))
     text, raw = text[left:right], raw[left:right]
