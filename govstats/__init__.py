@@ -8,10 +8,11 @@ from .evaluate.metrics import metrics
 from .evaluate.yoy import yoy
 from .fetch import fetch  # the function: govstats.fetch(...) (its modules: govstats.fetch.run, …)
 from .model import Problem, ReportMeta
+from .places import Place, place_of
 from .report import Report, read_report
 from .schema import load_schema
 from .version import __version__
 
 __all__ = ["read_report", "Report", "ReportMeta", "Problem", "ReportParseError", "UnsupportedFormat",
            "GovstatsWarning", "load_schema", "__version__",
-           "read_corpus", "Corpus", "metrics", "yoy", "batch", "fetch"]
+           "read_corpus", "Corpus", "metrics", "yoy", "batch", "fetch", "place_of", "Place"]

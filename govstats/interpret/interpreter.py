@@ -58,6 +58,8 @@ class Interpreter:
         title = find_title(self.norm)
         if title.title is None:
             self.problem("no title found: agency and year unknown (pass agency= and year=)")
+        elif title.agency is None:
+            self.problem(f"{title.note}: agency unknown (pass agency=, or give it in the manifest)")
         version, markers = detect_version(self.norm, self.schema)
         if len(markers) > 1:
             self.problem(f"hybrid format: markers of both versions ({markers}); read as {version}",

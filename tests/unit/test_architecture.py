@@ -20,6 +20,7 @@ LAYERS = [
     ["schema"],
     ["readers"],
     ["interpret"],
+    ["places"],
     ["values", "checks", "tables", "views", "report"],
     ["corpus", "fetch"],
     ["evaluate"],
