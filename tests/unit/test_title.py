@@ -1,7 +1,7 @@
 """A report's title gives the right agency or none — never a fragment (issue 23 item 1).
 
-Every real title of the reference set (`tests/fixtures/titles.csv`: the file, or for the PDFs not
-copied the title lines their text layer gives, with the agency a person reads) and generated hard
+Every real title of the reference set (`tests/fixtures/titles.csv`: each copied report, with the
+agency and year a person reads, or none) and generated hard
 cases: 关于…的报告, Chinese-numeral years, 年度 after or before the year, names with digits, titles
 broken over lines, the page's issuing body, notices cited in 《…》, pronouns.
 """
