@@ -6,7 +6,9 @@ the published page) as a UTF-8 HTML page whose tables are `<table>`s again; the 
 2025 report as a short page linking its PDF (tests/fixtures/pdf).  Around them: a list page with
 a 下一页 link to `index_1.html` (which draws its pager with TRS's `createPageHTML`), a robots.txt
 disallowing `/private/`, a page failing twice with 503, a redirect loop, a response larger than
-the limit and one slower than the timeout.
+the limit and one slower than the timeout.  `Site.dynamic` routes answer GET and POST from code
+(the list proxies of tests/shapes_site.py); every server records how many requests it was
+answering at once (`most_at_once`) for the politeness assertions.
 """
 from __future__ import annotations
 
@@ -15,9 +17,11 @@ import html
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 ZHOUKOU_TXT = ROOT / "data" / "corpus" / "zhoukou-city-office_2024.txt"
@@ -106,6 +110,12 @@ class Site:
     hits: Counter = field(default_factory=Counter)
     times: list[float] = field(default_factory=list)   #: time.monotonic() of each request
     base: str = ""
+    #: path -> answer(method, query, form) = (status, body, content type, extra headers)
+    dynamic: dict[str, Callable[[str, dict, dict], tuple[int, bytes, str, dict]]] = field(default_factory=dict)
+    forms: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)  #: (method, path, form)
+    at_once: int = 0
+    most_at_once: int = 0
+    guard: threading.Lock = field(default_factory=threading.Lock)
 
     def paths(self) -> list[str]:
         return [p for p, _ in self.requests]
@@ -139,10 +149,31 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: object) -> None:  # keep the test output clean
             pass
 
-        def do_GET(self) -> None:  # noqa: N802 (the http.server name)
-            site.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
-            site.hits[self.path] += 1
-            site.times.append(time.monotonic())
+        def do_POST(self) -> None:  # noqa: N802 (the http.server name)
+            self.do_GET("POST")
+
+        def do_GET(self, method: str = "GET") -> None:  # noqa: N802 (the http.server name)
+            with site.guard:
+                site.at_once += 1
+                site.most_at_once = max(site.most_at_once, site.at_once)
+                site.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
+                site.hits[self.path] += 1
+                site.times.append(time.monotonic())
+            try:
+                self._answer(method)
+            finally:
+                with site.guard:
+                    site.at_once -= 1
+
+        def _answer(self, method: str) -> None:
+            parts = urlsplit(self.path)
+            if parts.path in site.dynamic:
+                length = int(self.headers.get("Content-Length") or 0)
+                form = dict(parse_qsl(self.rfile.read(length).decode("utf-8"))) if length else {}
+                site.forms.append((method, self.path, form))
+                status, body, content_type, extra = site.dynamic[parts.path](method, dict(parse_qsl(parts.query)),
+                                                                             form)
+                return self._send(status, body, content_type, extra)
             route = site.routes.get(self.path)
             if route is None:
                 return self._send(404, b"not found", "text/plain")
@@ -180,11 +211,12 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def serve(site: Site) -> tuple[ThreadingHTTPServer, threading.Thread]:
-    """Start the server on an ephemeral port of 127.0.0.1; `site.base` is its root URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
+def serve(site: Site, host: str = "127.0.0.1") -> tuple[ThreadingHTTPServer, threading.Thread]:
+    """Start the server on an ephemeral port of `host` (127.0.0.x); `site.base` is its root URL."""
+    assert host.startswith("127."), "the test servers listen on the loopback network only"
+    server = ThreadingHTTPServer((host, 0), _handler(site))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    site.base = f"http://127.0.0.1:{server.server_address[1]}"
+    site.base = f"http://{host}:{server.server_address[1]}"
     return server, thread

@@ -191,7 +191,7 @@ class Session:
                      f"answered an HTML page ({content_type or 'no Content-Type'}), not a document")
             self.result.failed[base["url"]] = error
         row = base | {"path": relative.as_posix(), "use": "yes" if base["role"] == "report" else "no",
-                      "title": base["title"] or name, "error": error,
+                      "title": base["title"] or name, "filename": name, "error": error,
                       "final_url": response.final_url, "version": str(version), "status": str(response.status),
                       "sha256": digest, "bytes": str(len(data)), "content_type": content_type,
                       "declared_charset": declared_charset(content_type, data), "detected_charset": detected,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from . import hanweb
 from .links import Link, absolute, anchors, next_pages, report_items, report_links
@@ -28,6 +28,7 @@ class ListRequest:
     post: tuple[str, dict[str, str], bytes] | None = None
     paging: hanweb.ProxyPaging | None = None
     page: int = 0                                #: a JSON API's page number
+    listed: int = 0                              #: items its earlier pages listed
 
 
 @dataclass
@@ -137,12 +138,13 @@ def _json_api(text: str, base: str, shape: Shape, request: ListRequest) -> ListP
     page.reports = report_items(page.items)
     if found is not None and not isinstance(found, list):
         page.note = f"the list API's {shape.get('items')} is not a list"
-    seen = (request.page - int(shape.get("first_page", 1)) + 1) * max(len(page.items), 1)
+    seen = request.listed + len(page.items)
     if page.items and isinstance(total, int) and seen < total:
         parts = urlsplit(request.url)
-        following = re.sub(r"([?&]page=)\d+", lambda m: m.group(1) + str(request.page + 1), parts.query)
-        page.follow.append(ListRequest(parts._replace(query=following).geturl(), "api", shape.name,
-                                       page=request.page + 1))
+        query = urlencode([(k, str(request.page + 1) if k == "page" else v)
+                           for k, v in parse_qsl(parts.query, keep_blank_values=True)], safe="/")
+        page.follow.append(ListRequest(parts._replace(query=query).geturl(), "api", shape.name,
+                                       page=request.page + 1, listed=seen))
         page.plan = f"{total} records claimed; page {request.page + 1} next"
     return page
 

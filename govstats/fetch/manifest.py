@@ -26,7 +26,7 @@ MANIFEST = "manifest.csv"
 JOURNAL = "manifest.journal"
 COLUMNS = ["path", "use", "agency", "region", "city", "level", "year", "role", "parent", "title",
            "url", "final_url", "version", "status", "error", "sha256", "bytes", "content_type",
-           "declared_charset", "detected_charset", "etag", "last_modified", "fetched_at", "note"]
+           "filename", "declared_charset", "detected_charset", "etag", "last_modified", "fetched_at", "note"]
 #: what a row is: a report's own page (or file), a file linked from it, a list page, robots.txt
 ROLES = ("report", "attachment", "index", "robots")
 
