@@ -9,8 +9,9 @@ A run does not rewrite the manifest after every document (quadratic at 100,000 d
 new row and each change is appended, one JSON line, to `DIR/manifest.journal` as it happens, and
 `save` writes `manifest.csv` (atomically, through a rename) and removes the journal.  A run
 killed at any point leaves `manifest.csv` as the last run saved it and the journal of what it did
-since; the next run replays the journal (a last line cut short by the kill is ignored) and saves,
-so it resumes where the killed run stopped.  Rows are found by URL and by parent through
+since (a first run writes an empty `manifest.csv` when it starts, so a folder it was killed in is
+never read without one); the next run replays the journal (a last line cut short by the kill is
+ignored) and saves, so it resumes where the killed run stopped.  Rows are found by URL and by parent through
 dictionaries kept beside the list, so no lookup scans the manifest.
 """
 from __future__ import annotations
@@ -52,6 +53,8 @@ class Manifest:
             self._index(n, row)
         if self.journal_path.is_file():
             self._replay()
+        if self.dirty or not self.path.is_file():  # a first run starts from an empty manifest.csv
+            self.dirty = True
             self.save()
 
     def _read(self) -> None:
