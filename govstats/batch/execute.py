@@ -23,6 +23,9 @@ from .results import AgencyRun
 LOCK = ".govstats-batch.lock"
 #: cells of a notebook with this tag are left out of report.html
 REMOVE_TAG = "remove-from-report"
+#: nbconvert's lab template without require.js, MathJax, mermaid or widgets from a CDN
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "nbconvert"
+TEMPLATE = "govstats_report"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -90,13 +93,15 @@ def _execute(job: Job, notebook: Path, out: Path, timeout: float,
 
 def _write_html(ipynb: Path, html: Path, title: str, lang: str) -> None:
     """The executed notebook as HTML with the code hidden (outputs and markdown only), without
-    the cells tagged `remove-from-report` (notes for whoever runs the notebook), in `lang`."""
+    the cells tagged `remove-from-report` (notes for whoever runs the notebook), in `lang`.
+    The page loads nothing from outside (`TEMPLATE`): it opens from file:// without network."""
     import nbformat
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                            language_code=lang)
+                            language_code=lang, extra_template_basedirs=[str(TEMPLATES)],
+                            template_name=TEMPLATE)
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}), enabled=True)
     body, _ = exporter.from_notebook_node(nbformat.read(ipynb, as_version=4),
                                           resources={"metadata": {"name": title}})

@@ -8,7 +8,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from ..schema import load_schema
 from . import data as frames
-from .parts import figure, headroom, legend, one_agency, source_line, stack, total_label, year_axis
+from .parts import bar_labels, figure, headroom, legend, one_agency, source_line, stack, total_label, year_axis
 from .style import EDGE, PALETTE, chart_text, percent, plain, start, tint, wrap
 
 
@@ -45,11 +45,7 @@ def outcomes(cells: pd.DataFrame, agency: str | None = None, lang: str = "zh") -
 
     fig, (ax_n, ax_s) = figure(11, 5.2, 2)
     stack(ax_n, counts, keys, PALETTE, labels)
-    for year, row in per_year.iterrows():
-        if not pd.isna(row["results_total"]):
-            top = counts.loc[year].fillna(0).sum()
-            ax_n.annotate(f"{row['results_total']:,.0f}", (year, top), xytext=(0, 3),
-                          textcoords="offset points", ha="center", va="bottom", fontsize=9)
+    bar_labels(ax_n, counts, per_year["results_total"], lang)
     ax_n.set_ylabel(chart_text("counts", lang))
     ax_n.yaxis.set_major_locator(MaxNLocator(integer=True))
     headroom(ax_n, counts.fillna(0).sum(axis=1).max())
@@ -94,10 +90,7 @@ def applicant_mix(cells: pd.DataFrame, agency: str | None = None, lang: str = "z
     fig, (ax_n, ax_s) = figure(11, 5.0, 2)
     stack(ax_n, counts, keys, PALETTE, labels)
     totals = data.groupby("year")["total"].first()
-    for year, total in totals.items():
-        if not pd.isna(total):  # the row's printed 总计 above its bar
-            ax_n.annotate(f"{total:,.0f}", (year, counts.loc[year].fillna(0).sum()), xytext=(0, 3),
-                          textcoords="offset points", ha="center", va="bottom", fontsize=9)
+    bar_labels(ax_n, counts, totals, lang)  # what is drawn; the row's printed 总计 apart if it differs
     headroom(ax_n, max(counts.fillna(0).sum(axis=1).max(), totals.max(skipna=True) or 0))
     ax_n.set_ylabel(chart_text("applicant_counts", lang))
     ax_n.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -120,7 +113,7 @@ def appeals(cells: pd.DataFrame, agency: str | None = None, lang: str = "zh") ->
     """Administrative review (left) and litigation (right) cases per year by outcome.
 
     Litigation adds the cases filed directly and those filed after review (the schema's derived
-    lit_total_* columns).  The number above a bar is the printed (or derived) 总计.
+    lit_total_* columns).  The number above a bar is what it draws; the printed (or derived) 总计 apart when it differs.
     """
     start(lang)
     agency, data = one_agency(frames.appeal_counts(cells), agency)
@@ -139,11 +132,7 @@ def appeals(cells: pd.DataFrame, agency: str | None = None, lang: str = "zh") ->
                                   observed=False, dropna=False).reindex(index=years, columns=keys)
         stack(ax, counts, keys, colours, labels)
         totals = part.groupby("year")["total"].first().reindex(years)
-        for year, total in totals.items():
-            if not pd.isna(total):
-                top = counts.loc[year].fillna(0).sum()
-                ax.annotate(f"{total:,.0f}", (year, top), xytext=(0, 3), textcoords="offset points",
-                            ha="center", va="bottom", fontsize=9)
+        bar_labels(ax, counts, totals, lang)
         title = frames.proceeding_label(proceeding, lang)
         ax.set_title(f"{title}\n{notes[proceeding]}" if notes[proceeding] else title, fontsize=11)
         ax.set_ylabel(chart_text("cases", lang))

@@ -62,6 +62,22 @@ def stack(ax, wide: pd.DataFrame, keys, colours: dict[str, str], labels: dict[st
         bottom += heights
 
 
+def bar_labels(ax, counts: pd.DataFrame, totals: pd.Series, lang: str) -> None:
+    """Above each year's bar what it draws (the sum of the segments read); when the printed 总计
+    says otherwise (an OCR or partly read report: 101 drawn of 1,267 printed), the printed total
+    apart, on a second line, never as the bar's own label."""
+    for year in counts.index:
+        row = counts.loc[year].astype("Float64")
+        drawn = float(row.fillna(0).sum())
+        total = totals.get(year, pd.NA)
+        lines = [f"{drawn:,.0f}"] if row.notna().any() else []
+        if not pd.isna(total) and (not lines or abs(float(total) - drawn) > 1e-9):
+            lines.append(chart_text("printed_total", lang, total=f"{float(total):,.0f}"))
+        if lines:
+            ax.annotate("\n".join(lines), (year, drawn), xytext=(0, 3), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=9 if len(lines) == 1 else 8, linespacing=1.1)
+
+
 def legend(fig: Figure, ax, order: list[str] | None = None, loc: str = "outside right upper") -> None:
     """One legend for the figure, right of the panels (or at `loc`), bottom segment first;
     the source line is below the panels."""

@@ -64,6 +64,29 @@ def select_reports(reports: pd.DataFrame, agency: str | None = None, city: str |
     return agency, mine
 
 
+def fetch_sources(reports: pd.DataFrame, corpus: str | os.PathLike[str]) -> pd.DataFrame:
+    """`reports` with `source_url` and `fetched_at` (the agreed provenance columns) where the
+    corpus says where each file was fetched: the columns themselves when the corpus carries them,
+    else the rows of the `govstats fetch` manifest (its `final_url`, else `url`, and
+    `fetched_at`) beside the corpus.  A file not fetched (added by hand, a bundled report) keeps
+    them empty ("")."""
+    if {"source_url", "fetched_at"} <= set(reports.columns):
+        return reports
+    folder = Path(corpus)
+    manifest = folder if folder.suffix.lower() == ".csv" else folder / "manifest.csv"
+    found: dict[str, tuple[str, str]] = {}
+    if manifest.is_file():
+        rows = pd.read_csv(manifest, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        if {"path", "url", "fetched_at"} <= set(rows.columns):
+            base = manifest.parent.resolve()
+            for r in rows.itertuples(index=False):
+                if r.path:
+                    url = getattr(r, "final_url", "") or r.url
+                    found[os.path.normpath(base / r.path)] = (url, r.fetched_at)
+    where = [found.get(os.path.normpath(Path(s).resolve()), ("", "")) for s in reports["source"].astype(str)]
+    return reports.assign(source_url=[w[0] for w in where], fetched_at=[w[1] for w in where])
+
+
 def save_figures(figures: Mapping[str, Figure], folder: str | os.PathLike[str]) -> list[Path]:
     """Write each chart of `figures` as `folder/<name>.png` and `.svg`; return the paths."""
     return [path for name, fig in figures.items() for path in save(fig, folder, name)]

@@ -38,14 +38,21 @@ def title(agency: str, reports: pd.DataFrame, lang: str) -> Block:
 
 
 def provenance(reports: pd.DataFrame, lang: str) -> Block:
-    """Every report used: year, file, format version, carrier and the SHA-256 of its bytes."""
+    """Every report used: year, file, format version, carrier, the SHA-256 of its bytes (its first
+    digits; the whole on hover) and, where it was fetched (`source_url`, `fetched_at`, see
+    `notebooks.fetch_sources`), the address and the date."""
     rows = reports.sort_values("year")
     frame = pd.DataFrame({_t("col_year", lang): rows["year"].astype(str).to_numpy(),
                           _t("col_report", lang): rows["report"].astype(str).to_numpy(),
                           _t("col_format", lang): rows["format_version"].astype(str).to_numpy(),
                           _t("col_carrier", lang): rows["carrier"].astype(str).to_numpy(),
                           "SHA-256": rows["sha256"].astype(str).to_numpy()})
-    return table(frame, numeric=[_t("col_year", lang)], nowrap=[_t("col_report", lang)])
+    fetched = rows["source_url"].fillna("").astype(str) if "source_url" in rows else pd.Series(dtype=str)
+    if (fetched != "").any():
+        frame[_t("col_source_url", lang)] = fetched.replace("", NOT_PRINTED).to_numpy()
+        frame[_t("col_fetched_at", lang)] = [str(v)[:10] or NOT_PRINTED for v in rows["fetched_at"].fillna("")]
+    return table(frame, numeric=[_t("col_year", lang)], nowrap=[_t("col_report", lang)], hashes=["SHA-256"],
+                 links=[_t("col_source_url", lang)])
 
 
 def check_summary(reports: pd.DataFrame, lang: str) -> Block:

@@ -22,14 +22,19 @@ from ..charts.style import use_cjk_font
 from ..schema import text
 
 NOT_PRINTED = "—"
+#: hex digits of a hash shown in a table (the full value on hover)
+HASH_SHOWN = 12
 #: The look of the tables (one stylesheet per page, in its title): text left, numbers right.
 STYLE = """<style>
-table.govstats { border-collapse: collapse; margin: .5em 0 1.2em; font-size: .9rem; }
+div.govstats-box { max-width: 100%; overflow-x: auto; margin: .5em 0 1.2em; }
+table.govstats { border-collapse: collapse; font-size: .9rem; }
 table.govstats th, table.govstats td { padding: .3em .7em; border-bottom: 1px solid #d1d9e0; vertical-align: baseline; }
 table.govstats th { font-weight: 600; vertical-align: bottom; }
 table.govstats .n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 table.govstats .t { text-align: left; }
 table.govstats .k { white-space: nowrap; }
+table.govstats .u { overflow-wrap: anywhere; min-width: 14rem; max-width: 28rem; }
+table.govstats abbr { text-decoration: underline dotted; cursor: help; font-family: ui-monospace, monospace; }
 table.govstats tr.marked td { background: #f4c7c3; }
 table.govstats caption { text-align: left; font-weight: 600; padding-bottom: .3em; }
 p.muted { color: #59636e; }
@@ -85,27 +90,50 @@ def stylesheet() -> Block:
     return Block(STYLE, "")
 
 
+def short_hash(value: object) -> str:
+    """A hash as a table shows it: its first `HASH_SHOWN` hex digits and "…"."""
+    full = str(value)
+    return full if len(full) <= HASH_SHOWN + 1 else full[:HASH_SHOWN] + "…"
+
+
+def _cell(kind: str, value: object) -> str:
+    """One cell's HTML: a hash shortened with the full value on hover, a link to a web address."""
+    if kind == "h" and value != NOT_PRINTED:
+        return f'<td class="t k"><abbr title="{escape(value)}">{escape(short_hash(value))}</abbr></td>'
+    if kind == "u" and str(value).startswith(("http://", "https://")):
+        return f'<td class="t u"><a href="{escape(value)}">{escape(value)}</a></td>'
+    return f'<td class="{"t u" if kind == "u" else kind}">{escape(value)}</td>'
+
+
 def table(frame: pd.DataFrame, numeric: Iterable[str] = (), marked: Sequence[bool] | None = None,
-          caption: str | None = None, nowrap: Iterable[str] = ()) -> Block:
+          caption: str | None = None, nowrap: Iterable[str] = (), hashes: Iterable[str] = (),
+          links: Iterable[str] = ()) -> Block:
     """`frame` (cells already formatted as text, its columns the headers) as one HTML table.
 
     Columns in `numeric` are right-aligned with tabular figures and, like those in `nowrap` (file
-    names), never broken across lines; rows whose `marked` is true are highlighted (a failed
-    check) and start with "*" in the text.  The index is not shown; one row per line of HTML.
+    names), never broken across lines; columns in `hashes` show a hash's first digits (the full
+    value on hover; the text shows them too), those in `links` web addresses, broken anywhere.
+    Rows whose `marked` is true are highlighted (a failed check) and start with "*" in the text.
+    The table scrolls inside its own box when it is wider than the page.  The index is not
+    shown; one row per line of HTML.
     """
     frame = frame.reset_index(drop=True).astype(object).where(frame.notna().to_numpy(), NOT_PRINTED)
-    numeric, nowrap = set(numeric), set(nowrap)
+    numeric, nowrap, hashes, links = set(numeric), set(nowrap), set(hashes), set(links)
     marked = list(marked) if marked is not None else [False] * len(frame)
-    kinds = ["n" if c in numeric else "t k" if c in nowrap else "t" for c in frame.columns]
-    lines = ['<table class="govstats">']
+    kinds = ["n" if c in numeric else "h" if c in hashes else "u" if c in links else "t k" if c in nowrap
+             else "t" for c in frame.columns]
+    lines = ['<div class="govstats-box"><table class="govstats">']
     if caption:
         lines.append(f"<caption>{escape(caption)}</caption>")
-    lines.append("<thead><tr>" + "".join(f'<th class="{k}">{escape(c)}</th>' for k, c in zip(kinds, frame.columns))
+    heads = ["t" if k in ("h", "u") else k for k in kinds]
+    lines.append("<thead><tr>" + "".join(f'<th class="{k}">{escape(c)}</th>' for k, c in zip(heads, frame.columns))
                  + "</tr></thead><tbody>")
     for mark, row in zip(marked, frame.itertuples(index=False)):
-        cells = "".join(f'<td class="{k}">{escape(v)}</td>' for k, v in zip(kinds, row))
+        cells = "".join(_cell(k, v) for k, v in zip(kinds, row))
         lines.append(f'<tr class="marked">{cells}</tr>' if mark else f"<tr>{cells}</tr>")
-    lines.append("</tbody></table>")
+    lines.append("</tbody></table></div>")
+    for column in hashes & set(frame.columns):
+        frame[column] = [short_hash(v) for v in frame[column]]
     with pd.option_context("display.unicode.east_asian_width", True, "display.width", 250,
                            "display.max_colwidth", 200):
         text_lines = (frame.to_string(index=False) if len(frame) else " ".join(map(str, frame.columns))).splitlines()

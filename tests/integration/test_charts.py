@@ -90,3 +90,15 @@ def test_svg_text_stays_text(corpus, tmp_path):
     plots.save(plots.outcomes(corpus.cells, ZHOUKOU, lang="zh"), tmp_path, "o", formats=("svg",))
     svg = (tmp_path / "o.svg").read_text(encoding="utf-8")
     assert "<text" in svg and "本机关不掌握相关政府信息" in svg
+
+
+@pytest.mark.parametrize("lang,printed", [("zh", "印出总计 1,267"), ("en", "printed total 1,267")])
+def test_a_partly_read_bar_is_labelled_with_what_it_draws(corpus, lang, printed):
+    """周口 2024 with its 本机关不掌握 total (1,061) unreadable, as an OCR reading may leave it: the
+    bar draws 206 of the printed 1,267 and says so, never "1,267" alone on top of 206."""
+    cells = corpus.cells[corpus.cells["agency"] == ZHOUKOU].copy()
+    lost = (cells["table"] == "t3") & (cells["row"] == "unable_not_held") & (cells["col"] == "total")
+    cells.loc[lost, "value"], cells.loc[lost, "kind"] = None, "ambiguous"
+    texts = _texts(plots.outcomes(cells, ZHOUKOU, lang=lang))
+    assert f"206\n{printed}" in texts and "1,267" not in texts
+    assert "1,267" in _texts(plots.outcomes(corpus.cells, ZHOUKOU, lang=lang))   # read whole: the total
