@@ -9,65 +9,47 @@ import argparse
 import sys
 from pathlib import Path
 
-from .schema import VERSIONS, CellRef, load_metrics, load_schema, load_statements
+from .schema import VERSIONS, CellRef, catalogue, load_metrics, load_schema, load_statements
 
 _DOCS = Path(__file__).resolve().parents[1] / "docs"
 #: docs/data-dictionary.md in a source checkout; installed elsewhere, data-dictionary.md in the
 #: current folder (the package has no docs folder beside it)
 DEFAULT_PATH = _DOCS / "data-dictionary.md" if _DOCS.is_dir() else Path("data-dictionary.md")
 
-#: The columns of the frames the API returns (and `govstats export` writes), described once.
-FRAMES: dict[str, list[tuple[str, str]]] = {
-    "cells (`Corpus.cells`, export `cells`): one row per cell of every report": [
-        ("report", "the report's name in the corpus (its path relative to the corpus folder or manifest)"),
-        ("agency, city, region", "from the manifest when it names them, else (agency) from the report's title"),
-        ("level", "administrative level (`national`, `provincial`, `city_government`, `city_department`, "
-                  "`county_government`, `county_department`, `township`): the manifest's, else derived from "
-                  "the agency's name by `govstats/schema/levels.csv`; NA when the name does not say"),
-        ("year", "statistics year (Int64): the manifest's, else the title's"),
-        ("format_version", "`2019`, `2021` or `pre2019` (no tables read)"),
-        ("carrier", "what the report was read from: text, html, docx, pdf"),
-        ("source, sha256", "the file read and the sha256 of its bytes"),
-        ("table, block, row, col", "schema keys of the cell (see the tables below)"),
-        ("value", "the printed number (Float64); NA for blank, n/a, text and ambiguous cells — never 0"),
-        ("raw", "the text as printed"),
-        ("kind", "`number`, `blank` (empty, -, —), `na` (/, 无), `text`, `ambiguous` (fused digits with several valid splits)"),
-        ("unit, note, label", "unit printed in the cell (元, 万元), a note on how it was read, the label as printed"),
-    ],
-    "reports (`Corpus.reports`): one row per report": [
-        ("report … sha256", "as in cells"),
-        ("checks, failed, unchecked", "number of strict identity checks, how many failed, how many could not be evaluated"),
-        ("problems, problem_text", "number of problems and their messages"),
-    ],
-    "problems (`Corpus.problems`)": [
-        ("report, source", "the report and the file"),
-        ("severity", "`error` (the file was not loaded, or a table could not be found) or `warning`"),
-        ("table, row, message", "where and what"),
-    ],
-    "metrics (`govstats.metrics`)": [
-        ("report, agency, city, level, year, format_version", "as in cells"),
-        ("metric", "a key of the metrics dictionary below"),
-        ("value", "the count, or the rate as a fraction (0.344…, not percent); NA when the denominator is 0 or an operand is not a number"),
-        ("numerator, denominator", "the sums the rate is made of (denominator NA for counts)"),
-        ("unit", "`count` or `rate`"),
-    ],
-    "year over year (`govstats.yoy`)": [
-        ("agency, metric, year, prev_year", "the series and the two years compared (consecutive available years)"),
-        ("value, prev_value", "the metric in both years"),
-        ("change, change_unit", "counts: the difference (`count`); rates: percentage points, 100 × difference (`pp`)"),
-        ("rel_change", "counts only: change / prev_value (NA when prev_value is 0)"),
-        ("chainable", "False when the two years are in different format versions and the metric's cells mean different things"),
-        ("note", "gaps, crosswalk caveats, duplicate reports"),
-    ],
-    "checks (`Corpus.checks`) and soft checks (`Corpus.soft_checks`)": [
-        ("report, agency, year", "the report checked (for cross-year checks: the later year)"),
-        ("check, table, scope", "the rule, its table, and the column, row or group it was evaluated for"),
-        ("expected, found", "identities: printed total and sum of parts; cross-year: last year's figure and this year's; narrative: the number stated in words and the table's"),
-        ("passed", "True, False, or NA when an operand is not a number (the detail says which)"),
-        ("detail", "operands, reasons, hints"),
-        ("text", "soft checks only: the sentence a narrative number came from"),
-    ],
+#: What each frame of the catalogue (govstats/schema/frames.csv) is, and where a user meets it.
+FRAME_TITLES = {
+    "cells": "cells (`Corpus.cells`, `Report.cells`, export `cells`): one row per cell of every report",
+    "reports": "reports (`Corpus.reports`, export `reports`): one row per report",
+    "problems": "problems (`Corpus.problems`, export `problems`): what could not be read as printed",
+    "sections": "sections (`Corpus.sections`, `Report.sections`): the narrative sections of a report",
+    "checks": "checks (`Corpus.checks`, `Report.checks`, export `checks`): the identities of every table",
+    "soft_checks": "soft checks (`Corpus.soft_checks`, export `soft_checks`): reported, never failing",
+    "metrics": "metrics (`govstats.metrics`, export `metrics`): one row per report and metric",
+    "yoy": "year over year (`govstats.yoy`, export `yoy`): one row per series and pair of years",
+    "wide": "wide tables (`Corpus.table`, exports `t2`, `t3`, `t4`): rows × columns of one table",
+    "store_index": "the corpus store's index (`<cache>/corpora/<id>/index-<n>.parquet`): one row per stored report",
 }
+
+
+def _type(f: catalogue.Field) -> str:
+    return f.dtype + ("" if f.nullable else ", not null")
+
+
+def _values(f: catalogue.Field) -> str:
+    if f.values.startswith("schema:"):
+        return f"keys of `{f.values.removeprefix('schema:')}`"
+    return " ".join(f"`{v}`" for v in f.values.split("|")) if f.values else ""
+
+
+def frame_lines() -> list[str]:
+    """The catalogue of output tables as Markdown, one table per frame."""
+    lines = []
+    for frame, fields in catalogue.load_frames().items():
+        lines += [f"### {FRAME_TITLES.get(frame, frame)}", ""]
+        lines += _table(["column", "type", "values", "meaning", "含义"],
+                        [[f"`{f.column}`", _type(f), _values(f), f.en, f.zh] for f in fields])
+    return lines
+
 
 SOFT_CHECKS = [
     ("SOFT-T3-CARRY", "per t3 column: this year's `carried_over_in` = last year's `carried_forward_out` (same agency, consecutive years)"),
@@ -99,10 +81,13 @@ def render() -> str:
     schema = load_schema()
     lines = ["# Data dictionary", "",
              "Generated by `python -m govstats.dictionary` from `govstats/schema/*.csv` "
-             "(tables, identities, metrics, narrative statements); do not edit by hand.", "",
-             "## Frames", ""]
-    for title, columns in FRAMES.items():
-        lines += [f"### {title}", ""] + _table(["column", "meaning"], [list(c) for c in columns])
+             "(the catalogue of output tables, tables, identities, metrics, narrative statements); "
+             "do not edit by hand.", "",
+             "## Frames", "",
+             "Every column of every frame govstats hands out (`govstats/schema/frames.csv`); types are "
+             "pandas dtypes (`category`, `string` — pandas' nullable string —, `str` — pandas' default "
+             "string —, `Int64`, `Float64`, `boolean` nullable, `int64`, `bool`).", ""]
+    lines += frame_lines()
     lines += ["## Tables", "",
               "Cell id = `<table>.<row>.<col>`. *derived* rows and columns are not printed in the "
               "form; they are sums of their parts (NA when any part is not a number).", ""]

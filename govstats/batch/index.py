@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from ..schema import level_label, metric_label, texts
+from ..schema import catalogue, level_label, metric_label, texts
 from .plan import version
 from .results import AgencyRun, count_statuses
 
@@ -40,7 +40,7 @@ def _index_row(run: AgencyRun, reports: pd.DataFrame, metrics: pd.DataFrame, lab
     cities = sorted({str(c) for c in mine["city"].dropna()}) if "city" in mine else []
     levels = sorted({level_label(str(v), lang) for v in mine["level"].dropna()}) if "level" in mine else []
     totals = {k: int(pd.to_numeric(mine[k], errors="coerce").fillna(0).sum())
-              for k in ("checks", "failed", "unchecked", "problems")}
+              for k in catalogue.columns("reports", "count")}
     checks = labels["checks_fmt"].format(**totals)
     if totals["unchecked"]:
         checks += labels["unchecked_fmt"].format(**totals)

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..schema import load_schema, text
+from ..schema import catalogue, load_schema, text
 from ..tables import wide
 
-REPORT_KEYS = ["report", "agency", "year"]
+REPORT_KEYS = catalogue.columns("checks", "key")
 
 
 @dataclass(frozen=True)

@@ -225,9 +225,9 @@ class Corpus:
             key = self._key(report)
             keys.append((key["agency"], key["year"]))
         if not parts:
-            return pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=["agency", "year", "row"]))
+            return pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=catalogue.columns("wide", "key")))
         # the index is built from tuples: a report without an agency or year keeps NA there
         index = pd.MultiIndex.from_tuples([(*k, row) for k, f in zip(keys, parts) for row in f.index],
-                                          names=["agency", "year", "row"])
+                                          names=catalogue.columns("wide", "key"))
         out = pd.concat(parts, ignore_index=True).set_axis(index)
         return out.astype("Float64")

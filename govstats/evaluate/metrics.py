@@ -87,7 +87,7 @@ def metrics(source: Any) -> pd.DataFrame:
     schema = load_schema()
     codes, _ = pd.factorize(cells["report"])
     _, first_rows = np.unique(codes, return_index=True)  # codes number reports in order of appearance
-    first = cells.iloc[first_rows][["report", "agency", "city", "level", "year", "format_version"]]
+    first = cells.iloc[first_rows][catalogue.columns("metrics", "key")]
     first = first.assign(report=first["report"].astype(str).to_numpy(),
                          format_version=first["format_version"].astype(object).map(str).to_numpy())
     positions = pd.Series(np.arange(len(first)), index=first["report"].to_numpy())

@@ -19,12 +19,17 @@ import pandas as pd
 from ..corpus import Corpus
 from ..dictionary import render
 from ..files import atomic_write
+from ..schema import catalogue
 from ..version import __version__
 from .tables import export_frames, write_csv
 
 #: the frames of a release, each written as Parquet and CSV
 TABLES = ("cells", "t2", "t3", "t4", "metrics")
 CHECKSUMS = "SHA256SUMS"
+
+
+#: the catalogue frame (govstats/schema/frames.csv) each file of a release is a view of
+FRAME_OF = {"cells": "cells", "t2": "wide", "t3": "wide", "t4": "wide", "metrics": "metrics", "reports": "reports"}
 
 
 def _field_type(dtype: object) -> str:
@@ -49,8 +54,25 @@ def _resource(path: Path, frame: pd.DataFrame, out: Path) -> dict:
         resource.update({"mediatype": "text/csv", "encoding": "utf-8-sig", "bytes": path.stat().st_size})
     else:  # no "bytes": frictionless's Parquet reader does not count them, and would report a mismatch
         resource["mediatype"] = "application/vnd.apache.parquet"
-    resource["schema"] = {"fields": [{"name": str(c), "type": _field_type(frame[c].dtype)} for c in frame.columns]}
+    resource["schema"] = {"fields": _fields(FRAME_OF[path.stem], frame)}
     return resource
+
+
+def _fields(frame_name: str, frame: pd.DataFrame) -> list[dict]:
+    """The Frictionless fields of `frame`: type from its dtype, description and allowed values from
+    the catalogue of output tables (a column the catalogue does not describe is an error)."""
+    described = {f.column: f for f in catalogue.fields(frame_name)}
+    out = []
+    for column in map(str, frame.columns):
+        f = described.get(column, described.get(catalogue.EACH_COLUMN))
+        if f is None:
+            raise ValueError(f"{frame_name}: column {column!r} is not in the catalogue (govstats/schema/frames.csv)")
+        field = {"name": column, "type": _field_type(frame[column].dtype), "description": f"{f.en} / {f.zh}"}
+        allowed = f.allowed() if f.column != catalogue.EACH_COLUMN else None
+        if allowed is not None and field["type"] == "string":
+            field["constraints"] = {"enum": list(allowed)}
+        out.append(field)
+    return out
 
 
 def release(corpus: Corpus, out: str | os.PathLike[str], name: str = "govstats-corpus") -> list[Path]:
