@@ -18,7 +18,7 @@ import pandas as pd
 from ..schema import catalogue, load_schema, text
 from ..tables import wide
 
-REPORT_KEYS = catalogue.columns("checks", "key")
+REPORT_KEYS = catalogue.columns("checks", "report", "key")
 
 
 @dataclass(frozen=True)
