@@ -32,8 +32,12 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	GOVSTATS_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -q tests/property
 
+# JupyterLab on copies of the notebooks in $(LAB) (yours to run and edit; an existing copy is kept),
+# never on the shipped ones that `govstats batch` runs
+LAB ?= my-notebooks
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/
+	$(BIN)/govstats notebooks $(LAB)
+	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB)/
 
 clean:
 	rm -rf build .pytest_cache .hypothesis

@@ -212,6 +212,31 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_batch)
 
 
+def _cmd_notebooks(args: argparse.Namespace) -> int:
+    """Copy the shipped notebooks into a project folder; exit 2 if it cannot be written."""
+    from .notebooks import copy_notebooks
+
+    try:
+        done = copy_notebooks(args.folder, force=args.force)
+    except OSError as exc:
+        print(f"error: {args.folder}: cannot copy the notebooks ({exc})", file=sys.stderr)
+        return 2
+    for name, what in done.items():
+        note = " (already there; --force replaces it)" if what == "kept" else ""
+        print(f"{what}: {Path(args.folder) / name}{note}")
+    return 0
+
+
+def _add_notebooks(sub: argparse._SubParsersAction) -> None:
+    p = _parser(sub, "notebooks", "copy the notebooks into a folder of your own",
+                "Copy city_report.ipynb, compare_cities.ipynb and explore.ipynb into FOLDER (created if need "
+                "be) to run and edit in JupyterLab: the copies are yours, the installed notebooks (which "
+                "`govstats batch` runs) stay as shipped. A notebook already in FOLDER is kept unless --force.")
+    p.add_argument("folder", help="the project folder to copy them into")
+    p.add_argument("--force", action="store_true", help="replace notebooks already in the folder")
+    p.set_defaults(func=_cmd_notebooks)
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     """Load a corpus and write its frames; exit 2 if a file could not be read (the rest are written)."""
     from .corpus import read_corpus
@@ -246,7 +271,7 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_parse, _add_check, _add_batch,
-                                                                 _add_export, _add_fetch]
+                                                                 _add_export, _add_fetch, _add_notebooks]
 
 
 def main(argv: list[str] | None = None) -> int:

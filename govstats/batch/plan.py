@@ -38,7 +38,7 @@ class Job:
     years: list[int]
     reports: dict[str, str]          # report name -> sha256
     parameters: dict[str, Any]
-    inputs: dict[str, Any]           # reports, corpus digest, notebook sha256, parameters, version
+    inputs: dict[str, Any]           # reports, corpus digest, notebook digest, parameters, version
 
     @property
     def fingerprint(self) -> str:
@@ -84,7 +84,7 @@ def notebook_unit(notebook: str | os.PathLike[str]) -> str:
 def plan(reports: pd.DataFrame, unused: list[dict[str, str]], unit: str, corpus: Path,
           notebook: Path, lang: str) -> list[Job]:
     """One job per agency (or city), with the inputs that decide whether it must run again."""
-    notebook_sha = hashlib.sha256(notebook.read_bytes()).hexdigest()
+    notebook_sha = notebook_digest(notebook)
     corpus_rows = sorted(
         [[str(r.report), str(r.agency), str(r.city), str(r.year), str(r.sha256)]
          for r in reports.itertuples(index=False)] + [["unused", u["source"]] for u in unused])
@@ -106,6 +106,18 @@ def plan(reports: pd.DataFrame, unused: list[dict[str, str]], unit: str, corpus:
                   "parameters": params, "govstats": version()}
         jobs.append(Job(name, slug, years, own, params, inputs))
     return jobs
+
+
+def notebook_digest(notebook: Path) -> str:
+    """The SHA-256 of what a notebook runs: each cell's type, source and tags, and the kernel.
+    Outputs, execution counts and other metadata are left out, so running the notebook in
+    JupyterLab (which rewrites them) does not make the next batch run every agency again."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    cells = [[c.cell_type, c.source, sorted(c.get("metadata", {}).get("tags", []))] for c in nb.cells]
+    kernel = nb.metadata.get("kernelspec", {}).get("name", "")
+    return sha256_text(json.dumps([kernel, cells], ensure_ascii=False))
 
 
 def unused_reports(unreadable: pd.DataFrame, reports: pd.DataFrame, unit: str) -> list[dict[str, str]]:

@@ -2,8 +2,9 @@
 
 `city_report.ipynb` (one agency, run per agency by `govstats batch`), `compare_cities.ipynb` (all
 agencies of one year) and `explore.ipynb` (a tour of the API) live in this package, so they are
-installed with it; the top-level ``notebooks/`` folder of a source checkout links to them for
-JupyterLab (``make lab``).  The notebooks hold no logic of their own: finding the corpus,
+installed with it; `copy_notebooks` (``govstats notebooks DIR``, ``make lab``) copies them into a
+project folder of one's own, so running them never rewrites the installed ones (whose bytes the
+batch's fingerprint holds).  The notebooks hold no logic of their own: finding the corpus,
 choosing an agency's reports and saving the charts are the functions below.
 """
 from __future__ import annotations
@@ -27,6 +28,25 @@ def notebook_path(name: str = "city_report.ipynb") -> Path:
     if name not in NAMES:
         raise ValueError(f"no notebook {name!r} ships with govstats; choose one of {', '.join(NAMES)}")
     return FOLDER / name
+
+
+def copy_notebooks(folder: str | os.PathLike[str], force: bool = False) -> dict[str, str]:
+    """Copy the shipped notebooks into `folder` (created if need be): name -> "copied",
+    "replaced" (`force`) or "kept" (a copy already there, perhaps edited: never overwritten
+    unless `force`)."""
+    import shutil
+
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    done = {}
+    for name in NAMES:
+        there = target / name
+        if there.exists() and not force:
+            done[name] = "kept"
+            continue
+        done[name] = "replaced" if there.exists() else "copied"
+        shutil.copyfile(FOLDER / name, there)    # the bytes only: a copy is the user's to write
+    return done
 
 
 def find_corpus(corpus: str | os.PathLike[str] | None = None,
