@@ -58,12 +58,26 @@ def duplicates(keys: pd.DataFrame, cells_of: Callable[[str], set[tuple]]) -> tup
                                             "cell the same; a duplicate in another file or carrier)"))
             continue
         names = [k["report"] for k in members]
+        advice = _advice(members)
         for k in members:
             differ = len(cells_of(k["report"]) ^ cells) if k is not first else ""
             others = ", ".join(n for n in names if n != k["report"])
             notes.append(problem_record(k["report"], k["source"],
                                         f"{agency} {year} is also read from {others} with different cells; "
-                                        f"none of them is used — keep the right file and remove the others"
+                                        f"none of them is used — {advice}"
                                         + (f" ({differ} cells differ from {names[0]})" if differ else ""), "error"))
             repeats.setdefault(k["report"], "")
     return repeats, notes
+
+
+def _advice(members: list[dict]) -> str:
+    """What to do about reports of one agency and year with different cells: never to delete the
+    files of what may be different agencies."""
+    printed = sorted({str(k.get("agency_printed") or k["agency"]) for k in members})
+    places = sorted({str(k["adcode"]) for k in members if k.get("adcode")})
+    if len(printed) > 1 or len(places) > 1:
+        return (f"they are printed as {' / '.join(printed)}" + (f" in {' / '.join(places)}" if len(places) > 1 else "")
+                + ": if they are different agencies, give each its own name in the manifest's agency column "
+                  "(or correct agencies.csv); if they are one report, keep the file that is right")
+    return ("if they are different agencies that print one name, give each its own name in the manifest's "
+            "agency column; if they are one report read twice, keep the file that is right")

@@ -20,6 +20,7 @@ from ..model import TABLES
 from ..schema import agency_level, catalogue, load_schema
 from ..tables import wide
 from ..values import CellValues
+from .agencies import Aliases, agency_columns
 from .cell_table import KEY_COLUMNS, cell_frame
 from .columns import COUNT_FIELDS, ReportColumns
 from .duplicates import cell_set, duplicates
@@ -33,9 +34,10 @@ _AS_REPORT = {c: "string" for c in CATEGORICAL}
 REPORT_COLUMNS = catalogue.columns("reports")
 
 
-def _key_frame(entries: list[Entry], rows: pa.Table) -> pd.DataFrame:
+def _key_frame(entries: list[Entry], rows: pa.Table, aliases: Aliases) -> tuple[pd.DataFrame, list[dict]]:
     """The key columns of each report: the manifest's overrides first, then what the report says;
-    the level, unless the manifest gives it, from the agency's name."""
+    the canonical agency (agencies.csv) and its place (`agencies.agency_columns`); the level,
+    unless the manifest gives it, from the agency's name.  Also a warning per uncertain place."""
     said = rows.select(["agency", "year", "format_version", "carrier", "sha256"]).to_pandas(
         types_mapper={pa.int64(): pd.Int64Dtype()}.get)
     keys = pd.DataFrame({"report": [e.report for e in entries], "agency": said["agency"].astype(object),
@@ -47,9 +49,11 @@ def _key_frame(entries: list[Entry], rows: pa.Table) -> pd.DataFrame:
         given = overrides[col].notna()
         keys[col] = keys[col].astype("Int64" if col == "year" else object).mask(given, overrides[col])
     keys["year"] = keys["year"].astype("Int64")
+    keys, notes = agency_columns(keys, aliases, [e.url for e in entries], said["agency"].tolist())
     named = keys["level"].isna()  # no level in the manifest: the agency's name says (schema/levels.csv)
     keys.loc[named, "level"] = keys.loc[named, "agency"].map(agency_level)
-    return keys.astype({c: object for c in KEY_COLUMNS if c != "year"})
+    problems = [problem_record(entries[i].report, str(entries[i].path), note) for i, note in notes]
+    return keys[KEY_COLUMNS].astype({c: object for c in KEY_COLUMNS if c != "year"}), problems
 
 
 def _year_notes(entries: list[Entry], rows: pa.Table) -> list[tuple[int, dict]]:
@@ -93,13 +97,13 @@ class Corpus:
     """Many parsed reports as tidy frames: `cells`, `reports`, `problems`; checks and views."""
 
     def __init__(self, entries: list[Entry], columns: ReportColumns, problems: list[dict],
-                 cache_info: dict[str, Any] | None = None) -> None:
+                 cache_info: dict[str, Any] | None = None, aliases: Aliases | None = None) -> None:
         """`entries[i]` is the file the report of row i of `columns` is read from; `problems` are
-        those of the files not loaded."""
+        those of the files not loaded; `aliases` map printed agency names to canonical ones."""
         self.cache_info = cache_info or {}
         self._entries, self._rows = entries, columns.rows
         self._position = {e.report: i for i, e in enumerate(entries)}
-        keys = _key_frame(entries, columns.rows)
+        keys, place_notes = _key_frame(entries, columns.rows, aliases or Aliases([]))
         self._keys = keys
 
         def cells_of(name: str) -> set[tuple]:
@@ -108,7 +112,7 @@ class Corpus:
 
         self._repeats, notes = duplicates(keys, cells_of)
         self._why_not_used = {(n["report"], n["message"]) for n in notes if n["report"] in self._repeats}
-        found = pd.concat([_report_problems(entries, columns.rows), pd.DataFrame(notes + problems,
+        found = pd.concat([_report_problems(entries, columns.rows), pd.DataFrame(place_notes + notes + problems,
                                                                                  columns=PROBLEM_COLUMNS)],
                           ignore_index=True)
         self.problems = catalogue.conform("problems", found.reset_index(drop=True))

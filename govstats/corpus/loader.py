@@ -22,6 +22,7 @@ from tqdm import tqdm
 from ..errors import GovstatsWarning, ReportParseError, UnsupportedFormat
 from ..model import Problem
 from ..report import read_report
+from .agencies import Aliases
 from .columns import ReportColumns
 from .frames import Corpus
 from .parsed import Parsed, arrow_pool, cache_key, default_dir
@@ -223,6 +224,14 @@ def _open_store(cache: bool | str | os.PathLike[str] | None, source: Any) -> tup
     return CorpusStore(store_folder(folder, ident), ident), folder
 
 
+def _folder(source: Any) -> Path | None:
+    """The folder a corpus's own files (manifest.csv, agencies.csv) are in."""
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        return path if path.is_dir() else path.parent
+    return None
+
+
 def read_corpus(source: Any, *, cache: bool | str | os.PathLike[str] = True, progress: bool | None = None,
                 jobs: int | None = None, client: Any = None) -> Corpus:
     """Read every report of `source` into one `Corpus`.
@@ -241,6 +250,7 @@ def read_corpus(source: Any, *, cache: bool | str | os.PathLike[str] = True, pro
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
+    aliases = Aliases.for_corpus(_folder(source))   # a bad agencies.csv stops here, naming its line
     with arrow_pool():
         loader = _Loader(*_open_store(cache, source))
         loader.prefetch()  # the store's parts are read while the files are listed and looked at
@@ -248,4 +258,4 @@ def read_corpus(source: Any, *, cache: bool | str | os.PathLike[str] = True, pro
         tty = getattr(sys.stderr, "isatty", lambda: False)()
         show = progress if progress is not None else (len(found) > PROGRESS_THRESHOLD and tty)
         loaded, columns, errors = loader.load(found, jobs, client, show)
-        return Corpus(loaded, columns, problems + errors, loader.info)
+        return Corpus(loaded, columns, problems + errors, loader.info, aliases)

@@ -31,6 +31,8 @@ class Entry:
     path: Path
     report: str
     overrides: dict[str, Any] = field(default_factory=dict)
+    #: where it was fetched from (the manifest's url, source_url or a source that is a URL)
+    url: str | None = None
 
 
 def problem_record(report: str, source: str, message: str, severity: str = "warning",
@@ -117,12 +119,21 @@ def read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
                                                             "no such file", severity="error"))
             continue
         listed.add(full)
-        entries.append(Entry(path, _posix(name), overrides))
+        entries.append(Entry(path, _posix(name), overrides, _url(rec)))
     for name, full in _reports(visible):
         if full not in listed:
             problems.append(problem_record(name, str(folder / name), f"not listed in {manifest.name}; not loaded"))
     problems += _other_files(folder, visible, listed)
     return entries, problems
+
+
+def _url(rec: dict[str, str]) -> str | None:
+    """The URL a manifest row says the file was fetched from, if it says one."""
+    for col in ("url", "source_url", "source"):
+        value = (rec.get(col) or "").strip()
+        if value.startswith(("http://", "https://")):
+            return value
+    return None
 
 
 def _posix(name: str) -> str:
