@@ -8,7 +8,9 @@ baseline; one process, so per core), a generated corpus of 10,000 reports loaded
 the cache (each in a fresh process, with its peak memory), `govstats.metrics` and `govstats.yoy`
 of 10,000 reports' cells (benchmarks/bench_metrics.py), the batch's wall time per notebook at
 --jobs 1 and 2 (benchmarks/bench_batch.py's corpus of renamed agencies), and the OCR carrier's
-seconds per page and per report at jobs 1 and 2 (benchmarks/bench_ocr.py).  The machine is
+seconds per page and per report at jobs 1 and 2 (benchmarks/bench_ocr.py), and `govstats fetch`
+over four local hosts at --hosts-at-once 1, 2 and 4 with every host's politeness checked, and the
+fetch manifest of 100,000 documents (benchmarks/bench_fetch.py).  The machine is
 described in the table's heading.  benchmarks/bench_corpus.py (the cache on the bundled corpus)
 runs on its own.
 """
@@ -28,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench_corpus10k  # noqa: E402
+import bench_fetch  # noqa: E402
 import bench_metrics  # noqa: E402
 import bench_parse  # noqa: E402
 
@@ -148,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [("benchmark", "result", "target", "")]
     rows += parse_rows(scale) + corpus_rows(reports) + metrics_rows(reports) + batch_rows(agencies, repeat)
     rows += ocr_rows(2 if args.quick else None)
+    rows += bench_fetch.rows(pages=6 if args.quick else 15, manifest=10_000 if args.quick else 100_000)
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     print(f"govstats benchmarks on {machine()}")
     for n, row in enumerate(rows):  # a Markdown table, ready for the README

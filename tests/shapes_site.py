@@ -142,7 +142,7 @@ def hanweb_site() -> Site:
         article_page_gbk(PINGTAN_2024_HTML, PINGTAN_2024_TITLE, f"{SERVLET}?classid=0&filename=P0202503.pdf"))
     r["/art/2026/3/1/art_1234_3.html"] = Route(_article(
         PINGTAN_2025_TITLE, "<p>发布时间：2026-03-01</p>", f"{SERVLET}?classid=0&filename=P0202603.pdf"))
-    broken = datastore(RECORDS_1234[:2], nextgroup=_nextgroup("666")).replace(  # the second record's CDATA unclosed
+    broken = datastore(RECORDS_1234[:2], nextgroup=_nextgroup("666")).replace(  # the first record's CDATA unclosed
         "]]></record><record><![CDATA[\n<li><a href='/art/2025/1/10", "</record><record><![CDATA[\n<li><a href='/art/2025/1/10")
     r["/col/col666/index.html"] = Route(column_page("666", broken, 30).encode("gbk"), "text/html")
     r["/col/col667/index.html"] = Route(column_page(

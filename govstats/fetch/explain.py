@@ -41,8 +41,8 @@ def explain(url: str, policy: Policy, max_pages: int = 2, transport: httpx.BaseT
         lines.append(f"  asked {request.url} ({request.reader}{', POST' if request.post else ''}): {what}")
         if page is not None and page.follow:
             lines.append(f"    next: {page.plan}")
-        if row.get("note") and page is not None and page.note:
-            lines.append(f"    note: {page.note}")
+        findings = row.get("note", "").split("; ", 1)[1:] if page is not None else []
+        lines += [f"    note: {finding}" for finding in findings]
     lines.append(f"  first reports found ({min(len(walked.targets), SHOWN)} of {len(walked.targets)}):")
     lines += [f"    {t.title or '(no title)'}  {t.url}" for t in walked.targets[:SHOWN]]
     return "\n".join(lines)

@@ -52,7 +52,7 @@ class ProxyPaging:
     def describe(self) -> str:
         claim = f"{self.total} records claimed" if self.total is not None else "total unknown until it answers"
         return (f"POST {urlsplit(self.proxy).path} records {self.start}–{self.start + self.chunk - 1}, "
-                f"{self.chunk} at a time ({claim}); form {urlencode(self.form)}")
+                f"{self.chunk} at a time ({claim}); form {'&'.join(f'{k}={v}' for k, v in self.form)}")
 
 
 def records(text: str) -> tuple[list[str], int]:

@@ -59,7 +59,7 @@ def _datastore(text: str, base: str, shape: Shape, request: ListRequest) -> List
     elif request.reader == "proxy":
         following = None
     else:
-        following, why = hanweb.first_paging(text, base, shape, len(found))
+        following, why = hanweb.first_paging(text, base, shape, len(found) + broken)
         page.note = "; ".join(n for n in (page.note, why) if n)
     if request.reader == "proxy" and "<datastore" not in text[:65536].lower():
         page.note = "; ".join(n for n in (page.note, "the list proxy answered no datastore") if n)

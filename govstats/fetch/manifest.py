@@ -74,7 +74,8 @@ class Manifest:
                     entry = json.loads(line)
                     position = int(entry["at"])
                     if "row" in entry:
-                        self._place(position, {str(k): str(v) for k, v in entry["row"].items()})
+                        self._place(position, {c: "" for c in COLUMNS + self.extra}
+                                    | {str(k): str(v) for k, v in entry["row"].items()})
                     else:
                         self.rows[position].update({str(k): str(v) for k, v in entry["set"].items()})
                 except (ValueError, KeyError, IndexError, TypeError, AttributeError):
@@ -129,7 +130,7 @@ class Manifest:
         full = {c: "" for c in COLUMNS + self.extra} | row
         position = self._position[id(replace)] if replace is not None else len(self.rows)
         self._place(position, full)
-        self._log({"at": position, "row": full})
+        self._log({"at": position, "row": {k: v for k, v in full.items() if v}})
 
     def update(self, row: dict[str, str], **values: str) -> None:
         """Change some fields of a row in place (journalled only if one differs)."""

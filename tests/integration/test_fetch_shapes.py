@@ -92,6 +92,8 @@ def test_bad_hanweb_columns_and_servlets_are_bounded_and_reported_per_url(sites,
     assert "1 of 2 datastore records unreadable (broken CDATA)" in by_url[columns[0]]["note"]
     html_proxy = [r for r in rows if "columnid=666" in r["url"]]
     assert len(html_proxy) == 1 and "the list proxy answered no datastore" in html_proxy[0]["note"]
+    assert "startrecord=3&" in html_proxy[0]["url"]  # after both records of the page, the broken one too
+    assert [m for m, p, f in site.forms if "columnid=666" in p or f.get("columnid") == "666"] == ["POST", "GET"]
     assert [r["error"] for r in rows if "columnid=667" in r["url"]] == ["HTTP 500 (after 2 attempts)"]
     repeated = [r for r in rows if "columnid=777" in r["url"]]
     assert len(repeated) == 2 and "lists nothing new" in repeated[1]["note"]      # totalrecord 100000 lies
