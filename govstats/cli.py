@@ -278,10 +278,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="govstats", description=__doc__.splitlines()[0], epilog=EXIT_CODES,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"govstats {__version__}")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="no progress bars (also GOVSTATS_PROGRESS=0; none in CI logs either)")
     sub = parser.add_subparsers(dest="command", required=True)
     for add in COMMANDS:
         add(sub)
     args = parser.parse_args(argv)
+    if args.quiet:
+        os.environ["GOVSTATS_PROGRESS"] = "0"
     try:
         return args.func(args)
     except BrokenPipeError:  # `govstats parse … | head`: the reader left; stop quietly

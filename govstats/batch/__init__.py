@@ -40,13 +40,14 @@ from .results import AgencyRun, BatchResult
 def run(corpus: str | os.PathLike[str], notebook: str | os.PathLike[str] = DEFAULT_NOTEBOOK,
         out: str | os.PathLike[str] = "build", jobs: int = 2, lang: str = "zh",
         force: bool = False, timeout: float = DEFAULT_TIMEOUT,
-        max_output_mb: float = DEFAULT_MAX_OUTPUT_MB, progress: bool = True) -> BatchResult:
+        max_output_mb: float = DEFAULT_MAX_OUTPUT_MB, progress: bool | None = None) -> BatchResult:
     """Run `notebook` once per agency of `corpus` and write `out/index.html`.
 
     `corpus` is whatever `govstats.read_corpus` takes (a folder or a manifest CSV); it is passed
     on to every notebook. `jobs` notebooks run at once; `timeout` bounds one notebook's run in
     seconds and `max_output_mb` the megabytes of output it sends (0: no limit); past the limit its
-    kernel is stopped and the agency fails. Agencies whose inputs (their reports' sha256, the
+    kernel is stopped and the agency fails.  `progress` counts the notebooks on a bar (default: in
+    Jupyter or on a terminal, not in CI: `govstats.progress.wanted`). Agencies whose inputs (their reports' sha256, the
     whole corpus — the notebook compares against it —, the notebook's bytes, the parameters, the govstats version) match the last
     successful run are skipped unless `force`.
     """
@@ -77,7 +78,7 @@ def run(corpus: str | os.PathLike[str], notebook: str | os.PathLike[str] = DEFAU
 
 def _run_locked(corpus: str | os.PathLike[str], corpus_path: Path, notebook: Path, unit: str,
                 out: Path, jobs: int, lang: str, force: bool, timeout: float,
-                max_output_mb: float, progress: bool) -> BatchResult:
+                max_output_mb: float, progress: bool | None) -> BatchResult:
     """The batch proper, while this process holds the output folder's lock."""
     from ..corpus import read_corpus
     from ..evaluate.metrics import metrics

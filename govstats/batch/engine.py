@@ -49,6 +49,9 @@ def _govstats_bound_output(limit):
     session.send = bounded
 """
 
+#: run in a Python kernel before the first cell: no progress bar on a report page
+QUIET_BARS = "import os as _os\n_os.environ['GOVSTATS_PROGRESS'] = '0'\ndel _os\n"
+
 
 class OutputLimitError(RuntimeError):
     """A notebook sent more output than the batch's `max_output_mb`; its kernel was stopped."""
@@ -128,9 +131,11 @@ def _bounded_client() -> type:
 
         async def async_start_new_kernel_client(self) -> Any:
             kc = await super().async_start_new_kernel_client()
-            if self.max_output_mb and getattr(self.km.kernel_spec, "language", "") == "python":
-                limit = int(self.max_output_mb * MB) + 1
-                code = f"{KERNEL_BOUND}\n_govstats_bound_output({limit})\ndel _govstats_bound_output\n"
+            if getattr(self.km.kernel_spec, "language", "") == "python":
+                code = QUIET_BARS
+                if self.max_output_mb:
+                    limit = int(self.max_output_mb * MB) + 1
+                    code += f"{KERNEL_BOUND}\n_govstats_bound_output({limit})\ndel _govstats_bound_output\n"
                 await self.async_wait_for_reply(await ensure_async(
                     kc.execute(code, silent=True, store_history=False)))
             return kc

@@ -16,6 +16,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from ..files import os_reason
+from ..progress import bar as progress_bar
+from ..progress import wanted
 from .engine import OutputLimitError, run_notebook
 from .plan import ERROR_LINES, MANIFEST, BatchError, Job
 from .results import AgencyRun
@@ -30,15 +32,13 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def execute_all(todo: list[Job], notebook: Path, out: Path, jobs: int, timeout: float,
-                max_output_mb: float, progress: bool) -> dict[str, AgencyRun]:
+                max_output_mb: float, progress: bool | None) -> dict[str, AgencyRun]:
     """Run the jobs in `jobs` threads (each notebook runs in its own kernel process)."""
-    from tqdm import tqdm
-
     done: dict[str, AgencyRun] = {}
     if not todo:
         return done
     with ThreadPoolExecutor(max_workers=min(jobs, len(todo))) as pool, \
-            tqdm(total=len(todo), desc="notebooks", unit="nb", disable=not progress) as bar:
+            progress_bar(len(todo), desc="govstats: notebooks", unit="nb", show=wanted(progress)) as bar:
         futures = {pool.submit(_execute, job, notebook, out, timeout, max_output_mb): job for job in todo}
         try:
             for future in as_completed(futures):

@@ -10,17 +10,16 @@ import contextlib
 import hashlib
 import io
 import os
-import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
 from ..errors import GovstatsWarning, ReportParseError, UnsupportedFormat
 from ..model import Problem
+from ..progress import bar as progress_bar
+from ..progress import wanted
 from ..report import read_report
 from .agencies import Aliases
 from .columns import ReportColumns
@@ -29,7 +28,7 @@ from .parsed import Parsed, arrow_pool, cache_key, default_dir
 from .sources import Entry, entries, problem_record, source_id
 from .store import CorpusStore, FileStat, store_folder
 
-#: Above this many files the progress bar shows (when stderr is a terminal).
+#: Above this many files the progress bar shows (in Jupyter or a terminal: `govstats.progress`).
 PROGRESS_THRESHOLD = 20
 #: Parsed reports are stored at least this many at a time (and in at most about ten steps).
 STORE_EVERY = 2000
@@ -135,8 +134,8 @@ class _Loader:
         long load that is stopped keeps its work; the reports as columns, step by step."""
         out = []
         step = max(STORE_EVERY, len(todo) // 10 + 1)
-        bar = tqdm(desc="govstats: reading reports", unit="report", disable=not show, file=sys.stderr, leave=False,
-                   total=len(todo))
+        bar = progress_bar(len(todo), desc="govstats: reading reports", unit="report", show=show and bool(todo),
+                           leave=False)
         with bar, _workers(jobs, len(todo), client) as run:
             for start in range(0, len(todo), step) if todo else [0]:
                 chunk, done = todo[start:start + step], []
@@ -242,7 +241,8 @@ def read_corpus(source: Any, *, cache: bool | str | os.PathLike[str] = True, pro
     `$GOVSTATS_CACHE` (default `~/.cache/govstats`), a path chooses the folder, False disables it.
     Reports not in the store are parsed in `jobs` processes (default: every core), or on the workers of a `dask.distributed.Client` given as `client` (the bytes are
     sent to the workers, so no shared file system is needed).  `progress` shows a progress bar
-    (default: when more than 20 files are read and stderr is a terminal).  Files that cannot be
+    (default: when more than 20 files are read, in Jupyter or on a terminal, not in CI or with
+    GOVSTATS_PROGRESS=0: `govstats.progress.wanted`).  Files that cannot be
     read, duplicates and files that are not reports are listed in `Corpus.problems`; the rest load.
     """
     if not isinstance(source, (str, os.PathLike)) and isinstance(source, Iterable):
@@ -255,7 +255,6 @@ def read_corpus(source: Any, *, cache: bool | str | os.PathLike[str] = True, pro
         loader = _Loader(*_open_store(cache, source))
         loader.prefetch()  # the store's parts are read while the files are listed and looked at
         found, problems = entries(source)
-        tty = getattr(sys.stderr, "isatty", lambda: False)()
-        show = progress if progress is not None else (len(found) > PROGRESS_THRESHOLD and tty)
+        show = progress if progress is not None else (len(found) > PROGRESS_THRESHOLD and wanted())
         loaded, columns, errors = loader.load(found, jobs, client, show)
         return Corpus(loaded, columns, problems + errors, loader.info, aliases)

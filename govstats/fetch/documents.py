@@ -10,7 +10,6 @@ origin's own lock.
 from __future__ import annotations
 
 import hashlib
-import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,9 +19,9 @@ from urllib.parse import urlsplit
 
 import httpx
 import pandas as pd
-from tqdm import tqdm
 
 from ..errors import ReportParseError
+from ..progress import bar as progress_bar
 from .choose import choose
 from .client import HttpClient, Policy, Response, scheme_error
 from .disposition import disposition_filename
@@ -78,8 +77,7 @@ class Session:
         self.result = FetchResult(out, pd.DataFrame())
         self.touched: list[str] = []
         self.stopped = False
-        self.bar = tqdm(total=0, desc="govstats: fetching", unit="report", disable=not progress,
-                        file=sys.stderr, leave=False)
+        self.bar = progress_bar(0, desc="govstats: fetching", unit="report", show=progress, leave=False)
 
     def _delay_for(self, host: str) -> float:
         return max(self.policy.delay, self.robots.crawl_delay(host))

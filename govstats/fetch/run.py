@@ -12,7 +12,6 @@ old, which stays.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -22,6 +21,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from ..progress import wanted as progress_wanted
 from .client import Policy
 from .documents import FetchResult, Session
 from .sources import Target, targets
@@ -69,13 +69,13 @@ def fetch(urls: Iterable[str | Mapping[str, str] | Target] = (), *, out: str | o
     fetched at the same time.  Politeness and limits come from `policy` (see
     `govstats.fetch.client.Policy`), or from its fields given as keywords (`delay=0.5`,
     `contact="me@example.org"`, `timeout`, `max_bytes`, `retries`, …).  `progress` shows a
-    progress bar (default: when stderr is a terminal).  A URL that fails is a manifest row with its
+    progress bar (default: in Jupyter or on a terminal, not in CI: `govstats.progress.wanted`).  A URL that fails is a manifest row with its
     error and never stops the run.
     """
     policy = replace(policy or Policy(), **limits)  # type: ignore[arg-type]
     if not policy.contact and os.environ.get("GOVSTATS_CONTACT"):
         policy = replace(policy, contact=os.environ["GOVSTATS_CONTACT"])
-    show = progress if progress is not None else getattr(sys.stderr, "isatty", lambda: False)()
+    show = progress_wanted(progress)
     session = Session(Path(out), policy, transport, attachments, show)
     try:
         wanted = targets(urls)
@@ -83,7 +83,7 @@ def fetch(urls: Iterable[str | Mapping[str, str] | Target] = (), *, out: str | o
                           lambda pages: [t for page in pages for t in walk(session, page, max_pages).targets],
                           hosts_at_once)
         wanted = targets(wanted + [t for found in walks for t in found])  # type: ignore[union-attr]
-        session.bar.total = len(wanted)
+        session.bar.reset(total=len(wanted))
         each_host(session, by_host(wanted, lambda t: t.url),
                   lambda group: [session.report(t) for t in group], hosts_at_once)
         return session.finish()

@@ -26,9 +26,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PIL import Image
-from tqdm import tqdm
 
 from ..errors import ReportParseError
+from ..progress import bar as progress_bar
+from ..progress import wanted
 from . import pdf as pdf_reader
 from .base import CellSource, Document
 from .ocr_layout import Block, Box, Cell, deskew, layout
@@ -38,7 +39,7 @@ from .ocr_layout import Block, Box, Cell, deskew, layout
 DPI = 200
 #: a cell holding digits read with less confidence than this is flagged
 MIN_CONFIDENCE = 0.9
-#: pages at least this many get a progress bar (on a terminal)
+#: pages at least this many get a progress bar (in Jupyter or on a terminal: `govstats.progress`)
 PROGRESS_PAGES = 3
 _TILE_RATIO = 1.5  # a tall image is recognised in tiles at most this many widths high
 _DIGIT = re.compile(r"\d")
@@ -66,8 +67,8 @@ def read(data: bytes, source: str, jobs: int | None = None) -> Document:
         pages = list(pool.map(deskew, images))
         tiles = [(number, top, tile) for number, (upright, _) in enumerate(pages) for top, tile in _tiles(upright)]
         boxes: list[list[Box]] = [[] for _ in pages]
-        bar = tqdm(total=len(tiles), desc=f"OCR {source}", unit="page",
-                   disable=True if len(tiles) < PROGRESS_PAGES else None)
+        bar = progress_bar(len(tiles), desc=f"OCR {source}", unit="page",
+                           show=len(tiles) >= PROGRESS_PAGES and wanted())
         found = pool.map(lambda tile: _recognise(tile[2], tile[1], threads), tiles)
         with bar:
             for (number, _, _), tile_boxes in zip(tiles, found):

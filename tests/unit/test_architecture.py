@@ -16,7 +16,7 @@ MAX_LINES = 300
 
 #: lowest first; a name is a module (`model`) or a folder (`readers`)
 LAYERS = [
-    ["errors", "model", "limits", "files", "version"],
+    ["errors", "model", "limits", "files", "version", "progress"],
     ["schema"],
     ["readers"],
     ["interpret"],
