@@ -10,7 +10,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from fetch_site import BIG_BYTES, build_site, serve
+from fetch_site import BIG_BYTES, build_site, fetch_problems, serve
 
 import govstats
 from govstats.cli import main
@@ -72,7 +72,7 @@ def crawled(tmp_path_factory):
 def test_fetched_index_reads_as_a_corpus_with_the_reports_numbers(crawled):
     _, out, first, _, _ = crawled
     corpus = govstats.read_corpus(out, cache=False)
-    assert corpus.problems.empty  # attachments, old pages, robots.txt and failures raise no warning
+    assert fetch_problems(corpus).empty  # attachments, old pages, robots.txt and failures raise no warning
     reports = corpus.reports.set_index("year")
     assert sorted(reports.index) == [2024, 2024, 2025]
     t3 = corpus.table("t3")

@@ -9,7 +9,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from fetch_site import PINGTAN_2024_TITLE, PINGTAN_2025_TITLE, serve
+from fetch_site import PINGTAN_2024_TITLE, PINGTAN_2025_TITLE, fetch_problems, serve
 from shapes_site import FORM, PROXY, ZHOUKOU_TITLE, gkmlpt_site, hanweb_site, itemobj_site
 
 import govstats
@@ -40,7 +40,7 @@ def _rows(folder: Path) -> list[dict[str, str]]:
 
 def _t3(folder: Path):
     corpus = govstats.read_corpus(folder, cache=False)
-    assert corpus.problems.empty
+    assert fetch_problems(corpus).empty
     return corpus, corpus.table("t3")
 
 
