@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from .. import layers
+
 #: The city notebook installed with govstats (works from any folder, not only a source checkout).
 DEFAULT_NOTEBOOK = str(Path(__file__).resolve().parents[1] / "notebooks" / "city_report.ipynb")
 DEFAULT_TIMEOUT = 600.0
@@ -20,6 +22,9 @@ DEFAULT_MAX_OUTPUT_MB = 50.0
 #: Parameters the notebook must declare besides its unit (`agency`, or else `city`).
 PARAMETERS = ("corpus", "years", "lang", "output_dir")
 UNITS = ("agency", "city")
+#: the layer whose code (and every layer's below it: parsing, metrics, charts, the page helpers,
+#: templates) makes a notebook's output: a change to any of it runs every notebook again
+CODE_LAYER = "notebooks"
 FIGURES = "figures"
 MANIFEST = "batch.json"
 ERROR_LINES = 8
@@ -38,7 +43,7 @@ class Job:
     years: list[int]
     reports: dict[str, str]          # report name -> sha256
     parameters: dict[str, Any]
-    inputs: dict[str, Any]           # reports, corpus digest, notebook digest, parameters, version
+    inputs: dict[str, Any]           # reports, corpus digest, notebook digest, parameters, version, code
 
     @property
     def fingerprint(self) -> str:
@@ -103,7 +108,7 @@ def plan(reports: pd.DataFrame, unused: list[dict[str, str]], unit: str, corpus:
                   "output_dir": FIGURES}
         own = dict(zip(group["report"].astype(str), group["sha256"].astype(str)))
         inputs = {"reports": own, "corpus": corpus_digest, "notebook": notebook_sha,
-                  "parameters": params, "govstats": version()}
+                  "parameters": params, "govstats": version(), "code": layers.fingerprint(CODE_LAYER)}
         jobs.append(Job(name, slug, years, own, params, inputs))
     return jobs
 

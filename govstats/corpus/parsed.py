@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from .. import version
+from .. import layers, version
 from ..checks import check_counts, record_check_counts, run_checks
 from ..model import Problem, ReportMeta
 from ..report import Report
@@ -33,10 +33,9 @@ LAYOUT = 6
 CELL_COLUMNS = catalogue.columns("cells", "report", "cell")
 #: Categorical columns of Report.cells (dictionary-encoded in a corpus's columns and store)
 CATEGORICAL = tuple(f.column for f in catalogue.fields("cells", ["report", "cell"]) if f.dtype == "category")
-#: the modules whose code decides what a report reads as (everything below the corpus layer)
-_PARSER_CODE = ("readers", "interpret", "schema", "report.py", "tables.py", "checks.py", "values.py",
-                "model.py", "limits.py", "errors.py")
-_PACKAGE = Path(__file__).resolve().parents[1]
+#: the layer that makes what the store keeps (a report and its checks): its code and every layer's
+#: below it decide what a report reads as
+PARSER_LAYER = "report"
 #: the cell columns as Arrow types: a freshly parsed report holds its cells in this schema (a
 #: corpus's columns and store dictionary-encode the categorical ones: `columns.CELLS`)
 ARROW_CELLS = catalogue.arrow_schema("cells", "report", "cell")
@@ -68,17 +67,10 @@ def default_dir() -> Path:
     return Path(env).expanduser() if env else Path.home() / ".cache" / "govstats"
 
 
-@functools.cache
 def parser_fingerprint() -> str:
-    """sha256 of the source of every module that decides a parse: any change to the parser
-    (not only a version bump) invalidates what was stored with the old one."""
-    digest = hashlib.sha256()
-    for name in _PARSER_CODE:
-        target = _PACKAGE / name
-        for path in sorted(target.rglob("*.py")) if target.is_dir() else [target]:
-            if path.is_file():
-                digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    """The fingerprint of the parser's code (`layers.fingerprint`): any change to the parser or to
+    a parsing library (not only a version bump) invalidates what was stored with the old one."""
+    return layers.fingerprint(PARSER_LAYER)
 
 
 def cache_key(sha256: str, **options: Any) -> str:

@@ -23,10 +23,8 @@ def split(value: str, sep: str = " ") -> tuple[str, ...]:
 
 @functools.cache
 def fingerprint() -> str:
-    """sha256 of every schema CSV that decides a parse (names and bytes): a schema edit invalidates
-    cached parses.  The catalogue of output tables (frames.csv) is not one of them: it describes
-    the shapes, which the store checks itself (a part of another shape is parsed again)."""
+    """sha256 of every schema CSV (names and bytes): a schema edit invalidates cached parses."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in HERE.glob("*.csv") if p.name != "frames.csv"):
+    for path in sorted(HERE.glob("*.csv")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -1,6 +1,6 @@
 """The layout of issue 10, enforced: layers import only downward, no cycles, small modules.
 
-The layer of each module is its place in `LAYERS` (docs/architecture.md draws the same map): a
+The layer of each module is its place in `govstats.layers.LAYERS` (docs/architecture.md draws the same map): a
 module may import modules of its own layer or of a lower one, never of a higher one, and never
 the package root `govstats` (only the CLI, the top, may).
 """
@@ -11,25 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from govstats.layers import RANK
+
 PACKAGE = Path(__file__).resolve().parents[2] / "govstats"
 MAX_LINES = 300
-
-#: lowest first; a name is a module (`model`) or a folder (`readers`)
-LAYERS = [
-    ["errors", "model", "limits", "files", "version", "progress"],
-    ["schema"],
-    ["readers"],
-    ["interpret"],
-    ["places"],
-    ["values", "checks", "tables", "views", "report"],
-    ["corpus", "fetch"],
-    ["evaluate"],
-    ["export", "dictionary", "charts", "plots", "figures", "fonts"],
-    ["batch", "notebooks"],
-    ["testing"],
-    ["cli", "__init__", "__main__"],
-]
-RANK = {name: i for i, names in enumerate(LAYERS) for name in names}
 
 
 def _modules() -> list[Path]:
