@@ -27,6 +27,8 @@ FRAME_TITLES = {
     "metrics": "metrics (`govstats.metrics`, export `metrics`): one row per report and metric",
     "yoy": "year over year (`govstats.yoy`, export `yoy`): one row per series and pair of years",
     "wide": "wide tables (`Corpus.table`, exports `t2`, `t3`, `t4`): rows × columns of one table",
+    "fetch_manifest": "the fetch manifest (`DIR/manifest.csv` of `govstats fetch`, `FetchResult.manifest`): one row "
+                      "per document fetched",
     "store_index": "the corpus store's index (`<cache>/corpora/<id>/index-<n>.parquet`): one row per stored report",
 }
 

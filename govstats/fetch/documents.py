@@ -22,11 +22,12 @@ import pandas as pd
 
 from ..errors import ReportParseError
 from ..progress import bar as progress_bar
+from ..schema import catalogue
 from .choose import choose
 from .client import HttpClient, Policy, Response, scheme_error
 from .disposition import disposition_filename
 from .links import attachment_links, declared_charset, page_text
-from .manifest import Manifest
+from .manifest import COLUMNS, Manifest
 from .robots import Robots
 from .sources import Target
 from .storage import relative_path, save, sniff_suffix
@@ -235,8 +236,9 @@ class Session:
             for i, (use, note) in choose(family, self.out, url).items():
                 self.manifest.update(family[i], use=use, note=note)
         self.manifest.save()
-        rows = self.manifest.rows
-        self.result.manifest = pd.DataFrame(rows, columns=list(rows[0]) if rows else None)
+        frame = pd.DataFrame(self.manifest.rows, columns=COLUMNS + self.manifest.extra).fillna("")
+        self.result.manifest = pd.concat([catalogue.conform("fetch_manifest", frame[COLUMNS]),
+                                          frame[self.manifest.extra]], axis=1)
         self.result.requests, self.result.conditional = self.client.requests, self.client.conditional
         return self.result
 

@@ -23,13 +23,12 @@ import os
 from pathlib import Path
 from typing import TextIO
 
+from ..schema import catalogue
+
 MANIFEST = "manifest.csv"
 JOURNAL = "manifest.journal"
-COLUMNS = ["path", "use", "agency", "region", "city", "level", "year", "role", "parent", "title",
-           "url", "final_url", "version", "status", "error", "sha256", "bytes", "content_type",
-           "filename", "declared_charset", "detected_charset", "etag", "last_modified", "fetched_at", "note"]
-#: what a row is: a report's own page (or file), a file linked from it, a list page, robots.txt
-ROLES = ("report", "attachment", "index", "robots")
+#: the manifest's columns: the frame `fetch_manifest` of the catalogue (govstats/schema/frames.csv)
+COLUMNS = catalogue.columns("fetch_manifest")
 
 
 class Manifest:
