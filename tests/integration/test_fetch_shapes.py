@@ -44,6 +44,7 @@ def _t3(folder: Path):
     return corpus, corpus.table("t3")
 
 
+@pytest.mark.slow
 def test_hanweb_column_is_paged_through_the_list_proxy_and_every_report_is_read(sites, tmp_path):
     site = sites["hanweb"]
     result = govstats.fetch(index=[site.base + "/col/col1234/index.html"], out=tmp_path, **FAST)
@@ -81,6 +82,7 @@ def test_hanweb_proxy_falls_back_to_get_when_the_post_is_refused(sites, tmp_path
     assert reports == [ZHOUKOU_TITLE, PINGTAN_2024_TITLE, PINGTAN_2025_TITLE]
 
 
+@pytest.mark.slow
 def test_bad_hanweb_columns_and_servlets_are_bounded_and_reported_per_url(sites, tmp_path):
     site = sites["hanweb"]
     out = tmp_path / "out"
@@ -110,6 +112,7 @@ def test_bad_hanweb_columns_and_servlets_are_bounded_and_reported_per_url(sites,
     assert set(corpus.reports["year"]) >= {2024, 2025}
 
 
+@pytest.mark.slow
 def test_gkmlpt_json_list_api_is_paged_to_its_total(sites, tmp_path):
     site = sites["gkmlpt"]
     result = govstats.fetch(index=[site.base + "/gkmlpt/index#2345"], out=tmp_path, **FAST)
@@ -122,6 +125,7 @@ def test_gkmlpt_json_list_api_is_paged_to_its_total(sites, tmp_path):
     assert t3.loc[("平潭综合实验区", 2025, "results_total"), "total"] == 148
 
 
+@pytest.mark.slow
 def test_itemobj_script_array_and_its_pager(sites, tmp_path):
     site = sites["itemobj"]
     result = govstats.fetch(index=[site.base + "/jbkzzx/nb/index.html"], out=tmp_path, **FAST)
@@ -144,6 +148,7 @@ def test_explain_names_the_shape_its_paging_and_the_first_reports(sites, tmp_pat
     assert "shape: gkmlpt" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_hosts_are_fetched_at_once_each_one_request_at_a_time_its_delay_apart(sites, tmp_path):
     delay = 0.1
     index = [sites["hanweb"].base + "/col/col1234/index.html", sites["gkmlpt"].base + "/gkmlpt/index#2345",
