@@ -11,8 +11,9 @@ from .model import Problem, ReportMeta
 from .places import Place, place_of
 from .report import Report, read_report
 from .schema import load_schema
+from .schema.labels import label_cells
 from .version import __version__
 
 __all__ = ["read_report", "Report", "ReportMeta", "Problem", "ReportParseError", "UnsupportedFormat",
            "GovstatsWarning", "load_schema", "__version__",
-           "read_corpus", "Corpus", "metrics", "yoy", "batch", "fetch", "place_of", "Place"]
+           "read_corpus", "Corpus", "metrics", "yoy", "batch", "fetch", "place_of", "Place", "label_cells"]

@@ -20,8 +20,10 @@ from .checks import check_counts
 from .errors import GovstatsWarning, ReportParseError
 from .fetch.cli import add_parser as _add_fetch
 from .model import TABLES
+from .notebooks.cli import add_parser as _add_notebooks
 from .report import Report, read_report
 from .schema import load_schema
+from .schema.labels import label_cells
 from .tables import as_integers
 from .version import __version__
 
@@ -29,6 +31,10 @@ EXIT_CODES = """exit status:
   0  success
   1  a consistency check failed (check: or could not be made: a row missing, a cell unreadable)
   2  an input could not be read as a report, or the command could not start or write its output"""
+
+
+LABELS_HELP = ("add to the cells the row and column labels in Chinese and English and the row's group: "
+               "row_label_zh, row_label_en, col_label_zh, col_label_en, row_group_zh, row_group_en")
 
 
 def _read(path: str) -> Report | None:
@@ -68,7 +74,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         print()
     elif args.format == "csv":
         # one table wide; all of them as the canonical long cell table (one valid CSV either way)
-        frame = frames[args.table] if args.table else report.cells
+        frame = frames[args.table] if args.table else label_cells(report.cells) if args.labels else report.cells
         if args.output:  # a file for Excel: UTF-8 with a byte-order mark, formulas neutralised
             from .export.tables import write_csv
 
@@ -78,8 +84,8 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     else:
         m = report.meta
         print(f"{m.agency} {m.year} (format {m.format_version}, {m.carrier}) — {m.source}")
-        with pd.option_context("display.max_columns", None, "display.width", 200,
-                               "display.max_rows", None):
+        with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_rows", None,
+                               "display.unicode.east_asian_width", True):   # CJK columns aligned
             for t, frame in frames.items():
                 print(f"\n[{t}]")
                 print(frame.to_string())
@@ -174,6 +180,7 @@ def _add_parse(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("text", "csv", "json"), default="text",
                    help="text (default) for reading; json: metadata and every table; csv: the --table as a "
                         "wide table, or without --table the long cell table (one row per cell, raw text and kind)")
+    p.add_argument("--labels", action="store_true", help="with --format csv and no --table: " + LABELS_HELP)
     p.add_argument("--output", "-o", metavar="FILE",
                    help="with --format csv: write FILE for Excel: UTF-8 with a byte-order mark (Excel shows the "
                         "Chinese), text that Excel would take for a formula behind a '")
@@ -212,31 +219,6 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_batch)
 
 
-def _cmd_notebooks(args: argparse.Namespace) -> int:
-    """Copy the shipped notebooks into a project folder; exit 2 if it cannot be written."""
-    from .notebooks import copy_notebooks
-
-    try:
-        done = copy_notebooks(args.folder, force=args.force)
-    except OSError as exc:
-        print(f"error: {args.folder}: cannot copy the notebooks ({exc})", file=sys.stderr)
-        return 2
-    for name, what in done.items():
-        note = " (already there; --force replaces it)" if what == "kept" else ""
-        print(f"{what}: {Path(args.folder) / name}{note}")
-    return 0
-
-
-def _add_notebooks(sub: argparse._SubParsersAction) -> None:
-    p = _parser(sub, "notebooks", "copy the notebooks into a folder of your own",
-                "Copy city_report.ipynb, compare_cities.ipynb and explore.ipynb into FOLDER (created if need "
-                "be) to run and edit in JupyterLab: the copies are yours, the installed notebooks (which "
-                "`govstats batch` runs) stay as shipped. A notebook already in FOLDER is kept unless --force.")
-    p.add_argument("folder", help="the project folder to copy them into")
-    p.add_argument("--force", action="store_true", help="replace notebooks already in the folder")
-    p.set_defaults(func=_cmd_notebooks)
-
-
 def _cmd_export(args: argparse.Namespace) -> int:
     """Load a corpus and write its frames; exit 2 if a file could not be read (the rest are written)."""
     from .corpus import read_corpus
@@ -250,7 +232,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         if len(corpus) == 0:
             print(f"error: {args.corpus}: no report could be read; nothing written", file=sys.stderr)
             return 2
-        written = write(corpus, args.to, args.out)
+        written = write(corpus, args.to, args.out, labels=args.labels)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -267,6 +249,7 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
     p.add_argument("out", help="output folder (csv, parquet, dataset) or workbook (xlsx)")
     p.add_argument("--to", choices=TARGETS, required=True)
     p.add_argument("--no-cache", action="store_true", help="parse every report (do not read or write the cache)")
+    p.add_argument("--labels", action="store_true", help=LABELS_HELP)
     p.set_defaults(func=_cmd_export)
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .schema import Schema, catalogue, load_schema
+from .schema.labels import with_group
 from .values import CellValues
 
 
@@ -54,7 +55,8 @@ def wide(cells: pd.DataFrame, table: str, version: str | None, lang: str | None 
 
     `values="value"` gives numbers (NA for blank, n/a, text and ambiguous cells), `values="raw"` the
     text as printed.  `derived=True` appends the derived rows and columns of the schema (sums that
-    are NA when any part is).  `lang="zh"|"en"` replaces keys by labels.
+    are NA when any part is).  `lang="zh"|"en"` replaces keys by labels (an item's label with its group in front:
+    （三）不予公开 › 1.属于国家秘密, so that the "1." rows of t3 stay apart).
     """
     schema = schema or load_schema()
     part = cells[cells["table"] == table]
@@ -79,7 +81,7 @@ def wide(cells: pd.DataFrame, table: str, version: str | None, lang: str | None 
         frame = _add_derived(frame, part, table, version, schema)
     frame.index.name, frame.columns.name = "row", "col"
     if lang in ("zh", "en"):
-        frame.index = [schema.label(table, k, lang, "row") for k in frame.index]
+        frame.index = [with_group(table, k, schema.label(table, k, lang, "row"), lang) for k in frame.index]
         frame.columns = [schema.label(table, k, lang, "column") for k in frame.columns]
     return frame
 

@@ -29,7 +29,7 @@ from .parsed import CELL_COLUMNS as REPORT_CELL_COLUMNS
 from .soft_checks import ReportData, soft_checks
 from .sources import PROBLEM_COLUMNS, Entry, problem_record
 
-CELL_COLUMNS = catalogue.columns("cells")
+CELL_COLUMNS = catalogue.columns("cells", "report", "key", "cell")  # not the opt-in labels
 _AS_REPORT = {c: "string" for c in CATEGORICAL}
 REPORT_COLUMNS = catalogue.columns("reports")
 

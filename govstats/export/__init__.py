@@ -13,9 +13,15 @@ from .tables import FORMATS, export, export_frames
 TARGETS = (*FORMATS, "dataset")
 
 
-def write(corpus: Corpus, to: str, out: str | os.PathLike[str]) -> list[Path]:
-    """`release(corpus, out)` when `to` is "dataset", else `export(corpus, to, out)`."""
-    return release(corpus, out) if to == "dataset" else export(corpus, to, out)
+def write(corpus: Corpus, to: str, out: str | os.PathLike[str], labels: bool = False) -> list[Path]:
+    """`release(corpus, out)` when `to` is "dataset", else `export(corpus, to, out, labels)`
+    (a release holds the keys only: its data dictionary labels them)."""
+    if to == "dataset":
+        if labels:
+            raise ValueError("labels are for --to csv, parquet or xlsx; a dataset release describes the keys in "
+                             "its data dictionary")
+        return release(corpus, out)
+    return export(corpus, to, out, labels)
 
 
 __all__ = ["FORMATS", "TARGETS", "export", "export_frames", "release", "write"]

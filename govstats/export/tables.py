@@ -16,6 +16,7 @@ from ..evaluate.metrics import metrics
 from ..evaluate.yoy import yoy
 from ..files import atomic_write
 from ..model import TABLES
+from ..schema.labels import label_cells
 from ..tables import EXACT_INTEGER, as_integers
 from .safe import safe_text
 
@@ -36,13 +37,16 @@ def _flags(cells: pd.DataFrame, table: str) -> dict[tuple, str]:
     return {key: "; ".join(items) for key, items in out.items()}
 
 
-def export_frames(corpus: Corpus) -> dict[str, pd.DataFrame]:
+def export_frames(corpus: Corpus, labels: bool = False) -> dict[str, pd.DataFrame]:
     """The frames an export writes, by name: cells, reports, problems, t2, t3, t4 (wide, with
     the derived rows and columns, index as columns, whole-number columns as integers, and a
     `flags` column naming each cell of the row that is not a printed number, with its raw text,
-    so that an ambiguous cell never looks like a blank), metrics, yoy, checks, soft_checks."""
+    so that an ambiguous cell never looks like a blank), metrics, yoy, checks, soft_checks.
+    `labels`: the cells with their row and column labels in Chinese and English and the row's
+    group (`govstats.schema.labels.label_cells`)."""
     values = metrics(corpus)
-    frames = {"cells": corpus.cells, "reports": corpus.reports, "problems": corpus.problems}
+    frames = {"cells": label_cells(corpus.cells) if labels else corpus.cells, "reports": corpus.reports,
+              "problems": corpus.problems}
     for table in TABLES:
         wide = as_integers(corpus.table(table, derived=True)).reset_index()
         flags = _flags(corpus.cells, table)
@@ -54,15 +58,16 @@ def export_frames(corpus: Corpus) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def export(corpus: Corpus, to: str, out: str | os.PathLike[str]) -> list[Path]:
+def export(corpus: Corpus, to: str, out: str | os.PathLike[str], labels: bool = False) -> list[Path]:
     """Write `corpus` as `to` ("csv", "parquet" or "xlsx") to `out`; return the paths written.
 
     csv and parquet: `out` is a folder (created if needed) with one file per frame; xlsx: `out`
-    is a workbook with one sheet per frame.
+    is a workbook with one sheet per frame.  `labels` adds the label columns to the cells
+    (row_label_zh, row_label_en, col_label_zh, col_label_en, row_group_zh, row_group_en).
     """
     if to not in FORMATS:
         raise ValueError(f"unknown export format {to!r}; formats are {', '.join(FORMATS)}")
-    frames = export_frames(corpus)
+    frames = export_frames(corpus, labels)
     out = Path(out)
     if to == "xlsx":
         if out.suffix.lower() != ".xlsx":

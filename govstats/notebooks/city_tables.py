@@ -14,6 +14,7 @@ from ..charts.parts import total_label
 from ..charts.rates import MIN_PEERS
 from ..charts.reading import KEY_METRICS, metric_table, yoy_table
 from ..schema import level_label, load_schema, text
+from ..schema.labels import with_group
 from .page import NOT_PRINTED, Block, count, escape, paragraph, rate, stylesheet, table
 
 
@@ -88,7 +89,7 @@ def _label(table_key: str, key: str, lang: str) -> str:
     """A row or column key as the schema labels it (a t3 column check names a column)."""
     schema = load_schema()
     row = schema.label(table_key, key, lang, "row")
-    return row if row != key else schema.label(table_key, key, lang, "column")
+    return with_group(table_key, key, row, lang) if row != key else schema.label(table_key, key, lang, "column")
 
 
 def problems(reports: pd.DataFrame, found: pd.DataFrame, cells: pd.DataFrame, lang: str) -> Block:
@@ -103,7 +104,8 @@ def problems(reports: pd.DataFrame, found: pd.DataFrame, cells: pd.DataFrame, la
     items = []
     for p in mine.itertuples():
         table_key, row = str(p.table or ""), str(p.row or "")
-        label = printed.get((str(p.report), table_key, row)) or (_label(table_key, row, lang) if row else "")
+        label = printed.get((str(p.report), table_key, row))
+        label = with_group(table_key, row, label, lang) if label else _label(table_key, row, lang) if row else ""
         items.append({_t("col_year", lang): _year(years.get(str(p.report))),
                       _t("col_report", lang): str(p.report),
                       _t("col_table", lang): _t(f"table_{table_key}", lang) if table_key else NOT_PRINTED,
