@@ -53,8 +53,8 @@ class Robots:
 
     def crawl_delay(self, host: str) -> float:
         """The Crawl-delay robots.txt asks of this agent on `host` (0 when none)."""
-        delays = [parser.crawl_delay(self.agent) for origin, (parser, _) in self._rules.items()
-                  if parser is not None and urlsplit(origin).netloc == host]
+        delays = [parser.crawl_delay(self.agent) for origin, (parser, _) in list(self._rules.items())  # a snapshot:
+                  if parser is not None and urlsplit(origin).netloc == host]  # threads add origins meanwhile
         return float(max((d for d in delays if d), default=0))
 
 
