@@ -2,26 +2,32 @@
 
 `HttpClient.get` never raises for a network or server failure: it returns a `Response` whose
 `error` says what went wrong (timed out, HTTP 503 after 3 attempts, redirect loop, larger than
-the limit, not http/https, disallowed by robots.txt), so a failed URL becomes a manifest row.
-The client may be shared by threads working on different hosts: a lock per host keeps every host
-at one request at a time, each at least its delay after the one before.  A `form` is sent as a
-POST (the Hanweb list proxy); `content-disposition` is kept as its raw bytes read as Latin-1, so
-a file name a server sent in GBK can still be decoded.
-Redirects are followed here, one hop at a time, so every hop is checked (scheme, robots.txt)
-and counted.  Conditional requests (If-None-Match / If-Modified-Since) are sent when the caller
+the limit, not http/https, a host not named, disallowed by robots.txt), so a failed URL becomes a
+manifest row.  The client may be shared by threads working on different hosts: a lock per host
+keeps every host at one request at a time, each at least its delay after the one before.  A
+`form` is sent as a POST (the Hanweb list proxy); `content-disposition` is kept as its raw bytes
+read as Latin-1, so a file name a server sent in GBK can still be decoded.  Redirects are followed
+here, one hop at a time, so every hop is checked (scheme, credentials, host and address:
+`network.Hosts`; robots.txt) and counted.  A 429 or 503 with a `Retry-After` is retried after that
+long when it is within `Policy.max_retry_after`, and not retried at all (the error says so) when it
+asks for more.  Conditional requests (If-None-Match / If-Modified-Since) are sent when the caller
 has validators from an earlier fetch; a 304 answer has no body.
 """
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from ..version import __version__
+from .body import ACCEPT_ENCODING, BodyError, decoded
+from .network import GuardedTransport, Hosts, Refused, TooSlow, deadline
 
 REDIRECTS = (301, 302, 303, 307, 308)
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -40,6 +46,11 @@ class Policy:
     backoff: float = 2.0               #: seconds before the first retry, doubled each time
     contact: str = ""                  #: an e-mail or URL put in the User-Agent
     robots: bool = True                #: obey robots.txt
+    max_retry_after: float = 120.0     #: longest Retry-After waited for; a server asking more is not retried
+    max_crawl_delay: float = 60.0      #: longest robots.txt Crawl-delay obeyed; a host asking more is skipped
+    hosts: tuple[str, ...] = ()        #: hosts ("host" or "host:port") contacted besides those of the URLs given
+    attachment_hosts: bool = False     #: fetch attachments from any (public) host, not only the named ones
+    networks: tuple[str, ...] = ()     #: address ranges allowed although not public (e.g. "127.0.0.0/8")
 
     def user_agent(self) -> str:
         """An honest User-Agent: the tool, its version, and who to contact."""
@@ -60,22 +71,43 @@ class Response:
 
 
 class _Failed(Exception):
-    """One attempt failed; `retry` says whether trying again may help."""
+    """One attempt failed; `retry` says whether trying again may help, `after` how long the server
+    asks to wait first (Retry-After, seconds; None when it does not say)."""
 
-    def __init__(self, message: str, retry: bool, status: int | None = None) -> None:
+    def __init__(self, message: str, retry: bool, status: int | None = None, after: float | None = None) -> None:
         super().__init__(message)
-        self.retry, self.status = retry, status
+        self.retry, self.status, self.after = retry, status, after
+
+
+def retry_after(value: str, now: datetime | None = None) -> float | None:
+    """Seconds a `Retry-After` header asks to wait (a number of seconds or an HTTP date), None if unreadable."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 class HttpClient:
-    """Sequential GETs (so one at a time per host) with a delay per host; see `Policy`."""
+    """Sequential GETs (so one at a time per host) with a delay per host; see `Policy`.
+
+    `hosts` are the origins the run may contact (`network.Hosts`); without a `transport` of the
+    caller's, connections go through `network.GuardedTransport`, which checks every address.
+    """
 
     def __init__(self, policy: Policy, delay_for: Callable[[str], float] | None = None,
-                 transport: httpx.BaseTransport | None = None) -> None:
+                 transport: httpx.BaseTransport | None = None, hosts: Hosts | None = None) -> None:
         self.policy = policy
         self.delay_for = delay_for or (lambda host: policy.delay)
-        self.http = httpx.Client(headers={"User-Agent": policy.user_agent()}, follow_redirects=False,
-                                 timeout=httpx.Timeout(policy.timeout), transport=transport)
+        self.hosts = hosts or Hosts((), policy.hosts, policy.attachment_hosts, policy.networks)
+        self.http = httpx.Client(headers={"User-Agent": policy.user_agent(), "Accept-Encoding": ACCEPT_ENCODING},
+                                 follow_redirects=False, timeout=httpx.Timeout(policy.timeout),
+                                 transport=transport or GuardedTransport(self.hosts), trust_env=False)
         self._last: dict[str, float] = {}
         self._host_locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -86,8 +118,13 @@ class HttpClient:
         self.http.close()
 
     def get(self, url: str, *, etag: str = "", last_modified: str = "",
-            allowed: Callable[[str], str | None] | None = None, form: dict[str, str] | None = None) -> Response:
-        """GET `url` (POST `form` when given), following redirects; conditional with `etag` / `last_modified`."""
+            allowed: Callable[[str], str | None] | None = None, form: dict[str, str] | None = None,
+            followed: bool = True, attachment: bool = False) -> Response:
+        """GET `url` (POST `form` when given), following redirects; conditional with `etag` / `last_modified`.
+
+        `followed`: `url` itself was reached by a link (not named by the user); `attachment`: it is
+        a report's attachment (see `Policy.attachment_hosts`).  Every hop is checked by `hosts`
+        and by `allowed` (robots.txt)."""
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -95,8 +132,9 @@ class HttpClient:
             headers["If-Modified-Since"] = last_modified
         seen: list[str] = []
         current = url
-        for _ in range(self.policy.max_redirects + 1):
-            reason = scheme_error(current) or (allowed(current) if allowed else None)
+        for hop in range(self.policy.max_redirects + 1):
+            reason = (self.hosts.why_not(current, followed or hop > 0, attachment)
+                      or (allowed(current) if allowed else None))
             if reason:
                 return Response(url, current, error=reason)
             if current in seen:
@@ -119,10 +157,14 @@ class HttpClient:
                 status, kept, body = self._once(current, headers, form)
                 return Response(url, current, status, kept, body)
             except _Failed as failure:
+                tries = f" (after {attempt + 1} attempts)" if attempt else ""
+                if failure.after is not None and failure.after > self.policy.max_retry_after:
+                    return Response(url, current, failure.status,
+                                    error=f"{failure}{tries}; the server asks to retry after {failure.after:g} s, "
+                                          f"more than the limit of {self.policy.max_retry_after:g} s: not retried")
                 if not failure.retry or attempt == attempts - 1:
-                    tries = f" (after {attempt + 1} attempts)" if attempt else ""
                     return Response(url, current, failure.status, error=f"{failure}{tries}")
-                time.sleep(self.policy.backoff * 2 ** attempt)
+                time.sleep(max(self.policy.backoff * 2 ** attempt, failure.after or 0.0))
         raise AssertionError("unreachable")
 
     def _wait(self, host: str) -> None:
@@ -138,7 +180,7 @@ class HttpClient:
 
     def _once(self, url: str, headers: dict[str, str],
               form: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes | None]:
-        host = urlsplit(url).netloc.lower()
+        host = urlsplit(url).netloc.rsplit("@", 1)[-1].lower()
         with self._host_lock(host):  # one request at a time per host, whichever thread asks
             return self._send(host, url, headers, form)
 
@@ -150,18 +192,25 @@ class HttpClient:
             self.conditional += bool(headers)
         start = time.monotonic()
         try:
-            with self.http.stream("POST" if form is not None else "GET", url, headers=headers, data=form) as r:
+            with deadline(self.policy.max_time), self.http.stream("POST" if form is not None else "GET", url, headers=headers, data=form) as r:
                 kept = {k: r.headers[k] for k in ("content-type", "etag", "last-modified", "location")
                         if k in r.headers}
                 kept |= {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in r.headers.raw
                          if k.lower() == b"content-disposition"}
                 if r.status_code in RETRY_STATUS:
-                    raise _Failed(f"HTTP {r.status_code}", retry=True, status=r.status_code)
+                    after = retry_after(r.headers["retry-after"]) if "retry-after" in r.headers else None
+                    raise _Failed(f"HTTP {r.status_code}", retry=True, status=r.status_code, after=after)
                 if r.status_code >= 400:
                     raise _Failed(f"HTTP {r.status_code}", retry=False, status=r.status_code)
                 if r.status_code == 304 or r.status_code in REDIRECTS:
                     return r.status_code, kept, None
                 return r.status_code, kept, self._body(r, start)
+        except TooSlow as exc:
+            raise _Failed(f"took longer than the limit of {self.policy.max_time:g} s", retry=False) from exc
+        except Refused as exc:
+            raise _Failed(str(exc), retry=False) from exc
+        except (BodyError, httpx.InvalidURL) as exc:
+            raise _Failed(str(exc), retry=False) from exc
         except httpx.TimeoutException as exc:
             raise _Failed(f"timed out ({type(exc).__name__}, limit {self.policy.timeout:g} s)", retry=True) from exc
         except httpx.HTTPError as exc:  # connection refused, reset, bad chunking, invalid URL, …
@@ -174,20 +223,10 @@ class HttpClient:
         declared = r.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise _Failed(f"larger than the limit of {limit} bytes (Content-Length {declared})", retry=False)
-        chunks, size = [], 0
-        for chunk in r.iter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise _Failed(f"larger than the limit of {limit} bytes", retry=False)
+        return decoded(self._timed(r.iter_raw(), start), r.headers.get("content-encoding", ""), limit)
+
+    def _timed(self, chunks: Iterator[bytes], start: float) -> Iterator[bytes]:
+        for chunk in chunks:  # (the guarded transport bounds each read too; a caller's transport may not)
             if time.monotonic() - start > self.policy.max_time:
-                raise _Failed(f"took longer than the limit of {self.policy.max_time:g} s", retry=True)
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-
-def scheme_error(url: str) -> str | None:
-    """Why `url` is not fetched when its scheme is not http or https, else None."""
-    scheme = urlsplit(url).scheme.lower()
-    if scheme not in ("http", "https"):
-        return f"only http and https URLs are fetched, not {scheme or 'a URL without a scheme'!r}"
-    return None
+                raise TooSlow()
+            yield chunk

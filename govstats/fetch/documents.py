@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -24,10 +24,11 @@ from ..errors import ReportParseError
 from ..progress import bar as progress_bar
 from ..schema import catalogue
 from .choose import choose
-from .client import HttpClient, Policy, Response, scheme_error
+from .client import HttpClient, Policy, Response
 from .disposition import disposition_filename
 from .links import attachment_links, declared_charset, page_text
 from .manifest import COLUMNS, Manifest
+from .network import Hosts
 from .robots import Robots
 from .sources import Target
 from .storage import relative_path, save, sniff_suffix
@@ -66,15 +67,17 @@ class Session:
     """One fetch run over one output folder (see the module docstring)."""
 
     def __init__(self, out: Path, policy: Policy, transport: httpx.BaseTransport | None,
-                 attachments: bool, progress: bool) -> None:
+                 attachments: bool, progress: bool, named: Iterable[str] = ()) -> None:
         self.out = out
         self.policy = policy
         self.attachments = attachments
+        self.named = set(named)  #: the URLs the user gave (list pages and reports): their hosts may be contacted
         self.lock = threading.RLock()
         self.manifest = Manifest(out)
-        self.robots = Robots(self._robots_file, policy.user_agent())
+        self.robots = Robots(self._robots_file, policy.user_agent(), policy.max_crawl_delay)
         self._origin_locks: dict[str, threading.RLock] = {}
-        self.client = HttpClient(policy, self._delay_for, transport)
+        self.hosts = Hosts(self.named, policy.hosts, policy.attachment_hosts, policy.networks)
+        self.client = HttpClient(policy, self._delay_for, transport, self.hosts)
         self.result = FetchResult(out, pd.DataFrame())
         self.touched: list[str] = []
         self.stopped = False
@@ -118,7 +121,9 @@ class Session:
                 self.manifest.update(saved, **fields)
         base = {"role": role, "parent": parent, "title": title, "url": url} | dict(fields or {})
         allowed = self.allowed if check_robots else None
-        reason = scheme_error(url) or (allowed(url) if allowed else None)
+        # robots.txt is asked for only once a URL of its origin has passed these checks
+        followed, attachment = url not in self.named and role != "robots", role in ("attachment", "robots")
+        reason = self.hosts.why_not(url, followed, attachment) or (allowed(url) if allowed else None)
         if reason:
             response = Response(url, url, error=reason)
         else:
@@ -129,7 +134,8 @@ class Session:
                     response = None  # the GET form of the same request
             if response is None:
                 response = self.client.get(url, etag=saved["etag"] if saved else "",
-                                           last_modified=saved["last_modified"] if saved else "", allowed=allowed)
+                                           last_modified=saved["last_modified"] if saved else "", allowed=allowed,
+                                           followed=followed, attachment=attachment)
         with self.lock:
             return self._record(url, current, saved, base, response)
 

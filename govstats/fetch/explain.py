@@ -20,7 +20,7 @@ SHOWN = 10
 def explain(url: str, policy: Policy, max_pages: int = 2, transport: httpx.BaseTransport | None = None) -> str:
     """A few lines saying how govstats reads the list page at `url` (see the module docstring)."""
     with tempfile.TemporaryDirectory(prefix="govstats-explain-") as tmp:
-        session = Session(Path(tmp), policy, transport, attachments=False, progress=False)
+        session = Session(Path(tmp), policy, transport, attachments=False, progress=False, named=[url])
         try:
             walked = walk(session, url, max_pages)
         finally:

@@ -29,6 +29,7 @@ _PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"
                     r"\s*,\s*['\"](\w+)['\"]")
 #: download servlets: the file's type and name come from the answer's headers (see `disposition`)
 SERVLETS = ("/module/download/downfile.jsp", "/downfile.jsp", "/download.jsp")
+_CLOSING = re.compile(r"</(?:body|html)\s*>", re.I)  # a browser shows what follows them, so must we
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -61,7 +62,7 @@ def anchors(text: str, base: str, zoom: bool = False) -> list[tuple[str, str, st
     """(absolute URL, link text, title attribute) of every http(s) `<a href>` of the page (with
     `zoom`, of its `div#zoom` when it has one)."""
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(_CLOSING.sub("", text))
     except (etree.ParserError, ValueError):
         return []
     if zoom:

@@ -1,5 +1,10 @@
 """robots.txt, obeyed: one set of rules per origin, read once per run through a loader.
 
+The rules are read by Protego (RFC 9309: the longest matching rule wins, Allow over Disallow on a
+tie, `*` and `$` wildcards, the group of the most specific user agent).  A `Crawl-delay` above
+`max_crawl_delay` is not slept: the host is skipped with that reason (so it is said in the
+manifest) rather than fetched once a day.
+
 The loader is given the robots.txt URL and returns its HTTP status and bytes (the run fetches it
 like any document, so a re-run asks for it conditionally).  As crawlers commonly do: a 404 (or
 another 4xx) allows everything, a 401/403 forbids everything, and an unreachable robots.txt or a
@@ -9,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
+
+from protego import Protego
 
 Loader = Callable[[str], tuple[int | None, bytes | None, str]]
 
@@ -17,29 +23,32 @@ Loader = Callable[[str], tuple[int | None, bytes | None, str]]
 class Robots:
     """Answers whether the user agent `agent` may fetch a URL, and the crawl delay of a host."""
 
-    def __init__(self, load: Loader, agent: str) -> None:
+    def __init__(self, load: Loader, agent: str, max_crawl_delay: float = 60.0) -> None:
         self.load = load
         self.agent = agent
-        self._rules: dict[str, tuple[RobotFileParser | None, str]] = {}
+        self.max_crawl_delay = max_crawl_delay
+        self._rules: dict[str, tuple[Protego | None, str]] = {}
 
-    def _for(self, url: str) -> tuple[RobotFileParser | None, str]:
+    def _for(self, url: str) -> tuple[Protego | None, str]:
         origin = _origin(url)
         if origin not in self._rules:
             self._rules[origin] = (None, "")  # while loading: robots.txt itself is allowed
             self._rules[origin] = self._parse(origin + "/robots.txt")
         return self._rules[origin]
 
-    def _parse(self, robots_url: str) -> tuple[RobotFileParser | None, str]:
+    def _parse(self, robots_url: str) -> tuple[Protego | None, str]:
         status, body, error = self.load(robots_url)
-        parser = RobotFileParser(robots_url)
         if status in (401, 403):
-            parser.disallow_all = True
-        elif status is not None and 400 <= status < 500:
-            parser.allow_all = True
-        elif body is None:
+            return Protego.parse("User-agent: *\nDisallow: /\n"), ""
+        if status is not None and 400 <= status < 500:
+            return Protego.parse(""), ""
+        if body is None:
             return None, f"robots.txt unavailable ({error}); the site is not fetched"
-        else:
-            parser.parse(body.decode("utf-8", errors="replace").splitlines())
+        parser = Protego.parse(body.decode("utf-8", errors="replace"))
+        delay = parser.crawl_delay(self.agent) or 0
+        if delay > self.max_crawl_delay:
+            return None, (f"robots.txt asks a Crawl-delay of {delay:g} s, more than the limit of "
+                          f"{self.max_crawl_delay:g} s (--max-crawl-delay); the host is not fetched")
         return parser, ""
 
     def why_not(self, url: str) -> str | None:
@@ -47,7 +56,7 @@ class Robots:
         parser, reason = self._for(url)
         if reason:
             return reason
-        if parser is not None and not parser.can_fetch(self.agent, url):
+        if parser is not None and not parser.can_fetch(url, self.agent):
             return "disallowed by robots.txt"
         return None
 
@@ -60,4 +69,4 @@ class Robots:
 
 def _origin(url: str) -> str:
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
+    return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}".lower()  # never the credentials

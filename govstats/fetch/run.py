@@ -76,9 +76,9 @@ def fetch(urls: Iterable[str | Mapping[str, str] | Target] = (), *, out: str | o
     if not policy.contact and os.environ.get("GOVSTATS_CONTACT"):
         policy = replace(policy, contact=os.environ["GOVSTATS_CONTACT"])
     show = progress_wanted(progress)
-    session = Session(Path(out), policy, transport, attachments, show)
+    wanted, index = targets(urls), list(index)
+    session = Session(Path(out), policy, transport, attachments, show, [t.url for t in wanted] + index)
     try:
-        wanted = targets(urls)
         walks = each_host(session, by_host(index, str),
                           lambda pages: [t for page in pages for t in walk(session, page, max_pages).targets],
                           hosts_at_once)
