@@ -24,7 +24,7 @@ LAYERS: list[list[str]] = [
     ["readers"],
     ["interpret"],
     ["places"],
-    ["values", "checks", "tables", "views", "report"],
+    ["values", "checks", "quality", "tables", "views", "report"],
     ["corpus", "fetch"],
     ["evaluate"],
     ["export", "dictionary", "charts", "plots", "figures", "fonts"],

@@ -14,6 +14,7 @@ from .errors import ReportParseError, UnsupportedFormat
 from .interpret import interpret
 from .limits import Limits
 from .model import Problem, ReportMeta
+from .quality import cell_flags, cell_quality, identity_flags, problem_flags
 from .readers import SUFFIXES, read_document
 from .tables import as_integers, cells_frame, wide
 
@@ -40,8 +41,18 @@ class Report:
     def cells(self) -> pd.DataFrame:
         """The long cell table (its columns: `govstats/schema/frames.csv`, frame `cells`), built when first asked."""
         if self._cells is None:
-            self._cells = cells_frame(self.records or [], self.meta.report)
+            frame = cells_frame(self.records or [], self.meta.report)
+            self._cells = pd.concat([frame, cell_quality(frame, self.quality_flags(frame))], axis=1)
         return self._cells
+
+    def quality_flags(self, cells: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The quality flags of this report's cells (`govstats.quality`): failed identities,
+        doubtful readings and the problems naming a row."""
+        cells = self.cells if cells is None else cells
+        problems = pd.DataFrame([(self.meta.report, p.table, p.row, p.message) for p in self.problems],
+                                columns=["report", "table", "row", "message"])
+        return pd.concat([identity_flags(cells, self.meta.format_version), cell_flags(cells),
+                          problem_flags(problems, cells)], ignore_index=True)
 
     def table(self, name: str, lang: str | None = None, values: str = "value",
               derived: bool = False) -> pd.DataFrame:
@@ -142,5 +153,6 @@ def read_report(source: Any, *, carrier: str | None = None, agency: str | None =
                     doc.problems + result.problems + value_problems(result.cells, name), doc.notes)
     if doc.carrier == "ocr":  # a misread digit shows as a broken identity: flag the cells it involves
         report.problems += [Problem(name, f"{col}: {what}; this OCR reading may be wrong", table, row)
-                            for table, row, col, what in failed_operands(report.cells, version)]
+                            for table, row, col, what in
+                            failed_operands(cells_frame(result.cells, meta.report), version)]
     return report

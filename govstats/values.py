@@ -119,6 +119,8 @@ class CellColumns:
         refs = list(zip(*(np.asarray(parts[i][1].astype(str))[codes] for i, codes in
                           enumerate((t_codes, r_codes, c_codes)))))
         self.refs = {(str(a), str(b), str(c)): j for j, (a, b, c) in enumerate(refs)}
+        #: each cell row's report (index into `reports`) and cell (index into the matrices' columns)
+        self.row_reports, self.row_refs = report_codes, ref_codes
         shape = (len(self.reports), len(refs))
         self.present = np.zeros(shape, dtype=bool)
         self.present[report_codes, ref_codes] = True
@@ -139,6 +141,12 @@ class CellColumns:
         refs = self.parts.of(ref)
         derived = self._missing if refs is None else total(refs, self.get)
         return np.where(present, self.numbers[:, j], derived)
+
+    def printed(self, ref: CellRef) -> np.ndarray:
+        """The printed numbers of cell `ref` over the reports (NaN where it is not a number or
+        not printed), no derived sum."""
+        j = self.refs.get(ref)
+        return self._missing if j is None else self.numbers[:, j]
 
     def get(self, ref: CellRef) -> np.ndarray:
         """The values of cell `ref` over the reports."""

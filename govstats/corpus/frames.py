@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from ..checks import run_checks
 from ..interpret.title import find_title
 from ..model import TABLES
+from ..quality import QUALITY_COLUMNS, cell_quality
 from ..schema import agency_level, catalogue, load_schema
 from ..tables import wide
 from ..values import CellValues
@@ -28,6 +29,7 @@ from .parsed import CATEGORICAL
 from .parsed import CELL_COLUMNS as REPORT_CELL_COLUMNS
 from .soft_checks import ReportData, soft_checks
 from .sources import PROBLEM_COLUMNS, Entry, problem_record
+from .trust import corpus_flags
 
 CELL_COLUMNS = catalogue.columns("cells", "report", "key", "cell")  # not the opt-in labels
 _AS_REPORT = {c: "string" for c in CATEGORICAL}
@@ -124,7 +126,26 @@ class Corpus:
         lengths = used.rows["rows"].to_numpy()
         #: where each used report's cells end in `cells`
         self._ends = np.cumsum(lengths)
-        self.cells = cell_frame(keys.iloc[self._used], lengths, used, CELL_COLUMNS)
+        #: the used cells; `cells` adds their quality when first asked
+        self._cells = cell_frame(keys.iloc[self._used], lengths, used, catalogue.columns("cells", "report", "key",
+                                                                                          "cell"))
+        self._flags: pd.DataFrame | None = None
+
+    @property
+    def cells(self) -> pd.DataFrame:
+        """One row per cell of every used report: `CELL_COLUMNS` (the report's key columns, the
+        cell, its `quality` and `quality_note`)."""
+        if "quality" not in self._cells.columns:
+            quality = cell_quality(self._cells, self.quality_flags())
+            for col in QUALITY_COLUMNS:
+                self._cells[col] = quality[col].to_numpy()
+        return self._cells
+
+    def quality_flags(self) -> pd.DataFrame:
+        """The quality flags of the used cells (`govstats.quality.FLAG_COLUMNS`), made once."""
+        if self._flags is None:
+            self._flags = corpus_flags(self, self._cells)
+        return self._flags
 
     # -- construction -------------------------------------------------------------------------
     def _report_frame(self, keys: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
@@ -148,7 +169,7 @@ class Corpus:
         versions = self._keys["format_version"]
         for k, i in enumerate(self._used):
             start = self._ends[k - 1] if k else 0
-            cells = self.cells.iloc[start:self._ends[k]][REPORT_CELL_COLUMNS].reset_index(drop=True)
+            cells = self._cells.iloc[start:self._ends[k]][REPORT_CELL_COLUMNS].reset_index(drop=True)
             version = versions.iat[i]
             yield self._entries[i].report, None if pd.isna(version) else version, cells.astype(_AS_REPORT)
 
@@ -158,7 +179,7 @@ class Corpus:
 
     def __repr__(self) -> str:
         agencies = self.reports["agency"].nunique()
-        return (f"<Corpus: {len(self)} reports of {agencies} agencies, {len(self.cells)} cells, "
+        return (f"<Corpus: {len(self)} reports of {agencies} agencies, {len(self._cells)} cells, "
                 f"{len(self.unreadable)} files not loaded>")
 
     @property

@@ -12,10 +12,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..quality import carried_flags, cell_flags, identity_flags, operands, ref_quality, trusted
 from ..schema import VERSIONS, Schema, agency_level, catalogue, load_metrics, load_schema
-from ..values import CellColumns
+from ..values import CellColumns, DerivedParts
 
 METRIC_COLUMNS = catalogue.columns("metrics")
+#: what `metrics(quality=...)` accepts: every value, or only those of trusted cells
+QUALITY_MODES = ("all", "strict")
 
 
 def ratio(numerator: Any, denominator: Any) -> Any:
@@ -73,15 +76,48 @@ def _version_rows(cells: pd.DataFrame, version: str, positions: np.ndarray,
     return frames
 
 
-def metrics(source: Any) -> pd.DataFrame:
+def _flags(source: Any, cells: pd.DataFrame) -> pd.DataFrame:
+    """The quality flags of `source`'s cells: a Corpus's and a Report's own (identities, doubtful
+    readings, problems, soft checks, corrections); a cell frame's own quality columns, else its
+    identities and readings."""
+    from ..corpus import Corpus
+    from ..report import Report
+
+    if isinstance(source, (Corpus, Report)):
+        return source.quality_flags()
+    if "quality" in cells.columns:
+        return carried_flags(cells)
+    versions = cells["format_version"].astype(object).map(str)
+    return pd.concat([identity_flags(cells, versions), cell_flags(cells)], ignore_index=True)
+
+
+def _quality(out: pd.DataFrame, flags: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The quality of each metric row: the flags of every cell its numerator and denominator read."""
+    refs: dict[tuple[str, str], set] = {}
+    for version in ("2019", "2021"):
+        parts = DerivedParts(version)
+        for m in load_metrics():
+            if version in m.versions:
+                refs[(m.key, version)] = operands([*m.numerator, *m.denominator], parts)
+    keys = zip(out["metric"].astype(str), out["format_version"].astype(str))
+    return ref_quality(out["report"].astype(str), [refs.get(k, set()) for k in keys], flags)
+
+
+def metrics(source: Any, quality: str = "all") -> pd.DataFrame:
     """Every metric of the dictionary for every report of `source` (a Corpus, Report or cells).
 
     One row per report and metric valid in the report's format version, in dictionary order.
     Columns: report, agency, city, level, year, format_version, metric, value, numerator, denominator
-    (NA for counts), unit ("count" or "rate").  Rates are fractions (0.344…), NA when the
-    denominator is 0 or any operand is not a printed number.  Computed one metric at a time over
-    all reports of a format version (`values.CellColumns`), not one report at a time.
+    (NA for counts), unit ("count" or "rate"), quality and quality_note (`govstats.quality`: ok,
+    check_failed, operand_flagged, soft_check_failed, corrected, joined by "+"; the note names
+    the failed identity or the flagged cells).  Rates are fractions (0.344…), NA when the
+    denominator is 0 or any operand is not a printed number.  `quality="strict"` also makes NA
+    every value whose quality is neither ok nor corrected (the row and its quality stay).
+    Computed one metric at a time over all reports of a format version (`values.CellColumns`),
+    not one report at a time.
     """
+    if quality not in QUALITY_MODES:
+        raise ValueError(f"quality must be one of {', '.join(QUALITY_MODES)}, not {quality!r}")
     cells = _report_cells(source)
     cells = cells[cells["report"].notna()]
     schema = load_schema()
@@ -103,7 +139,12 @@ def metrics(source: Any) -> pd.DataFrame:
         rows = pd.concat(frames, ignore_index=True).sort_values(["position", "k"], kind="stable")
         keys = first.iloc[rows["position"].to_numpy()].reset_index(drop=True)
         out = pd.concat([keys, rows.drop(columns=["position", "k"]).reset_index(drop=True)], axis=1)
+        out["quality"], out["quality_note"] = _quality(out, _flags(source, cells))
         out = out[METRIC_COLUMNS]
     for col in ("value", "numerator", "denominator"):
         out[col] = pd.array(out[col].to_numpy(dtype=float, na_value=np.nan), dtype="Float64")
+    if quality == "strict":
+        doubtful = ~trusted(out["quality"])
+        for col in ("value", "numerator", "denominator"):
+            out.loc[doubtful, col] = pd.NA
     return catalogue.conform("metrics", out)

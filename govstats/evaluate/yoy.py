@@ -12,6 +12,7 @@ import functools
 import numpy as np
 import pandas as pd
 
+from ..quality import combine
 from ..schema import catalogue, load_metrics
 
 YOY_COLUMNS = catalogue.columns("yoy")
@@ -87,11 +88,31 @@ def yoy(metrics: pd.DataFrame) -> pd.DataFrame:
         c, p, s = cur[i], prev[i], series[cur[i]]
         dupes = [several[(s, y)] for y in sorted({int(years[p]), int(years[c])}) if (s, y) in several]
         notes[i], chainable[i] = _note(keys[c], int(years[c]), int(years[p]), versions[c], versions[p], dupes)
+    quality, quality_note = _qualities(kept, cur, prev)
+    for i in (i for i, q in enumerate(quality) if "check_failed" in q):  # not chainable across a failed table
+        chainable[i] = False
+        notes[i] = "; ".join(x for x in (notes[i], "a value breaks an identity of its table (quality_note)") if x)
     out = pd.DataFrame({"agency": kept["agency"].astype(str).to_numpy()[cur], "metric": keys[cur],
                         "year": years[cur], "prev_year": years[prev], "value": values[cur],
                         "prev_value": values[prev], "change": np.where(is_rate, diff * 100, diff),
                         "change_unit": np.where(is_rate, "pp", "count"), "rel_change": rel,
-                        "chainable": chainable, "note": notes}, columns=YOY_COLUMNS)
+                        "chainable": chainable, "note": notes, "quality": quality,
+                        "quality_note": quality_note}, columns=YOY_COLUMNS)
     for col in ("value", "prev_value", "change", "rel_change"):
         out[col] = pd.array(out[col].to_numpy(dtype=float), dtype="Float64")
     return catalogue.conform("yoy", out)
+
+
+def _qualities(kept: pd.DataFrame, cur: np.ndarray, prev: np.ndarray) -> tuple[list[str], list[str]]:
+    """The quality of each change: the flags of both years' values (a frame of metrics without
+    quality columns: ok), each year's note prefixed by the year."""
+    if "quality" not in kept.columns:
+        return ["ok"] * len(cur), [""] * len(cur)
+    quality = kept["quality"].fillna("ok").astype(str).to_numpy()
+    note = kept["quality_note"].fillna("").astype(str).to_numpy()
+    years = kept["year"].to_numpy()
+    out_q, out_n = [], []
+    for c, p in zip(cur, prev):
+        out_q.append(combine([*quality[p].split("+"), *quality[c].split("+")]))
+        out_n.append("; ".join(f"{years[i]}: {note[i]}" for i in (p, c) if note[i]))
+    return out_q, out_n

@@ -16,6 +16,7 @@ from ..evaluate.metrics import metrics
 from ..evaluate.yoy import yoy
 from ..files import atomic_write
 from ..model import TABLES
+from ..quality import combine
 from ..schema.labels import label_cells
 from ..tables import EXACT_INTEGER, as_integers
 from .safe import safe_text
@@ -37,11 +38,26 @@ def _flags(cells: pd.DataFrame, table: str) -> dict[tuple, str]:
     return {key: "; ".join(items) for key, items in out.items()}
 
 
+def _row_quality(cells: pd.DataFrame, table: str) -> dict[tuple, tuple[str, str]]:
+    """Per (agency, year, row) of `table` with a flagged cell: the quality of its cells together
+    and their notes (`govstats.quality`)."""
+    part = cells[(cells["table"] == table) & (cells["quality"] != "ok")]
+    found: dict[tuple, tuple[list[str], list[str]]] = {}
+    for agency, year, row, quality, note in zip(*(part[c] for c in ("agency", "year", "row", "quality",
+                                                                    "quality_note"))):
+        flags, notes = found.setdefault((agency, year, row), ([], []))
+        flags.extend(str(quality).split("+"))
+        notes.append(str(note))
+    return {key: (combine(flags), "; ".join(dict.fromkeys(n for n in notes if n)))
+            for key, (flags, notes) in found.items()}
+
+
 def export_frames(corpus: Corpus, labels: bool = False) -> dict[str, pd.DataFrame]:
     """The frames an export writes, by name: cells, reports, problems, t2, t3, t4 (wide, with
     the derived rows and columns, index as columns, whole-number columns as integers, and a
     `flags` column naming each cell of the row that is not a printed number, with its raw text,
-    so that an ambiguous cell never looks like a blank), metrics, yoy, checks, soft_checks.
+    so that an ambiguous cell never looks like a blank, and the `quality` and `quality_note` of
+    the row's cells), metrics, yoy, checks, soft_checks.
     `labels`: the cells with their row and column labels in Chinese and English and the row's
     group (`govstats.schema.labels.label_cells`)."""
     values = metrics(corpus)
@@ -52,6 +68,10 @@ def export_frames(corpus: Corpus, labels: bool = False) -> dict[str, pd.DataFram
         flags = _flags(corpus.cells, table)
         wide["flags"] = pd.array([flags.get(key, pd.NA) for key in
                                   zip(wide["agency"], wide["year"], wide["row"])], dtype="string")
+        quality = _row_quality(corpus.cells, table)
+        keys = list(zip(wide["agency"], wide["year"], wide["row"]))
+        wide["quality"] = pd.array([quality.get(key, ("ok", ""))[0] for key in keys], dtype="string")
+        wide["quality_note"] = pd.array([quality.get(key, ("ok", ""))[1] for key in keys], dtype="string")
         frames[table] = wide
     frames.update({"metrics": values, "yoy": yoy(values), "checks": corpus.checks(),
                    "soft_checks": corpus.soft_checks()})

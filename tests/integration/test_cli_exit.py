@@ -52,7 +52,7 @@ def test_check_on_a_folder_without_reports_exits_2(tmp_path, capsys):
 def test_parse_csv_without_table_is_the_long_cell_table(capsys):
     assert main(["parse", str(REFERENCE), "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert list(rows[0]) == CELL_COLUMNS
+    assert list(rows[0]) == CELL_COLUMNS + catalogue.columns("cells", "quality")
     held = next(r for r in rows if r["row"] == "unable_not_held" and r["col"] == "total")
     assert (held["value"], held["raw"], held["kind"]) == ("1061.0", "1061", "number")
 

@@ -1,0 +1,115 @@
+"""Quality travels with every number (issue 22): cells, metrics, year over year and every export
+say how far a number can be trusted, and why (the failed identity, the flagged cell's label)."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from paths import CORPUS
+
+import govstats
+from govstats.export import export
+from govstats.export.release import release
+
+PINGTAN = "平潭综合实验区管委会(办公室)"
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return govstats.read_corpus(CORPUS, cache=False)
+
+
+@pytest.fixture(scope="module")
+def values(corpus):
+    return govstats.metrics(corpus)
+
+
+def _one(frame: pd.DataFrame, **where) -> pd.Series:
+    rows = frame
+    for col, value in where.items():
+        rows = rows[rows[col] == value]
+    assert len(rows) == 1, where
+    return rows.iloc[0]
+
+
+def test_failed_identity_marks_the_metrics_that_read_its_cells(values):
+    # 平潭 2020: outcomes add to 27, （七）总计 prints 21 (ID-T3-RES, total column)
+    row = _one(values, report="pingtan-cez_2020.txt", metric="not_held_rate")
+    assert row["value"] == 4 / 21  # the value is kept as printed ...
+    assert row["quality"] == "check_failed"  # ... and marked
+    assert "ID-T3-RES" in row["quality_note"] and "21" in row["quality_note"] and "27" in row["quality_note"]
+    # a metric reading no cell of the failed identity stays ok
+    assert _one(values, report="pingtan-cez_2020.txt", metric="received")["quality"] == "ok"
+    assert _one(values, report="pingtan-cez_2024.txt", metric="not_held_rate")["quality"] == "ok"
+
+
+def test_strict_quality_gives_na_for_untrusted_values(corpus, values):
+    strict = govstats.metrics(corpus, quality="strict")
+    row = _one(strict, report="pingtan-cez_2020.txt", metric="not_held_rate")
+    assert pd.isna(row["value"]) and row["quality"] == "check_failed"
+    assert _one(strict, report="pingtan-cez_2024.txt", metric="not_held_rate")["value"] == 75 / 218
+    ok = values["quality"] == "ok"
+    pd.testing.assert_series_equal(strict.loc[ok, "value"], values.loc[ok, "value"])
+    assert strict.loc[~ok, "value"].isna().all()
+    with pytest.raises(ValueError, match="quality must be"):
+        govstats.metrics(corpus, quality="loose")
+
+
+def test_ambiguous_operand_named_by_its_printed_label(values):
+    row = _one(values, report="pingtan-cez_2020.txt", metric="normative_docs_issued")
+    assert pd.isna(row["value"]) and row["quality"] == "operand_flagged"
+    assert "'规范性文件'" in row["quality_note"] and "'7777166'" in row["quality_note"]
+
+
+def test_soft_check_mismatch_marks_the_metric(values):
+    # 平潭 2022's section 一 says 收到政府信息公开申请75件, the table's 本年新收 is 74
+    row = _one(values, report="pingtan-cez_2022.txt", metric="received")
+    assert row["value"] == 74 and row["quality"] == "soft_check_failed"
+    assert "75" in row["quality_note"] and "74" in row["quality_note"]
+
+
+def test_yoy_takes_the_worse_year_and_does_not_chain_across_a_failed_table(values):
+    changes = govstats.yoy(values)
+    for year in (2020, 2021):  # 2019 -> 2020 and 2020 -> 2021 both read 2020's failed table
+        row = _one(changes, agency=PINGTAN, metric="not_held_rate", year=year)
+        assert row["quality"] == "check_failed" and not row["chainable"]
+        assert "2020: ID-T3-RES" in row["quality_note"]
+    row = _one(changes, agency=PINGTAN, metric="not_held_rate", year=2022)
+    assert row["quality"] == "ok" and row["chainable"] and row["quality_note"] == ""
+
+
+def test_cells_carry_their_quality(corpus):
+    cells = corpus.cells
+    total = _one(cells, report="pingtan-cez_2020.txt", table="t3", row="results_total", col="total")
+    assert total["quality"] == "check_failed" and "ID-T3-RES" in total["quality_note"]
+    report = govstats.read_report(CORPUS / "pingtan-cez_2020.txt")
+    same = _one(report.cells, table="t3", row="results_total", col="total")
+    assert (same["quality"], same["quality_note"]) == (total["quality"], total["quality_note"])
+    assert report.table("t3", values="quality").loc["results_total", "total"] == "check_failed"
+    assert (cells["quality"] == "ok").sum() > 0.9 * len(cells)
+
+
+@pytest.mark.parametrize("to", ["csv", "parquet", "xlsx"])
+def test_every_export_carries_quality(corpus, tmp_path, to):
+    target = tmp_path / ("out.xlsx" if to == "xlsx" else "out")
+    export(corpus, to, target)
+
+    def frame(name: str) -> pd.DataFrame:
+        if to == "xlsx":
+            return pd.read_excel(target, sheet_name=name)
+        return pd.read_csv(target / f"{name}.csv") if to == "csv" else pd.read_parquet(target / f"{name}.parquet")
+
+    row = _one(frame("metrics"), report="pingtan-cez_2020.txt", metric="not_held_rate")
+    assert row["quality"] == "check_failed" and "ID-T3-RES" in row["quality_note"]
+    change = _one(frame("yoy"), agency=PINGTAN, metric="not_held_rate", year=2021)
+    assert change["quality"] == "check_failed" and "ID-T3-RES" in change["quality_note"]
+    t3 = _one(frame("t3"), agency=PINGTAN, year=2020, row="unable_not_held")
+    assert t3["quality"] == "check_failed" and "ID-T3-RES" in t3["quality_note"]
+    cell = _one(frame("cells"), report="pingtan-cez_2020.txt", table="t3", row="unable_not_held", col="total")
+    assert cell["quality"] == "check_failed"
+
+
+def test_dataset_release_carries_quality(corpus, tmp_path):
+    release(corpus, tmp_path)
+    metrics = pd.read_parquet(tmp_path / "metrics.parquet")
+    row = _one(metrics, report="pingtan-cez_2020.txt", metric="not_held_rate")
+    assert row["quality"] == "check_failed" and "ID-T3-RES" in row["quality_note"]
