@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from ..charts.reading import MARKS, marked
 from ..schema import catalogue, level_label, metric_label, texts
 from .plan import version
 from .results import AgencyRun, count_statuses
@@ -23,11 +24,13 @@ def render_index(runs: list[AgencyRun], reports: pd.DataFrame, metrics: pd.DataF
 
     labels = texts("index", lang) | {m: metric_label(m, lang) for m in INDEX_METRICS}
     rows = [_index_row(r, reports, metrics, labels, out, lang) for r in runs]
+    flags = {f for r in rows for q in r["quality"].values() for f in q.split("+")}
+    legend = [f"{mark} {labels['mark_' + flag]}" for flag, mark in MARKS.items() if flag in flags]
     counts = count_statuses(runs)
     env = Environment(loader=PackageLoader("govstats", "templates"), autoescape=True)
     return env.get_template("index.html.j2").render(
         lang="zh-CN" if lang == "zh" else "en", t=labels, rows=rows, metrics=INDEX_METRICS,
-        failures=[r for r in rows if r["status"] == "failed"], unused=unused,
+        failures=[r for r in rows if r["status"] == "failed"], unused=unused, legend=legend,
         duplicates=duplicate_reports(reports),
         summary=labels["summary"].format(n=len(runs), unused=len(unused), **counts),
         corpus=str(corpus), notebook=str(notebook), version=version(),
@@ -48,27 +51,31 @@ def _index_row(run: AgencyRun, reports: pd.DataFrame, metrics: pd.DataFrame, lab
         checks += labels["problems_fmt"].format(**totals)
     failed_years = sorted({int(r.year) for r in mine.itertuples()
                            if pd.notna(r.failed) and int(r.failed) > 0 and pd.notna(r.year)})
-    latest, values = _latest_metrics(metrics[metrics["report"].astype(str).isin(run.reports)],
-                                     labels["conflict"])
+    latest, values, quality = _latest_metrics(metrics[metrics["report"].astype(str).isin(run.reports)],
+                                              labels["conflict"])
     folder = out / run.slug
     link = quote(run.slug)
     return {"agency": run.agency, "slug": run.slug, "city": "、".join(cities), "level": "、".join(levels),
             "years": _year_span(run.years),
-            "latest": latest, "values": values, "checks": checks, "checks_failed": totals["failed"],
+            "latest": latest, "values": values, "quality": quality, "checks": checks, "checks_failed": totals["failed"],
             "failed_years": ", ".join(map(str, failed_years)), "status": run.status,
             "status_label": labels[run.status], "seconds": run.seconds, "error": run.error,
             "html": f"{link}/report.html" if (folder / "report.html").is_file() else None,
             "ipynb": f"{link}/report.ipynb" if (folder / "report.ipynb").is_file() else None}
 
 
-def _latest_metrics(metrics: pd.DataFrame, conflict: str) -> tuple[int | None, dict[str, str]]:
-    """The index metrics of the latest year that has any, formatted (counts, rates as %); a metric
+def _latest_metrics(metrics: pd.DataFrame, conflict: str) -> tuple[int | None, dict[str, str], dict[str, str]]:
+    """The index metrics of the latest year that has any, formatted (counts, rates as %), with the
+    marks of their quality beside them (`charts.reading.MARKS`), and each one's quality; a metric
     two reports of that year give different values for shows `conflict`, never either value."""
     shown = metrics[metrics["metric"].isin(INDEX_METRICS)] if not metrics.empty else metrics
     if shown.empty:
-        return None, {m: "—" for m in INDEX_METRICS}
+        return None, {m: "—" for m in INDEX_METRICS}, {m: "ok" for m in INDEX_METRICS}
     latest = int(shown["year"].max())
-    year = shown[shown["year"] == latest].set_index("metric")["value"]
+    rows = shown[shown["year"] == latest].set_index("metric")
+    year = rows["value"]
+    quality = {m: str(rows.loc[[m], "quality"].iloc[0]) if m in rows.index and "quality" in rows else "ok"
+               for m in INDEX_METRICS}
     values = {}
     for m in INDEX_METRICS:
         found = year[year.index == m].dropna().unique()  # two reports of one year: two values
@@ -81,7 +88,8 @@ def _latest_metrics(metrics: pd.DataFrame, conflict: str) -> tuple[int | None, d
             values[m] = f"{float(v):.1%}"
         else:
             values[m] = f"{float(v):,.0f}"
-    return latest, values
+        values[m] = marked(values[m], quality[m]) if values[m] not in ("—", conflict) else values[m]
+    return latest, values, quality
 
 
 def _year_span(years: list[int]) -> str:

@@ -1,5 +1,6 @@
 """Metrics and their year-over-year change as tables of text for reading: counts "1,267", rates
-"83.7%" (the one percentage format of the tables), NA "—"; labels from the metrics dictionary."""
+"83.7%" (the one percentage format of the tables), NA "—"; labels from the metrics dictionary.
+A number whose quality is not ok (`govstats.quality`) carries its marks beside it (`MARKS`)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -12,6 +13,16 @@ KEY_METRICS = ("received", "carried_over_in", "concluded", "carried_forward", "g
                "unable_rate", "not_processed_rate", "other_rate", "legal_person_share",
                "review_cases", "review_correction_rate", "litigation_cases",
                "litigation_correction_rate")
+
+
+#: the mark written beside a number of each quality flag (several flags: several marks)
+MARKS = {"check_failed": "‡", "operand_flagged": "?", "soft_check_failed": "≠", "corrected": "°"}
+
+
+def marked(text: str, quality: object) -> str:
+    """`text` with the marks of `quality` beside it ("19.0% ‡"); unchanged when ok or unknown."""
+    marks = "".join(MARKS.get(flag, "") for flag in str(quality).split("+")) if isinstance(quality, str) else ""
+    return f"{text} {marks}" if marks else text
 
 
 def readable(value, unit: str) -> str:
@@ -36,7 +47,8 @@ def metric_table(metrics: pd.DataFrame, keys: tuple[str, ...] = KEY_METRICS, lan
     if rows[other].nunique() > 1:
         raise ValueError(f"metric_table(by={by!r}) needs one {other}; the frame has "
                          f"{sorted(rows[other].astype(str).unique())}")
-    text = rows.assign(text=[readable(v, u) for v, u in zip(rows["value"], rows["unit"])])
+    quality = rows["quality"] if "quality" in rows.columns else pd.Series("ok", index=rows.index)
+    text = rows.assign(text=[marked(readable(v, u), q) for v, u, q in zip(rows["value"], rows["unit"], quality)])
     table = text.pivot_table(index="metric", columns=by, values="text", aggfunc="first")
     table = table.reindex([k for k in keys if k in table.index]).fillna("—")
     table.index = [metric_label(k, lang) for k in table.index]
@@ -48,7 +60,8 @@ def yoy_table(yoy: pd.DataFrame, keys: tuple[str, ...] = KEY_METRICS, lang: str 
     """Year-over-year changes as text, one row per metric and year, named from the dictionary.
 
     Columns: metric, years ("2024→2025"), before, after, change (percentage points for rates;
-    counts with their relative change), chainable, note.
+    counts with their relative change; the marks of its quality beside it), chainable, note,
+    quality, quality_note.
     """
 
     rows = yoy[yoy["metric"].isin(keys)].copy()
@@ -58,6 +71,8 @@ def yoy_table(yoy: pd.DataFrame, keys: tuple[str, ...] = KEY_METRICS, lang: str 
     change = [readable(c, "pp") if u == "pp" else "—" if pd.isna(c) else
               f"{c:+,.0f}" + ("" if pd.isna(r) else f" ({r:+.1%})")
               for c, u, r in zip(rows["change"], rows["change_unit"], rows["rel_change"])]
+    quality = rows["quality"].fillna("ok") if "quality" in rows.columns else pd.Series("ok", index=rows.index)
+    change = [marked(c, q) for c, q in zip(change, quality)]
     return pd.DataFrame({
         "metric": [metric_label(k, lang) for k in rows["metric"]],
         "years": [f"{p}→{y}" for p, y in zip(rows["prev_year"], rows["year"])],
@@ -66,4 +81,6 @@ def yoy_table(yoy: pd.DataFrame, keys: tuple[str, ...] = KEY_METRICS, lang: str 
         "change": change,
         "chainable": rows["chainable"].map({True: "yes", False: "no"}).tolist(),
         "note": rows["note"].fillna("").tolist(),
+        "quality": quality.tolist(),
+        "quality_note": rows["quality_note"].fillna("").tolist() if "quality_note" in rows.columns else "",
     })

@@ -89,9 +89,7 @@ def yoy(metrics: pd.DataFrame) -> pd.DataFrame:
         dupes = [several[(s, y)] for y in sorted({int(years[p]), int(years[c])}) if (s, y) in several]
         notes[i], chainable[i] = _note(keys[c], int(years[c]), int(years[p]), versions[c], versions[p], dupes)
     quality, quality_note = _qualities(kept, cur, prev)
-    for i in (i for i, q in enumerate(quality) if "check_failed" in q):  # not chainable across a failed table
-        chainable[i] = False
-        notes[i] = "; ".join(x for x in (notes[i], "a value breaks an identity of its table (quality_note)") if x)
+    chainable &= np.array(["check_failed" not in q for q in quality], dtype=bool)  # not across a failed table
     out = pd.DataFrame({"agency": kept["agency"].astype(str).to_numpy()[cur], "metric": keys[cur],
                         "year": years[cur], "prev_year": years[prev], "value": values[cur],
                         "prev_value": values[prev], "change": np.where(is_rate, diff * 100, diff),

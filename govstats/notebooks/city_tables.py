@@ -7,12 +7,14 @@ and returns a `page.Block`: one formatted table (or "无" / "none"), headers fro
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ..charts import data as frames
 from ..charts.parts import total_label
 from ..charts.rates import MIN_PEERS
-from ..charts.reading import KEY_METRICS, metric_table, yoy_table
+from ..charts.reading import KEY_METRICS, MARKS, metric_table, yoy_table
 from ..schema import level_label, load_schema, text
 from ..schema.labels import with_group
 from .page import NOT_PRINTED, Block, count, escape, paragraph, rate, stylesheet, table
@@ -174,7 +176,53 @@ def metrics(own: pd.DataFrame, lang: str) -> Block:
     wide = metric_table(own, lang=lang)
     frame = wide.reset_index().rename(columns={"index": _t("col_metric", lang)})
     frame.columns = [str(c) for c in frame.columns]
-    return table(frame, numeric=frame.columns[1:], caption=_t("metrics_caption", lang))
+    out = table(frame, numeric=frame.columns[1:], caption=_t("metrics_caption", lang))
+    rows = own[own["metric"].isin(KEY_METRICS)]
+    return out + marks_legend(rows["year"].astype(str), rows["quality"], rows["quality_note"], lang)
+
+
+_IDS = re.compile(r"\b(?:ID|SOFT)-[A-Z0-9-]+")
+_LABEL = re.compile(r"'([^'\n]*[\u4e00-\u9fff][^'\n]*)'")  # a quoted printed label (Chinese, not raw digits)
+
+
+def marks_legend(years: pd.Series, quality: pd.Series, notes: pd.Series, lang: str) -> Block:
+    """What the marks beside the numbers mean (`charts.reading.MARKS`), one line per year and
+    flag, in the page's language: the identities and soft checks by id, the cells by their printed
+    labels; nothing when every number is ok."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for year, q, note in zip(years, quality.fillna("ok"), notes.fillna("")):
+        for flag in str(q).split("+"):
+            if flag in MARKS:
+                pattern = _LABEL if flag == "operand_flagged" else _IDS
+                found.setdefault((str(year), flag), []).extend(
+                    m.group(1) if m.groups() else m.group() for m in pattern.finditer(str(note)))
+    out = Block("", "")
+    for (year, flag), items in sorted(found.items()):
+        names = "、".join(dict.fromkeys(items)) if lang == "zh" else ", ".join(dict.fromkeys(items))
+        reason = _t(f"mark_{flag}", lang, ids=names, labels=names)
+        out += paragraph(_t("mark_item", lang, mark=MARKS[flag], years=year, reason=reason), muted=True)
+    return out
+
+
+def soft_checks(soft: pd.DataFrame, reports: list[str], lang: str) -> Block:
+    """The soft checks of these reports that disagree (a carried-over count that is not last
+    year's carried-forward one, a number the text states that the table does not), in the page's
+    language; "没有不一致。" / "No disagreement." when none."""
+    failed = soft[(soft["passed"] == False) & soft["report"].astype(str).isin(reports)]  # noqa: E712
+    if failed.empty:
+        return paragraph(_t("no_soft_failed", lang))
+    failed = failed.sort_values(["year", "check", "scope"])
+    what = []
+    for s in failed.itertuples():
+        values = {"year": _year(s.year), "prev": _year(s.year - 1) if not pd.isna(s.year) else NOT_PRINTED,
+                  "expected": count(s.expected), "found": count(s.found), "text": str(s.text or ""),
+                  "scope": _label(str(s.table), str(s.scope), lang)}
+        key = {"SOFT-T3-CARRY": "soft_carry", "SOFT-T2-STOCK": "soft_stock"}.get(str(s.check), "soft_narrative")
+        what.append(_t(key, lang, **values))
+    frame = pd.DataFrame({_t("col_year", lang): [_year(y) for y in failed["year"]],
+                          _t("col_check", lang): failed["check"].astype(str).to_numpy(),
+                          _t("col_message", lang): what})
+    return table(frame, numeric=[_t("col_year", lang)], caption=_t("soft_checks", lang))
 
 
 def changes(yoy: pd.DataFrame, lang: str) -> Block:
@@ -190,6 +238,7 @@ def changes(yoy: pd.DataFrame, lang: str) -> Block:
     frame = frame.rename(columns={"metric": _t("col_metric", lang)})
     frame.columns = [str(c) for c in frame.columns]
     out = table(frame, numeric=frame.columns[1:], caption=_t("changes_caption", lang))
+    out += marks_legend(rows["years"], rows["quality"], rows["quality_note"], lang)
     for row in rows[rows["note"] != ""].itertuples():
         out += paragraph(_t("note", lang, years=row.years, metric=row.metric, note=row.note), muted=True)
     return out
@@ -229,4 +278,5 @@ def figures_written(paths: list, lang: str) -> Block:
 
 
 __all__ = ["appeals", "applicants", "changes", "check_summary", "failed_checks", "figures_written",
-           "metrics", "outcomes", "peer_group", "peers", "problems", "provenance", "title"]
+           "marks_legend", "metrics", "outcomes", "peer_group", "peers", "problems", "provenance", "soft_checks",
+           "title"]

@@ -232,5 +232,7 @@ def test_metric_and_yoy_tables_read_as_printed(metrics):
     received = changes.loc[("new requests received this year", "2024→2025")]
     assert (received["before"], received["after"], received["change"]) == ("218", "154", "-64 (-29.4%)")
     other = changes.loc[("share handled otherwise", "2020→2021")]
-    assert (other["before"], other["after"], other["change"], other["chainable"]) == ("19.0%", "1.4%", "-17.6 pp", "yes")
+    # 2020's outcomes break ID-T3-RES (issue 22): the change is marked ‡ and not chainable
+    assert (other["before"], other["after"], other["change"], other["chainable"]) == ("19.0%", "1.4%", "-17.6 pp ‡", "no")
+    assert other["quality"] == "check_failed" and "2020: ID-T3-RES" in other["quality_note"]
     assert other["note"].startswith("format 2019 -> 2021")

@@ -113,3 +113,23 @@ def test_dataset_release_carries_quality(corpus, tmp_path):
     metrics = pd.read_parquet(tmp_path / "metrics.parquet")
     row = _one(metrics, report="pingtan-cez_2020.txt", metric="not_held_rate")
     assert row["quality"] == "check_failed" and "ID-T3-RES" in row["quality_note"]
+
+
+@pytest.mark.parametrize("lang, legend", [("zh", "‡ 所读表格不符核对"), ("en", "‡ its table breaks an identity")])
+def test_the_index_marks_a_latest_value_of_a_failed_table(tmp_path, lang, legend):
+    """平潭 up to 2020: its latest not-held rate (4/21 = 19.0%) reads 2020's broken outcomes table."""
+    from paths import make_corpus
+
+    from govstats import batch
+    from govstats.batch.index import render_index
+    from govstats.batch.results import AgencyRun
+
+    folder = make_corpus(tmp_path / "c", [(f"pingtan-cez_{y}.txt", f"pingtan-cez_{y}.txt", PINGTAN, "平潭", y)
+                                          for y in (2019, 2020)])
+    corpus = govstats.read_corpus(folder, cache=False)
+    run = AgencyRun(PINGTAN, batch.slugify(PINGTAN), "done", [2019, 2020], list(corpus.reports["report"]))
+    html = render_index([run], corpus.reports, govstats.metrics(corpus), [], corpus=folder,
+                        notebook=tmp_path / "nb.ipynb", lang=lang, out=tmp_path)
+    row = html.split(f'<tr id="{run.slug}">')[1].split("</tr>")[0]
+    assert '<td class="num">19.0% ‡</td>' in row and '<td class="num">21</td>' in row  # 21 = 本年新收: ok
+    assert f'<p class="muted">{legend}' in html

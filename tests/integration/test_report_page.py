@@ -17,6 +17,7 @@ import govstats
 from govstats import figures, plots
 from govstats.notebooks import city_tables as tables
 from govstats.notebooks import page
+from govstats.schema import metric_label
 
 ZHOUKOU = "周口市人民政府办公室"
 PINGTAN = "平潭综合实验区管委会(办公室)"
@@ -107,9 +108,39 @@ def test_the_pingtan_tables_mark_2020_and_name_problems_by_their_printed_label(c
     changes = blocks["changes"]
     assert "<th class=\"n\">2019→2020</th>" in changes.html and "<th class=\"n\">2024→2025</th>" in changes.html
     row = next(line for line in changes.html.splitlines() if "本机关不掌握相关政府信息占比" in line)
+    # both changes that read 2020's broken outcomes table carry its mark (‡) and are not chainable (†)
     assert re.findall(r'<td class="n">([^<]*)</td>', row) == [
-        "-11.4 pp", "+17.2 pp", "+13.1 pp", "-11.1 pp", "-3.9 pp", "-0.6 pp"]
+        "-11.4 pp ‡ †", "+17.2 pp ‡ †", "+13.1 pp", "-11.1 pp", "-3.9 pp", "-0.6 pp"]
+    assert "‡ 2019→2020：所读表格不符核对 ID-T3-RES（见“不符的核对”）" in changes.text
     assert "说明 2020→2021 其他处理率：" in changes.text
+
+
+def test_numbers_of_doubtful_quality_are_marked_beside_the_number(corpus, metrics):
+    """Issue 22: 平潭 2020's not-held rate (19.0%) reads a table that breaks ID-T3-RES; the mark
+    sits beside the number and the legend under the table says why, in the page's language."""
+    for lang, legend in (("zh", "‡ 2020：所读表格不符核对 ID-T3-RES（见“不符的核对”）"),
+                         ("en", "‡ 2020: its table breaks ID-T3-RES (see Failed checks)")):
+        block = _blocks(corpus, metrics, PINGTAN, lang)["metrics"]
+        label = page.escape(metric_label("not_held_rate", lang))
+        row = next(line for line in block.html.splitlines() if label in line)
+        cells = re.findall(r'<td class="n">([^<]*)</td>', row)
+        assert cells[1] == "19.0% ‡" and cells[0] == "30.4%"  # 2020 marked, 2019 not
+        assert legend in block.text
+    zh = _blocks(corpus, metrics, PINGTAN, "zh")["metrics"].text
+    assert "≠ 2022：与核对 SOFT-NARRATIVE 不一致（见“跨年度与正文核对”）" in zh
+    docs = metrics[(metrics["metric"] == "normative_docs_issued") & (metrics["year"] == 2020)]
+    legend = tables.marks_legend(docs["year"].astype(str), docs["quality"], docs["quality_note"], "zh").text
+    assert legend == "? 2020：所读单元格存疑：规范性文件"  # the ambiguous cell by its printed label
+    assert "‡" not in _blocks(corpus, metrics, ZHOUKOU, "zh")["metrics"].html
+
+
+def test_soft_check_mismatches_are_shown_in_the_pages_language(corpus):
+    soft = corpus.soft_checks()
+    zh = tables.soft_checks(soft, ["pingtan-cez_2022.txt"], "zh").text
+    assert re.search(r"2022\s+SOFT-NARRATIVE\s+正文称 75，表格为 74：“2022年，全区收到政府信息公开申请75件", zh)
+    en = tables.soft_checks(soft, ["pingtan-cez_2022.txt"], "en").text
+    assert "the text says 75, the table 74" in en
+    assert tables.soft_checks(soft, ["zhoukou-city-office_2024.txt"], "zh").text == "没有不一致。"
 
 
 def test_headings_and_empty_sections_speak_the_pages_language(corpus, metrics):
