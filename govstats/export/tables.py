@@ -43,9 +43,9 @@ def _row_quality(cells: pd.DataFrame, table: str) -> dict[tuple, tuple[str, str]
     and their notes (`govstats.quality`)."""
     part = cells[(cells["table"] == table) & (cells["quality"] != "ok")]
     found: dict[tuple, tuple[list[str], list[str]]] = {}
-    for agency, year, row, quality, note in zip(*(part[c] for c in ("agency", "year", "row", "quality",
-                                                                    "quality_note"))):
-        flags, notes = found.setdefault((agency, year, row), ([], []))
+    keys = zip(part["agency"], part["year"], part["row"])
+    for key, quality, note in zip(keys, part["quality"], part["quality_note"]):
+        flags, notes = found.setdefault(key, ([], []))
         flags.extend(str(quality).split("+"))
         notes.append(str(note))
     return {key: (combine(flags), "; ".join(dict.fromkeys(n for n in notes if n)))

@@ -75,7 +75,8 @@ def test_generated_schemas():
 def test_conform_orders_casts_and_refuses_what_the_catalogue_does_not_allow():
     frame = pd.DataFrame({"change_unit": ["pp"], "agency": ["周口市人民政府办公室"], "metric": ["not_held_rate"],
                           "year": [2024], "prev_year": [2023], "value": [0.8], "prev_value": [0.9],
-                          "change": [-10.0], "rel_change": [None], "chainable": [True], "note": [""]})
+                          "change": [-10.0], "rel_change": [None], "chainable": [True], "note": [""],
+                          "quality": ["ok"], "quality_note": [""]})
     out = catalogue.conform("yoy", frame)
     assert list(out.columns) == catalogue.columns("yoy")
     assert str(out["year"].dtype) == "Int64" and out["rel_change"].isna().all()

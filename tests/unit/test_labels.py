@@ -46,7 +46,7 @@ def test_cells_carry_labels_and_groups_in_both_languages(report):
     t4 = cells[(cells["table"] == "t4") & (cells["col"] == "lit_direct_upheld")].iloc[0]
     assert t4["col_label_zh"] == "行政诉讼/未经复议直接起诉/结果维持"
     assert cells.loc[cells["row"] == "new_received", "row_group_zh"].eq("").all()   # no group
-    grouped = catalogue.conform("cells", cells, "report", "cell", "label")
+    grouped = catalogue.conform("cells", cells, "report", "cell", "quality", "label")
     assert list(grouped.columns[-6:]) == LABEL_COLUMNS
 
 
