@@ -29,7 +29,7 @@ from .disposition import disposition_filename
 from .links import attachment_links, declared_charset, page_text
 from .manifest import COLUMNS, Manifest
 from .network import Hosts
-from .robots import Robots
+from .robots import DISALLOWED, Robots
 from .sources import Target
 from .storage import relative_path, save, sniff_suffix
 
@@ -46,6 +46,8 @@ class FetchResult:
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    #: URLs robots.txt disallows: skipped, as a polite crawler does; not a failure of the run
+    skipped: dict[str, str] = field(default_factory=dict)
     requests: int = 0
     conditional: int = 0
 
@@ -57,9 +59,10 @@ class FetchResult:
         """One line per count, then one line per failed URL with its error."""
         used = int((self.manifest["use"] == "yes").sum()) if len(self.manifest) else 0
         lines = [f"{self.out}: {used} reports to read; {len(self.new)} new, {len(self.changed)} changed "
-                 f"(kept as new versions), {len(self.unchanged)} unchanged, {len(self.failed)} failed; "
-                 f"{self.requests} requests ({self.conditional} conditional)"]
+                 f"(kept as new versions), {len(self.unchanged)} unchanged, {len(self.failed)} failed, "
+                 f"{len(self.skipped)} skipped (robots.txt); {self.requests} requests ({self.conditional} conditional)"]
         lines += [f"  failed {url}: {error}" for url, error in self.failed.items()]
+        lines += [f"  skipped {url}: {error}" for url, error in self.skipped.items()]
         return "\n".join(lines)
 
 
@@ -143,7 +146,7 @@ class Session:
                 response: Response) -> tuple[dict, bytes | None]:
         if response.error:
             if saved is not None:  # the copy already fetched stays; the failure is recorded beside it
-                self.result.failed[url] = response.error
+                self._missed(url, response.error)
                 self.manifest.update(saved, error=f"not checked again: {response.error}")
                 return saved, (self.out / saved["path"]).read_bytes()
             return self._failed(current, base, response), None
@@ -163,10 +166,15 @@ class Session:
             return saved, data
         return self._saved(current, saved, base, response, data, digest), data
 
+    def _missed(self, url: str, error: str) -> None:
+        """A URL not fetched: skipped when robots.txt disallows it, else failed."""
+        (self.result.skipped if error == DISALLOWED else self.result.failed)[url] = error
+
     def _failed(self, current: dict | None, base: dict, response: Response) -> dict:
-        self.result.failed[base["url"]] = response.error
+        self._missed(base["url"], response.error)
+        skipped = response.error == DISALLOWED
         row = base | {"use": "no", "final_url": response.final_url, "error": response.error,
-                      "status": str(response.status or "")}
+                      "status": "skipped" if skipped else str(response.status or "")}
         if current is not None and current["error"] == response.error:
             return current  # the same failure again: the row stays as it was
         row["fetched_at"] = _now()
