@@ -20,7 +20,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent
 
 LAYERS: list[list[str]] = [
-    ["errors", "model", "limits", "files", "version", "progress", "layers"],
+    ["errors", "model", "limits", "files", "version", "progress", "layers", "spreadsheet"],
     ["schema"],
     ["readers"],
     ["interpret"],

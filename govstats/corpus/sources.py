@@ -13,6 +13,7 @@ from typing import Any
 
 from ..readers import SUFFIXES, UNSUPPORTED
 from ..schema import catalogue, level_key, levels
+from ..spreadsheet import unneutralise
 
 MANIFEST = "manifest.csv"
 #: Manifest columns that override what a report's title says.
@@ -97,7 +98,7 @@ def read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
         reader = csv.DictReader(fh)
         if "path" not in (reader.fieldnames or []):
             raise ValueError(f"{manifest}: no 'path' column (columns: {', '.join(reader.fieldnames or [])})")
-        records = list(reader)
+        records = [{k: unneutralise(v) if isinstance(v, str) else v for k, v in rec.items()} for rec in reader]
     visible = _visible(folder)
     files = {full for _, full in visible}
     entries, problems, listed = [], [], set()

@@ -21,6 +21,7 @@ import httpx
 import pandas as pd
 
 from ..errors import ReportParseError
+from ..files import os_reason
 from ..progress import bar as progress_bar
 from ..schema import catalogue
 from .choose import choose
@@ -31,7 +32,7 @@ from .manifest import COLUMNS, Manifest
 from .network import Hosts
 from .robots import DISALLOWED, Robots
 from .sources import Target
-from .storage import relative_path, save, sniff_suffix
+from .storage import UnsafePath, relative_path, save, sniff_suffix
 
 _TEXT_SUFFIXES = (".html", ".txt")
 
@@ -188,7 +189,12 @@ class Session:
         suffix = ".txt" if base["role"] == "robots" else sniff_suffix(data, content_type, response.final_url, name)
         version = int(saved["version"]) + 1 if saved is not None else 1
         relative = relative_path(base["url"], suffix, version)
-        save(self.out, relative, data)
+        try:
+            save(self.out, relative, data)
+        except (OSError, UnsafePath) as exc:  # a name the file system refuses: this document fails, not the run
+            reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+            return self._failed(current, base, Response(base["url"], response.final_url, response.status,
+                                                        error=f"not saved as {relative}: {reason}"))
         detected = ""
         if suffix in _TEXT_SUFFIXES:
             try:
@@ -203,7 +209,9 @@ class Session:
             error = (f"the link to {name or PurePosixPath(urlsplit(base['url']).path).name or 'a file'} "
                      f"answered an HTML page ({content_type or 'no Content-Type'}), not a document")
             self.result.failed[base["url"]] = error
-        row = base | {"path": relative.as_posix(), "use": "yes" if base["role"] == "report" else "no",
+        # a new version is read only once `finish` chooses: a run killed before leaves one carrier in use
+        first = base["role"] == "report" and not any(r["use"] == "yes" for r in self.manifest.family(base["url"]))
+        row = base | {"path": relative.as_posix(), "use": "yes" if first else "no",
                       "title": base["title"] or name, "filename": name, "error": error,
                       "final_url": response.final_url, "version": str(version), "status": str(response.status),
                       "sha256": digest, "bytes": str(len(data)), "content_type": content_type,

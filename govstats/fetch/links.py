@@ -19,7 +19,7 @@ import lxml.html
 from lxml import etree
 
 from ..readers.base import decode
-from .storage import url_suffix
+from .storage import url_path, url_suffix
 
 REPORT_WORDS = ("政府信息公开工作年度报告", "年度报告", "年报")
 NEXT_WORDS = ("下一页", "下页", "下一頁")
@@ -80,7 +80,10 @@ def anchors(text: str, base: str, zoom: bool = False) -> list[tuple[str, str, st
 
 def absolute(base: str, href: str) -> str:
     """`href` made absolute against `base`, without its fragment; "" unless it is http(s)."""
-    parts = urlsplit(urljoin(base, href))
+    try:
+        parts = urlsplit(urljoin(base, href))
+    except ValueError:  # such as http://[::1/x: kept as written, so that it becomes a failed manifest row
+        return href if href.lower().startswith(("http://", "https://")) else ""
     if parts.scheme not in ("http", "https"):
         return ""
     return urlunsplit(parts._replace(fragment=""))
@@ -121,7 +124,7 @@ def attachment_links(text: str, base: str) -> list[Link]:
     out = []
     for url, label, title in anchors(text, base, zoom=True):
         named = any(label.lower().endswith(s) or title.lower().endswith(s) for s in ATTACHMENT_SUFFIXES)
-        servlet = urlsplit(url).path.lower().endswith(SERVLETS)
+        servlet = url_path(url).lower().endswith(SERVLETS)
         if url_suffix(url) in ATTACHMENT_SUFFIXES or named or servlet:
             out.append(Link(url, label or title))
     return _unique(out)
