@@ -93,14 +93,17 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _check_paths(paths: list[str]) -> list[str]:
-    """The files named, with each folder replaced by the report files in it (as a corpus lists them)."""
-    from .corpus.sources import report_files
+    """The files named, with each folder replaced by the report files in it (as a corpus lists them);
+    the files of a folder that are not read are printed, each with why and what to do."""
+    from .corpus.sources import report_files, unread_files
     from .readers import SUFFIXES
 
     out = []
     for path in paths:
         if os.path.isdir(path):
             found = [str(p) for p in report_files(Path(path))]
+            for skipped in unread_files(Path(path)):  # said, never skipped without a word
+                print(f"{skipped['source']}: {skipped['message']}")
             if not found:
                 print(f"error: {path}: no report files ({', '.join(SUFFIXES)}) in this folder", file=sys.stderr)
             out += found

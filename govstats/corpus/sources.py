@@ -71,6 +71,12 @@ def report_files(folder: Path) -> list[Path]:
     return [folder / name for name, _ in _reports(_visible(folder))]
 
 
+def unread_files(folder: Path) -> list[dict[str, str]]:
+    """A problem record for every visible file under `folder` that is no report govstats reads:
+    what it is and what to do (`.doc`: convert it; notes such as `.md`: not a report)."""
+    return _other_files(folder, _visible(folder))
+
+
 def _other_files(folder: Path, visible: list[tuple[str, str]], listed: set[str] = frozenset()) -> list[dict[str, str]]:
     """A problem for every visible file under `folder` that is not read: what it is, what to do."""
     out = []
@@ -91,6 +97,9 @@ def read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
     """Entries of a manifest CSV, plus problems (bad years, missing or unlisted files).
 
     A row whose `use` column is "no" (a file `govstats fetch` kept but chose not to read) is skipped.
+    A report file the manifest does not list is not loaded, except beside a fetch manifest (one
+    with a `url` column): a file added by hand to a fetched folder is read, and an `info` problem
+    says it was not fetched.
     """
     folder = manifest.parent
     base = _same(folder)
@@ -99,6 +108,7 @@ def read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
         if "path" not in (reader.fieldnames or []):
             raise ValueError(f"{manifest}: no 'path' column (columns: {', '.join(reader.fieldnames or [])})")
         records = [{k: unneutralise(v) if isinstance(v, str) else v for k, v in rec.items()} for rec in reader]
+        fetched = "url" in (reader.fieldnames or [])   # written by `govstats fetch`
     visible = _visible(folder)
     files = {full for _, full in visible}
     entries, problems, listed = [], [], set()
@@ -122,7 +132,14 @@ def read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
         listed.add(full)
         entries.append(Entry(path, _posix(name), overrides, _url(rec)))
     for name, full in _reports(visible):
-        if full not in listed:
+        if full in listed:
+            continue
+        if fetched:  # a file added by hand to a fetched folder: read like any other, marked not fetched
+            entries.append(Entry(folder / name, _posix(name)))
+            listed.add(full)
+            problems.append(problem_record(name, str(folder / name), f"added by hand: not in {manifest.name}, "
+                                           "not fetched (no source address); read", "info"))
+        else:
             problems.append(problem_record(name, str(folder / name), f"not listed in {manifest.name}; not loaded"))
     problems += _other_files(folder, visible, listed)
     return entries, problems
