@@ -64,6 +64,14 @@ def test_script_arrays_and_json_apis_that_are_not_json_are_noted():
     assert [r.url for r in listed.follow] == ["http://gov.example/gkmlpt/api/all/1?page=2&sid=2"]
 
 
+def test_a_list_api_url_given_as_the_list_page_is_read_as_the_api():
+    url = "http://gov.example/bm/gkmlpt/api/all/7?page=3&sid=2"
+    answer = json.dumps({"total": 250, "articles": [{"title": "某局2024年度报告", "url": "/bm/p/1.html"}] * 50})
+    listed = read_list(answer, url, ListRequest(url))
+    assert listed.shape.name == "gkmlpt" and [r.url for r in listed.reports] == ["http://gov.example/bm/p/1.html"]
+    assert [r.url for r in listed.follow] == ["http://gov.example/bm/gkmlpt/api/all/7?page=4&sid=2"]
+
+
 def test_dig_enters_json_held_in_strings():
     record = {"aT": "t", "aU": json.dumps({"common": "/jbkzzx/a.html"})}
     assert dig(record, "aU.common") == "/jbkzzx/a.html"
