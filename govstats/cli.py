@@ -159,7 +159,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     try:
         result = batch.run(args.corpus, notebook=args.notebook, out=args.out, jobs=args.jobs,
                            lang=args.lang, force=args.force, timeout=args.timeout,
-                           max_output_mb=args.max_output_mb)
+                           max_output_mb=args.max_output_mb, by=args.by)
     except batch.BatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -209,7 +209,11 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("batch", help="run the city notebook for every agency of a corpus, with an index page")
     p.add_argument("corpus", nargs="?", default="data/corpus", help="folder or manifest CSV (default: data/corpus)")
-    p.add_argument("--notebook", default=DEFAULT_NOTEBOOK, help=f"parameterised notebook (default: {DEFAULT_NOTEBOOK})")
+    p.add_argument("--notebook", default=None,
+                   help=f"parameterised notebook (default: {DEFAULT_NOTEBOOK}; with --by city the city overview)")
+    p.add_argument("--by", choices=("agency", "city"), default=None,
+                   help="one notebook per agency (default) or per city (a city's agencies together: "
+                        "city_overview.ipynb); a --notebook must declare the parameter")
     p.add_argument("--out", default="build", help="output folder (default: build)")
     p.add_argument("--jobs", type=int, default=2, help="notebooks run at once (default: 2)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")

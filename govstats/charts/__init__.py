@@ -12,8 +12,9 @@ from .change import YOY_METRICS, yoy_change
 from .counts import appeals, applicant_mix, outcome_heatmap, outcomes
 from .rates import not_held_rate, ranking, requests_vs_rate
 from .save import save
+from .series import rate_lines
 from .style import COUNT_COLOUR, EDGE, METRIC_COLOURS, PALETTE
 
 __all__ = ["COUNT_COLOUR", "EDGE", "METRIC_COLOURS", "PALETTE", "YOY_METRICS", "appeals",
            "applicant_mix", "not_held_rate", "outcome_heatmap", "outcomes", "ranking",
-           "requests_vs_rate", "save", "yoy_change"]
+           "rate_lines", "requests_vs_rate", "save", "yoy_change"]
