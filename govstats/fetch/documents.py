@@ -2,9 +2,11 @@
 
 `Session.document` fetches one URL (conditionally when a copy is saved), saves its bytes under a
 path-safe name and journals its manifest row; `Session.report` fetches a report page and the
-files it links; `Session.finish` chooses each report's carrier and saves the manifest.  Threads
-working on different hosts share one session: the manifest and the run's lists change under one
-lock, the network is waited on outside it, and robots.txt is read once per origin under that
+files it links and chooses the report's carrier at once (reading them while the host waits out
+its delay, not all at the end); `Session.finish` saves the manifest.  Threads working on
+different hosts share one session: the manifest and the run's lists change under one lock, the
+network is waited on outside it, the carriers are read one report at a time (the readers'
+warnings filters belong to the process), and robots.txt is read once per origin under that
 origin's own lock.
 """
 from __future__ import annotations
@@ -83,7 +85,7 @@ class Session:
         self.hosts = Hosts(self.named, policy.hosts, policy.attachment_hosts, policy.networks)
         self.client = HttpClient(policy, self._delay_for, transport, self.hosts)
         self.result = FetchResult(out, pd.DataFrame())
-        self.touched: list[str] = []
+        self._choosing = threading.Lock()
         self.stopped = False
         self.bar = progress_bar(0, desc="govstats: fetching", unit="report", show=progress, leave=False)
 
@@ -209,7 +211,7 @@ class Session:
             error = (f"the link to {name or PurePosixPath(urlsplit(base['url']).path).name or 'a file'} "
                      f"answered an HTML page ({content_type or 'no Content-Type'}), not a document")
             self.result.failed[base["url"]] = error
-        # a new version is read only once `finish` chooses: a run killed before leaves one carrier in use
+        # a new version is read only once chosen (`report`): a run killed before leaves one carrier in use
         first = base["role"] == "report" and not any(r["use"] == "yes" for r in self.manifest.family(base["url"]))
         row = base | {"path": relative.as_posix(), "use": "yes" if first else "no",
                       "title": base["title"] or name, "filename": name, "error": error,
@@ -236,10 +238,22 @@ class Session:
             for link in attachment_links(text, row["final_url"] or target.url):
                 if link.url != target.url:
                     self.document(link.url, "attachment", parent=target.url, title=link.text)
+        with self.lock:  # a new file, or never chosen (a run stopped early)
+            fresh = len(self.result.new) + len(self.result.changed) > saved_before or not row["note"]
+        if fresh:
+            self._choose(target.url)
         with self.lock:
-            if len(self.result.new) + len(self.result.changed) > saved_before or not row["note"]:
-                self.touched.append(target.url)  # a new file, or never chosen (a run stopped early)
             self.bar.update()
+
+    def _choose(self, url: str) -> None:
+        """Choose the carrier of the report at `url` now, while its host waits out its delay."""
+        with self.lock:
+            family = self.manifest.family(url)
+        with self._choosing:  # one at a time: the readers' warnings filters are the process's
+            decided = choose(family, self.out, url)
+        with self.lock:
+            for i, (use, note) in decided.items():
+                self.manifest.update(family[i], use=use, note=note)
 
     @staticmethod
     def text(data: bytes | None, row: dict) -> str | None:
@@ -252,11 +266,7 @@ class Session:
             return None
 
     def finish(self) -> FetchResult:
-        """Choose the carrier of every report with a new file, save the manifest, describe the run."""
-        for url in dict.fromkeys(self.touched):
-            family = self.manifest.family(url)
-            for i, (use, note) in choose(family, self.out, url).items():
-                self.manifest.update(family[i], use=use, note=note)
+        """Save the manifest (each report's carrier was chosen as it was fetched), describe the run."""
         self.manifest.save()
         frame = pd.DataFrame(self.manifest.rows, columns=COLUMNS + self.manifest.extra).fillna("")
         self.result.manifest = pd.concat([catalogue.conform("fetch_manifest", frame[COLUMNS]),
