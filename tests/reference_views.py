@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from govstats.checks import run_checks
-from govstats.model import CELL_COLUMNS as REPORT_CELL_COLUMNS
+from govstats.corpus.parsed import CELL_COLUMNS as REPORT_CELL_COLUMNS
 from govstats.model import TABLES
 from govstats.schema import CellRef, catalogue, load_schema, load_statements
 from govstats.tables import wide

@@ -11,9 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..model import CELL_KINDS
 from ..schema import Identity, Schema, catalogue
-from ..values import CellColumns
+from ..values import CELL_KINDS, CellColumns
 from .wide_tables import Reports
 
 _NUMBER = CELL_KINDS.index("number")
