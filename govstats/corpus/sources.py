@@ -16,6 +16,8 @@ from ..schema import catalogue, level_key, levels
 from ..spreadsheet import unneutralise
 
 MANIFEST = "manifest.csv"
+#: the journal of a `govstats fetch` run not yet folded into manifest.csv (the run was interrupted)
+JOURNAL = "manifest.journal"
 #: Manifest columns that override what a report's title says.
 OVERRIDES = ("agency", "region", "city", "level", "year")
 PROBLEM_COLUMNS = catalogue.columns("problems")
@@ -112,6 +114,13 @@ def read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
     visible = _visible(folder)
     files = {full for _, full in visible}
     entries, problems, listed = [], [], set()
+    interrupted = fetched and (folder / JOURNAL).is_file()
+    if interrupted:  # what the run fetched since its last save is only in the journal: read none of it
+        problems.append(problem_record(JOURNAL, str(folder / JOURNAL), "a govstats fetch run into this folder was "
+                                       f"interrupted: what it fetched since {manifest.name} was last saved is only "
+                                       f"in {JOURNAL}, not read; run the same govstats fetch again to resume it",
+                                       "error"))
+        listed |= files
     for line, rec in enumerate(records, start=2):
         name = (rec.get("path") or "").strip()
         full = os.path.normpath(os.path.join(base, name))

@@ -25,11 +25,10 @@ import os
 from pathlib import Path
 from typing import TextIO
 
+from ..corpus.sources import JOURNAL, MANIFEST
 from ..schema import catalogue
 from ..spreadsheet import neutralise, unneutralise
 
-MANIFEST = "manifest.csv"
-JOURNAL = "manifest.journal"
 #: the manifest's columns: the frame `fetch_manifest` of the catalogue (govstats/schema/frames.csv)
 COLUMNS = catalogue.columns("fetch_manifest")
 
