@@ -18,7 +18,7 @@ import pytest
 from paths import CORPUS, FIXTURES
 
 import govstats
-from govstats import plots
+from govstats import charts
 from govstats.evaluate import city as cities
 
 WILD = FIXTURES / "wild"
@@ -90,7 +90,7 @@ def test_ranking_and_spread_of_a_city(data):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_chart_of_several_agencies_rates_by_year(data, lang):
     _, metrics = data
-    fig = plots.rate_lines(metrics, lang=lang)
+    fig = charts.rate_lines(metrics, lang=lang)
     ax = fig.axes[0]
     lines = {line.get_label(): line for line in ax.get_lines()}
     assert set(lines) == {"周口市人民政府办公室", "平潭综合实验区管委会(办公室)"}
