@@ -51,6 +51,16 @@ def test_a_hanweb_page_without_webid_is_read_but_not_paged():
     assert "webid, unitid" in listed.note
 
 
+def test_a_hanweb_page_without_nextgroup_gives_its_fields_in_its_scripts_and_forms():
+    page = ("<script type='text/xml'><datastore><recordset><record><![CDATA[<li><a href='/art/1.html'>a</a></li>]]>"
+            "</record></recordset></datastore></script><script>var param_UNITID = '5678';"
+            "$('#5678').jpage({totalRecord: 40, perPage: 15});</script>"
+            "<form action='/jrobot/search.do'><input type='hidden' name='webid' value='31'></form>")
+    paging, why = first_paging(page, "http://gov.example/col/col1234/index.html", shape_named("hanweb"), 1)
+    assert why == "" and dict(paging.form)["webid"] == "31" and dict(paging.form)["unitid"] == "5678"
+    assert dict(paging.form)["columnid"] == "1234" and (paging.start, paging.chunk, paging.total) == (2, 15, 40)
+
+
 def test_script_arrays_and_json_apis_that_are_not_json_are_noted():
     broken = "<script>var itemObj = [{'aT': '年度报告', aU: '/x'}];</script>"
     page = read_list(broken, BASE, ListRequest(BASE))
