@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: install demo test lab clean bench fuzz
+.PHONY: install demo test test-fast lint lab clean bench fuzz
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "govstats needs Python >= 3.11 (set PYTHON=python3.11)")'
@@ -24,6 +24,16 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# the edit loop: unit tests and the fast integration tests (no test marked slow or ocr), under a minute
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not ocr"
+
+# what CI checks before the tests: the linter, the committed data dictionary, the typing of the lower layers
+lint: $(STAMP)
+	$(BIN)/ruff check govstats tests benchmarks
+	$(BIN)/python -m govstats.dictionary --check
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -109,7 +109,9 @@ def write_corpus(folder: Path, reports: int) -> float:
 def load(corpus: Path, cache: Path, what: str, jobs: int, cells_to: Path | None = None) -> Load:
     """`read_corpus` in a fresh process: its time and memory (and its cells written to `cells_to`)."""
     argv = [sys.executable, "-c", _LOAD, str(corpus), str(cache), str(jobs)] + ([str(cells_to)] if cells_to else [])
-    out = subprocess.run(argv, check=True, capture_output=True, text=True, cwd=ROOT)
+    # the load's Arrow memory from jemalloc (opt-in: govstats.corpus.parsed.arrow_pool)
+    env = {**os.environ, "GOVSTATS_ARROW_POOL": "jemalloc"}
+    out = subprocess.run(argv, check=True, capture_output=True, text=True, cwd=ROOT, env=env)
     return Load(what, **json.loads(out.stdout.strip().splitlines()[-1]))
 
 

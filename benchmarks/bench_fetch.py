@@ -100,10 +100,12 @@ def rows(pages: int = 15, delay: float = 0.2, manifest: int = 100_000) -> list[t
     out = []
     for c in crawls:
         polite = "polite" if c.most_at_once == 1 and c.closest >= delay else "POLITENESS BROKEN"
+        goal = ("" if c.hosts_at_once != 4 else
+                " (met)" if c.rate / floor.rate >= GOAL else f" (missed by {1 - c.rate / floor.rate / GOAL:.0%})")
         out.append((f"fetch, {len(HOSTS)} hosts x {pages + 2} requests, delay {delay:g} s, --hosts-at-once "
                     f"{c.hosts_at_once}", f"{c.rate:.1f} requests/s",
                     f">= {GOAL:g}x the floor" if c.hosts_at_once == 4 else "",
-                    f"{c.rate / floor.rate:.2f}x; {c.seconds:.1f} s; at most {c.most_at_once} at once per host, "
+                    f"{c.rate / floor.rate:.2f}x{goal}; {c.seconds:.1f} s; at most {c.most_at_once} at once per host, "
                     f"closest {c.closest:.3f} s apart: {polite}"))
     seconds, journal, csv_bytes = manifest_rows(manifest)
     out.append((f"fetch manifest, {manifest:,} documents journalled and saved once", f"{seconds:.1f} s", "",

@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 from . import batch
+
+# After `import govstats`, any matplotlib chart renders Chinese: a CJK font is registered as the
+# fallback of matplotlib's default family (see govstats.charts.style.use_cjk_font).
+from .charts.style import use_cjk_font as _use_cjk_font  # noqa: E402
 from .corpus import Corpus, read_corpus
 from .errors import GovstatsWarning, ReportParseError, UnsupportedFormat
 from .evaluate.metrics import metrics
@@ -13,6 +17,8 @@ from .report import Report, read_report
 from .schema import load_schema
 from .schema.labels import label_cells
 from .version import __version__
+
+_use_cjk_font()
 
 __all__ = ["read_report", "Report", "ReportMeta", "Problem", "ReportParseError", "UnsupportedFormat",
            "GovstatsWarning", "load_schema", "__version__",

@@ -93,14 +93,17 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _check_paths(paths: list[str]) -> list[str]:
-    """The files named, with each folder replaced by the report files in it (as a corpus lists them)."""
-    from .corpus.sources import report_files
+    """The files named, with each folder replaced by the report files in it (as a corpus lists them);
+    the files of a folder that are not read are printed, each with why and what to do."""
+    from .corpus.sources import report_files, unread_files
     from .readers import SUFFIXES
 
     out = []
     for path in paths:
         if os.path.isdir(path):
             found = [str(p) for p in report_files(Path(path))]
+            for skipped in unread_files(Path(path)):  # said, never skipped without a word
+                print(f"{skipped['source']}: {skipped['message']}")
             if not found:
                 print(f"error: {path}: no report files ({', '.join(SUFFIXES)}) in this folder", file=sys.stderr)
             out += found
@@ -156,7 +159,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     try:
         result = batch.run(args.corpus, notebook=args.notebook, out=args.out, jobs=args.jobs,
                            lang=args.lang, force=args.force, timeout=args.timeout,
-                           max_output_mb=args.max_output_mb)
+                           max_output_mb=args.max_output_mb, by=args.by)
     except batch.BatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -206,7 +209,11 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("batch", help="run the city notebook for every agency of a corpus, with an index page")
     p.add_argument("corpus", nargs="?", default="data/corpus", help="folder or manifest CSV (default: data/corpus)")
-    p.add_argument("--notebook", default=DEFAULT_NOTEBOOK, help=f"parameterised notebook (default: {DEFAULT_NOTEBOOK})")
+    p.add_argument("--notebook", default=None,
+                   help=f"parameterised notebook (default: {DEFAULT_NOTEBOOK}; with --by city the city overview)")
+    p.add_argument("--by", choices=("agency", "city"), default=None,
+                   help="one notebook per agency (default) or per city (a city's agencies together: "
+                        "city_overview.ipynb); a --notebook must declare the parameter")
     p.add_argument("--out", default="build", help="output folder (default: build)")
     p.add_argument("--jobs", type=int, default=2, help="notebooks run at once (default: 2)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")

@@ -1,5 +1,6 @@
-"""The frames behind the standard charts (kept import path): see `govstats.charts.data` and
-`govstats.charts.reading` (metrics as tables for reading)."""
+"""Deprecated import path of the frames behind the standard charts: use `govstats.charts.data` (it goes in the next release)."""
+import warnings
+
 from .charts.data import *  # noqa: F403
 from .charts.data import (  # noqa: F401  (public names of the module, re-exported unchanged)
     APPEAL_OUTCOMES,
@@ -21,3 +22,6 @@ from .charts.data import (  # noqa: F401  (public names of the module, re-export
     year_slice,
 )
 from .charts.reading import KEY_METRICS, metric_table, readable, yoy_table  # noqa: F401
+
+warnings.warn("govstats.figures is deprecated and goes in the next release: use govstats.charts.data and govstats.charts.reading",
+              FutureWarning, stacklevel=2)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import re
 from importlib import metadata
 from pathlib import Path
@@ -19,7 +20,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent
 
 LAYERS: list[list[str]] = [
-    ["errors", "model", "limits", "files", "version", "progress", "layers"],
+    ["errors", "model", "limits", "files", "version", "progress", "layers", "spreadsheet"],
     ["schema"],
     ["readers"],
     ["interpret"],
@@ -54,6 +55,21 @@ def files(upto: str) -> list[Path]:
     return sorted(out)
 
 
+def content(path: Path) -> bytes:
+    """What of a file counts as code: its bytes; of a notebook, what it runs (each cell's type,
+    source and tags), so that running it in JupyterLab, which rewrites outputs and execution
+    counts, changes no fingerprint."""
+    data = path.read_bytes()
+    if path.suffix != ".ipynb":
+        return data
+    try:
+        cells = json.loads(data)["cells"]
+    except (ValueError, KeyError, TypeError):
+        return data
+    return json.dumps([[c.get("cell_type"), c.get("source"), c.get("metadata", {}).get("tags", [])]
+                       for c in cells], ensure_ascii=False).encode()
+
+
 @functools.cache
 def fingerprint(upto: str) -> str:
     """sha256 of every file of the layers up to `upto` (names and bytes) and of the installed
@@ -61,7 +77,7 @@ def fingerprint(upto: str) -> str:
     pull` that changes any of those files, or an upgraded library, changes it; nothing else does."""
     digest = hashlib.sha256()
     for path in files(upto):
-        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + content(path) + b"\0")
     for name, version in dependency_versions().items():
         digest.update(f"{name}=={version}\0".encode())
     return digest.hexdigest()

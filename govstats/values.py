@@ -14,7 +14,10 @@ import numpy as np
 import pandas as pd
 
 from .model import TABLES
-from .schema import CellRef, Schema, load_schema
+from .schema import CellRef, Schema, catalogue, load_schema
+
+#: what a cell holds (the catalogue's allowed values of the cells' `kind`), in order
+CELL_KINDS: tuple[str, ...] = next(f for f in catalogue.fields("cells") if f.column == "kind").allowed() or ()
 
 
 class DerivedParts:
@@ -105,10 +108,20 @@ class CellValues:
 
 class CellColumns:
     """The printed numbers of many reports of one format version: `get(ref)` is one float array
-    over `reports` (NaN where the cell is not a printed number), derived cells summed by `resolve`."""
+    over `reports` (NaN where the cell is not a printed number), derived cells summed by `resolve`;
+    `kind(ref)` the kind printed (an index into `CELL_KINDS`, -1 where the report has no such cell)
+    and `why(refs)` what `CellValues.why` says, one text per report.
 
-    def __init__(self, cells: pd.DataFrame, version: str, schema: Schema | None = None) -> None:
-        report_codes, reports = pd.factorize(cells["report"])
+    `reports` (optional) fixes the reports and their order (a report without cells is all NA);
+    by default they are those of `cells`, in order of appearance.  Of two cells of one report at
+    one place, the last counts (as in `CellValues`)."""
+
+    def __init__(self, cells: pd.DataFrame, version: str, schema: Schema | None = None,
+                 reports: pd.Index | None = None) -> None:
+        if reports is None:
+            report_codes, reports = pd.factorize(cells["report"])
+        else:
+            report_codes = reports.get_indexer(cells["report"])
         self.reports = [str(r) for r in reports]
         parts = [pd.factorize(cells[c]) for c in ("table", "row", "col")]
         sizes = [len(uniques) for _, uniques in parts]
@@ -124,6 +137,9 @@ class CellColumns:
         shape = (len(self.reports), len(refs))
         self.present = np.zeros(shape, dtype=bool)
         self.present[report_codes, ref_codes] = True
+        self.kinds = np.full(shape, -1, dtype=np.int8)
+        kind = pd.Categorical(cells["kind"].astype(object), categories=list(CELL_KINDS)).codes
+        self.kinds[report_codes, ref_codes] = kind
         value = cells["value"].astype("Float64")
         number = ((cells["kind"] == "number") & value.notna()).to_numpy(dtype=bool, na_value=False)
         self.numbers = np.full(shape, np.nan)
@@ -155,3 +171,31 @@ class CellColumns:
     def total(self, refs: tuple[CellRef, ...] | list[CellRef]) -> np.ndarray:
         """Sum of the cells `refs` over the reports; NaN where any is not a number."""
         return total(refs, self.get) + np.zeros(len(self.reports))
+
+    def kind(self, ref: CellRef) -> np.ndarray:
+        """The kind of cell `ref` in each report: an index into `CELL_KINDS`, -1 when missing."""
+        j = self.refs.get(ref)
+        return np.full(len(self.reports), -1, dtype=np.int8) if j is None else self.kinds[:, j]
+
+    def why(self, refs: tuple[CellRef, ...] | list[CellRef]) -> np.ndarray:
+        """`CellValues.why` of each report (an object array of texts, "" where all are numbers)."""
+        out = np.full(len(self.reports), "", dtype=object)
+        for ref in refs:
+            kind = self.kind(ref)
+            j = self.refs.get(ref)
+            number = np.zeros(len(out), dtype=bool) if j is None else ~np.isnan(self.numbers[:, j])
+            parts = self.parts.of(ref)
+            said = np.array([f"{'.'.join(ref)} is {k}" for k in (*CELL_KINDS, "missing")], dtype=object)[kind]
+            if parts is not None:  # a derived cell the report does not print: what its parts lack
+                said = np.where(kind < 0, self.why(parts), said)
+            said[number] = ""
+            out = _joined(out, said)
+        return out
+
+
+def _joined(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """`"; ".join` of two object arrays of texts, element by element, empty texts left out."""
+    both = (left != "") & (right != "")
+    out = np.where(left == "", right, left)
+    out[both] = left[both] + "; " + right[both]
+    return out

@@ -15,7 +15,8 @@ govstats/fetch/shapes.toml:
 - `gkmlpt_site`: Guangdong's 政府信息公开目录 platform, `/gkmlpt/index#2345`, SID in a script,
   `/gkmlpt/api/all/2345?page=N&sid=755031` answering JSON, two articles a page.
 - `itemobj_site`: a page drawing its list from `var itemObj = [...]` (the 国家疾控局 shape, aU a
-  JSON string), with a createPageHTML pager to a second page.
+  JSON string), with a createPageHTML pager to a second page, whose record links the 平潭 2025
+  PDF's download servlet itself (no article page between).
 """
 from __future__ import annotations
 
@@ -211,10 +212,8 @@ def itemobj_site() -> Site:
     r["/jbkzzx/nb/index.html"] = Route(itemobj_page(
         [_item(ZHOUKOU_TITLE, "/jbkzzx/nb/202501/t20250120_1.html"),
          _item("2025年度部门预算", "/jbkzzx/nb/202501/t20250110_2.html")], 0))
-    r["/jbkzzx/nb/index_1.html"] = Route(itemobj_page(
-        [_item(PINGTAN_2025_TITLE, "/jbkzzx/nb/202603/t20260301_3.html")], 1))
+    r["/jbkzzx/nb/index_1.html"] = Route(itemobj_page(  # a record linking the servlet itself, no article
+        [_item(PINGTAN_2025_TITLE, f"{SERVLET}?classid=0&filename=P0202603.pdf")], 1))
     r["/jbkzzx/nb/202501/t20250120_1.html"] = Route(text_report_page(ZHOUKOU_TXT).encode(), "text/html; charset=utf-8")
-    r["/jbkzzx/nb/202603/t20260301_3.html"] = Route(_article(
-        PINGTAN_2025_TITLE, "<p>发布时间：2026-03-01</p>", "/jbkzzx/files/P0202603.pdf"))
-    r["/jbkzzx/files/P0202603.pdf"] = Route(PINGTAN_2025_PDF.read_bytes(), "application/pdf")
+    site.dynamic[SERVLET] = _servlet
     return site

@@ -26,6 +26,7 @@ from .index import render_index
 from .plan import (
     DEFAULT_MAX_OUTPUT_MB,
     DEFAULT_NOTEBOOK,
+    DEFAULT_NOTEBOOKS,
     DEFAULT_TIMEOUT,
     BatchError,
     notebook_unit,
@@ -37,11 +38,16 @@ from .plan import (
 from .results import AgencyRun, BatchResult
 
 
-def run(corpus: str | os.PathLike[str], notebook: str | os.PathLike[str] = DEFAULT_NOTEBOOK,
+def run(corpus: str | os.PathLike[str], notebook: str | os.PathLike[str] | None = None,
         out: str | os.PathLike[str] = "build", jobs: int = 2, lang: str = "zh",
         force: bool = False, timeout: float = DEFAULT_TIMEOUT,
-        max_output_mb: float = DEFAULT_MAX_OUTPUT_MB, progress: bool | None = None) -> BatchResult:
-    """Run `notebook` once per agency of `corpus` and write `out/index.html`.
+        max_output_mb: float = DEFAULT_MAX_OUTPUT_MB, progress: bool | None = None,
+        by: str | None = None) -> BatchResult:
+    """Run `notebook` once per agency (`by="city"`: once per city) of `corpus` and write
+    `out/index.html`.
+
+    `notebook` None runs the notebook shipped for the unit: `city_report.ipynb` per agency,
+    `city_overview.ipynb` per city; `by` None takes the unit the notebook declares (agency first).
 
     `corpus` is whatever `govstats.read_corpus` takes (a folder or a manifest CSV); it is passed
     on to every notebook. `jobs` notebooks run at once; `timeout` bounds one notebook's run in
@@ -60,8 +66,8 @@ def run(corpus: str | os.PathLike[str], notebook: str | os.PathLike[str] = DEFAU
                          f"not {max_output_mb!r}")
     if lang not in ("zh", "en"):
         raise BatchError(f"lang must be 'zh' or 'en', not {lang!r}")
-    notebook = Path(notebook).resolve()
-    unit = notebook_unit(notebook)
+    notebook = Path(notebook if notebook is not None else DEFAULT_NOTEBOOKS[by or "agency"]).resolve()
+    unit = notebook_unit(notebook, by)
     corpus_path = Path(corpus).resolve()
     if not corpus_path.exists():
         raise BatchError(f"{corpus}: no such corpus folder or manifest")
@@ -104,11 +110,11 @@ def _run_locked(corpus: str | os.PathLike[str], corpus_path: Path, notebook: Pat
                              progress))
 
     ordered = [runs[j.slug] for j in jobs_list]
-    result = BatchResult(ordered, unused, out / "index.html", out)
+    result = BatchResult(ordered, unused, out / "index.html", out, unit)
     try:      # the last good index stays until the new one is complete
         atomic_write_text(result.index, render_index(ordered, reports, metrics(data), unused,
                                                      corpus=corpus_path, notebook=notebook,
-                                                     lang=lang, out=out))
+                                                     lang=lang, out=out, unit=unit))
     except OSError as exc:     # a full disk: what ran is in each agency's batch.json
         raise BatchError(f"{out}: cannot write index.html ({os_reason(exc)}); "
                          f"{result.summary().splitlines()[0]}") from exc

@@ -9,6 +9,8 @@ from urllib.parse import quote
 import pandas as pd
 
 from ..charts.reading import MARKS, marked
+from ..evaluate.city import city_series
+from ..quality import combine
 from ..schema import catalogue, level_label, metric_label, texts
 from .plan import version
 from .results import AgencyRun, count_statuses
@@ -18,11 +20,14 @@ INDEX_METRICS = ("received", "concluded", "disclosure_rate", "not_held_rate")
 
 def render_index(runs: list[AgencyRun], reports: pd.DataFrame, metrics: pd.DataFrame,
                  unused: list[dict[str, str]], *, corpus: Path, notebook: Path, lang: str,
-                 out: Path) -> str:
-    """The HTML of `index.html`: one row per agency, then the failures and the reports not used."""
+                 out: Path, unit: str = "agency") -> str:
+    """The HTML of `index.html`: one row per agency (or city), grouped by province and city
+    with links down to each group, then the failures and the reports not used."""
     from jinja2 import Environment, PackageLoader
 
     labels = texts("index", lang) | {m: metric_label(m, lang) for m in INDEX_METRICS}
+    if unit == "city":   # a city's figures are its agencies' summed, never one agency's
+        metrics = pd.concat([city_series(metrics, reports, r.agency) for r in runs] or [metrics.iloc[:0]])
     rows = [_index_row(r, reports, metrics, labels, out, lang) for r in runs]
     flags = {f for r in rows for q in r["quality"].values() for f in q.split("+")}
     legend = [f"{mark} {labels['mark_' + flag]}" for flag, mark in MARKS.items() if flag in flags]
@@ -30,9 +35,11 @@ def render_index(runs: list[AgencyRun], reports: pd.DataFrame, metrics: pd.DataF
     env = Environment(loader=PackageLoader("govstats", "templates"), autoescape=True)
     return env.get_template("index.html.j2").render(
         lang="zh-CN" if lang == "zh" else "en", t=labels, rows=rows, metrics=INDEX_METRICS,
+        groups=grouped(rows, unit, labels), unit_label=labels[unit],
         failures=[r for r in rows if r["status"] == "failed"], unused=unused, legend=legend,
         duplicates=duplicate_reports(reports),
-        summary=labels["summary"].format(n=len(runs), unused=len(unused), **counts),
+        summary=labels["summary" if unit == "agency" else "summary_city"].format(n=len(runs), unused=len(unused),
+                                                                                **counts),
         corpus=str(corpus), notebook=str(notebook), version=version(),
         generated=dt.datetime.now().astimezone().isoformat(timespec="seconds"))
 
@@ -51,17 +58,37 @@ def _index_row(run: AgencyRun, reports: pd.DataFrame, metrics: pd.DataFrame, lab
         checks += labels["problems_fmt"].format(**totals)
     failed_years = sorted({int(r.year) for r in mine.itertuples()
                            if pd.notna(r.failed) and int(r.failed) > 0 and pd.notna(r.year)})
-    latest, values, quality = _latest_metrics(metrics[metrics["report"].astype(str).isin(run.reports)],
-                                              labels["conflict"])
+    own = metrics["agency"].astype(str) == run.agency if "reports_failed" in metrics else \
+        metrics["report"].astype(str).isin(run.reports)
+    latest, values, quality = _latest_metrics(metrics[own], labels["conflict"])
+    provinces = sorted({str(p) for p in mine["province"].dropna()}) if "province" in mine else []
     folder = out / run.slug
     link = quote(run.slug)
     return {"agency": run.agency, "slug": run.slug, "city": "、".join(cities), "level": "、".join(levels),
+            "province": "、".join(provinces), "agencies": sorted({str(a) for a in mine["agency"].dropna()}),
             "years": _year_span(run.years),
             "latest": latest, "values": values, "quality": quality, "checks": checks, "checks_failed": totals["failed"],
             "failed_years": ", ".join(map(str, failed_years)), "status": run.status,
             "status_label": labels[run.status], "seconds": run.seconds, "error": run.error,
             "html": f"{link}/report.html" if (folder / "report.html").is_file() else None,
             "ipynb": f"{link}/report.ipynb" if (folder / "report.ipynb").is_file() else None}
+
+
+def grouped(rows: list[dict[str, Any]], unit: str, labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The rows grouped by province, then (per agency) by city, each group with an anchor for the
+    links at the top of the page; unknown provinces and cities last."""
+    def key(text: str) -> tuple[bool, str]:
+        return (not text, text)
+
+    out: list[dict[str, Any]] = []
+    for n, province in enumerate(sorted({r["province"] for r in rows}, key=key)):
+        mine = [r for r in rows if r["province"] == province]
+        names = [None] if unit == "city" else sorted({r["city"] for r in mine}, key=key)
+        cities = [{"city": (c or labels["no_city"]) if c is not None else None, "anchor": f"p{n}-c{i}",
+                   "rows": sorted((r for r in mine if c is None or r["city"] == c), key=lambda r: r["agency"])}
+                  for i, c in enumerate(names)]
+        out.append({"province": province or labels["no_province"], "anchor": f"p{n}", "cities": cities})
+    return out
 
 
 def _latest_metrics(metrics: pd.DataFrame, conflict: str) -> tuple[int | None, dict[str, str], dict[str, str]]:
@@ -74,8 +101,8 @@ def _latest_metrics(metrics: pd.DataFrame, conflict: str) -> tuple[int | None, d
     latest = int(shown["year"].max())
     rows = shown[shown["year"] == latest].set_index("metric")
     year = rows["value"]
-    quality = {m: str(rows.loc[[m], "quality"].iloc[0]) if m in rows.index and "quality" in rows else "ok"
-               for m in INDEX_METRICS}
+    quality = {m: combine(f for q in rows.loc[[m], "quality"] for f in str(q).split("+"))
+               if m in rows.index and "quality" in rows.columns else "ok" for m in INDEX_METRICS}
     values = {}
     for m in INDEX_METRICS:
         found = year[year.index == m].dropna().unique()  # two reports of one year: two values
@@ -88,7 +115,7 @@ def _latest_metrics(metrics: pd.DataFrame, conflict: str) -> tuple[int | None, d
             values[m] = f"{float(v):.1%}"
         else:
             values[m] = f"{float(v):,.0f}"
-        values[m] = marked(values[m], quality[m]) if values[m] not in ("—", conflict) else values[m]
+        values[m] = values[m] if values[m] in ("—", conflict) else marked(values[m], quality[m])
     return latest, values, quality
 
 

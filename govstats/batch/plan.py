@@ -16,6 +16,9 @@ from .. import layers
 
 #: The city notebook installed with govstats (works from any folder, not only a source checkout).
 DEFAULT_NOTEBOOK = str(Path(__file__).resolve().parents[1] / "notebooks" / "city_report.ipynb")
+#: The notebook each unit runs when none is named: one agency's report, one city's overview.
+DEFAULT_NOTEBOOKS = {"agency": DEFAULT_NOTEBOOK,
+                     "city": str(Path(__file__).resolve().parents[1] / "notebooks" / "city_overview.ipynb")}
 DEFAULT_TIMEOUT = 600.0
 #: megabytes of output (printed text, displayed data, tracebacks) one notebook may send
 DEFAULT_MAX_OUTPUT_MB = 50.0
@@ -64,8 +67,9 @@ def slugify(name: str) -> str:
     return f"{kept}-{digest}" if kept else f"agency-{digest}"
 
 
-def notebook_unit(notebook: str | os.PathLike[str]) -> str:
-    """The unit a notebook runs for ("agency" or "city"), after checking its papermill parameters.
+def notebook_unit(notebook: str | os.PathLike[str], by: str | None = None) -> str:
+    """The unit a notebook runs for ("agency" or "city"; `by` when given, which the notebook must
+    declare), after checking its papermill parameters.
 
     papermill only warns about a parameter the notebook does not declare, so a misspelt name would
     run the default silently; this raises `BatchError` naming the notebook and what is missing.
@@ -77,7 +81,12 @@ def notebook_unit(notebook: str | os.PathLike[str]) -> str:
         raise BatchError(f"{path}: no such notebook (pass --notebook PATH, or leave it out to use "
                          f"the city notebook installed with govstats: {DEFAULT_NOTEBOOK})")
     declared = set(papermill.inspect_notebook(str(path)))
-    unit = next((u for u in UNITS if u in declared), None)
+    if by is not None and by not in UNITS:
+        raise BatchError(f"--by must be one of {', '.join(UNITS)}, not {by!r}")
+    if by is not None and by not in declared:
+        raise BatchError(f"{path}: the cell tagged 'parameters' lacks {by} (declared: "
+                         f"{', '.join(sorted(declared)) or 'nothing'}); a notebook run --by {by} needs it")
+    unit = by or next((u for u in UNITS if u in declared), None)
     missing = [p for p in PARAMETERS if p not in declared]
     if unit is None or missing:
         need = ([] if unit else ["agency (or city)"]) + missing

@@ -26,6 +26,7 @@ class BatchResult:
     unused: list[dict[str, str]]
     index: Path
     out: Path
+    unit: str = "agency"     # or "city": what each run is of
 
     @property
     def failed(self) -> list[AgencyRun]:
@@ -40,7 +41,8 @@ class BatchResult:
         """A few lines for a terminal: counts, then each failure with its error's last line."""
         counts = count_statuses(self.runs)
         n, unused = len(self.runs), len(self.unused)
-        lines = [f"{n} {'agency' if n == 1 else 'agencies'}: {counts['done']} run, "
+        noun = {"agency": ("agency", "agencies"), "city": ("city", "cities")}[self.unit][n != 1]
+        lines = [f"{n} {noun}: {counts['done']} run, "
                  f"{counts['skipped']} up to date, {counts['failed']} failed; "
                  f"{unused} {'report' if unused == 1 else 'reports'} not used"]
         for r in self.failed:

@@ -140,6 +140,7 @@ def agency_columns(keys: pd.DataFrame, aliases: Aliases, urls: list[str | None],
         key = (printed, agency, region, city, url, title)
         if key not in cache:
             name = printed if isinstance(printed, str) else None
+            title, agency = (x if isinstance(x, str) else None for x in (title, agency))  # NA is no name
             other = title if title and title != name else (agency if agency != name else None)
             cache[key] = resolve_place(name, url, region=_text(region), city=_text(city), title=other)
         place = cache[key]

@@ -6,7 +6,7 @@ Two files of one report are never counted twice (`duplicates`).
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
 from typing import Any
 
 import numpy as np
@@ -14,25 +14,22 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..checks import run_checks
 from ..interpret.title import find_title
 from ..model import TABLES
 from ..quality import QUALITY_COLUMNS, cell_quality
 from ..schema import agency_level, catalogue, load_schema
-from ..tables import wide
-from ..values import CellValues
 from .agencies import Aliases, agency_columns
 from .cell_table import KEY_COLUMNS, cell_frame
 from .columns import COUNT_FIELDS, ReportColumns
 from .duplicates import cell_set, duplicates
-from .parsed import CATEGORICAL
-from .parsed import CELL_COLUMNS as REPORT_CELL_COLUMNS
-from .soft_checks import ReportData, soft_checks
+from .identity_checks import corpus_checks
+from .soft_checks import soft_checks
 from .sources import PROBLEM_COLUMNS, Entry, problem_record
 from .trust import corpus_flags
+from .wide_tables import Reports, stacked
 
-CELL_COLUMNS = catalogue.columns("cells", "report", "key", "cell")  # not the opt-in labels
-_AS_REPORT = {c: "string" for c in CATEGORICAL}
+CELL_COLUMNS = catalogue.columns("cells", "report", "key", "cell", "quality")  # not the opt-in labels
+_READ = catalogue.columns("cells", "report", "key", "cell")  # what the loader gives: no quality yet
 REPORT_COLUMNS = catalogue.columns("reports")
 
 
@@ -120,21 +117,20 @@ class Corpus:
         self.problems = catalogue.conform("problems", found.reset_index(drop=True))
         #: the reports whose cells count: not a duplicate, not in a conflict
         self._used = [i for i, e in enumerate(entries) if e.report not in self._repeats]
-        self._strict: dict[str, pd.DataFrame] = {}
+        self._strict: pd.DataFrame | None = None
         self.reports = self._report_frame(keys, found)
         used = columns.take(self._used) if len(self._used) < len(entries) else columns
         lengths = used.rows["rows"].to_numpy()
         #: where each used report's cells end in `cells`
         self._ends = np.cumsum(lengths)
         #: the used cells; `cells` adds their quality when first asked
-        self._cells = cell_frame(keys.iloc[self._used], lengths, used, catalogue.columns("cells", "report", "key",
-                                                                                          "cell"))
+        self._cells = cell_frame(keys.iloc[self._used], lengths, used, _READ)
         self._flags: pd.DataFrame | None = None
 
     @property
     def cells(self) -> pd.DataFrame:
-        """One row per cell of every used report: `CELL_COLUMNS` (the report's key columns, the
-        cell, its `quality` and `quality_note`)."""
+        """One row per cell of every used report: the report's key columns, the cell's own, and its
+        `quality` and `quality_note` (`govstats.quality`), added when first asked."""
         if "quality" not in self._cells.columns:
             quality = cell_quality(self._cells, self.quality_flags())
             for col in QUALITY_COLUMNS:
@@ -159,19 +155,17 @@ class Corpus:
         frame["duplicate_of"] = frame["report"].map(self._repeats).replace("", None).astype("string")
         return catalogue.conform("reports", frame.reset_index(drop=True))
 
-    def _key(self, name: str) -> dict[str, Any]:
-        """A report's key columns (None where missing)."""
-        row = self._keys.iloc[self._position[name]]
-        return {k: (None if pd.isna(v) else v) for k, v in row.items()}
+    @functools.cached_property
+    def _used_keys(self) -> Reports:
+        """The used reports' keys (None where missing), and each cell's report number."""
+        keys = self._keys.iloc[self._used]
+        lengths = np.diff(self._ends, prepend=0)
 
-    def _used_reports(self) -> Iterator[tuple[str, str | None, pd.DataFrame]]:
-        """Each used report's name, format version and cells (as `Report.cells` has them)."""
-        versions = self._keys["format_version"]
-        for k, i in enumerate(self._used):
-            start = self._ends[k - 1] if k else 0
-            cells = self._cells.iloc[start:self._ends[k]][REPORT_CELL_COLUMNS].reset_index(drop=True)
-            version = versions.iat[i]
-            yield self._entries[i].report, None if pd.isna(version) else version, cells.astype(_AS_REPORT)
+        def values(col: str) -> np.ndarray:
+            column = keys[col].astype(object)
+            return column.where(column.notna(), None).to_numpy(dtype=object)
+        return Reports(values("agency"), values("year"), values("format_version"),
+                       np.repeat(np.arange(len(keys)), lengths))
 
     # -- views --------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -205,54 +199,42 @@ class Corpus:
         return {name: {s["name"]: s["text"] for s in sections[i]} for name, i in self._position.items()}
 
     def checks(self, mode: str = "strict") -> pd.DataFrame:
-        """The identity checks of every report (`Report.checks` columns plus agency and year)."""
-        found = []
-        for name, version, cells in self._used_reports():
+        """The identity checks of every report (`Report.checks` columns plus agency and year),
+        computed over all reports at once (`corpus.identity_checks`); the strict ones once per corpus."""
+        if mode != "strict" or self._strict is None:
+            found = corpus_checks(self._cells, self._used_keys, self._used_names(), mode, load_schema())
             if mode != "strict":
-                checks = run_checks(cells, version, mode)
-            else:
-                if name not in self._strict:
-                    self._strict[name] = run_checks(cells, version)
-                checks = self._strict[name]
-            if len(checks):
-                keys = self._key(name)
-                found.append(checks.assign(report=name, agency=keys["agency"], year=keys["year"]))
-        if not found:
-            return catalogue.conform("checks", pd.DataFrame(columns=catalogue.columns("checks")))
-        return catalogue.conform("checks", pd.concat(found, ignore_index=True))
+                return found
+            self._strict = found
+        return self._strict.copy()
 
-    def _report_data(self) -> list[ReportData]:
-        schema = load_schema()
-        out = []
-        overviews = {name: s.get("overview", "") for name, s in self.sections.items()}
-        for name, version, cells in self._used_reports():
-            keys = self._key(name)
-            values = CellValues(cells, version, schema) if version in ("2019", "2021") else None
-            out.append(ReportData(name, keys["agency"], keys["year"], version, values, overviews[name]))
-        return out
+    def _used_names(self) -> np.ndarray:
+        return self._keys["report"].iloc[self._used].to_numpy(dtype=object)
 
     def soft_checks(self) -> pd.DataFrame:
         """Cross-year (SOFT-T3-CARRY, SOFT-T2-STOCK) and narrative (SOFT-NARRATIVE) checks.
 
         See `govstats.corpus.soft_checks`: they report and never fail.
         """
-        return soft_checks(self._report_data())
+        return soft_checks(self._cells, self._used_keys, self._used_names(), self._overviews()[self._used],
+                           load_schema())
+
+    def _overviews(self) -> np.ndarray:
+        """Each report's narrative section 一 ("" when it has none)."""
+        column = self._rows["sections"].combine_chunks() if self._rows.num_rows else None
+        out = np.full(self._rows.num_rows, "", dtype=object)
+        if column is not None:
+            flat, parent = pc.list_flatten(column), pc.list_parent_indices(column).to_numpy()
+            overview = pc.equal(flat.field("name"), "overview").to_numpy(zero_copy_only=False)
+            out[parent[overview]] = np.asarray(flat.field("text").to_numpy(zero_copy_only=False), dtype=object)[overview]
+        return out
 
     def table(self, name: str, derived: bool = False, lang: str | None = None) -> pd.DataFrame:
-        """Table `name` ("t2", "t3", "t4") of every report, stacked: index (agency, year, row)."""
+        """Table `name` ("t2", "t3", "t4") of every report, stacked: index (agency, year, row).
+
+        Each report's rows and columns are those `Report.table` gives it (`corpus.wide_tables`);
+        the frame has every column any report has.  A report without an agency or year keeps NA there.
+        """
         if name not in TABLES:
             raise KeyError(f"no table {name!r}; tables are t2, t3, t4")
-        parts, keys = [], []
-        for report, version, cells in self._used_reports():
-            if version not in ("2019", "2021"):
-                continue
-            parts.append(wide(cells, name, version, lang, "value", derived))
-            key = self._key(report)
-            keys.append((key["agency"], key["year"]))
-        if not parts:
-            return pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=catalogue.columns("wide", "key")))
-        # the index is built from tuples: a report without an agency or year keeps NA there
-        index = pd.MultiIndex.from_tuples([(*k, row) for k, f in zip(keys, parts) for row in f.index],
-                                          names=catalogue.columns("wide", "key"))
-        out = pd.concat(parts, ignore_index=True).set_axis(index)
-        return out.astype("Float64")
+        return stacked(self._cells, self._used_keys, name, derived, lang, load_schema())

@@ -27,6 +27,8 @@ from ..schema import catalogue
 from ..schema import fingerprint as schema_fingerprint
 
 CACHE_ENV = "GOVSTATS_CACHE"
+#: `GOVSTATS_ARROW_POOL=jemalloc` lets a load allocate Arrow memory from jemalloc (see arrow_pool)
+POOL_ENV = "GOVSTATS_ARROW_POOL"
 #: Bump when the layout of the store changes.
 LAYOUT = 6
 #: the columns of Report.cells (the report's name and its cells' own columns: frames.csv)
@@ -45,11 +47,12 @@ PANDAS_TYPES = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype
 
 @contextlib.contextmanager
 def arrow_pool() -> Iterator[None]:
-    """Allocate Arrow memory from jemalloc, where pyarrow has it, while a corpus loads (pyarrow's
-    default, mimalloc 2.2, peaks far higher and runs slower reading Parquet: microsoft/mimalloc#1111),
-    returning freed pages at once (a load frees its Parquet buffers as it goes); the default pool
-    is restored after."""
-    if "jemalloc" not in pa.supported_memory_backends():
+    """With `GOVSTATS_ARROW_POOL=jemalloc` (opt-in: Arrow's memory pool is process-wide, and a
+    notebook's other Arrow work should not change pools under it), allocate Arrow memory from
+    jemalloc, where pyarrow has it, while a corpus loads (pyarrow's default, mimalloc 2.2, peaks
+    about 40% higher and runs slower reading Parquet: microsoft/mimalloc#1111), returning freed
+    pages at once (a load frees its Parquet buffers as it goes); the default pool is restored after."""
+    if os.environ.get(POOL_ENV) != "jemalloc" or "jemalloc" not in pa.supported_memory_backends():
         yield
         return
     previous = pa.default_memory_pool()

@@ -12,81 +12,118 @@ They report and never fail: a published table that breaks one is a finding about
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from ..schema import CellRef, catalogue, load_schema, load_statements
-from ..values import CellValues
+from ..schema import CellRef, Schema, catalogue, load_statements
+from ..values import CellColumns
+from .wide_tables import VERSIONS, Reports
 
 SOFT_COLUMNS = catalogue.columns("soft_checks")
 _SENTENCE_END = "。；;！!？?\n"
 
 
-@dataclass
-class ReportData:
-    """What the soft checks need of one report."""
+class Values:
+    """The printed numbers of the used reports of format 2019 and 2021 (`values.CellColumns`, one
+    per format version): each cell's value and `why` as one array over all used reports."""
 
-    report: str
-    agency: str | None
-    year: int | None
-    version: str | None
-    values: CellValues | None
-    overview: str
+    def __init__(self, cells: pd.DataFrame, reports: Reports, schema: Schema) -> None:
+        self.size = len(reports.version)
+        self.grids: list[tuple[np.ndarray, CellColumns]] = []
+        part = cells[["table", "row", "col", "value", "kind"]]
+        for version in VERSIONS:
+            members = np.flatnonzero(reports.version == version)
+            if len(members):
+                mine = reports.version[reports.position] == version
+                grid = CellColumns(part[mine].assign(report=reports.position[mine]), version, schema,
+                                   pd.Index(members))
+                self.grids.append((members, grid))
+
+    def get(self, ref: CellRef) -> np.ndarray:
+        out = np.full(self.size, np.nan)
+        for members, grid in self.grids:
+            out[members] = grid.get(ref)
+        return out
+
+    def total(self, refs: tuple[CellRef, ...] | list[CellRef]) -> np.ndarray:
+        out = np.full(self.size, np.nan)
+        for members, grid in self.grids:
+            out[members] = grid.total(refs)
+        return out
+
+    def why(self, refs: tuple[CellRef, ...] | list[CellRef]) -> np.ndarray:
+        out = np.full(self.size, "", dtype=object)
+        for members, grid in self.grids:
+            out[members] = grid.why(refs)
+        return out
 
 
-def _row(r: ReportData, check: str, table: str, scope: str, expected, found, detail: str,
-         text: str = "") -> list:
-    passed = pd.NA if pd.isna(expected) or pd.isna(found) else abs(expected - found) < 1e-6
-    return [r.report, r.agency, r.year, check, table, scope, expected, found, passed, detail, text]
+def _pairs(reports: Reports, has_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(last year's report, this year's report) of one agency, consecutive years only, by agency
+    and year: the first report of each agency and year counts."""
+    by_key: dict[tuple[str, int], int] = {}
+    for p in np.flatnonzero(has_values):
+        if reports.agency[p] is not None and reports.year[p] is not None:
+            by_key.setdefault((reports.agency[p], reports.year[p]), int(p))
+    pairs = [(by_key[(a, y - 1)], p) for (a, y), p in sorted(by_key.items()) if (a, y - 1) in by_key]
+    return np.array([a for a, _ in pairs], dtype=np.int64), np.array([b for _, b in pairs], dtype=np.int64)
 
 
-def _previous_years(reports: list[ReportData]) -> list[tuple[ReportData, ReportData]]:
-    """(last year's report, this year's report) pairs of one agency, consecutive years only."""
-    by_key: dict[tuple[str, int], ReportData] = {}
-    for r in reports:
-        if r.agency is not None and r.year is not None and r.values is not None:
-            by_key.setdefault((r.agency, r.year), r)
-    return [(by_key[(a, y - 1)], r) for (a, y), r in sorted(by_key.items()) if (a, y - 1) in by_key]
+def _why(year: np.ndarray, said: np.ndarray) -> np.ndarray:
+    """'2021: …' where `said` says something, else ''."""
+    return np.array([f"{y}: {w}" if w else "" for y, w in zip(year, said)], dtype=object)
 
 
-def _why(*operands: tuple[ReportData, list[CellRef]]) -> str:
-    """Which operands, of which year, are not printed numbers ('2021: t2.… is ambiguous')."""
-    return "; ".join(f"{r.year}: {why}" for r, refs in operands if (why := r.values.why(refs)))
+def _detail(base: np.ndarray, *whys: np.ndarray) -> np.ndarray:
+    """`base`, and ': ' and the whys joined by '; ' where any says something."""
+    why = whys[0]
+    for more in whys[1:]:
+        why = np.where(why == "", more, np.where(more == "", why, why + "; " + more))
+    return np.where(why == "", base, base + ": " + why)
 
 
-def carry_over(pairs: list[tuple[ReportData, ReportData]]) -> list[list]:
+def _block(cur: np.ndarray, check: str, table: str, scope: str, expected: np.ndarray, found: np.ndarray,
+           detail: np.ndarray, order: np.ndarray, text: np.ndarray | None = None) -> dict:
+    return {"position": cur, "check": check, "table": table, "scope": scope, "expected": expected, "found": found,
+            "detail": detail, "text": np.full(len(cur), "", dtype=object) if text is None else text, "order": order}
+
+
+def carry_over(values: Values, names: np.ndarray, reports: Reports, prev: np.ndarray, cur: np.ndarray,
+               schema: Schema) -> list[dict]:
     """SOFT-T3-CARRY per t3 column: last year's carried_forward_out = this year's carried_over_in."""
     out = []
-    for prev, cur in pairs:
-        for col in load_schema().columns("t3", cur.version):
+    base = np.array([f"{reports.year[a]} carried_forward_out ({names[a]}) vs {reports.year[b]} carried_over_in"
+                     for a, b in zip(prev, cur)], dtype=object)
+    for version in VERSIONS:
+        mine = np.flatnonzero(reports.version[cur] == version)
+        for j, col in enumerate(schema.columns("t3", version)):
             before, now = ("t3", "carried_forward_out", col.key), ("t3", "carried_over_in", col.key)
-            expected, found = prev.values.get(before), cur.values.get(now)
-            detail = f"{prev.year} carried_forward_out ({prev.report}) vs {cur.year} carried_over_in"
-            why = _why((prev, [before]), (cur, [now]))
-            out.append(_row(cur, "SOFT-T3-CARRY", "t3", col.key, expected, found,
-                            f"{detail}: {why}" if why else detail))
+            a, b = prev[mine], cur[mine]
+            detail = _detail(base[mine], _why(reports.year[a], values.why([before])[a]),
+                             _why(reports.year[b], values.why([now])[b]))
+            out.append(_block(b, "SOFT-T3-CARRY", "t3", col.key, values.get(before)[a], values.get(now)[b], detail,
+                              mine * 1000 + j))
     return out
 
 
-def t2_stock(pairs: list[tuple[ReportData, ReportData]]) -> list[list]:
+def t2_stock(values: Values, names: np.ndarray, reports: Reports, prev: np.ndarray, cur: np.ndarray,
+             schema: Schema) -> list[dict]:
     """SOFT-T2-STOCK (both years v2021) per art20_1 row: in_force(Y−1) + issued(Y) − repealed(Y)."""
     out = []
-    for prev, cur in pairs:
-        if prev.version != "2021" or cur.version != "2021":
-            continue
-        for row in load_schema().rows("t2", "2021"):
-            if row.block != "art20_1":
-                continue
-            stock, issued, repealed, now = (("t2", row.key, c) for c in
-                                            ("in_force_count", "issued_count", "repealed_count", "in_force_count"))
-            parts = [prev.values.get(stock), cur.values.get(issued), cur.values.get(repealed)]
-            expected = pd.NA if any(pd.isna(p) for p in parts) else parts[0] + parts[1] - parts[2]
-            found = cur.values.get(now)
-            detail = f"{prev.year} in_force_count ({prev.report}) + {cur.year} issued_count − repealed_count"
-            why = _why((prev, [stock]), (cur, [issued, repealed, now]))
-            out.append(_row(cur, "SOFT-T2-STOCK", "t2", row.key, expected, found,
-                            f"{detail}: {why}" if why else detail))
+    both = np.flatnonzero((reports.version[prev] == "2021") & (reports.version[cur] == "2021"))
+    a, b = prev[both], cur[both]
+    base = np.array([f"{reports.year[x]} in_force_count ({names[x]}) + {reports.year[y]} issued_count − "
+                     "repealed_count" for x, y in zip(a, b)], dtype=object)
+    rows = [row for row in schema.rows("t2", "2021") if row.block == "art20_1"]
+    for j, row in enumerate(rows):
+        stock, issued, repealed, now = (("t2", row.key, c) for c in
+                                        ("in_force_count", "issued_count", "repealed_count", "in_force_count"))
+        expected = values.get(stock)[a] + values.get(issued)[b] - values.get(repealed)[b]
+        detail = _detail(base, _why(reports.year[a], values.why([stock])[a]),
+                         _why(reports.year[b], values.why([issued, repealed, now])[b]))
+        out.append(_block(b, "SOFT-T2-STOCK", "t2", row.key, expected, values.get(now)[b], detail,
+                          both * 1000 + j))
     return out
 
 
@@ -97,47 +134,83 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[left:min(rights) if rights else len(text)].strip()
 
 
-def _equals(value, number: float) -> bool:
-    return not pd.isna(value) and abs(value - number) < 1e-6
+def _equals(value: float, number: float) -> bool:
+    return not np.isnan(value) and abs(value - number) < 1e-6
 
 
-def narrative(r: ReportData) -> list[list]:
+def narrative(values: Values, overviews: np.ndarray, has_values: np.ndarray) -> list[dict]:
     """SOFT-NARRATIVE: each number section 一 states in a known form, against the table.
 
     Statement patterns are tried in file order and each number is attributed to the first pattern
     that claims it (so '1376 条（含上年结转 43 条）' is not also read as new requests).
     """
-    if r.values is None or not r.overview:
+    statements = load_statements()
+    totals = {st.measure: values.total(st.measure) for st in statements}
+    measures = {st.measure: st.key for st in statements}
+    rows: list[tuple] = []
+    for p in np.flatnonzero(has_values & (overviews != "")):
+        text, claimed, hits = overviews[p], set(), []
+        for st in statements:
+            for m in st.pattern.finditer(text):
+                if m.start("n") in claimed:
+                    continue
+                claimed.add(m.start("n"))
+                hits.append((m.start("n"), st, float(re.sub(r"[,，]", "", m.group("n"))),
+                             _sentence(text, m.start(), m.end())))
+        for _, st, stated, sentence in sorted(hits, key=lambda h: h[0]):
+            found = totals[st.measure][p]
+            detail = " + ".join(".".join(ref) for ref in st.measure)
+            if np.isnan(found):
+                detail += f": {values.why(st.measure)[p]}"
+            elif not _equals(found, stated):
+                same = [key for measure, key in measures.items()
+                        if measure != st.measure and _equals(totals[measure][p], stated)]
+                if same:
+                    detail += f"; the stated {stated:g} equals the table's {' / '.join(same)}"
+            rows.append((p, st.measure[0][0], st.key, stated, found, detail, sentence))
+    if not rows:
         return []
-    claimed: set[int] = set()
-    hits = []
-    for st in load_statements():
-        for m in st.pattern.finditer(r.overview):
-            if m.start("n") in claimed:
-                continue
-            claimed.add(m.start("n"))
-            stated = float(re.sub(r"[,，]", "", m.group("n")))
-            hits.append((m.start("n"), st, stated, _sentence(r.overview, m.start(), m.end())))
-    measures = {st.measure: st.key for st in load_statements()}
-    out = []
-    for _, st, stated, sentence in sorted(hits, key=lambda h: h[0]):
-        found = r.values.total(st.measure)
-        detail = " + ".join(".".join(ref) for ref in st.measure)
-        if pd.isna(found):
-            detail += f": {r.values.why(st.measure)}"
-        elif not _equals(found, stated):
-            same = [key for measure, key in measures.items()
-                    if measure != st.measure and _equals(r.values.total(measure), stated)]
-            if same:
-                detail += f"; the stated {stated:g} equals the table's {' / '.join(same)}"
-        out.append(_row(r, "SOFT-NARRATIVE", st.measure[0][0], st.key, stated, found, detail, sentence))
-    return out
+    p, table, scope, stated, found, detail, text = (np.array(c, dtype=object) for c in zip(*rows))
+    return [{"position": p.astype(np.int64), "check": "SOFT-NARRATIVE", "table": table, "scope": scope,
+             "expected": stated.astype(float), "found": found.astype(float), "detail": detail, "text": text,
+             "order": np.arange(len(p))}]
 
 
-def soft_checks(reports: list[ReportData]) -> pd.DataFrame:
-    """All soft checks of a set of reports (see the module docstring for the columns' meaning)."""
-    pairs = _previous_years(reports)
-    rows = carry_over(pairs) + t2_stock(pairs)
-    for r in reports:
-        rows.extend(narrative(r))
-    return catalogue.conform("soft_checks", pd.DataFrame(rows, columns=SOFT_COLUMNS))
+def soft_checks(cells: pd.DataFrame, reports: Reports, names: np.ndarray, overviews: np.ndarray,
+                schema: Schema) -> pd.DataFrame:
+    """All soft checks of the used reports (see the module docstring for the columns' meaning):
+    the cross-year checks by agency and year, then the narrative ones report by report."""
+    values = Values(cells, reports, schema)
+    has_values = np.isin(reports.version, VERSIONS)
+    prev, cur = _pairs(reports, has_values)
+    blocks = [sorted_blocks(carry_over(values, names, reports, prev, cur, schema)),
+              sorted_blocks(t2_stock(values, names, reports, prev, cur, schema)),
+              sorted_blocks(narrative(values, overviews, has_values))]
+    blocks = [b for b in blocks if b is not None]
+    joined = {c: np.concatenate([b[c] for b in blocks]) if blocks else np.array([], dtype=object)
+              for c in ("position", "check", "table", "scope", "expected", "found", "detail", "text")}
+    position = joined["position"].astype(np.int64)
+    expected, found = joined["expected"].astype(float), joined["found"].astype(float)
+    unknown = np.isnan(expected) | np.isnan(found)
+    return catalogue.conform("soft_checks", pd.DataFrame({
+        "report": names[position], "agency": reports.agency[position],
+        "year": pd.array(reports.year[position], dtype="Int64"),
+        **{c: joined[c] for c in ("check", "table", "scope")},
+        "expected": pd.arrays.FloatingArray(expected, np.isnan(expected)),
+        "found": pd.arrays.FloatingArray(found, np.isnan(found)),
+        "passed": pd.arrays.BooleanArray(np.abs(expected - found) < 1e-6, unknown),
+        "detail": joined["detail"], "text": joined["text"]}))
+
+
+def sorted_blocks(blocks: list[dict]) -> dict | None:
+    """Blocks of rows as one, in the order of their `order` numbers."""
+    blocks = [b for b in blocks if len(b["position"])]
+    if not blocks:
+        return None
+    size = [len(b["position"]) for b in blocks]
+    out = {c: np.concatenate([np.broadcast_to(np.asarray(b[c], dtype=object if c not in ("position", "expected",
+                                                                                         "found", "order") else None),
+                                              (n,)) for b, n in zip(blocks, size)])
+           for c in blocks[0]}
+    order = np.argsort(out.pop("order"), kind="stable")
+    return {c: v[order] for c, v in out.items()}

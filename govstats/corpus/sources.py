@@ -13,8 +13,11 @@ from typing import Any
 
 from ..readers import SUFFIXES, UNSUPPORTED
 from ..schema import catalogue, level_key, levels
+from ..spreadsheet import unneutralise
 
 MANIFEST = "manifest.csv"
+#: the journal of a `govstats fetch` run not yet folded into manifest.csv (the run was interrupted)
+JOURNAL = "manifest.journal"
 #: Manifest columns that override what a report's title says.
 OVERRIDES = ("agency", "region", "city", "level", "year")
 PROBLEM_COLUMNS = catalogue.columns("problems")
@@ -70,6 +73,12 @@ def report_files(folder: Path) -> list[Path]:
     return [folder / name for name, _ in _reports(_visible(folder))]
 
 
+def unread_files(folder: Path) -> list[dict[str, str]]:
+    """A problem record for every visible file under `folder` that is no report govstats reads:
+    what it is and what to do (`.doc`: convert it; notes such as `.md`: not a report)."""
+    return _other_files(folder, _visible(folder))
+
+
 def _other_files(folder: Path, visible: list[tuple[str, str]], listed: set[str] = frozenset()) -> list[dict[str, str]]:
     """A problem for every visible file under `folder` that is not read: what it is, what to do."""
     out = []
@@ -90,6 +99,9 @@ def read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
     """Entries of a manifest CSV, plus problems (bad years, missing or unlisted files).
 
     A row whose `use` column is "no" (a file `govstats fetch` kept but chose not to read) is skipped.
+    A report file the manifest does not list is not loaded, except beside a fetch manifest (one
+    with a `url` column): a file added by hand to a fetched folder is read, and an `info` problem
+    says it was not fetched.
     """
     folder = manifest.parent
     base = _same(folder)
@@ -97,10 +109,18 @@ def read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
         reader = csv.DictReader(fh)
         if "path" not in (reader.fieldnames or []):
             raise ValueError(f"{manifest}: no 'path' column (columns: {', '.join(reader.fieldnames or [])})")
-        records = list(reader)
+        records = [{k: unneutralise(v) if isinstance(v, str) else v for k, v in rec.items()} for rec in reader]
+        fetched = "url" in (reader.fieldnames or [])   # written by `govstats fetch`
     visible = _visible(folder)
     files = {full for _, full in visible}
     entries, problems, listed = [], [], set()
+    interrupted = fetched and (folder / JOURNAL).is_file()
+    if interrupted:  # what the run fetched since its last save is only in the journal: read none of it
+        problems.append(problem_record(JOURNAL, str(folder / JOURNAL), "a govstats fetch run into this folder was "
+                                       f"interrupted: what it fetched since {manifest.name} was last saved is only "
+                                       f"in {JOURNAL}, not read; run the same govstats fetch again to resume it",
+                                       "error"))
+        listed |= files
     for line, rec in enumerate(records, start=2):
         name = (rec.get("path") or "").strip()
         full = os.path.normpath(os.path.join(base, name))
@@ -121,7 +141,14 @@ def read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
         listed.add(full)
         entries.append(Entry(path, _posix(name), overrides, _url(rec)))
     for name, full in _reports(visible):
-        if full not in listed:
+        if full in listed:
+            continue
+        if fetched:  # a file added by hand to a fetched folder: read like any other, marked not fetched
+            entries.append(Entry(folder / name, _posix(name)))
+            listed.add(full)
+            problems.append(problem_record(name, str(folder / name), f"added by hand: not in {manifest.name}, "
+                                           "not fetched (no source address); read", "info"))
+        else:
             problems.append(problem_record(name, str(folder / name), f"not listed in {manifest.name}; not loaded"))
     problems += _other_files(folder, visible, listed)
     return entries, problems

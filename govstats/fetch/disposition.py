@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from email.message import Message
-from urllib.parse import unquote
+from email.utils import decode_rfc2231
+from urllib.parse import unquote, unquote_to_bytes
 
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_STAR = re.compile(r"\bfilename\*\s*=\s*([^;]*)", re.I)
 _MAX = 255
 
 
@@ -32,21 +34,32 @@ def _from_bytes(text: str) -> str:
     return text
 
 
+def _extended(value: str) -> str:
+    """An RFC 5987 `charset'language'percent-encoded` value, decoded (unknown charsets as bytes)."""
+    charset, _, encoded = decode_rfc2231(value.strip().strip('"'))
+    raw = unquote_to_bytes(encoded)
+    try:
+        return raw.decode(charset or "utf-8")
+    except (LookupError, UnicodeDecodeError):
+        return _from_bytes(raw.decode("latin-1"))
+
+
 def disposition_filename(header: str) -> str:
     """The file name in a Content-Disposition header ("" when it names none), without any folder."""
     if not header or len(header) > 4096:
         return ""
-    message = Message()
-    message["content-disposition"] = header
-    try:
-        name = message.get_filename() or ""
-    except (ValueError, LookupError, TypeError):  # a malformed or unknown charset in filename*
-        name = ""
-    if not name:
-        return ""
-    name = _from_bytes(name)  # a filename* in an unknown charset is read as Latin-1 too
-    if "filename*" not in header.lower() and _PERCENT.search(name):
-        name = unquote(name, errors="replace")
+    star = _STAR.search(header)
+    if star:  # RFC 6266: filename* wins over filename
+        name = _extended(star.group(1))
+    else:
+        message = Message()
+        message["content-disposition"] = header
+        try:
+            name = _from_bytes(message.get_filename() or "")
+        except (ValueError, LookupError, TypeError):  # a malformed parameter
+            name = ""
+        if _PERCENT.search(name):
+            name = unquote(name, errors="replace")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if ch.isprintable()).strip().strip(".")
     return name[:_MAX]

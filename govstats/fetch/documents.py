@@ -2,9 +2,11 @@
 
 `Session.document` fetches one URL (conditionally when a copy is saved), saves its bytes under a
 path-safe name and journals its manifest row; `Session.report` fetches a report page and the
-files it links; `Session.finish` chooses each report's carrier and saves the manifest.  Threads
-working on different hosts share one session: the manifest and the run's lists change under one
-lock, the network is waited on outside it, and robots.txt is read once per origin under that
+files it links and chooses the report's carrier at once (reading them while the host waits out
+its delay, not all at the end); `Session.finish` saves the manifest.  Threads working on
+different hosts share one session: the manifest and the run's lists change under one lock, the
+network is waited on outside it, the carriers are read one report at a time (the readers'
+warnings filters belong to the process), and robots.txt is read once per origin under that
 origin's own lock.
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ import httpx
 import pandas as pd
 
 from ..errors import ReportParseError
+from ..files import os_reason
 from ..progress import bar as progress_bar
 from ..schema import catalogue
 from .choose import choose
@@ -29,9 +32,9 @@ from .disposition import disposition_filename
 from .links import attachment_links, declared_charset, page_text
 from .manifest import COLUMNS, Manifest
 from .network import Hosts
-from .robots import Robots
+from .robots import DISALLOWED, Robots
 from .sources import Target
-from .storage import relative_path, save, sniff_suffix
+from .storage import UnsafePath, relative_path, save, sniff_suffix
 
 _TEXT_SUFFIXES = (".html", ".txt")
 
@@ -46,6 +49,8 @@ class FetchResult:
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    #: URLs robots.txt disallows: skipped, as a polite crawler does; not a failure of the run
+    skipped: dict[str, str] = field(default_factory=dict)
     requests: int = 0
     conditional: int = 0
 
@@ -57,9 +62,10 @@ class FetchResult:
         """One line per count, then one line per failed URL with its error."""
         used = int((self.manifest["use"] == "yes").sum()) if len(self.manifest) else 0
         lines = [f"{self.out}: {used} reports to read; {len(self.new)} new, {len(self.changed)} changed "
-                 f"(kept as new versions), {len(self.unchanged)} unchanged, {len(self.failed)} failed; "
-                 f"{self.requests} requests ({self.conditional} conditional)"]
+                 f"(kept as new versions), {len(self.unchanged)} unchanged, {len(self.failed)} failed, "
+                 f"{len(self.skipped)} skipped (robots.txt); {self.requests} requests ({self.conditional} conditional)"]
         lines += [f"  failed {url}: {error}" for url, error in self.failed.items()]
+        lines += [f"  skipped {url}: {error}" for url, error in self.skipped.items()]
         return "\n".join(lines)
 
 
@@ -79,7 +85,7 @@ class Session:
         self.hosts = Hosts(self.named, policy.hosts, policy.attachment_hosts, policy.networks)
         self.client = HttpClient(policy, self._delay_for, transport, self.hosts)
         self.result = FetchResult(out, pd.DataFrame())
-        self.touched: list[str] = []
+        self._choosing = threading.Lock()
         self.stopped = False
         self.bar = progress_bar(0, desc="govstats: fetching", unit="report", show=progress, leave=False)
 
@@ -143,7 +149,7 @@ class Session:
                 response: Response) -> tuple[dict, bytes | None]:
         if response.error:
             if saved is not None:  # the copy already fetched stays; the failure is recorded beside it
-                self.result.failed[url] = response.error
+                self._missed(url, response.error)
                 self.manifest.update(saved, error=f"not checked again: {response.error}")
                 return saved, (self.out / saved["path"]).read_bytes()
             return self._failed(current, base, response), None
@@ -163,10 +169,15 @@ class Session:
             return saved, data
         return self._saved(current, saved, base, response, data, digest), data
 
+    def _missed(self, url: str, error: str) -> None:
+        """A URL not fetched: skipped when robots.txt disallows it, else failed."""
+        (self.result.skipped if error == DISALLOWED else self.result.failed)[url] = error
+
     def _failed(self, current: dict | None, base: dict, response: Response) -> dict:
-        self.result.failed[base["url"]] = response.error
+        self._missed(base["url"], response.error)
+        skipped = response.error == DISALLOWED
         row = base | {"use": "no", "final_url": response.final_url, "error": response.error,
-                      "status": str(response.status or "")}
+                      "status": "skipped" if skipped else str(response.status or "")}
         if current is not None and current["error"] == response.error:
             return current  # the same failure again: the row stays as it was
         row["fetched_at"] = _now()
@@ -180,7 +191,12 @@ class Session:
         suffix = ".txt" if base["role"] == "robots" else sniff_suffix(data, content_type, response.final_url, name)
         version = int(saved["version"]) + 1 if saved is not None else 1
         relative = relative_path(base["url"], suffix, version)
-        save(self.out, relative, data)
+        try:
+            save(self.out, relative, data)
+        except (OSError, UnsafePath) as exc:  # a name the file system refuses: this document fails, not the run
+            reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+            return self._failed(current, base, Response(base["url"], response.final_url, response.status,
+                                                        error=f"not saved as {relative}: {reason}"))
         detected = ""
         if suffix in _TEXT_SUFFIXES:
             try:
@@ -195,7 +211,9 @@ class Session:
             error = (f"the link to {name or PurePosixPath(urlsplit(base['url']).path).name or 'a file'} "
                      f"answered an HTML page ({content_type or 'no Content-Type'}), not a document")
             self.result.failed[base["url"]] = error
-        row = base | {"path": relative.as_posix(), "use": "yes" if base["role"] == "report" else "no",
+        # a new version is read only once chosen (`report`): a run killed before leaves one carrier in use
+        first = base["role"] == "report" and not any(r["use"] == "yes" for r in self.manifest.family(base["url"]))
+        row = base | {"path": relative.as_posix(), "use": "yes" if first else "no",
                       "title": base["title"] or name, "filename": name, "error": error,
                       "final_url": response.final_url, "version": str(version), "status": str(response.status),
                       "sha256": digest, "bytes": str(len(data)), "content_type": content_type,
@@ -220,10 +238,22 @@ class Session:
             for link in attachment_links(text, row["final_url"] or target.url):
                 if link.url != target.url:
                     self.document(link.url, "attachment", parent=target.url, title=link.text)
+        with self.lock:  # a new file, or never chosen (a run stopped early)
+            fresh = len(self.result.new) + len(self.result.changed) > saved_before or not row["note"]
+        if fresh:
+            self._choose(target.url)
         with self.lock:
-            if len(self.result.new) + len(self.result.changed) > saved_before or not row["note"]:
-                self.touched.append(target.url)  # a new file, or never chosen (a run stopped early)
             self.bar.update()
+
+    def _choose(self, url: str) -> None:
+        """Choose the carrier of the report at `url` now, while its host waits out its delay."""
+        with self.lock:
+            family = self.manifest.family(url)
+        with self._choosing:  # one at a time: the readers' warnings filters are the process's
+            decided = choose(family, self.out, url)
+        with self.lock:
+            for i, (use, note) in decided.items():
+                self.manifest.update(family[i], use=use, note=note)
 
     @staticmethod
     def text(data: bytes | None, row: dict) -> str | None:
@@ -236,11 +266,7 @@ class Session:
             return None
 
     def finish(self) -> FetchResult:
-        """Choose the carrier of every report with a new file, save the manifest, describe the run."""
-        for url in dict.fromkeys(self.touched):
-            family = self.manifest.family(url)
-            for i, (use, note) in choose(family, self.out, url).items():
-                self.manifest.update(family[i], use=use, note=note)
+        """Save the manifest (each report's carrier was chosen as it was fetched), describe the run."""
         self.manifest.save()
         frame = pd.DataFrame(self.manifest.rows, columns=COLUMNS + self.manifest.extra).fillna("")
         self.result.manifest = pd.concat([catalogue.conform("fetch_manifest", frame[COLUMNS]),

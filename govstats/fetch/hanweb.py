@@ -27,6 +27,14 @@ _PROXY_URL = re.compile(r"""proxyUrl\s*:\s*['"]([^'"]{1,300})['"]""")
 _COLUMN = re.compile(r"/col/col(\d+)/")
 
 
+def _named(key: str, text: str) -> str | None:
+    """A number the page gives `key` elsewhere: `webid=7` (a link), `webid: '7'` / `var webid = 7`
+    (a script) or `name="webid" value="7"` (a search form)."""
+    m = re.search(rf"""\b{key}\s*[:=]\s*['"]?(\d{{1,12}})\b""", text, re.I) or re.search(
+        rf"""name\s*=\s*['"]{key}['"][^>]{{0,80}}?value\s*=\s*['"](\d{{1,12}})['"]""", text, re.I)
+    return m.group(1) if m else None
+
+
 def _number(name: str, text: str) -> int | None:
     m = re.search(_SCRIPT_NUMBER.format(name), text)
     return int(m.group(1)) if m else None
@@ -96,6 +104,11 @@ def first_paging(text: str, page_url: str, shape: Shape, on_page: int) -> tuple[
     column = _COLUMN.search(urlsplit(page_url).path)
     if column and not form.get("columnid"):
         form["columnid"] = column.group(1)
+    for key in ("webid", "unitid"):  # else where the page's scripts or forms name them (a column, never:
+        # the page links other columns; its own is in nextgroup or its URL)
+        found = None if form.get(key) else _named(key, text)
+        if found:
+            form[key] = found
     missing = [k for k in ("webid", "columnid", "unitid") if not form.get(k)]
     if missing:
         return None, f"Hanweb list proxy not used: the page does not give {', '.join(missing)}"

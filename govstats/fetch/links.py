@@ -19,7 +19,7 @@ import lxml.html
 from lxml import etree
 
 from ..readers.base import decode
-from .storage import url_suffix
+from .storage import url_path, url_suffix
 
 REPORT_WORDS = ("政府信息公开工作年度报告", "年度报告", "年报")
 NEXT_WORDS = ("下一页", "下页", "下一頁")
@@ -29,6 +29,10 @@ _PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"
                     r"\s*,\s*['\"](\w+)['\"]")
 #: download servlets: the file's type and name come from the answer's headers (see `disposition`)
 SERVLETS = ("/module/download/downfile.jsp", "/downfile.jsp", "/download.jsp")
+#: the path of a column's own page: its folder, or its index (paged: index_2.html)
+_COLUMN_PATH = re.compile(r"(?:/|/(?:index|default)(?:_\d+)?\.s?html?)$", re.I)
+#: a year as report titles write it: 2023, 二〇二三 / 二零二三
+_YEAR = re.compile(r"(?:19|20)\d\d|[二][〇零○][一二三四五六七八九〇零○]{2}")
 _CLOSING = re.compile(r"</(?:body|html)\s*>", re.I)  # a browser shows what follows them, so must we
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
@@ -80,7 +84,10 @@ def anchors(text: str, base: str, zoom: bool = False) -> list[tuple[str, str, st
 
 def absolute(base: str, href: str) -> str:
     """`href` made absolute against `base`, without its fragment; "" unless it is http(s)."""
-    parts = urlsplit(urljoin(base, href))
+    try:
+        parts = urlsplit(urljoin(base, href))
+    except ValueError:  # such as http://[::1/x: kept as written, so that it becomes a failed manifest row
+        return href if href.lower().startswith(("http://", "https://")) else ""
     if parts.scheme not in ("http", "https"):
         return ""
     return urlunsplit(parts._replace(fragment=""))
@@ -94,10 +101,19 @@ def _unique(links: list[Link]) -> list[Link]:
 
 
 def report_links(text: str, base: str) -> list[Link]:
-    """Links whose text or title names an annual report, in page order, each URL once."""
+    """Links whose text or title names an annual report, in page order, each URL once; not a link
+    to the column itself (a breadcrumb 政府信息公开年报, a "more" link): see `is_column`."""
     return _unique([Link(url, title if any(w in title for w in REPORT_WORDS) else label)
                     for url, label, title in anchors(text, base)
-                    if any(w in label or w in title for w in REPORT_WORDS)])
+                    if any(w in label or w in title for w in REPORT_WORDS) and not is_column(url, label + title, base)])
+
+
+def is_column(url: str, words: str, base: str) -> bool:
+    """True for a link to a list of reports rather than to a report: the page itself, or a column's
+    index (a path ending in / or index.html, index_2.html …) whose words name no year."""
+    if url.split("#")[0] == base.split("#")[0]:
+        return True
+    return bool(_COLUMN_PATH.search(urlsplit(url).path)) and not _YEAR.search(words)
 
 
 def report_items(items: list[Link]) -> list[Link]:
@@ -121,7 +137,7 @@ def attachment_links(text: str, base: str) -> list[Link]:
     out = []
     for url, label, title in anchors(text, base, zoom=True):
         named = any(label.lower().endswith(s) or title.lower().endswith(s) for s in ATTACHMENT_SUFFIXES)
-        servlet = urlsplit(url).path.lower().endswith(SERVLETS)
+        servlet = url_path(url).lower().endswith(SERVLETS)
         if url_suffix(url) in ATTACHMENT_SUFFIXES or named or servlet:
             out.append(Link(url, label or title))
     return _unique(out)

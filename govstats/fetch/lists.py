@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from . import hanweb
 from .links import Link, absolute, anchors, next_pages, report_items, report_links
-from .shapes import Shape, recognise, shape_named
+from .shapes import Shape, recognise, shape_named, shapes
 
 
 @dataclass(frozen=True)
@@ -149,8 +149,22 @@ def _json_api(text: str, base: str, shape: Shape, request: ListRequest) -> ListP
     return page
 
 
+def _api_asked(text: str, request: ListRequest) -> ListRequest:
+    """A JSON answer to a URL given as a list page, read as the list API whose root the URL has."""
+    if request.reader != "page" or text.lstrip()[:1] not in ("{", "["):
+        return request
+    for shape in shapes():
+        if shape.kind == "json_api" and re.search(str(shape.get("root")), request.url):
+            number = dict(parse_qsl(urlsplit(request.url).query)).get("page", "")
+            return ListRequest(request.url, "api", shape.name,
+                               page=int(number) if number.isdigit() else int(shape.get("first_page", 1)))
+    return request
+
+
 def read_list(text: str, base: str, request: ListRequest) -> ListPage:
-    """Read one list answer (`text`, decoded; `base`: its final URL) asked for by `request`."""
+    """Read one list answer (`text`, decoded; `base`: its final URL) asked for by `request` (a list
+    API's URL given as the list page is read as that API's answer)."""
+    request = _api_asked(text, request)
     shape = shape_named(request.shape) if request.shape else recognise(text)
     page_links = report_links(text, base) if request.reader == "page" else []
     if shape.kind == "datastore":

@@ -3,7 +3,9 @@
 Its first columns are those `read_corpus` reads (path, agency, region, city, level, year) plus
 `use`: "yes" on the one carrier each report is read from, "no" on every other row (attachments
 not chosen, superseded versions, index pages, robots.txt, failed URLs), which `read_corpus` skips.
-The rest record where each document came from and how it was fetched.
+The rest record where each document came from and how it was fetched.  Text a server wrote
+(link titles, headers) is neutralised against spreadsheet formulas like every CSV govstats
+writes (`govstats.spreadsheet`), and read back as it was.
 
 A run does not rewrite the manifest after every document (quadratic at 100,000 documents): each
 new row and each change is appended, one JSON line, to `DIR/manifest.journal` as it happens, and
@@ -23,10 +25,10 @@ import os
 from pathlib import Path
 from typing import TextIO
 
+from ..corpus.sources import JOURNAL, MANIFEST
 from ..schema import catalogue
+from ..spreadsheet import neutralise, unneutralise
 
-MANIFEST = "manifest.csv"
-JOURNAL = "manifest.journal"
 #: the manifest's columns: the frame `fetch_manifest` of the catalogue (govstats/schema/frames.csv)
 COLUMNS = catalogue.columns("fetch_manifest")
 
@@ -64,7 +66,7 @@ class Manifest:
                 raise ValueError(f"{self.path}: not a manifest written by govstats fetch (no 'url' column); "
                                  "choose another --out folder")
             self.extra = [f for f in fields if f not in COLUMNS]
-            self.rows = [{k: (v or "") for k, v in rec.items() if k is not None} for rec in reader]
+            self.rows = [{k: unneutralise(v or "") for k, v in rec.items() if k is not None} for rec in reader]
 
     def _replay(self) -> None:
         with open(self.journal_path, encoding="utf-8", newline="") as fh:
@@ -148,7 +150,7 @@ class Manifest:
         buffer = io.StringIO(newline="")
         writer = csv.DictWriter(buffer, fieldnames=COLUMNS + self.extra, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(self.rows)
+        writer.writerows({k: neutralise(v) for k, v in row.items()} for row in self.rows)
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / f".{MANIFEST}.{os.getpid()}.tmp"
         tmp.write_text(buffer.getvalue(), encoding="utf-8", newline="")

@@ -58,7 +58,13 @@ class Hosts:
 
     def __init__(self, named: Iterable[str], extra: Iterable[str] = (), attachments_anywhere: bool = False,
                  networks: Iterable[str] = ()) -> None:
-        self.origins = {origin_of(u) for u in named if urlsplit(u).hostname}
+        self.origins = set()
+        for url in named:
+            try:
+                if urlsplit(url).hostname:
+                    self.origins.add(origin_of(url))
+            except ValueError:  # a malformed URL named by the user is refused by `why_not`
+                continue
         for host in extra:  # "host" (every port) or "host:port"
             self.origins.add(host.lower() if ":" in host else f"{host.lower()}:*")
         self.attachments_anywhere = attachments_anywhere

@@ -20,6 +20,10 @@ from protego import Protego
 Loader = Callable[[str], tuple[int | None, bytes | None, str]]
 
 
+#: why a URL is skipped: the polite, correct outcome, not a failure of the run
+DISALLOWED = "disallowed by robots.txt"
+
+
 class Robots:
     """Answers whether the user agent `agent` may fetch a URL, and the crawl delay of a host."""
 
@@ -57,7 +61,7 @@ class Robots:
         if reason:
             return reason
         if parser is not None and not parser.can_fetch(url, self.agent):
-            return "disallowed by robots.txt"
+            return DISALLOWED
         return None
 
     def crawl_delay(self, host: str) -> float:

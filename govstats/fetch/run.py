@@ -35,7 +35,11 @@ def by_host(items: Iterable[T], url_of: Callable[[T], str]) -> list[list[T]]:
     """The items grouped by the host of their URL, hosts in order of first appearance."""
     groups: dict[str, list[T]] = {}
     for item in items:
-        groups.setdefault(urlsplit(url_of(item)).netloc.lower(), []).append(item)
+        try:
+            host = urlsplit(url_of(item)).netloc.lower()
+        except ValueError:  # a malformed URL fails on its own (a manifest row), with the first group
+            host = ""
+        groups.setdefault(host, []).append(item)
     return list(groups.values())
 
 

@@ -27,13 +27,32 @@ class UnsafePath(ValueError):
     """A URL whose file name would land outside the output folder."""
 
 
-def _clean(segment: str, limit: int) -> str:
-    return _UNSAFE.sub("_", segment).strip("._")[:limit].strip("._")
+_SAVED_NAME = re.compile(r"-[0-9a-f]{8}(?:\.v\d+)?\.\w+$")  # how `relative_path` ends a file's name
+
+
+def _clean(segment: str, limit: int, max_bytes: int = 180) -> str:
+    """`segment` in safe characters, at most `limit` characters and `max_bytes` bytes of UTF-8
+    (file systems count a name's bytes, at most 255: 58 four-byte letters are 232)."""
+    text = _UNSAFE.sub("_", segment).strip("._")[:limit]
+    return text.encode("utf-8")[:max_bytes].decode("utf-8", errors="ignore").strip("._")
+
+
+def _folder(segment: str) -> str:
+    """A folder never takes the name of a saved file (`…/r-1a2b3c4d.html/a.pdf` would need one)."""
+    return segment + "_" if _SAVED_NAME.search(segment) else segment
+
+
+def url_path(url: str) -> str:
+    """The path of `url` ("" when the URL cannot be read, such as `http://[::1/x`)."""
+    try:
+        return urlsplit(url).path
+    except ValueError:
+        return ""
 
 
 def url_suffix(url: str) -> str:
     """The suffix of the URL's last path segment when it is a known document suffix, else ""."""
-    suffix = PurePosixPath(unquote(urlsplit(url).path)).suffix.lower()
+    suffix = PurePosixPath(unquote(url_path(url))).suffix.lower()
     return suffix if suffix in _KNOWN else ""
 
 
@@ -81,7 +100,8 @@ def relative_path(url: str, suffix: str, version: int = 1) -> PurePosixPath:
     stem = name[: -len(PurePosixPath(name).suffix)] if PurePosixPath(name).suffix.lower() in _KNOWN else name
     digest = hashlib.sha256(parts._replace(fragment="").geturl().encode()).hexdigest()[:8]
     tag = f".v{version}" if version > 1 else ""
-    return PurePosixPath(host, *segments[:8], f"{_clean(stem, 80) or 'index'}-{digest}{tag}{suffix}")
+    folders = [_folder(s) for s in segments[:8]]
+    return PurePosixPath(host, *folders, f"{_clean(stem, 80, 200) or 'index'}-{digest}{tag}{suffix}")
 
 
 def save(folder: Path, relative: PurePosixPath, data: bytes) -> Path:

@@ -15,7 +15,7 @@ from ..model import TABLES, Problem
 from ..readers.base import Document
 from ..schema import Entry, Schema, load_schema
 from .headers import block_columns
-from .normalize import CELL_SEP, label_regex, normalize_text
+from .normalize import CELL_SEP, label_regex, normalize_text, significant
 from .rows import read_rows
 from .sections import detect_version, find_sections
 from .segments import SegmentCutter
@@ -125,25 +125,43 @@ class Interpreter:
                           headings: dict[str, tuple[int, int]]) -> tuple[int, int] | None:
         """A table printed without its section heading (a page that starts inside a report, a report
         that leaves the heading out): the stretch between two headings holding the most of its row
-        labels, from the first of its labels, if at least MIN_ROWS_WITHOUT_HEADING distinct rows."""
+        labels (for t4, whose row has no label: its header labels), from the first of them, if at
+        least MIN_ROWS_WITHOUT_HEADING distinct ones; it ends where the next table's labels start."""
+        found = self._labels_found(table, version, headings)
+        if found is None:
+            return None
+        count, start, end = found
+        for later in TABLES[TABLES.index(table) + 1:]:
+            key = next(s.key for s in self.schema.sections if s.table == later)
+            nxt = headings[key][0] if key in headings else (self._labels_found(later, version, headings) or (0, -1, 0))[1]
+            if start < nxt < end:
+                end = nxt
+        sec = next(s for s in self.schema.sections if s.table == table)
+        self.problem(f"section {sec.ordinal} heading not found ({sec.en}); the table was found by "
+                     f"its labels ({count} {'headers' if table == 't4' else 'rows'})", table)
+        return start, end
+
+    def _labels_found(self, table: str, version: str,
+                      headings: dict[str, tuple[int, int]]) -> tuple[int, int, int] | None:
+        """(distinct labels, start, end) of the stretch between headings holding most of the
+        table's labels, or None when fewer than MIN_ROWS_WITHOUT_HEADING."""
         bounds = sorted({0, len(self.norm), *(s for s, _ in headings.values()),
                          *(e for _, e in headings.values())})
         entries = self.schema.rows(table, version, roles=("row", "group", "caption", "header"))
+        counted = "row" if any(e.role == "row" and e.zh for e in entries) else "header"
         cutter = SegmentCutter(self.norm, self.raw)
-        best: tuple[int, int, int] | None = None  # (distinct rows, start, end)
+        best: tuple[int, int, int] | None = None  # (distinct labels, start, end)
         for lo, hi in zip(bounds, bounds[1:]):
             if any(s == lo for s, _ in headings.values()):
                 continue  # the heading itself
             hits = cutter.hits(entries, (lo, hi))
-            rows = {h.entry.key for h in hits if h.entry.role == "row"}
-            if hits and len(rows) >= MIN_ROWS_WITHOUT_HEADING and (best is None or len(rows) > best[0]):
-                best = (len(rows), hits[0].start, hi)
-        if best is None:
-            return None
-        sec = next(s for s in self.schema.sections if s.table == table)
-        self.problem(f"section {sec.ordinal} heading not found ({sec.en}); the table was found by "
-                     f"its row labels ({best[0]} rows)", table)
-        return best[1], best[2]
+            # a header label as short as 总计 is also another table's: only longer ones count
+            labels = [h for h in hits if h.entry.role == counted
+                      and (counted == "row" or len(significant(h.entry.zh)) >= 4)]
+            distinct = len({h.entry.key for h in labels})
+            if labels and distinct >= MIN_ROWS_WITHOUT_HEADING and (best is None or distinct > best[0]):
+                best = (distinct, labels[0].start if counted == "header" else hits[0].start, hi)
+        return best
 
     def _table(self, table: str, version: str, headings: dict[str, tuple[int, int]]) -> list[dict]:
         region = self._region(table, version, headings)

@@ -1,6 +1,7 @@
 """The notebooks shipped with govstats, and the few calls they share.
 
-`city_report.ipynb` (one agency, run per agency by `govstats batch`), `compare_cities.ipynb` (all
+`city_report.ipynb` (one agency, run per agency by `govstats batch`), `city_overview.ipynb` (one
+city: its agencies, totals and spread, run per city by `govstats batch --by city`), `compare_cities.ipynb` (all
 agencies of one year) and `explore.ipynb` (a tour of the API) live in this package, so they are
 installed with it; `copy_notebooks` (``govstats notebooks DIR``, ``make lab``) copies them into a
 project folder of one's own, so running them never rewrites the installed ones (whose bytes the
@@ -19,7 +20,7 @@ from matplotlib.figure import Figure
 from ..charts.save import save
 
 FOLDER = Path(__file__).resolve().parent
-NAMES = ("city_report.ipynb", "compare_cities.ipynb", "explore.ipynb")
+NAMES = ("city_report.ipynb", "city_overview.ipynb", "compare_cities.ipynb", "explore.ipynb")
 CORPUS_MANIFEST = Path("data") / "corpus" / "manifest.csv"
 
 
@@ -82,6 +83,18 @@ def select_reports(reports: pd.DataFrame, agency: str | None = None, city: str |
         raise ValueError(f"no report of {agency!r} (years {years}) in the corpus; "
                          f"agencies: {sorted(reports['agency'].dropna().unique())}")
     return agency, mine
+
+
+def select_city(reports: pd.DataFrame, city: str, years: Iterable[int] | None = None) -> pd.DataFrame:
+    """The rows of `Corpus.reports` of `city` (its `city` column) in `years` (default all); an
+    error names the cities of the corpus when it has none."""
+    mine = reports[reports["city"].astype(object) == city]
+    if years is not None:
+        mine = mine[mine["year"].isin(list(years))]
+    if mine.empty:
+        raise ValueError(f"no report of the city {city!r} (years {years}) in the corpus; "
+                         f"cities: {sorted(reports['city'].dropna().astype(str).unique())}")
+    return mine
 
 
 def fetch_sources(reports: pd.DataFrame, corpus: str | os.PathLike[str]) -> pd.DataFrame:

@@ -185,7 +185,8 @@ def conform(frame: str, df: pd.DataFrame, *roles: str) -> pd.DataFrame:
     casts.update({c: each.pandas_dtype for c in extra} if each is not None else {})
     changed = {c: t for c, t in casts.items() if not _is(out[c].dtype, t)}
     if changed:
-        out = out.astype(changed)
+        out = out.astype(changed)  # type: ignore[arg-type]  # the catalogue's dtypes are pandas'
+
     for f in wanted:
         for column in (extra if f.column == EACH_COLUMN else [f.column]):
             _check(frame, f, out[column])
@@ -215,9 +216,9 @@ def _check(frame: str, f: Field, series: pd.Series) -> None:
         return
     if f.dtype == "category":  # the categories in use (a category column's values are its codes)
         codes = np.unique(series.cat.codes.to_numpy())
-        present = series.cat.categories[codes[codes >= 0]]
+        present = list(series.cat.categories[codes[codes >= 0]])
     else:
-        present = series.dropna().unique()
+        present = list(series.dropna().unique())
     unknown = sorted(set(map(str, present)) - set(allowed))
     if unknown:
         raise ValueError(f"frame {frame}: column {series.name!r} holds {unknown[:5]}, not among the allowed values")

@@ -93,7 +93,8 @@ def label_cells(cells: pd.DataFrame) -> pd.DataFrame:
     Looked up once per distinct row and column, not per cell."""
     out = cells.copy()
     table = out["table"].astype(str)
-    block = out["block"].astype(str).where(table == "t2", "") if "block" in out else ""
+    block = (out["block"].astype(str).where(table == "t2", "") if "block" in out
+             else pd.Series("", index=out.index, dtype=str))
     row_codes, row_keys = pd.factorize(pd.MultiIndex.from_arrays([table, block, out["row"].astype(str)]))
     col_codes, col_keys = pd.factorize(pd.MultiIndex.from_arrays([table, out["col"].astype(str)]))
     rows = [row_labels().get(k, (k[2], k[2], "", "")) for k in row_keys]

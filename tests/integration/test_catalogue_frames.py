@@ -11,6 +11,7 @@ from paths import CORPUS
 import govstats
 from govstats.export.tables import export_frames
 from govstats.schema import catalogue
+from govstats.schema.labels import label_cells
 
 
 @pytest.fixture(scope="module")
@@ -30,10 +31,12 @@ def _conforms(frame: str, df: pd.DataFrame, *roles: str) -> None:
 
 def test_corpus_frames_conform(corpus):
     metrics = govstats.metrics(corpus)
-    for name, frame in (("cells", corpus.cells), ("reports", corpus.reports), ("problems", corpus.problems),
+    for name, frame in (("reports", corpus.reports), ("problems", corpus.problems),
                         ("checks", corpus.checks()), ("soft_checks", corpus.soft_checks()),
                         ("metrics", metrics), ("yoy", govstats.yoy(metrics))):
         _conforms(name, frame)
+    _conforms("cells", corpus.cells, "report", "key", "cell")
+    _conforms("cells", label_cells(corpus.cells))  # with the opt-in labels: every column of cells
 
 
 def test_report_frames_conform(report):

@@ -10,7 +10,7 @@ import pytest
 from paths import CORPUS
 
 import govstats
-from govstats import charts, figures, plots
+from govstats import charts
 from govstats.charts import data as chart_data
 from govstats.charts.rates import MIN_PEERS
 
@@ -27,10 +27,18 @@ def _texts(fig) -> list[str]:
     return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
 
 
-def test_old_import_paths_are_the_charts_package():
-    assert plots.outcomes is charts.outcomes and plots.save is charts.save
-    assert plots.not_held_rate is charts.not_held_rate
-    assert figures.outcome_counts is chart_data.outcome_counts
+@pytest.mark.parametrize("shim", ["plots", "figures", "fonts"])
+def test_old_import_paths_warn_and_are_the_charts_package(shim):
+    """govstats.plots, figures and fonts keep working for one release, with a FutureWarning."""
+    import importlib
+    import sys
+
+    sys.modules.pop(f"govstats.{shim}", None)
+    with pytest.warns(FutureWarning, match=rf"govstats\.{shim} is deprecated.*govstats\.charts"):
+        module = importlib.import_module(f"govstats.{shim}")
+    same = {"plots": ("outcomes", charts.outcomes), "figures": ("outcome_counts", chart_data.outcome_counts),
+            "fonts": ("use_cjk_font", charts.style.use_cjk_font)}[shim]
+    assert getattr(module, same[0]) is same[1]
 
 
 @pytest.mark.parametrize("lang,expected", [
@@ -38,31 +46,31 @@ def test_old_import_paths_are_the_charts_package():
     ("en", "Source: government information disclosure annual reports of 周口市人民政府办公室, 2024; "
            "compiled with govstats")])
 def test_every_agency_chart_carries_its_source_line(corpus, lang, expected):
-    for fig in (plots.outcomes(corpus.cells, ZHOUKOU, lang=lang),
-                plots.applicant_mix(corpus.cells, ZHOUKOU, lang=lang),
-                plots.appeals(corpus.cells, ZHOUKOU, lang=lang)):
+    for fig in (charts.outcomes(corpus.cells, ZHOUKOU, lang=lang),
+                charts.applicant_mix(corpus.cells, ZHOUKOU, lang=lang),
+                charts.appeals(corpus.cells, ZHOUKOU, lang=lang)):
         assert fig.get_supxlabel() == expected
 
 
 def test_the_corpus_charts_name_how_many_agencies(corpus):
     metrics = govstats.metrics(corpus)
-    fig = plots.ranking(metrics, 2024, lang="zh")
+    fig = charts.ranking(metrics, 2024, lang="zh")
     assert fig.get_supxlabel() == "来源：2个机关2024年政府信息公开工作年度报告；govstats 整理"
-    fig = plots.outcome_heatmap(corpus.cells, 2024, lang="en")
+    fig = charts.outcome_heatmap(corpus.cells, 2024, lang="en")
     assert fig.get_supxlabel().startswith("Source: government information disclosure annual reports of 2 agencies, 2024")
 
 
 def test_the_applicant_chart_prints_the_row_total(corpus):
-    fig = plots.applicant_mix(corpus.cells, ZHOUKOU, lang="zh")
+    fig = charts.applicant_mix(corpus.cells, ZHOUKOU, lang="zh")
     assert "1,333" in _texts(fig)
 
 
 def test_no_peer_band_from_fewer_than_three_peers(corpus):
     """周口 2024 has one other city government in the corpus (平潭): the count is shown, no spread drawn."""
     metrics = govstats.metrics(corpus)
-    band = figures.peer_band(metrics, ZHOUKOU)
+    band = charts.data.peer_band(metrics, ZHOUKOU)
     assert band["peers"].tolist() == [1] and MIN_PEERS == 3
-    fig = plots.not_held_rate(metrics, ZHOUKOU, lang="en")
+    fig = charts.not_held_rate(metrics, ZHOUKOU, lang="en")
     texts = _texts(fig)
     assert "no spread drawn for years with fewer than 3 agencies compared" in texts
     assert "2024\n1" in texts and "the number under each year: agencies compared" in texts
@@ -78,8 +86,8 @@ def test_a_dollar_in_an_agency_name_is_drawn_as_text(corpus, tmp_path):
     name = "$\\notacommand{x}$ 局 $5$"
     cells = corpus.cells.copy()
     cells["agency"] = cells["agency"].astype(object).where(cells["agency"] != ZHOUKOU, name)
-    fig = plots.outcomes(cells, name, lang="zh")
-    paths = plots.save(fig, tmp_path, "dollar", formats=("png",))
+    fig = charts.outcomes(cells, name, lang="zh")
+    paths = charts.save(fig, tmp_path, "dollar", formats=("png",))
     assert paths[0].stat().st_size > 0
     texts = [t for t in _texts(fig) if "notacommand" in t]
     assert texts and not any(cbook.is_math_text(t) for t in texts)
@@ -87,7 +95,7 @@ def test_a_dollar_in_an_agency_name_is_drawn_as_text(corpus, tmp_path):
 
 def test_svg_text_stays_text(corpus, tmp_path):
     """svg.fonttype none: the labels of the 'for editing' SVG are <text>, not glyph paths."""
-    plots.save(plots.outcomes(corpus.cells, ZHOUKOU, lang="zh"), tmp_path, "o", formats=("svg",))
+    charts.save(charts.outcomes(corpus.cells, ZHOUKOU, lang="zh"), tmp_path, "o", formats=("svg",))
     svg = (tmp_path / "o.svg").read_text(encoding="utf-8")
     assert "<text" in svg and "本机关不掌握相关政府信息" in svg
 
@@ -99,6 +107,6 @@ def test_a_partly_read_bar_is_labelled_with_what_it_draws(corpus, lang, printed)
     cells = corpus.cells[corpus.cells["agency"] == ZHOUKOU].copy()
     lost = (cells["table"] == "t3") & (cells["row"] == "unable_not_held") & (cells["col"] == "total")
     cells.loc[lost, "value"], cells.loc[lost, "kind"] = None, "ambiguous"
-    texts = _texts(plots.outcomes(cells, ZHOUKOU, lang=lang))
+    texts = _texts(charts.outcomes(cells, ZHOUKOU, lang=lang))
     assert f"206\n{printed}" in texts and "1,267" not in texts
-    assert "1,267" in _texts(plots.outcomes(corpus.cells, ZHOUKOU, lang=lang))   # read whole: the total
+    assert "1,267" in _texts(charts.outcomes(corpus.cells, ZHOUKOU, lang=lang))   # read whole: the total

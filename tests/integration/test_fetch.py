@@ -85,7 +85,7 @@ def test_fetched_index_reads_as_a_corpus_with_the_reports_numbers(crawled):
     carriers = {(str(r.agency), int(r.year)): str(r.carrier) for r in corpus.reports.itertuples()}
     assert carriers == {("周口市人民政府办公室", 2024): "html", ("平潭综合实验区管委会(办公室)", 2024): "html",
                         ("平潭综合实验区", 2025): "pdf"}
-    assert len(first.new) == 8 and len(first.failed) == 4
+    assert len(first.new) == 8 and len(first.failed) == 3 and len(first.skipped) == 1   # robots.txt: skipped
 
 
 def test_documents_are_saved_byte_for_byte_with_their_charsets(crawled):
@@ -134,7 +134,9 @@ def test_robots_retries_and_limits(crawled):
         row = _row(rows, path)
         assert error in row["error"] and row["path"] == "" and row["use"] == "no", row
     assert _row(rows, "/flaky/pingtan_2024.html")["status"] == "200"
-    assert set(first.failed) == {site.base + p for p in FAILED}
+    assert set(first.failed) | set(first.skipped) == {site.base + p for p in FAILED}
+    assert set(first.skipped) == {site.base + "/private/secret_2023.html"}     # polite, not a failure
+    assert _row(rows, "/private/secret_2023.html")["status"] == "skipped"
     assert BIG_BYTES > FAST["max_bytes"]
 
 
@@ -273,11 +275,22 @@ def test_a_page_robots_txt_now_disallows_is_not_asked_for_and_its_copy_stays(sit
     site.routes["/robots.txt"].body = b"User-agent: *\nDisallow: /xxgk/\n"
     before = len(site.requests)
     result = govstats.fetch([url], out=tmp_path, **FAST)
-    assert site.paths()[before:] == ["/robots.txt"] and result.failed == {url: "disallowed by robots.txt"}
+    assert site.paths()[before:] == ["/robots.txt"] and result.skipped == {url: "disallowed by robots.txt"}
+    assert result.failed == {} and result.ok          # skipped politely: not a failure
     rows = _rows(tmp_path)
     assert [r["version"] for r in rows if r["role"] == "robots"] == ["1", "2"]  # the new rules, kept
     (row,) = [r for r in rows if r["url"] == url]
     assert (row["use"], row["error"]) == ("yes", "not checked again: disallowed by robots.txt")
+
+
+def test_cli_exits_0_when_robots_txt_skipped_a_url_and_nothing_failed(site, tmp_path, capsys):
+    out = tmp_path / "corpus"
+    status = main(["fetch", "--out", str(out), "--delay", "0", "--timeout", "0.3", "--retries", "0",
+                   f"{site.base}/xxgk/nb/zhoukou_2024.html", f"{site.base}/private/secret_2023.html"])
+    printed = capsys.readouterr().out
+    assert status == 0, printed
+    assert "0 failed, 1 skipped (robots.txt)" in printed
+    assert f"skipped {site.base}/private/secret_2023.html: disallowed by robots.txt" in printed
 
 
 def test_cli_reads_a_plain_url_list_and_refuses_a_folder_it_did_not_write(site, tmp_path, capsys):

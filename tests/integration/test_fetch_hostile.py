@@ -20,6 +20,7 @@ from hostile_server import page, redirect, send, serving
 import govstats
 from govstats.fetch import network
 from govstats.fetch.client import retry_after
+from govstats.fetch.manifest import Manifest
 
 FAST = {"delay": 0.0, "timeout": 2.0, "retries": 2, "backoff": 0.01, "max_bytes": 1_000_000,
         "contact": "fetch-tests@example.org", "progress": False}
@@ -243,3 +244,70 @@ def test_retry_after_reads_seconds_and_http_dates():
     assert retry_after("Sun, 01 Mar 2026 09:00:00 GMT", now) == 3600.0
     assert retry_after("Sun, 01 Mar 2026 07:00:00 GMT", now) == 0.0
     assert retry_after("soon", now) is None and retry_after("-5", now) is None
+
+
+# -- N5, N6, N7, N11: hostile links and text, each a failed row or saved safely; the run goes on ------
+
+def test_hostile_links_fail_alone_and_every_good_report_is_saved(tmp_path):
+    from govstats.fetch.storage import relative_path
+    long_name = "\U00020000" * 58  # 58 four-byte letters: 232 bytes, more with the hash (NAME_MAX is 255)
+    with serving("127.0.0.1", {"/robots.txt": ROBOTS_OK, "/nb/r1.html": page(REPORT),
+                               "/files/long.pdf": page(b"%PDF-1.4 long", "application/pdf"),
+                               "/nb/formula.html": page(REPORT, last_modified="=1+1")}) as named:
+        r2 = named.base + "/nb/r2.html"
+        saved_as = relative_path(r2, ".html").name  # where r2 is saved: a link may make a folder of that name
+        named.routes[f"/nb/{long_name}.pdf".replace(long_name, "%F0%A0%80%80" * 58)] = page(b"%PDF-1.4 x", "application/pdf")
+        named.routes[f"/nb/{saved_as}/a.pdf"] = page(b"%PDF-1.4 collide", "application/pdf")
+        named.routes["/nb/r2.html"] = page(REPORT.replace(b"</body>", (
+            f'<a href="{long_name}.pdf">附件一.pdf</a><a href="/nb/{saved_as}/a.pdf">附件二.pdf</a>'
+            f'<a href="http://[::1/y.pdf">附件三.pdf</a></body>').encode()))
+        named.routes["/nb/index.html"] = page((
+            '<html><body><a href="r1.html">甲局2024年度报告</a><a href="http://[::1/x.html">乙局2024年度报告</a>'
+            '<a href="r2.html">丙局2024年度报告</a><a href="formula.html">'
+            '=HYPERLINK("http://x","丁局2024年度报告")</a></body></html>').encode())
+        first = govstats.fetch(index=[named.base + "/nb/index.html"], out=tmp_path, **FAST)
+        second = govstats.fetch(index=[named.base + "/nb/index.html"], out=tmp_path, **FAST)  # a re-run too
+    rows = _rows(tmp_path)
+    for result in (first, second):
+        assert set(result.failed) == {"http://[::1/x.html", "http://[::1/y.pdf"}
+    assert rows["http://[::1/x.html"]["error"].startswith("not a valid URL")
+    for path in ("/nb/r1.html", "/nb/r2.html", "/nb/formula.html"):
+        assert rows[named.base + path]["use"] == "yes", rows[named.base + path]
+    long_row = next(r for u, r in rows.items() if u.startswith(named.base + "/nb/%F0%A0%80%80")
+                    or u.startswith(named.base + "/nb/\U00020000"))
+    assert (tmp_path / long_row["path"]).read_bytes() == b"%PDF-1.4 x"
+    assert all(len(part.encode()) <= 255 for part in Path(long_row["path"]).parts)
+    collide = rows[f"{named.base}/nb/{saved_as}/a.pdf"]
+    assert (tmp_path / collide["path"]).read_bytes() == b"%PDF-1.4 collide"
+    assert (tmp_path / rows[r2]["path"]).read_bytes().startswith(REPORT[:100])
+    text = (tmp_path / "manifest.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK(" in text and ",'=1+1," in text and ",=" not in text
+    assert rows[named.base + "/nb/formula.html"]["title"] == "'=HYPERLINK(\"http://x\",\"丁局2024年度报告\")"
+    manifest = Manifest(tmp_path)  # read back as the server wrote it
+    assert manifest.current(named.base + "/nb/formula.html")["last_modified"] == "=1+1"
+
+
+# -- N12: a run killed after a new version is saved leaves one carrier in use ------------------------
+
+def test_a_run_stopped_before_choosing_leaves_one_version_in_use(tmp_path, monkeypatch):
+    from govstats.fetch import documents
+    body = {"text": REPORT}
+    with serving("127.0.0.1", {"/robots.txt": ROBOTS_OK, "/r.html": lambda h: send(h, 200, body["text"])}) as named:
+        url = named.base + "/r.html"
+        govstats.fetch([url], out=tmp_path, **FAST)
+        body["text"] = REPORT.replace(b"</body>", b"<p>\xe6\x9b\xb4\xe6\xad\xa3</p></body>")
+
+        def killed(*args, **kwargs):
+            raise KeyboardInterrupt  # the run stops after the new version is saved, before choosing
+
+        monkeypatch.setattr(documents, "choose", killed)
+        with pytest.raises(KeyboardInterrupt):
+            govstats.fetch([url], out=tmp_path, **FAST)
+        in_use = [r for r in csv.DictReader(open(tmp_path / "manifest.csv", encoding="utf-8")) if r["use"] == "yes"]
+        assert [r["version"] for r in in_use] == ["1"]
+        assert len(govstats.read_corpus(tmp_path, cache=False).reports) == 1
+        monkeypatch.undo()
+        govstats.fetch([url], out=tmp_path, **FAST)
+    versions = [(r["version"], r["use"]) for r in csv.DictReader(open(tmp_path / "manifest.csv", encoding="utf-8"))
+                if r["url"] == url]
+    assert versions == [("1", "no"), ("2", "yes")]

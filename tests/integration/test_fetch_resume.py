@@ -98,6 +98,9 @@ def test_a_run_killed_with_sigkill_resumes_where_it_stopped(tmp_path):
         proc.send_signal(signal.SIGKILL)
         assert proc.wait(timeout=30) == -signal.SIGKILL
         assert (out / JOURNAL).is_file() and _rows(out) == []  # killed mid-run: only the journal knows
+        killed = govstats.read_corpus(out, cache=False)  # reads nothing the journal alone knows, and says so
+        assert killed.reports.empty and list(killed.problems["report"]) == [JOURNAL]
+        assert "interrupted" in killed.problems["message"].iloc[0]
         journalled = {r["url"] for r in Manifest(out).rows if r["role"] == "report"}  # what a resume replays
         before = len(site.requests)
         result = govstats.fetch(index=[site.base + "/nb/index.html"], out=out, delay=0.0, attachments=False)

@@ -133,7 +133,10 @@ def test_itemobj_script_array_and_its_pager(sites, tmp_path):
     assert "/jbkzzx/nb/202501/t20250110_2.html" not in site.paths()
     _, t3 = _t3(tmp_path)
     assert t3.loc[("周口市人民政府办公室", 2024, "unable_not_held"), "total"] == 1061
-    assert t3.loc[("平潭综合实验区", 2025, "results_total"), "total"] == 148
+    assert t3.loc[("平潭综合实验区", 2025, "results_total"), "total"] == 148   # the servlet's PDF, a report itself
+    (servlet,) = [r for r in _rows(tmp_path) if "downfile.jsp" in r["url"]]
+    assert (servlet["role"], servlet["use"], servlet["filename"]) == ("report", "yes", PINGTAN_2025_TITLE + ".pdf")
+    assert servlet["path"].endswith(".pdf")
 
 
 def test_explain_names_the_shape_its_paging_and_the_first_reports(sites, tmp_path, capsys):

@@ -11,7 +11,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from govstats import fonts
+from govstats import charts
 
 DEJAVU = Path(mpl.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 # Labels of the official table 三 (t3), as printed in the reference report
@@ -31,36 +31,36 @@ def _render(text: str) -> tuple[np.ndarray, list[str]]:
 
 @pytest.fixture
 def no_env_font(monkeypatch):
-    monkeypatch.delenv(fonts.ENV_VAR, raising=False)
+    monkeypatch.delenv(charts.style.ENV_VAR, raising=False)
 
 
 def test_the_packaged_noto_sans_sc_is_found_first(no_env_font):
     import pylopdf_fonts_zh_cn
 
-    path = fonts.find_cjk_font()
+    path = charts.style.find_cjk_font()
     assert path == Path(pylopdf_fonts_zh_cn.sans_path())
     assert path.name == "NotoSansSC-Regular.otf"
-    assert fonts.covers(path, "".join(LABELS))
+    assert charts.style.covers(path, "".join(LABELS))
 
 
 def test_dejavu_has_no_han_characters():
-    assert fonts.covers(DEJAVU, "Total 123")
-    assert not fonts.covers(DEJAVU, "本")
+    assert charts.style.covers(DEJAVU, "Total 123")
+    assert not charts.style.covers(DEJAVU, "本")
 
 
 def test_environment_variable_overrides_and_is_checked(monkeypatch, tmp_path):
-    monkeypatch.setenv(fonts.ENV_VAR, str(DEJAVU))
+    monkeypatch.setenv(charts.style.ENV_VAR, str(DEJAVU))
     with pytest.raises(ValueError, match="DejaVuSans.ttf: this font has no glyphs for Chinese"):
-        fonts.find_cjk_font()
-    monkeypatch.setenv(fonts.ENV_VAR, str(tmp_path / "missing.otf"))
+        charts.style.find_cjk_font()
+    monkeypatch.setenv(charts.style.ENV_VAR, str(tmp_path / "missing.otf"))
     with pytest.raises(FileNotFoundError, match=r"missing.otf: CJK font file not found \(from \$GOVSTATS_CJK_FONT\)"):
-        fonts.find_cjk_font()
+        charts.style.find_cjk_font()
     copy = tmp_path / "MyCJK.otf"
-    copy.write_bytes(Path(fonts._packaged_font()).read_bytes())
-    monkeypatch.setenv(fonts.ENV_VAR, str(copy))
-    assert fonts.find_cjk_font() == copy
+    copy.write_bytes(Path(charts.style._packaged_font()).read_bytes())
+    monkeypatch.setenv(charts.style.ENV_VAR, str(copy))
+    assert charts.style.find_cjk_font() == copy
     with pytest.raises(ValueError, match="DejaVuSans.ttf"):  # an argument comes before the variable
-        fonts.find_cjk_font(DEJAVU)
+        charts.style.find_cjk_font(DEJAVU)
 
 
 def test_without_the_font_chinese_draws_as_missing_glyphs():
@@ -72,7 +72,7 @@ def test_without_the_font_chinese_draws_as_missing_glyphs():
 
 def test_with_the_font_every_label_renders_as_distinct_glyphs(no_env_font):
     with mpl.rc_context():
-        assert fonts.use_cjk_font() == "Noto Sans SC"
+        assert charts.style.use_cjk_font() == "Noto Sans SC"
         assert list(mpl.rcParams["font.family"]) == ["DejaVu Sans", "Noto Sans SC"]
         images = {}
         for ch in "本机关不掌握":

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 CORPUS = ROOT / "data" / "corpus"
 MARK = "# NBVAL_CHECK_OUTPUT"
-NAMES = ("city_report.ipynb", "compare_cities.ipynb", "explore.ipynb")
+NAMES = ("city_report.ipynb", "city_overview.ipynb", "compare_cities.ipynb", "explore.ipynb")
 
 
 def keep_compared_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

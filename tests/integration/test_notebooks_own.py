@@ -56,3 +56,19 @@ def test_running_a_notebook_leaves_the_batch_fingerprint_as_it_was(tmp_path):
     nb.cells[2].source += "\nprint('edited')"
     nbformat.write(nb, ran)
     assert notebook_digest(ran) != notebook_digest(shipped)
+
+
+def test_the_code_fingerprint_counts_what_a_notebook_runs_not_its_outputs(tmp_path):
+    from govstats.layers import content
+
+    shipped = notebook_path("explore.ipynb")
+    nb = nbformat.read(shipped, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.execution_count, cell.outputs = 7, [new_output("stream", name="stdout", text="ran\n")]
+    ran = tmp_path / "explore.ipynb"
+    nbformat.write(nb, ran)
+    assert content(ran) == content(shipped)
+    nb.cells[1].source += " "
+    nbformat.write(nb, ran)
+    assert content(ran) != content(shipped)

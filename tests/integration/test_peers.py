@@ -15,7 +15,7 @@ import pytest
 from paths import CORPUS
 
 import govstats
-from govstats import figures, plots
+from govstats import charts
 
 ZHOUKOU = "周口市人民政府办公室"
 
@@ -54,28 +54,28 @@ def test_reports_carry_the_manifest_level_else_the_names(mixed):
 
 def test_the_band_compares_with_the_same_level_by_default(mixed):
     m = govstats.metrics(mixed)
-    band = figures.peer_band(m, ZHOUKOU).iloc[0]
+    band = charts.data.peer_band(m, ZHOUKOU).iloc[0]
     assert (band["year"], band["peers"], band["level"]) == (2024, 3, "city_government")
     assert band["value"] == pytest.approx(1061 / 1267)
     assert band["peer_median"] == pytest.approx(75 / 218)
     assert (band["peer_min"], band["peer_max"]) == (pytest.approx(50 / 148), pytest.approx(31 / 81))
-    every = figures.peer_band(m, ZHOUKOU, peers="all").iloc[0]
+    every = charts.data.peer_band(m, ZHOUKOU, peers="all").iloc[0]
     assert every["peers"] == 4 and pd.isna(every["level"])
     assert every["peer_max"] == pytest.approx(37 / 75)  # the county department counts only here
     with pytest.raises(ValueError, match="peers must be 'level' or 'all'"):
-        figures.peer_band(m, ZHOUKOU, peers="city")
+        charts.data.peer_band(m, ZHOUKOU, peers="city")
 
 
 def test_the_chart_draws_the_band_of_three_same_level_peers_and_names_them(mixed):
     m = govstats.metrics(mixed)
-    fig = plots.not_held_rate(m, ZHOUKOU, lang="zh")
+    fig = charts.not_held_rate(m, ZHOUKOU, lang="zh")
     ax = fig.axes[0]
     assert ax.get_title() == "对比：同级（市级政府）机关"
     assert [t.get_text() for t in fig.legends[0].get_texts()] == [
         ZHOUKOU, "同级（市级政府）机关：中位数", "同级（市级政府）机关：四分位距", "同级（市级政府）机关：最小值–最大值"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2024\n3"]
     assert ax.get_xlabel() == "年份下方的数字：对比机关数"
-    fig = plots.not_held_rate(m, "洋县自然资源局", lang="en")  # no other county department
+    fig = charts.not_held_rate(m, "洋县自然资源局", lang="en")  # no other county department
     texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
     assert "no agencies of the same level (county-level department) in the corpus for these years" in texts
 

@@ -14,7 +14,7 @@ import pytest
 from paths import CORPUS
 
 import govstats
-from govstats import figures, plots
+from govstats import charts
 from govstats.notebooks import city_tables as tables
 from govstats.notebooks import page
 from govstats.schema import metric_label
@@ -54,12 +54,12 @@ def _blocks(corpus, metrics, agency, lang):
         "checks": tables.check_summary(mine, lang),
         "failed": tables.failed_checks(checks[checks["agency"] == agency], lang),
         "problems": tables.problems(mine, corpus.problems, cells, lang),
-        "outcomes": tables.outcomes(figures.outcome_counts(cells), lang),
-        "peers": tables.peers(figures.peer_band(metrics, agency), lang),
+        "outcomes": tables.outcomes(charts.data.outcome_counts(cells), lang),
+        "peers": tables.peers(charts.data.peer_band(metrics, agency), lang),
         "metrics": tables.metrics(own, lang),
         "changes": tables.changes(govstats.yoy(own), lang),
-        "applicants": tables.applicants(figures.applicant_counts(cells), lang),
-        "appeals": tables.appeals(figures.appeal_counts(cells), lang),
+        "applicants": tables.applicants(charts.data.applicant_counts(cells), lang),
+        "appeals": tables.appeals(charts.data.appeal_counts(cells), lang),
     }
 
 
@@ -168,10 +168,10 @@ def test_every_text_from_a_document_or_file_name_is_escaped(corpus):
 
 def test_a_chart_is_an_image_with_alt_text_from_its_title(corpus):
     cells = _cells(corpus, ZHOUKOU)
-    block = page.chart(plots.outcomes(cells, ZHOUKOU, lang="zh"), "outcomes", "zh")
+    block = page.chart(charts.outcomes(cells, ZHOUKOU, lang="zh"), "outcomes", "zh")
     alt = re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="([^"]+)"', block.html).group(1)
     assert alt == ("周口市人民政府办公室：政府信息公开申请办理结果：堆积柱状图，各年度办结的申请按办理结果分列的件数（左）"
                    "和占（七）总计的比例（右）；数字见下表。")
     hostile = cells.assign(agency=cells["agency"].astype(object).where(cells["agency"] != ZHOUKOU, HOSTILE))
-    block = page.chart(plots.appeals(hostile, HOSTILE, lang="en"), "appeals", "en")
+    block = page.chart(charts.appeals(hostile, HOSTILE, lang="en"), "appeals", "en")
     assert HOSTILE not in block.html and 'alt="&lt;img src=x onerror=&quot;alert(1)&quot;&gt;: ' in block.html

@@ -19,7 +19,7 @@ import warnings
 
 import opencc
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from paths import CORPUS, FIXTURES, REFERENCE
 
@@ -34,8 +34,7 @@ CHECKED_TABLES = ("t3", "t4")  # tables whose every cell is in an identity
 
 
 def fuzz(n: int = EXAMPLES):
-    return settings(max_examples=n, deadline=None, derandomize=LONG_RUN is None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    return settings(max_examples=n)
 
 
 # -- reading in a worker ------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from paths import REFERENCE
 
@@ -37,8 +37,7 @@ EXAMPLES = int(LONG_RUN or "30")
 
 
 def fuzz(n: int = EXAMPLES):
-    return settings(max_examples=n, deadline=None, derandomize=LONG_RUN is None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    return settings(max_examples=n)
 
 
 # -- cache entries of another shape -------------------------------------------------------------

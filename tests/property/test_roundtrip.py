@@ -15,7 +15,7 @@ import warnings
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from paths import REFERENCE
 
@@ -36,8 +36,7 @@ EXAMPLES = {carrier: n * (10 if LONG_RUN else 1) for carrier, n in
 
 
 def bounded(n: int):
-    return settings(max_examples=n, deadline=None, derandomize=not LONG_RUN,
-                    suppress_health_check=[HealthCheck.too_slow])
+    return settings(max_examples=n)
 
 
 def read(rendering: Rendering) -> govstats.Report:
