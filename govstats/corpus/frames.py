@@ -21,9 +21,9 @@ from ..schema import agency_level, catalogue, load_schema
 from .agencies import Aliases, agency_columns
 from .cell_table import KEY_COLUMNS, cell_frame
 from .columns import COUNT_FIELDS, META_FIELDS, ReportColumns
-from .parsed import CELL_COLUMNS as REPORT_CELL_COLUMNS
 from .duplicates import cell_set, duplicates
 from .identity_checks import corpus_checks
+from .parsed import CELL_COLUMNS as REPORT_CELL_COLUMNS
 from .soft_checks import soft_checks
 from .sources import PROBLEM_COLUMNS, Entry, problem_record
 from .wide_tables import Reports, stacked
