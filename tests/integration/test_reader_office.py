@@ -62,7 +62,7 @@ def test_a_corpus_reads_doc_and_xls_and_lists_none_as_unused(tmp_path):
     corpus = govstats.read_corpus(tmp_path, cache=False)
     assert sorted(corpus.reports["carrier"]) == ["doc", "sheet"]
     assert len(corpus.cells) == 2 * 200
-    assert corpus.problems.empty or not corpus.problems["file"].str.endswith((".doc", ".xls")).any()
+    assert corpus.unused.empty or not corpus.unused["report"].str.endswith((".doc", ".xls")).any()
 
 
 @pytest.mark.parametrize("name", ["pingtan-cez_2024.doc", "pingtan-cez_2025.xls"])
