@@ -1,5 +1,6 @@
-"""Writing files so that no reader ever sees half of one (the one atomic write of govstats), and the
-one lock on a folder (`held_lock`: the batch and the fetch hold it for their run)."""
+"""Writing files so that no reader ever sees half of one (the one atomic write of govstats), the
+one lock on a folder (`held_lock`: the batch and the fetch hold it for their run), and where
+govstats keeps what it may compute again (`default_dir`)."""
 from __future__ import annotations
 
 import fcntl
@@ -79,3 +80,13 @@ def held_lock(path: Path) -> Iterator[None]:
     finally:
         path.unlink(missing_ok=True)
         os.close(fd)
+
+
+#: the environment variable naming govstats' cache folder
+CACHE_ENV = "GOVSTATS_CACHE"
+
+
+def default_dir() -> Path:
+    """`$GOVSTATS_CACHE` when set, else `~/.cache/govstats`."""
+    env = os.environ.get(CACHE_ENV)
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "govstats"
