@@ -1,9 +1,13 @@
-"""Writing files so that no reader ever sees half of one: the one atomic write of govstats."""
+"""Writing files so that no reader ever sees half of one (the one atomic write of govstats), the
+one lock on a folder (`held_lock`: the batch and the fetch hold it for their run), and where
+govstats keeps what it may compute again (`default_dir`)."""
 from __future__ import annotations
 
+import fcntl
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -30,3 +34,59 @@ def os_reason(exc: OSError) -> str:
     """What went wrong, without the file name (the caller names the place): "[Errno 28] No space
     left on device"."""
     return f"[Errno {exc.errno}] {exc.strerror}" if exc.errno else str(exc)
+
+
+class Busy(Exception):
+    """Another process holds the lock; `pid` is the process it wrote in the file (0 if unknown)."""
+
+    def __init__(self, path: Path, pid: int) -> None:
+        super().__init__(f"{path} is held by process {pid or 'unknown'}")
+        self.path, self.pid = path, pid
+
+
+@contextmanager
+def held_lock(path: Path) -> Iterator[None]:
+    """Hold an OS lock (`fcntl.flock`) on the file `path` for the block, or raise `Busy` at once.
+
+    The kernel holds the lock for this process and drops it when the process ends, however it
+    ends, so a killed run never leaves a folder locked, and two processes can never both hold it
+    (a pid file checked then written can: both see no file).  The file carries the holder's pid
+    for messages and is removed by the holder while it still holds the lock; a process that locked
+    a file removed meanwhile locks the new one.  An `OSError` says the file cannot be written.
+    """
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            text = os.read(fd, 32).decode("ascii", errors="replace").strip()
+            os.close(fd)
+            raise Busy(path, int(text) if text.isdigit() else 0) from None
+        try:
+            same = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # its holder removed it after we opened it: lock the file there now
+    try:
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode("ascii"))
+        except OSError:
+            path.unlink(missing_ok=True)
+            raise
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+        os.close(fd)
+
+
+#: the environment variable naming govstats' cache folder
+CACHE_ENV = "GOVSTATS_CACHE"
+
+
+def default_dir() -> Path:
+    """`$GOVSTATS_CACHE` when set, else `~/.cache/govstats`."""
+    env = os.environ.get(CACHE_ENV)
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "govstats"

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from ..files import os_reason
+from ..files import Busy, held_lock, os_reason
 from ..progress import bar as progress_bar
 from ..progress import wanted
 from .engine import OutputLimitError, run_notebook
@@ -155,42 +155,15 @@ def remove_leftovers(out: Path) -> None:
 
 @contextlib.contextmanager
 def locked(out: Path) -> Iterator[None]:
-    """Hold `out/.govstats-batch.lock` for one batch: a second batch on the same folder is refused
-    (it would replace this one's folders); a lock left by a process that is gone is taken over."""
-    lock = out / LOCK
-    for _ in range(2):
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            try:
-                pid = int(lock.read_text(encoding="ascii").strip() or 0)
-            except (OSError, ValueError):
-                pid = 0
-            if pid and _alive(pid):
-                raise BatchError(f"{out}: another batch (process {pid}) is writing this folder; wait "
-                                 f"for it to finish, or delete {lock} if no batch runs") from None
-            lock.unlink(missing_ok=True)
-            continue
-        except OSError as exc:            # a full disk, a folder this user cannot write
-            raise BatchError(f"{out}: cannot write the lock file ({os_reason(exc)})") from exc
-        try:
-            with os.fdopen(fd, "w", encoding="ascii") as handle:
-                handle.write(str(os.getpid()))
-        except OSError as exc:            # created, but not one byte fits: leave no empty lock
-            lock.unlink(missing_ok=True)
-            raise BatchError(f"{out}: cannot write the lock file ({os_reason(exc)})") from exc
-        break
+    """Hold `out/.govstats-batch.lock` (an OS lock, `files.held_lock`) for one batch: a second batch on
+    the same folder is refused (it would replace this one's folders); a killed batch holds nothing."""
+    held = contextlib.ExitStack()
     try:
+        held.enter_context(held_lock(out / LOCK))
+    except Busy as busy:
+        raise BatchError(f"{out}: another batch (process {busy.pid or 'unknown'}) is writing this folder; "
+                         "wait for it to finish") from None
+    except OSError as exc:            # a full disk, a folder this user cannot write
+        raise BatchError(f"{out}: cannot write the lock file ({os_reason(exc)})") from exc
+    with held:
         yield
-    finally:
-        lock.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:       # a process of another user holds it
-        return True
-    return True

@@ -15,14 +15,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..interpret.title import find_title
-from ..model import TABLES
+from ..model import TABLES, Problem, ReportMeta
 from ..quality import QUALITY_COLUMNS, cell_quality
+from ..report import Report
 from ..schema import agency_level, catalogue, load_schema
 from .agencies import Aliases, agency_columns
 from .cell_table import KEY_COLUMNS, cell_frame
-from .columns import COUNT_FIELDS, ReportColumns
+from .columns import COUNT_FIELDS, META_FIELDS, ReportColumns
 from .duplicates import cell_set, duplicates
 from .identity_checks import corpus_checks
+from .parsed import CELL_COLUMNS as REPORT_CELL_COLUMNS
 from .soft_checks import soft_checks
 from .sources import PROBLEM_COLUMNS, Entry, problem_record
 from .trust import corpus_flags
@@ -197,6 +199,31 @@ class Corpus:
         """The narrative sections (一, 五, 六) of each report, by report name."""
         sections = self._rows["sections"].to_pylist()
         return {name: {s["name"]: s["text"] for s in sections[i]} for name, i in self._position.items()}
+
+    def report(self, name: str) -> Report:
+        """One report of the corpus as a `Report` (`read_report` of its file would give the same),
+        from what the corpus holds: no file is read again.  Its meta is what the report says (the
+        manifest's and the aliases' names are in `reports`); a duplicate's cells are those of the
+        report it repeats, which `cells` holds."""
+        if name not in self._position:
+            raise KeyError(f"no report {name!r} in the corpus (its reports are listed in Corpus.reports)")
+        i = self._position[name]
+        k = self._used_rank.get(i)
+        if k is None:
+            raise KeyError(f"{name} is not used ({self._repeats[name] or 'in a conflict'}): "
+                           f"ask for the report it repeats, or read its file with govstats.read_report")
+        meta = ReportMeta(source=str(self._entries[i].path), **{f: self._rows[f][i].as_py() for f in META_FIELDS})
+        start = int(self._ends[k - 1]) if k else 0
+        cells = self.cells.iloc[start:int(self._ends[k])][REPORT_CELL_COLUMNS + QUALITY_COLUMNS].reset_index(drop=True)
+        cells = cells.apply(lambda c: c.cat.remove_unused_categories() if c.dtype == "category" else c)
+        problems = [Problem(**p) for p in self._rows["problems"][i].as_py()]
+        return Report(meta, catalogue.conform("cells", cells, "report", "cell", "quality"), self.sections[name],
+                      problems)
+
+    @functools.cached_property
+    def _used_rank(self) -> dict[int, int]:
+        """Each used report's position among the used ones (its cells' place in `cells`)."""
+        return {i: k for k, i in enumerate(self._used)}
 
     def checks(self, mode: str = "strict") -> pd.DataFrame:
         """The identity checks of every report (`Report.checks` columns plus agency and year),

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GovstatsWarning, ReportParseError, UnsupportedFormat
+from ..files import default_dir
 from ..model import Problem
 from ..progress import bar as progress_bar
 from ..progress import wanted
@@ -24,7 +25,7 @@ from ..report import read_report
 from .agencies import Aliases
 from .columns import ReportColumns
 from .frames import Corpus
-from .parsed import Parsed, arrow_pool, cache_key, default_dir
+from .parsed import Parsed, arrow_pool, cache_key
 from .sources import Entry, entries, problem_record, source_id
 from .store import CorpusStore, FileStat, store_folder
 

@@ -13,7 +13,6 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -26,7 +25,6 @@ from ..report import Report
 from ..schema import catalogue
 from ..schema import fingerprint as schema_fingerprint
 
-CACHE_ENV = "GOVSTATS_CACHE"
 #: `GOVSTATS_ARROW_POOL=jemalloc` lets a load allocate Arrow memory from jemalloc (see arrow_pool)
 POOL_ENV = "GOVSTATS_ARROW_POOL"
 #: Bump when the layout of the store changes.
@@ -63,11 +61,6 @@ def arrow_pool() -> Iterator[None]:
     finally:
         pa.set_memory_pool(previous)
 
-
-def default_dir() -> Path:
-    """`$GOVSTATS_CACHE` when set, else `~/.cache/govstats`."""
-    env = os.environ.get(CACHE_ENV)
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "govstats"
 
 
 def parser_fingerprint() -> str:

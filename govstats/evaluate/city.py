@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..schema import levels
+from ..schema import catalogue, levels
 
 #: the headline figures of a city, in this order
 TOTALS = ("received", "concluded", "not_held_rate", "disclosure_rate")
@@ -21,6 +21,13 @@ def city_reports(reports: pd.DataFrame, city: str) -> pd.DataFrame:
     """The used reports of `city` (its `city` column)."""
     used = reports["used"] if "used" in reports else pd.Series(True, index=reports.index)
     return reports[(reports["city"].astype(object) == city) & used.astype(bool)]
+
+
+def year_span(years: list[int]) -> str:
+    """"2019–2025" for three or more consecutive years, else the list ("2021, 2023")."""
+    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(map(str, years))
 
 
 def _level_order(level: object) -> int:
@@ -38,11 +45,11 @@ def city_agencies(reports: pd.DataFrame, city: str) -> pd.DataFrame:
         county = group["county"].dropna().astype(str) if "county" in group else pd.Series(dtype=str)
         rows.append({"agency": str(agency), "level": level.iloc[0] if len(level) else None,
                      "county": county.iloc[0] if len(county) else None,
-                     "years": sorted(int(y) for y in group["year"].dropna().unique()), "reports": len(group)})
-    out = pd.DataFrame(rows, columns=["agency", "level", "county", "years", "reports"])
-    order = out["level"].map(_level_order) if len(out) else pd.Series(dtype=int)
-    return out.assign(_o=order).sort_values(["_o", "county", "agency"], na_position="first",
-                                            kind="stable").drop(columns="_o").reset_index(drop=True)
+                     "years": year_span(sorted(int(y) for y in group["year"].dropna().unique())),
+                     "reports": len(group), "_o": _level_order(level.iloc[0] if len(level) else None)})
+    out = pd.DataFrame(rows, columns=[*catalogue.columns("city_agencies"), "_o"])
+    out = out.sort_values(["_o", "county", "agency"], na_position="first", kind="stable").reset_index(drop=True)
+    return catalogue.conform("city_agencies", out.drop(columns="_o"))
 
 
 def city_metrics(metrics: pd.DataFrame, reports: pd.DataFrame, city: str) -> pd.DataFrame:
@@ -74,18 +81,16 @@ def city_series(metrics: pd.DataFrame, reports: pd.DataFrame, city: str) -> pd.D
                      "numerator": n if usable.any() else pd.NA,
                      "denominator": (d if usable.any() else pd.NA) if unit == "rate" else pd.NA, "unit": unit,
                      "reports": len(counted), "reports_failed": int(counted["report"].astype(str).isin(failed).sum())})
-    out = pd.DataFrame(rows, columns=["report", "agency", "city", "level", "year", "format_version", "metric",
-                                      "value", "numerator", "denominator", "unit", "reports", "reports_failed"])
-    return out.astype({"value": "Float64", "numerator": "Float64", "denominator": "Float64", "year": "Int64"})
+    return catalogue.conform("city_series", pd.DataFrame(rows, columns=catalogue.columns("city_series")))
 
 
 def city_totals(series: pd.DataFrame, keys: tuple[str, ...] = TOTALS) -> pd.DataFrame:
     """The headline figures of `city_series` by year: one row per year and metric (value,
     numerator, denominator, reports, reports_failed)."""
-    out = series[series["metric"].isin(keys)].copy()
-    out["metric"] = pd.Categorical(out["metric"], categories=list(keys))
-    return out.sort_values(["year", "metric"]).reset_index(drop=True)[
-        ["year", "metric", "value", "numerator", "denominator", "reports", "reports_failed"]]
+    out = series[series["metric"].isin(keys)]
+    order = out["metric"].map({k: i for i, k in enumerate(keys)})
+    out = out.assign(_o=order).sort_values(["year", "_o"]).reset_index(drop=True)
+    return catalogue.conform("city_totals", out[catalogue.columns("city_totals")])
 
 
 def city_spread(metrics: pd.DataFrame, reports: pd.DataFrame, city: str,
@@ -99,9 +104,9 @@ def city_spread(metrics: pd.DataFrame, reports: pd.DataFrame, city: str,
         values = group["value"].astype(float)
         rows.append({"year": int(year), "level": str(level), "agencies": group["agency"].nunique(),
                      "min": values.min(), "median": float(np.median(values)), "max": values.max()})
-    out = pd.DataFrame(rows, columns=["year", "level", "agencies", "min", "median", "max"])
-    return out.assign(_o=out["level"].map(_level_order)).sort_values(["year", "_o"]).drop(columns="_o") \
-        .reset_index(drop=True)
+    out = pd.DataFrame(rows, columns=catalogue.columns("city_spread"))
+    out = out.assign(_o=out["level"].map(_level_order)).sort_values(["year", "_o"]).drop(columns="_o")
+    return catalogue.conform("city_spread", out.reset_index(drop=True))
 
 
 def city_ranking(metrics: pd.DataFrame, reports: pd.DataFrame, city: str, year: int | None = None,
@@ -111,12 +116,12 @@ def city_ranking(metrics: pd.DataFrame, reports: pd.DataFrame, city: str, year: 
     mine = city_metrics(metrics, reports, city)
     mine = mine[(mine["metric"] == metric) & mine["value"].notna()]
     if mine.empty:
-        return pd.DataFrame(columns=["rank", "agency", "level", "value", "numerator", "denominator"])
+        return catalogue.conform("city_ranking", pd.DataFrame(columns=catalogue.columns("city_ranking")))
     year = int(mine["year"].max()) if year is None else year
     ranked = mine[mine["year"] == year].sort_values(["value", "agency"], ascending=[False, True])
-    out = ranked[["agency", "level", "value", "numerator", "denominator"]].astype({"agency": str}).reset_index(drop=True)
-    out.insert(0, "rank", range(1, len(out) + 1))
-    return out.assign(year=year)
+    out = ranked.astype({"agency": str}).reset_index(drop=True).assign(year=year)
+    out["rank"] = range(1, len(out) + 1)
+    return catalogue.conform("city_ranking", out[catalogue.columns("city_ranking")])
 
 
 def city_missing(reports: pd.DataFrame, city: str) -> pd.DataFrame:
@@ -128,5 +133,6 @@ def city_missing(reports: pd.DataFrame, city: str) -> pd.DataFrame:
     rows = []
     for agency, group in mine.groupby("agency", observed=True, sort=True):
         have = sorted(int(y) for y in group["year"].dropna().unique())
-        rows.append({"agency": str(agency), "years": have, "missing": [y for y in span if y not in have]})
-    return pd.DataFrame(rows, columns=["agency", "years", "missing"])
+        rows.append({"agency": str(agency), "years": year_span(have),
+                     "missing": ", ".join(str(y) for y in span if y not in have)})
+    return catalogue.conform("city_missing", pd.DataFrame(rows, columns=catalogue.columns("city_missing")))

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..quality import combine
-from ..schema import catalogue, load_metrics
+from ..schema import catalogue, check_lang, load_metrics, text
 
 YOY_COLUMNS = catalogue.columns("yoy")
 
@@ -28,24 +28,24 @@ def _chains() -> dict[str, tuple[str, str]]:
 
 
 def _note(key: str, year: int, prev_year: int, version: str, prev_version: str,
-          several: list[str]) -> tuple[str, bool]:
-    """The note of one comparison and whether it is chainable."""
-    chain, crosswalk = _chains().get(key, ("same", ""))
+          several: list[str], lang: str) -> tuple[str, bool]:
+    """The note of one comparison in `lang` (texts `yoy.*`, `crosswalk.*`) and whether it is chainable."""
+    chain, _ = _chains().get(key, ("same", ""))
     notes = []
     if year - prev_year > 1:
-        notes.append(f"no report for {', '.join(str(y) for y in range(prev_year + 1, year))}")
+        notes.append(text("yoy.gap", lang, years=", ".join(str(y) for y in range(prev_year + 1, year))))
     chainable = True
     if version != prev_version:
-        change = f"format {prev_version} -> {version}"
+        change = text("yoy.format_change", lang, before=prev_version, after=version)
         if chain == "break":
             chainable = False
-            notes.append(f"{change}: not comparable; {crosswalk}")
+            notes.append(text("yoy.not_comparable", lang, change=change, crosswalk=text(f"crosswalk.{key}", lang)))
         elif chain in ("crosswalk", "caveat"):
-            notes.append(f"{change}: {crosswalk}")
-    return "; ".join(notes + several), chainable
+            notes.append(text("yoy.caveat", lang, change=change, crosswalk=text(f"crosswalk.{key}", lang)))
+    return text("yoy.separator", lang).join(notes + several), chainable
 
 
-def yoy(metrics: pd.DataFrame) -> pd.DataFrame:
+def yoy(metrics: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Year-over-year changes of a `govstats.metrics` frame, per agency and metric.
 
     Consecutive available years are compared (a gap is noted).  Columns: agency, metric, year,
@@ -53,9 +53,11 @@ def yoy(metrics: pd.DataFrame) -> pd.DataFrame:
     100 × difference), change_unit ("count" or "pp"), rel_change (counts only: change /
     prev_value, NA when prev_value is 0), chainable (False across the format change for series that
     the crosswalk does not connect), note.  Reports without an agency or year are left out; when
-    one agency has two reports for one year, the first is used and the note says so.  Computed
-    over the whole frame at once (series by a group number, each row against the one before).
+    one agency has two reports for one year, the first is used and the note says so.  The notes
+    are in `lang` ("en" or "zh": the `yoy.*` and `crosswalk.*` texts).  Computed over the whole
+    frame at once (series by a group number, each row against the one before).
     """
+    check_lang(lang)
     frame = metrics.dropna(subset=["agency", "year"])
     frame = frame.assign(series=frame.groupby(["agency", "metric"], sort=False, observed=True).ngroup().to_numpy(),
                          year=frame["year"].astype("int64").to_numpy())
@@ -64,8 +66,7 @@ def yoy(metrics: pd.DataFrame) -> pd.DataFrame:
     dupes = frame[twice]
     for key, report in zip(zip(dupes["series"].tolist(), dupes["year"].tolist()), dupes["report"].astype(str)):
         reports.setdefault(key, []).append(report)
-    several = {key: f"{key[1]}: several reports ({', '.join(names)}); the first is used"
-               for key, names in reports.items()}
+    several = {key: text("yoy.several", lang, year=key[1], names=", ".join(names)) for key, names in reports.items()}
     unit = frame.groupby("series", sort=False)["unit"].first()
     kept = frame.drop_duplicates(["series", "year"]).sort_values(["series", "year"], kind="stable")
     series, years = kept["series"].to_numpy(), kept["year"].to_numpy()
@@ -87,7 +88,7 @@ def yoy(metrics: pd.DataFrame) -> pd.DataFrame:
     for i in np.flatnonzero(special):
         c, p, s = cur[i], prev[i], series[cur[i]]
         dupes = [several[(s, y)] for y in sorted({int(years[p]), int(years[c])}) if (s, y) in several]
-        notes[i], chainable[i] = _note(keys[c], int(years[c]), int(years[p]), versions[c], versions[p], dupes)
+        notes[i], chainable[i] = _note(keys[c], int(years[c]), int(years[p]), versions[c], versions[p], dupes, lang)
     quality, quality_note = _qualities(kept, cur, prev)
     chainable &= np.array(["check_failed" not in q for q in quality], dtype=bool)  # not across a failed table
     out = pd.DataFrame({"agency": kept["agency"].astype(str).to_numpy()[cur], "metric": keys[cur],

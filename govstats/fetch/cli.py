@@ -12,8 +12,16 @@ from .sources import read_url_list, targets
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
     """Fetch; exit 0 when every URL was fetched, 1 when some failed, 2 when the run cannot start."""
-    policy = Policy(delay=args.delay, timeout=args.timeout, max_bytes=args.max_bytes, retries=args.retries,
-                    contact=args.contact or "")
+    try:
+        policy = Policy(delay=args.delay, timeout=args.timeout, max_time=args.max_time, max_bytes=args.max_bytes,
+                        retries=args.retries, contact=args.contact or "", hosts=tuple(args.host),
+                        attachment_hosts=args.attachment_hosts, max_retry_after=args.max_retry_after,
+                        max_crawl_delay=args.max_crawl_delay)
+        if args.max_pages < 1:
+            raise ValueError(f"--max-pages must be at least 1, not {args.max_pages}")
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.explain:
         for url in args.explain:
             print(explain(url, policy, max_pages=min(args.max_pages, 3)))
@@ -29,13 +37,16 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     except (OSError, KeyError) as exc:
         print(f"error: {args.urls}: {exc}", file=sys.stderr)
         return 2
+    except ValueError as exc:  # not UTF-8
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if not wanted and not args.index:
         print("error: give report URLs, --urls FILE or --index URL", file=sys.stderr)
         return 2
     try:
         result = fetch(wanted, out=args.out, index=args.index, max_pages=args.max_pages,
                        attachments=not args.no_attachments, policy=policy, hosts_at_once=args.hosts_at_once)
-    except ValueError as exc:  # a folder whose manifest.csv is not a fetch manifest
+    except ValueError as exc:  # --out a file, a folder another fetch holds, a manifest.csv not a fetch's
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(result.summary())
@@ -67,4 +78,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-bytes", type=int, default=d.max_bytes, help=f"largest response (default: {d.max_bytes})")
     p.add_argument("--retries", type=int, default=d.retries, help=f"retries after a timeout or 5xx "
                                                                    f"(default: {d.retries})")
+    p.add_argument("--max-time", type=float, default=d.max_time, help=f"seconds for one whole response, headers "
+                                                                       f"and body (default: {d.max_time:g})")
+    p.add_argument("--host", action="append", default=[], metavar="HOST[:PORT]",
+                   help="a host that may be contacted besides those of the URLs given (repeatable)")
+    p.add_argument("--attachment-hosts", action="store_true",
+                   help="fetch attachments from any public host, not only the hosts named")
+    p.add_argument("--max-retry-after", type=float, default=d.max_retry_after,
+                   help=f"longest Retry-After waited for (default: {d.max_retry_after:g} s)")
+    p.add_argument("--max-crawl-delay", type=float, default=d.max_crawl_delay,
+                   help=f"longest robots.txt Crawl-delay obeyed; a host asking more is skipped "
+                        f"(default: {d.max_crawl_delay:g} s)")
     p.set_defaults(func=_cmd_fetch)

@@ -15,6 +15,8 @@ has validators from an earlier fetch; a 304 answer has no body.
 """
 from __future__ import annotations
 
+import ipaddress
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -30,6 +32,7 @@ from .body import ACCEPT_ENCODING, BodyError, decoded
 from .network import GuardedTransport, Hosts, Refused, TooSlow, deadline
 
 REDIRECTS = (301, 302, 303, 307, 308)
+DAY = 86400  #: no time limit or delay may be longer (a larger one is a mistake, or would overflow a timer)
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
@@ -51,6 +54,26 @@ class Policy:
     hosts: tuple[str, ...] = ()        #: hosts ("host" or "host:port") contacted besides those of the URLs given
     attachment_hosts: bool = False     #: fetch attachments from any (public) host, not only the named ones
     networks: tuple[str, ...] = ()     #: address ranges allowed although not public (e.g. "127.0.0.0/8")
+
+    def __post_init__(self) -> None:
+        """Every limit checked, so a bad value is a clear ValueError naming it, not a failure deep inside."""
+        for name in ("delay", "timeout", "max_time", "backoff", "max_retry_after", "max_crawl_delay"):
+            value = getattr(self, name)
+            positive = name in ("timeout", "max_time")
+            if (not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value)
+                    or not (0 < value if positive else 0 <= value) or value > DAY):
+                raise ValueError(f"{name} (--{name.replace('_', '-')}) must be a number of seconds "
+                                 f"{'above 0' if positive else 'of at least 0'} and at most {DAY}, not {value!r}")
+        for name, low in (("max_bytes", 1), ("max_redirects", 0), ("retries", 0)):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < low:
+                raise ValueError(f"{name} (--{name.replace('_', '-')}) must be a whole number of at least {low}, "
+                                 f"not {value!r}")
+        for network in self.networks:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"networks: {network!r} is not an address range ({exc})") from exc
 
     def user_agent(self) -> str:
         """An honest User-Agent: the tool, its version, and who to contact."""

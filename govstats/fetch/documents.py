@@ -30,7 +30,7 @@ from .choose import choose
 from .client import HttpClient, Policy, Response
 from .disposition import disposition_filename
 from .links import attachment_links, declared_charset, page_text
-from .manifest import COLUMNS, Manifest
+from .manifest import COLUMNS, Manifest, hold_folder
 from .network import Hosts
 from .robots import DISALLOWED, Robots
 from .sources import Target
@@ -79,7 +79,12 @@ class Session:
         self.attachments = attachments
         self.named = set(named)  #: the URLs the user gave (list pages and reports): their hosts may be contacted
         self.lock = threading.RLock()
-        self.manifest = Manifest(out)
+        self._held = hold_folder(out)
+        try:
+            self.manifest = Manifest(out)
+        except BaseException:
+            self._held.close()
+            raise
         self.robots = Robots(self._robots_file, policy.user_agent(), policy.max_crawl_delay)
         self._origin_locks: dict[str, threading.RLock] = {}
         self.hosts = Hosts(self.named, policy.hosts, policy.attachment_hosts, policy.networks)
@@ -275,9 +280,12 @@ class Session:
         return self.result
 
     def close(self) -> None:
-        self.manifest.save()
-        self.bar.close()
-        self.client.close()
+        try:
+            self.manifest.save()
+            self.bar.close()
+            self.client.close()
+        finally:
+            self._held.close()
 
 
 def _now() -> str:

@@ -113,7 +113,7 @@ def is_column(url: str, words: str, base: str) -> bool:
     index (a path ending in / or index.html, index_2.html …) whose words name no year."""
     if url.split("#")[0] == base.split("#")[0]:
         return True
-    return bool(_COLUMN_PATH.search(urlsplit(url).path)) and not _YEAR.search(words)
+    return bool(_COLUMN_PATH.search(url_path(url))) and not _YEAR.search(words)
 
 
 def report_items(items: list[Link]) -> list[Link]:

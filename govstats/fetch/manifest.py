@@ -18,6 +18,7 @@ dictionaries kept beside the list, so no lookup scans the manifest.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -26,9 +27,11 @@ from pathlib import Path
 from typing import TextIO
 
 from ..corpus.sources import JOURNAL, MANIFEST
+from ..files import Busy, held_lock, os_reason
 from ..schema import catalogue
 from ..spreadsheet import neutralise, unneutralise
 
+LOCK = ".govstats-fetch.lock"  #: held by the run writing the folder (`hold_folder`)
 #: the manifest's columns: the frame `fetch_manifest` of the catalogue (govstats/schema/frames.csv)
 COLUMNS = catalogue.columns("fetch_manifest")
 
@@ -157,3 +160,20 @@ class Manifest:
         os.replace(tmp, self.path)
         self.journal_path.unlink(missing_ok=True)
         self.dirty = False
+
+
+def hold_folder(out: Path) -> contextlib.ExitStack:
+    """The folder's fetch lock (`out/.govstats-fetch.lock`, `files.held_lock`), held until the stack is
+    closed: two fetches into one folder would each keep only their own manifest rows."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{out}: a file, not a folder; --out names the folder the reports are fetched into")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        held = contextlib.ExitStack()
+        held.enter_context(held_lock(out / LOCK))
+    except Busy as busy:
+        raise ValueError(f"{out}: another govstats fetch (process {busy.pid or 'unknown'}) is fetching into "
+                         "this folder; wait for it to finish, or fetch into another folder") from None
+    except OSError as exc:
+        raise ValueError(f"{out}: cannot lock the folder for this fetch ({os_reason(exc)})") from exc
+    return held

@@ -77,6 +77,9 @@ def fetch(urls: Iterable[str | Mapping[str, str] | Target] = (), *, out: str | o
     error and never stops the run.
     """
     policy = replace(policy or Policy(), **limits)  # type: ignore[arg-type]
+    for name, value in (("max_pages", max_pages), ("hosts_at_once", hosts_at_once)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} (--{name.replace('_', '-')}) must be a whole number of at least 1, not {value!r}")
     if not policy.contact and os.environ.get("GOVSTATS_CONTACT"):
         policy = replace(policy, contact=os.environ["GOVSTATS_CONTACT"])
     show = progress_wanted(progress)

@@ -41,7 +41,11 @@ def targets(urls: Iterable[str | Mapping[str, str] | Target]) -> list[Target]:
 
 def read_url_list(path: str | Path) -> list[Target]:
     """The targets of a URL list file (plain text or CSV with a `url` column)."""
-    text = Path(path).read_text(encoding="utf-8-sig")
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text (byte {exc.start} is {exc.object[exc.start:exc.start + 1]!r});"
+                         " save the URL list as UTF-8") from exc
     first = text.lstrip().splitlines()[0] if text.strip() else ""
     if "url" in [c.strip().lower() for c in first.split(",")]:
         rows = csv.DictReader(text.lstrip().splitlines())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..evaluate.city import year_span
 from ..schema import level_label, metric_label, text
 from .page import NOT_PRINTED, Block, count, escape, paragraph, rate, stylesheet, table
 
@@ -17,11 +18,7 @@ def _t(key: str, lang: str, **values: object) -> str:
 
 
 def _years(years: list[int]) -> str:
-    if not years:
-        return NOT_PRINTED
-    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
-        return f"{years[0]}–{years[-1]}"
-    return ", ".join(map(str, years))
+    return year_span(years) if years else NOT_PRINTED
 
 
 def heading(key: str, lang: str, **values: object) -> Block:
@@ -30,8 +27,9 @@ def heading(key: str, lang: str, **values: object) -> Block:
     return Block(f"<h2>{escape(title)}</h2>", title) + paragraph(_t(f"{key}_intro", lang, **values))
 
 
-def title(city: str, agencies: pd.DataFrame, lang: str) -> Block:
-    years = sorted({y for ys in agencies["years"] for y in ys})
+def title(city: str, reports: pd.DataFrame, lang: str) -> Block:
+    """The page title: the city and the years of its reports."""
+    years = sorted({int(y) for y in reports["year"].dropna()})
     head = _t("title", lang, city=city, years=_years(years) if len(years) != 2 else f"{years[0]}–{years[1]}")
     return stylesheet() + Block(f"<h1>{escape(head)}</h1>", head) + paragraph(_t("subtitle", lang), muted=True)
 
@@ -42,7 +40,7 @@ def agencies(frame: pd.DataFrame, lang: str) -> Block:
         _t("col_level", lang): [level_label(v, lang) if isinstance(v, str) else NOT_PRINTED for v in frame["level"]],
         _t("col_county", lang): [v if isinstance(v, str) else NOT_PRINTED for v in frame["county"]],
         _t("col_agency", lang): frame["agency"].astype(str).to_numpy(),
-        _t("col_years", lang): [_years(list(y)) for y in frame["years"]],
+        _t("col_years", lang): frame["years"].astype(str).to_numpy(),
         _t("col_reports", lang): [count(v) for v in frame["reports"]]})
     return table(out, numeric=[_t("col_reports", lang)], nowrap=[_t("col_level", lang)])
 
@@ -99,10 +97,10 @@ def ranking(frame: pd.DataFrame, lang: str) -> Block:
 
 def missing(frame: pd.DataFrame, lang: str) -> Block:
     """The years each agency has no report, within the city's span; a sentence when none."""
-    gaps = frame[[len(m) > 0 for m in frame["missing"]]]
+    gaps = frame[frame["missing"] != ""]
     if gaps.empty:
         return paragraph(_t("none_missing", lang))
     out = pd.DataFrame({_t("col_agency", lang): gaps["agency"].astype(str).to_numpy(),
-                        _t("col_years", lang): [_years(list(y)) for y in gaps["years"]],
-                        _t("col_missing", lang): [", ".join(map(str, m)) for m in gaps["missing"]]})
+                        _t("col_years", lang): gaps["years"].astype(str).to_numpy(),
+                        _t("col_missing", lang): gaps["missing"].astype(str).to_numpy()})
     return table(out)

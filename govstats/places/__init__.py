@@ -14,13 +14,13 @@ import warnings
 from dataclasses import dataclass
 
 from ..errors import GovstatsWarning
-from ..schema import agency_level
+from ..schema import agency_level, catalogue
 from .divisions import DivisionDataError, Divisions, Unit, load_divisions
 from .names import narrowed, read_places
 from .romanized import host_of, host_places, region_places
 
 #: the place columns of `Corpus.reports` (and of `Place.to_dict`), in this order
-PLACE_COLUMNS = ["province", "city", "county", "adcode", "place_source"]
+PLACE_COLUMNS = catalogue.columns("place")
 SOURCES = ("manifest", "name", "host", "title")
 _NATIONAL = re.compile(r"^(?:国务院|国家|中华人民共和国|中共中央|中央|全国)|^[\u4e00-\u9fff]{2,12}部$")
 _HIGH = ("national", "provincial", "city_government", "city_department")

@@ -12,13 +12,19 @@ directly under a province (天门, 济源) have no city of their own (`Unit.city
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.util
 import io
+import json
 import re
 import zipfile
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import astuple, dataclass
 from pathlib import Path
+from typing import Any
+
+from ..files import atomic_write_text, default_dir
 
 #: where the data lies inside the `jionlp` package
 DATA = ("dictionary", "china_location.zip")
@@ -80,10 +86,51 @@ def data_path() -> Path:
     return path
 
 
+def cached_json(name: str, inputs: str, build: Callable[[], Any]) -> Any:
+    """`build()` (JSON data), kept in govstats' cache folder under `name` and a hash of `inputs`
+    (the data file's size and time, the code that builds it): what costs a second or two to
+    compute is read back in a few milliseconds.  A cache that cannot be read or written only
+    costs the time."""
+    digest = hashlib.sha256(inputs.encode("utf-8")).hexdigest()[:16]
+    path = default_dir() / "places" / f"{name}-{digest}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    data = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    except OSError:
+        pass
+    return data
+
+
+def source_stamp(*paths: Path) -> str:
+    """What decides a cached result: each file's path, size and modification time."""
+    return "|".join(f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in paths)
+
+
 @functools.cache
 def load_divisions() -> Divisions:
-    """The divisions, read once per process (about half a second)."""
-    with zipfile.ZipFile(data_path()) as archive:
+    """The divisions, read once per process (from govstats' cache after the first time)."""
+    path = data_path()
+    data = cached_json("divisions", source_stamp(path, Path(__file__)), lambda: _as_json(*_read(path)))
+    try:
+        units = [Unit(*u) for u in data["units"]]
+        return _indexed(units, {int(k): v for k, v in data["parent"].items()}, data["towns"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DivisionDataError(f"the cached division data is damaged ({exc}): delete "
+                                f"{default_dir() / 'places'}") from exc
+
+
+def _as_json(units: list[Unit], parent: dict[int, int], towns: dict[str, list[int]]) -> dict[str, Any]:
+    return {"units": [list(astuple(u)) for u in units], "parent": parent, "towns": towns}
+
+
+def _read(path: Path) -> tuple[list[Unit], dict[int, int], dict[str, list[int]]]:
+    """The units, their parents and the townships of the data file."""
+    with zipfile.ZipFile(path) as archive:
         text = io.TextIOWrapper(archive.open(archive.namelist()[0]), encoding="utf-8").read()
     units: list[Unit] = []
     parent: dict[int, int] = {}
@@ -107,7 +154,7 @@ def load_divisions() -> Divisions:
         if above is not None:
             parent[i] = above
         stack[depth] = i
-    return _indexed(units, parent, dict(towns))
+    return units, parent, dict(towns)
 
 
 def _unit(name: str, code: str, short: str, depth: int, above: list[Unit | None]) -> Unit | None:
@@ -145,6 +192,7 @@ def _indexed(units: list[Unit], parent: dict[int, int], towns: dict[str, list[in
             by_short[unit.short].append(i)
         if i in parent:
             children[parent[i]].append(i)
+    towns = dict(towns)
     for name in list(towns):      # a subdistrict is also written without 道 (佳荣里街)
         if name.endswith("街道"):
             towns.setdefault(name[:-1], towns[name])

@@ -14,9 +14,10 @@ import functools
 import itertools
 import re
 from collections import defaultdict
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from .divisions import Divisions, load_divisions
+from .divisions import Divisions, cached_json, data_path, load_divisions, source_stamp
 
 #: romanisations that are not plain pinyin (陕西 is written Shaanxi to keep it apart from 山西)
 CONVENTIONAL = {"shaanxi": "陕西省", "innermongolia": "内蒙古自治区", "tibet": "西藏自治区",
@@ -25,7 +26,15 @@ CONVENTIONAL = {"shaanxi": "陕西省", "innermongolia": "内蒙古自治区", "
 
 @functools.cache
 def keys() -> tuple[dict[str, set[int]], dict[str, set[int]]]:
-    """(strong, weak): pinyin key -> units, initials key -> units."""
+    """(strong, weak): pinyin key -> units, initials key -> units (kept in govstats' cache)."""
+    from importlib.metadata import version
+
+    stamp = source_stamp(data_path(), Path(__file__)) + version("pypinyin")
+    strong, weak = cached_json("pinyin", stamp, _keys)
+    return {k: set(v) for k, v in strong.items()}, {k: set(v) for k, v in weak.items()}
+
+
+def _keys() -> tuple[dict[str, list[int]], dict[str, list[int]]]:
     from pypinyin import Style, pinyin
 
     d = load_divisions()
@@ -44,7 +53,7 @@ def keys() -> tuple[dict[str, set[int]], dict[str, set[int]]]:
         strong["shanxi"] -= set(d.by_name["陕西省"])
     for key, name in CONVENTIONAL.items():
         strong[key] |= set(d.by_name.get(name, []))
-    return dict(strong), dict(weak)
+    return {k: sorted(v) for k, v in strong.items()}, {k: sorted(v) for k, v in weak.items()}
 
 
 def _label(text: str) -> str:

@@ -11,6 +11,7 @@ registry line — the interpreter never changes.
 from __future__ import annotations
 
 import importlib
+import io
 from pathlib import Path
 
 from ..errors import ReportParseError
@@ -21,17 +22,13 @@ __all__ = ["Document", "decode", "decode_text", "detect_carrier", "read_document
            "UNSUPPORTED"]
 
 #: file name suffixes of the documents the readers read (the carrier is still told from the bytes)
-SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".docx", ".pdf", ".png", ".jpg", ".jpeg")
+SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".docx", ".pdf", ".png", ".jpg", ".jpeg", ".doc", ".wps",
+            ".xls", ".et", ".xlsx", ".ods")
 
 #: suffixes of documents that are met in the wild but not read, and what to do about them
 UNSUPPORTED = {
-    ".doc": "a Word 97-2003 file: convert it to DOCX with LibreOffice "
-            "(soffice --headless --convert-to docx FILE) and read that",
-    ".wps": "a WPS Office file: convert it to DOCX with LibreOffice (soffice --headless --convert-to docx FILE)",
     ".rtf": "an RTF file: convert it to DOCX with LibreOffice (soffice --headless --convert-to docx FILE)",
     ".odt": "an OpenDocument file: convert it to DOCX with LibreOffice (soffice --headless --convert-to docx FILE)",
-    ".xls": "a spreadsheet: govstats does not read spreadsheets; save the report's page or PDF instead",
-    ".xlsx": "a spreadsheet: govstats does not read spreadsheets; save the report's page or PDF instead",
     ".ofd": "an OFD file: print it to PDF and read that",
     ".gif": "an image: govstats reads PNG and JPEG images by OCR; convert it to PNG",
     ".tif": "an image: govstats reads PNG and JPEG images by OCR; convert it to PNG",
@@ -45,22 +42,53 @@ READERS: dict[str, str] = {
     "docx": "docx",
     "pdf": "pdf",
     "ocr": "ocr",
+    "doc": "doc",
+    "sheet": "sheet",
 }
 _TEXT_CARRIERS = ("text", "html")
-_PACKAGED = ("docx", "pdf")  # their readers take `limits=`
+_PACKAGED = ("docx", "pdf", "doc", "sheet")  # their readers take `limits=`
 _MARKUP = ("<table", "<html", "<!doctype html", "<body", "<div", "<p>", "<p ", "<td", "<tr", "<\\/",
            "\\u003c", "<span", "<br", "<meta", "<head", "<title", "\\x3c")
 
 
 def _packaged_carrier(data: bytes) -> str | None:
-    """'pdf', 'docx' or 'ocr' (a PNG or JPEG image) when the bytes are one, else None (a text carrier)."""
+    """'pdf', 'docx', 'doc' (Word 97, WPS), 'sheet' (xls, et, xlsx, ods) or 'ocr' (a PNG or JPEG
+    image) when the bytes are one, else None (a text carrier)."""
     if data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):  # an image is read by OCR
         return "ocr"
     if b"%PDF-" in data[:1024]:  # readers accept junk before the header, so do we
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
-        return "docx"
+        return "sheet" if _zip_names(data) & _SHEET_PARTS else "docx"
+    if data.startswith(_OLE):
+        return "sheet" if _ole_streams(data) & {"workbook", "book"} else "doc"
     return None
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file: Word 97, WPS, xls, et
+_SHEET_PARTS = {"xl/workbook.xml", "content.xml"}  # xlsx; ods (an odt is not read: its reader says so)
+
+
+def _zip_names(data: bytes) -> set[str]:
+    import zipfile
+
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return set()
+    if "content.xml" in names and b"opendocument.spreadsheet" not in data[:200]:
+        names.discard("content.xml")
+    return names
+
+
+def _ole_streams(data: bytes) -> set[str]:
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            return {"/".join(entry).lower() for entry in ole.listdir()}
+    except (OSError, ValueError):
+        return set()
 
 
 def _text_carrier(text: str) -> str:

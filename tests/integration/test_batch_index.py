@@ -77,9 +77,9 @@ def test_a_second_batch_on_one_folder_is_refused_and_a_stale_lock_taken_over(tmp
 
     out = tmp_path / "out"
     out.mkdir()
-    (out / LOCK).write_text(str(os.getpid()), encoding="ascii")       # a live batch holds it
-    with pytest.raises(batch.BatchError, match="another batch .* is writing this folder"):
-        batch.run(CORPUS, notebook=NOTEBOOK, out=out, progress=False)
+    with locked(out):                                                  # a live batch holds it (the OS lock)
+        with pytest.raises(batch.BatchError, match="another batch .* is writing this folder"):
+            batch.run(CORPUS, notebook=NOTEBOOK, out=out, progress=False)
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True).stdout.strip()
     (out / LOCK).write_text(gone, encoding="ascii")                   # its process has ended

@@ -32,7 +32,7 @@ def test_batch_lists_a_duplicate_a_doc_and_an_image_as_not_used_and_exits_1(tmp_
     unused = html.split("<h2>未能使用的报告</h2>")[1]
     rows = dict(re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td></tr>", unused))
     assert rows["zhoukou-copy.txt"] == f"the same bytes as {REPORT} (a duplicate)"
-    assert "soffice --headless --convert-to docx" in rows["old.doc"]
+    assert rows["old.doc"].startswith("not a readable Word 97 file")  # read since issue 27: this one is broken
     assert rows["scan.jpg"] == "OCR found no text on 1 page(s)"
     assert html.count('<tr id="') == 1                                            # one agency
     agency = html.split('<tr id="')[1].split("</tr>")[0]

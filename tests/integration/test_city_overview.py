@@ -56,11 +56,11 @@ def test_the_agencies_of_a_city_grouped_by_level(data):
     agencies = cities.city_agencies(corpus.reports, "武汉市")
     shown = agencies[["agency", "level", "county", "years"]].astype(object)
     assert shown.where(shown.notna(), None).values.tolist() == [
-        ["汉阳区人民政府办公室", "county_government", "汉阳区", [2022]],
-        ["武汉东湖新技术开发区发展改革局", "county_department", None, [2021]],
-        ["武汉市东湖生态旅游风景区城乡工作办事处", "township", None, [2025]]]
+        ["汉阳区人民政府办公室", "county_government", "汉阳区", "2022"],
+        ["武汉东湖新技术开发区发展改革局", "county_department", None, "2021"],
+        ["武汉市东湖生态旅游风景区城乡工作办事处", "township", None, "2025"]]
     missing = cities.city_missing(corpus.reports, "武汉市").set_index("agency")["missing"].to_dict()
-    assert missing["汉阳区人民政府办公室"] == [2021, 2023, 2024, 2025]
+    assert missing["汉阳区人民政府办公室"] == "2021, 2023, 2024, 2025"
 
 
 def test_city_wide_figures_are_sums_with_their_reports_counted(data):

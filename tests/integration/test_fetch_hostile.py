@@ -18,6 +18,7 @@ from fetch_site import ZHOUKOU_TXT, text_report_page
 from hostile_server import page, redirect, send, serving
 
 import govstats
+from govstats.cli import main
 from govstats.fetch import network
 from govstats.fetch.client import retry_after
 from govstats.fetch.manifest import Manifest
@@ -135,6 +136,7 @@ BOMB_CHILD = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
 import govstats
+from govstats.cli import main
 result = govstats.fetch([sys.argv[1]], out=sys.argv[2], delay=0, retries=0, max_bytes=1_000_000, progress=False)
 print("ERROR:", result.failed.get(sys.argv[1], ""))
 """
@@ -311,3 +313,33 @@ def test_a_run_stopped_before_choosing_leaves_one_version_in_use(tmp_path, monke
     versions = [(r["version"], r["use"]) for r in csv.DictReader(open(tmp_path / "manifest.csv", encoding="utf-8"))
                 if r["url"] == url]
     assert versions == [("1", "no"), ("2", "yes")]
+
+
+# -- N14: fetch options checked, each bad one a clear line and exit 2 -----------------------------------
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--retries", "-1"], "retries (--retries) must be a whole number of at least 0, not -1"),
+    (["--timeout", "inf"], "timeout (--timeout) must be a number of seconds above 0 and at most 86400, not inf"),
+    (["--timeout", "0"], "timeout (--timeout) must be a number of seconds above 0 and at most 86400, not 0.0"),
+    (["--delay", "nan"], "delay (--delay) must be a number of seconds of at least 0 and at most 86400, not nan"),
+    (["--max-pages", "-5"], "--max-pages must be at least 1, not -5"),
+    (["--max-bytes", "0"], "max_bytes (--max-bytes) must be a whole number of at least 1, not 0"),
+])
+def test_bad_fetch_options_are_one_clear_line(args, message, tmp_path, capsys):
+    assert main(["fetch", "--out", str(tmp_path), "--index", "http://127.0.0.1:9/", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == f"error: {message}"
+    assert not any(tmp_path.iterdir())  # nothing was started
+
+
+def test_a_url_list_not_in_utf8_and_an_out_that_is_a_file_are_clear_errors(tmp_path, capsys):
+    urls = tmp_path / "urls.txt"
+    urls.write_bytes("http://127.0.0.1:9/年报.html\n".encode("gbk"))
+    assert main(["fetch", "--out", str(tmp_path / "out"), "--urls", str(urls)]) == 2
+    assert capsys.readouterr().err.strip() == (f"error: {urls}: not UTF-8 text (byte 19 is b'\\xc4'); "
+                                               "save the URL list as UTF-8")
+    assert main(["fetch", "--out", str(urls), "http://127.0.0.1:9/r.html"]) == 2
+    assert capsys.readouterr().err.strip() == (f"error: {urls}: a file, not a folder; --out names the folder "
+                                               "the reports are fetched into")
+    with pytest.raises(ValueError, match="max_pages"):
+        govstats.fetch(index=["http://127.0.0.1:9/"], out=tmp_path / "api", max_pages=-5)

@@ -30,7 +30,8 @@ import govstats
 from govstats.batch import AgencyRun, render_index, slugify
 from govstats.corpus.columns import CELLS
 from govstats.corpus.store import INDEX, CorpusStore
-from govstats.export.safe import FORMULA_START, neutralise, safe_text, unneutralise
+from govstats.export.safe import neutralise, safe_text, unneutralise
+from govstats.spreadsheet import FORMULA_START
 
 LONG_RUN = os.environ.get("GOVSTATS_FUZZ_EXAMPLES")  # set by `make fuzz`: random, many examples
 EXAMPLES = int(LONG_RUN or "30")

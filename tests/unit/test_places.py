@@ -102,3 +102,20 @@ def test_the_name_wins_over_a_host_it_contradicts():
 def test_place_of_is_public():
     assert govstats.place_of("周口市人民政府办公室").to_dict() == {
         "province": "河南省", "city": "周口市", "county": None, "adcode": "411600", "place_source": "name"}
+
+
+def test_the_division_data_is_cached_and_a_damaged_cache_is_read_again(tmp_path, monkeypatch):
+    from govstats.places import divisions
+
+    monkeypatch.setenv("GOVSTATS_CACHE", str(tmp_path))
+    divisions.load_divisions.cache_clear()
+    try:
+        first = divisions.load_divisions()
+        (cached,) = (tmp_path / "places").glob("divisions-*.json")
+        cached.write_text('{"units": [', encoding="utf-8")          # cut short
+        divisions.load_divisions.cache_clear()
+        again = divisions.load_divisions()
+        assert [again.units[i].code for i in again.by_name["长安区"]] == ["130102", "610116"]
+        assert len(again.units) == len(first.units)
+    finally:
+        divisions.load_divisions.cache_clear()

@@ -1,0 +1,71 @@
+"""Spreadsheet carrier: `.xls`, WPS `.et`, `.xlsx` and `.ods` reports, read with python-calamine.
+
+Every sheet is read in turn, row by row: one line per row, one string per cell, as the DOCX reader
+gives a table.  A merged cell appears once, in its first row and column (the cells it covers are
+not empty cells of the table: they are skipped, as the DOCX reader skips vMerge continuations).
+A number is printed as the spreadsheet holds it (`4166.241619`; `58`, not `58.0`).
+
+Bounded: a sheet of more than MAX_CELLS cells (rows × columns of its used area) is refused before
+its cells are read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import python_calamine
+
+from ..errors import ReportParseError
+from ..limits import Limits
+from .base import Document
+
+#: cells of one sheet's used area (a report's tables hold a few hundred)
+MAX_CELLS = 2_000_000
+
+
+def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
+    """Read every sheet of a workbook as lines of cells."""
+    try:
+        book = python_calamine.load_workbook(io.BytesIO(data))
+    except python_calamine.PasswordError as exc:
+        raise ReportParseError(source, "the spreadsheet is encrypted (password protected); ask the "
+                                       "publisher for an unprotected copy") from exc
+    except (python_calamine.CalamineError, ValueError, OSError) as exc:
+        raise ReportParseError(source, f"not a readable spreadsheet ({exc.__class__.__name__}: {exc})") from exc
+    lines: list[list[str]] = []
+    for name in book.sheet_names:
+        lines.extend(_sheet(book.get_sheet_by_name(name), source))
+    if not lines:
+        raise ReportParseError(source, "the spreadsheet has no text (every sheet is empty)")
+    return Document(lines=lines, carrier="sheet", source=source)
+
+
+def _sheet(sheet, source: str) -> list[list[str]]:
+    height, width = sheet.total_height, sheet.total_width
+    if height * width > MAX_CELLS:
+        raise ReportParseError(source, f"sheet {sheet.name!r} is {height:,} rows × {width:,} columns, more than "
+                                       f"the {MAX_CELLS:,} cells a report's sheet is read up to")
+    rows = sheet.to_python(skip_empty_area=False)
+    covered: set[tuple[int, int]] = set()
+    for (top, left), (bottom, right) in sheet.merged_cell_ranges or []:
+        for r in range(top, min(bottom, height - 1) + 1):
+            for c in range(left, min(right, width - 1) + 1):
+                if (r, c) != (top, left):
+                    covered.add((r, c))
+    lines = []
+    for r, row in enumerate(rows):
+        cells = [_text(value) for c, value in enumerate(row) if (r, c) not in covered]
+        if any(cells):
+            lines.append(cells)
+    return lines
+
+
+def _text(value) -> str:
+    """A cell's value as printed."""
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.15g}"
+    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        return value.isoformat() if not isinstance(value, dt.timedelta) else str(value)
+    return str(value).strip()

@@ -1,0 +1,113 @@
+"""Word 97 `.doc`, WPS `.wps` and spreadsheets (`.xls`, `.et`, `.xlsx`): the real 平潭 2024 and 2025
+reports saved by LibreOffice (tests/fixtures/office/PROVENANCE.csv) give the cells of the HTML they
+came from, read directly (olefile and the Word binary text stream; python-calamine), in a corpus and
+by `govstats check`; broken and encrypted files are errors naming the file.
+"""
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import olefile
+import pandas as pd
+import pytest
+from paths import FIXTURES
+
+import govstats
+from govstats.readers import detect_carrier
+from govstats.readers import doc as doc_reader
+
+OFFICE = FIXTURES / "office"
+KEY = ["table", "block", "row", "col", "value", "raw", "kind", "unit"]
+FILES = [("pingtan-cez_2024.doc", "doc"), ("pingtan-cez_2025.doc", "doc"), ("pingtan-cez_2024.wps", "doc"),
+         ("pingtan-cez_2024.xls", "sheet"), ("pingtan-cez_2025.xls", "sheet"), ("pingtan-cez_2025.et", "sheet"),
+         ("pingtan-cez_2024.xlsx", "sheet"), ("pingtan-cez_2025.xlsx", "sheet")]
+
+
+def cells_of(report: govstats.Report) -> pd.DataFrame:
+    return report.cells[KEY].astype(str).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def from_html():
+    return {year: govstats.read_report(FIXTURES / f"html/pingtan-cez_{year}.html") for year in (2024, 2025)}
+
+
+@pytest.mark.parametrize("name,carrier", FILES)
+def test_office_file_gives_the_cells_of_its_html(name, carrier, from_html):
+    year = int(name[12:16])
+    report = govstats.read_report(OFFICE / name)
+    assert report.meta.carrier == carrier
+    assert detect_carrier((OFFICE / name).read_bytes()) == carrier
+    assert (report.meta.agency, report.meta.year, report.meta.format_version) == ("平潭综合实验区", year, "2021")
+    assert report.problems == []
+    pd.testing.assert_frame_equal(cells_of(report), cells_of(from_html[year]))
+    assert len(report.cells) == 10 + 25 * 7 + 15
+    assert report.checks()["passed"].all()
+
+
+def test_word_rows_end_by_their_row_mark_not_by_an_empty_cell():
+    """In the text stream a cell and a row both end in \\x07: an empty cell (a vertically merged
+    group label's continuation) is a cell, the row's own mark ends the line."""
+    lines = doc_reader.read((OFFICE / "pingtan-cez_2024.doc").read_bytes(), "x.doc").lines
+    i = lines.index(["", "", "2.其他法律行政法规禁止公开", "0", "0", "0", "0", "0", "0", "0"])
+    assert lines[i - 1] == ["", "（三）不予公开", "1.属于国家秘密", "4", "0", "0", "0", "0", "0", "4"]
+    assert lines[i - 3][0] == "三、本\n年度办\n理结果"
+
+
+def test_a_corpus_reads_doc_and_xls_and_lists_none_as_unused(tmp_path):
+    for name in ("pingtan-cez_2024.doc", "pingtan-cez_2025.xls"):
+        (tmp_path / name).write_bytes((OFFICE / name).read_bytes())
+    corpus = govstats.read_corpus(tmp_path, cache=False)
+    assert sorted(corpus.reports["carrier"]) == ["doc", "sheet"]
+    assert len(corpus.cells) == 2 * 200
+    assert corpus.unused.empty or not corpus.unused["report"].str.endswith((".doc", ".xls")).any()
+
+
+@pytest.mark.parametrize("name", ["pingtan-cez_2024.doc", "pingtan-cez_2025.xls"])
+def test_check_reads_them(name):
+    done = subprocess.run([sys.executable, "-m", "govstats.cli", "check", str(OFFICE / name)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-800:]
+    assert "Traceback" not in done.stderr
+
+
+def _with_word_stream(change) -> bytes:
+    """The 2024 .doc with its WordDocument stream changed in place by `change` (same size)."""
+    buffer = io.BytesIO((OFFICE / "pingtan-cez_2024.doc").read_bytes())
+    with olefile.OleFileIO(buffer, write_mode=True) as ole:
+        stream = bytearray(ole.openstream("WordDocument").read())
+        change(stream)
+        ole.write_stream("WordDocument", bytes(stream))
+    return buffer.getvalue()
+
+
+def read_file(tmp_path, name: str, data: bytes) -> govstats.Report:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return govstats.read_report(path)
+
+
+def test_an_encrypted_doc_is_an_error_naming_the_file(tmp_path):
+    def encrypt(stream: bytearray) -> None:
+        stream[0x0B] |= 0x01  # fEncrypted (bit 8 of the FIB flags)
+
+    with pytest.raises(govstats.ReportParseError, match=r"secret\.doc.*encrypted"):
+        read_file(tmp_path, "secret.doc", _with_word_stream(encrypt))
+
+
+def test_a_word_stream_without_its_signature_is_named(tmp_path):
+    def unsign(stream: bytearray) -> None:
+        stream[0] ^= 0xFF  # the Word signature 0xA5EC broken: a Word 6/95 or Works file
+
+    with pytest.raises(govstats.ReportParseError, match=r"odd\.doc.*not a Word 97-2003 document"):
+        read_file(tmp_path, "odd.doc", _with_word_stream(unsign))
+
+
+@pytest.mark.parametrize("cut", [512, 4096, 20000])
+@pytest.mark.parametrize("name", ["pingtan-cez_2024.doc", "pingtan-cez_2024.xls"])
+def test_a_truncated_doc_or_xls_is_an_error_naming_the_file(tmp_path, name, cut):
+    broken = "broken." + name.rsplit(".", 1)[1]
+    with pytest.raises(govstats.ReportParseError, match=broken):
+        read_file(tmp_path, broken, (OFFICE / name).read_bytes()[:cut])
