@@ -7,8 +7,9 @@ import io
 import shutil
 from contextlib import redirect_stdout
 
+import pandas as pd
 import pytest
-from fetch_site import build_site, serve
+from fetch_site import Route, build_site, serve
 from paths import CORPUS, REFERENCE
 
 import govstats
@@ -78,3 +79,34 @@ def test_a_file_added_by_hand_to_a_fetched_folder_is_read_and_marked_not_fetched
     assert sources.loc["pingtan_2024.txt", "source_url"] == ""
     fetched = sources.drop(index="pingtan_2024.txt").iloc[0]
     assert fetched["source_url"] == url and fetched["fetched_at"].endswith("Z")
+
+
+def test_a_report_without_a_title_line_takes_agency_and_year_from_its_link_text(tmp_path):
+    """周口 2024 saved without its title line (as a PDF attachment may print none): the fetch
+    manifest's title (the link's text) names the agency and year; the report says nothing else."""
+    lines = REFERENCE.read_text(encoding="utf-8").splitlines()
+    assert lines[2] == "周口市人民政府办公室 2024 年政府信息公开工作年度报告"
+    (tmp_path / "attachment.txt").write_text("\n".join(lines[3:]) + "\n", encoding="utf-8")
+    untitled = govstats.read_corpus(tmp_path / "attachment.txt", cache=False).reports.iloc[0]
+    assert pd.isna(untitled["agency"])                        # the document alone names no agency
+    link = "周口市人民政府办公室2024年政府信息公开工作年度报告"
+    (tmp_path / "manifest.csv").write_text(f"path,use,role,title,url\nattachment.txt,yes,attachment,{link},"
+                                           "http://127.0.0.1:8000/P020250120.pdf\n", encoding="utf-8")
+    corpus = govstats.read_corpus(tmp_path, cache=False)
+    report = corpus.reports.iloc[0]
+    assert (report["agency"], report["year"]) == ("周口市人民政府办公室", 2024)
+    assert corpus.table("t3").loc[("周口市人民政府办公室", 2024, "unable_not_held"), "total"] == 1061
+    note = corpus.problems[corpus.problems["message"].str.contains("from the manifest's title")]
+    assert note["message"].tolist() == [f"agency 周口市人民政府办公室, year 2024 from the manifest's title {link!r} (the link's "
+                                        "text or the page's title): the document prints none"]
+
+
+def test_an_attachment_linked_as_only_a_file_name_gets_the_page_title(site, tmp_path):
+    title = "平潭综合实验区2025年度政府信息公开工作年度报告"
+    page = (f'<html><head><meta charset="utf-8"><title>{title}</title></head><body><h1>{title}</h1>'
+            '<p>附件：<a href="/files/P020260301.pdf">附件1.pdf</a></p></body></html>').encode("utf-8")
+    site.routes["/xxgk/nb/plain.html"] = Route(page)
+    result = govstats.fetch([site.base + "/xxgk/nb/plain.html"], out=tmp_path, **FAST)
+    rows = result.manifest.set_index("url")
+    assert rows.loc[site.base + "/files/P020260301.pdf", "title"] == title     # not "附件1.pdf"
+    assert rows.loc[site.base + "/files/P020260301.pdf", "role"] == "attachment"
