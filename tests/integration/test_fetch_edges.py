@@ -38,16 +38,17 @@ def test_a_link_to_the_column_itself_is_no_report():
 
 def test_check_says_which_files_it_did_not_read_and_why(tmp_path):
     shutil.copy(REFERENCE, tmp_path / "zhoukou_2024.txt")
-    (tmp_path / "pingtan_2022.doc").write_bytes(b"\xd0\xcf\x11\xe0 a Word 97 file")
-    (tmp_path / "tables.xls").write_bytes(b"\xd0\xcf\x11\xe0 a spreadsheet")
+    (tmp_path / "pingtan_2022.rtf").write_text("{\\rtf1 a report saved as RTF}", encoding="ascii")
+    (tmp_path / "pingtan_2023.ofd").write_bytes(b"PK\x03\x04 an OFD file")
     (tmp_path / "notes.md").write_text("where the files came from", encoding="utf-8")
     out = io.StringIO()
     with redirect_stdout(out):
         status = main(["check", str(tmp_path)])
     printed = out.getvalue()
     assert status == 0                                      # nothing failed; the rest is said
-    assert f"{tmp_path / 'pingtan_2022.doc'}: not read: " in printed and "soffice --headless --convert-to docx" in printed
-    assert f"{tmp_path / 'tables.xls'}: not read: a spreadsheet" in printed
+    assert f"{tmp_path / 'pingtan_2022.rtf'}: not read: an RTF file" in printed
+    assert "soffice --headless --convert-to docx" in printed
+    assert f"{tmp_path / 'pingtan_2023.ofd'}: not read: an OFD file: print it to PDF" in printed
     assert f"{tmp_path / 'notes.md'}: not a report (a .md file); not read" in printed
     assert "zhoukou_2024.txt: 42 checks, 0 failed" in printed
 
@@ -104,7 +105,7 @@ def test_a_report_without_a_title_line_takes_agency_and_year_from_its_link_text(
 def test_an_attachment_linked_as_only_a_file_name_gets_the_page_title(site, tmp_path):
     title = "平潭综合实验区2025年度政府信息公开工作年度报告"
     page = (f'<html><head><meta charset="utf-8"><title>{title}</title></head><body><h1>{title}</h1>'
-            '<p>附件：<a href="/files/P020260301.pdf">附件1.pdf</a></p></body></html>').encode("utf-8")
+            '<p>附件：<a href="/files/P020260301.pdf">附件1.pdf</a></p></body></html>').encode()
     site.routes["/xxgk/nb/plain.html"] = Route(page)
     result = govstats.fetch([site.base + "/xxgk/nb/plain.html"], out=tmp_path, **FAST)
     rows = result.manifest.set_index("url")
