@@ -50,11 +50,31 @@ def _key_frame(entries: list[Entry], rows: pa.Table, aliases: Aliases) -> tuple[
         given = overrides[col].notna()
         keys[col] = keys[col].astype("Int64" if col == "year" else object).mask(given, overrides[col])
     keys["year"] = keys["year"].astype("Int64")
+    fallback = _titled(entries, keys)
     keys, notes = agency_columns(keys, aliases, [e.url for e in entries], said["agency"].tolist())
     named = keys["level"].isna()  # no level in the manifest: the agency's name says (schema/levels.csv)
     keys.loc[named, "level"] = keys.loc[named, "agency"].map(agency_level)
-    problems = [problem_record(entries[i].report, str(entries[i].path), note) for i, note in notes]
+    problems = [problem_record(entries[i].report, str(entries[i].path), note) for i, note in notes + fallback]
     return keys[KEY_COLUMNS].astype({c: object for c in KEY_COLUMNS if c != "year"}), problems
+
+
+def _titled(entries: list[Entry], keys: pd.DataFrame) -> list[tuple[int, str]]:
+    """The agency and year of a report that names neither (a PDF attachment without a title
+    line), from what the fetch manifest calls it (the link's text or the page's title), each
+    with a note saying so; in place in `keys`."""
+    notes = []
+    for i, entry in enumerate(entries):
+        if entry.titled is None or not (pd.isna(keys.at[i, "agency"]) or pd.isna(keys.at[i, "year"])):
+            continue
+        found, took = find_title(entry.titled), []
+        for col, value in (("agency", found.agency), ("year", found.year)):
+            if pd.isna(keys.at[i, col]) and value is not None:
+                keys.at[i, col] = value
+                took.append(f"{col} {value}")
+        if took:
+            notes.append((i, f"{', '.join(took)} from the manifest's title {entry.titled!r} (the link's text or "
+                             "the page's title): the document prints none"))
+    return notes
 
 
 def _year_notes(entries: list[Entry], rows: pa.Table) -> list[tuple[int, dict]]:

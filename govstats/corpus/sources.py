@@ -36,6 +36,9 @@ class Entry:
     overrides: dict[str, Any] = field(default_factory=dict)
     #: where it was fetched from (the manifest's url, source_url or a source that is a URL)
     url: str | None = None
+    #: what the fetch manifest calls the file (the link's text, the page's title): the agency and
+    #: year when the document itself prints no title that says them
+    titled: str | None = None
 
 
 def problem_record(report: str, source: str, message: str, severity: str = "warning",
@@ -139,7 +142,7 @@ def read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
                                                             "no such file", severity="error"))
             continue
         listed.add(full)
-        entries.append(Entry(path, _posix(name), overrides, _url(rec)))
+        entries.append(Entry(path, _posix(name), overrides, _url(rec), (rec.get("title") or "").strip() or None))
     for name, full in _reports(visible):
         if full in listed:
             continue

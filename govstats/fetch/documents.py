@@ -29,7 +29,7 @@ from ..schema import catalogue
 from .choose import choose
 from .client import HttpClient, Policy, Response
 from .disposition import disposition_filename
-from .links import attachment_links, declared_charset, page_text
+from .links import REPORT_WORDS, attachment_links, declared_charset, html_title, page_text
 from .manifest import COLUMNS, Manifest, hold_folder
 from .network import Hosts
 from .robots import DISALLOWED, Robots
@@ -241,8 +241,10 @@ class Session:
         text = self.text(data, row) if self.attachments else None
         if text is not None and row["path"].endswith(".html"):
             for link in attachment_links(text, row["final_url"] or target.url):
-                if link.url != target.url:
-                    self.document(link.url, "attachment", parent=target.url, title=link.text)
+                if link.url != target.url:  # a link saying only 附件1.pdf: the page's title names the report
+                    named = any(w in link.text for w in REPORT_WORDS)
+                    self.document(link.url, "attachment", parent=target.url,
+                                  title=link.text if named else row["title"] or html_title(text) or link.text)
         with self.lock:  # a new file, or never chosen (a run stopped early)
             fresh = len(self.result.new) + len(self.result.changed) > saved_before or not row["note"]
         if fresh:

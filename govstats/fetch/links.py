@@ -11,6 +11,7 @@ article page with a `div#zoom` (Hanweb's article body) only the links inside it 
 """
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -29,6 +30,7 @@ _PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"
                     r"\s*,\s*['\"](\w+)['\"]")
 #: download servlets: the file's type and name come from the answer's headers (see `disposition`)
 SERVLETS = ("/module/download/downfile.jsp", "/downfile.jsp", "/download.jsp")
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
 #: the path of a column's own page: its folder, or its index (paged: index_2.html)
 _COLUMN_PATH = re.compile(r"(?:/|/(?:index|default)(?:_\d+)?\.s?html?)$", re.I)
 #: a year as report titles write it: 2023, 二〇二三 / 二零二三
@@ -106,6 +108,12 @@ def report_links(text: str, base: str) -> list[Link]:
     return _unique([Link(url, title if any(w in title for w in REPORT_WORDS) else label)
                     for url, label, title in anchors(text, base)
                     if any(w in label or w in title for w in REPORT_WORDS) and not is_column(url, label + title, base)])
+
+
+def html_title(text: str) -> str:
+    """The text of a page's <title> (entities decoded, spaces collapsed), "" when it has none."""
+    found = _TITLE.search(text)
+    return " ".join(html.unescape(found.group(1)).split()) if found else ""
 
 
 def is_column(url: str, words: str, base: str) -> bool:
