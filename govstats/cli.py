@@ -239,7 +239,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         if len(corpus) == 0:
             print(f"error: {args.corpus}: no report could be read; nothing written", file=sys.stderr)
             return 2
-        written = write(corpus, args.to, args.out, labels=args.labels)
+        written = write(corpus, args.to, args.out, labels=args.labels, license=args.license)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -250,6 +250,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _add_export(sub: argparse._SubParsersAction) -> None:
     from .export import TARGETS
+    from .export.release import DEFAULT_LICENSE
 
     p = sub.add_parser("export", help="write a corpus's cells, wide tables, metrics and checks")
     p.add_argument("corpus", help="folder, manifest CSV or report file")
@@ -257,6 +258,8 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--to", choices=TARGETS, required=True)
     p.add_argument("--no-cache", action="store_true", help="parse every report (do not read or write the cache)")
     p.add_argument("--labels", action="store_true", help=LABELS_HELP)
+    p.add_argument("--license", default=DEFAULT_LICENSE,
+                   help=f"--to dataset: the licence datapackage.json states (default {DEFAULT_LICENSE})")
     p.set_defaults(func=_cmd_export)
 
 

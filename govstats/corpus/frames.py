@@ -27,7 +27,7 @@ from .identity_checks import corpus_checks
 from .parsed import CELL_COLUMNS as REPORT_CELL_COLUMNS
 from .soft_checks import soft_checks
 from .sources import PROBLEM_COLUMNS, Entry, problem_record
-from .trust import corpus_flags
+from .trust import corpus_flags, edited_after_fetching
 from .wide_tables import Reports, stacked
 
 CELL_COLUMNS = catalogue.columns("cells", "report", "key", "cell", "quality")  # not the opt-in labels
@@ -44,7 +44,8 @@ def _key_frame(entries: list[Entry], rows: pa.Table, aliases: Aliases) -> tuple[
     keys = pd.DataFrame({"report": [e.report for e in entries], "agency": said["agency"].astype(object),
                          "city": None, "region": None, "level": None, "year": said["year"],
                          "format_version": said["format_version"], "carrier": said["carrier"],
-                         "source": [str(e.path) for e in entries], "sha256": said["sha256"]})
+                         "source": [str(e.path) for e in entries], "sha256": said["sha256"],
+                         "source_url": [e.url for e in entries], "fetched_at": [e.fetched_at for e in entries]})
     overrides = pd.DataFrame([e.overrides for e in entries], index=keys.index)
     for col in overrides.columns:
         given = overrides[col].notna()
@@ -133,6 +134,7 @@ class Corpus:
 
         self._repeats, notes = duplicates(keys, cells_of)
         self._why_not_used = {(n["report"], n["message"]) for n in notes if n["report"] in self._repeats}
+        place_notes += edited_after_fetching(entries, columns.rows["sha256"].to_pylist())
         found = pd.concat([_report_problems(entries, columns.rows), pd.DataFrame(place_notes + notes + problems,
                                                                                  columns=PROBLEM_COLUMNS)],
                           ignore_index=True)

@@ -39,6 +39,9 @@ class Entry:
     #: what the fetch manifest calls the file (the link's text, the page's title): the agency and
     #: year when the document itself prints no title that says them
     titled: str | None = None
+    #: when it was fetched, and the sha256 of the bytes fetched (a fetch manifest's fetched_at, sha256)
+    fetched_at: str | None = None
+    fetched_sha256: str | None = None
 
 
 def problem_record(report: str, source: str, message: str, severity: str = "warning",
@@ -142,7 +145,9 @@ def read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
                                                             "no such file", severity="error"))
             continue
         listed.add(full)
-        entries.append(Entry(path, _posix(name), overrides, _url(rec), (rec.get("title") or "").strip() or None))
+        entries.append(Entry(path, _posix(name), overrides, _url(rec), (rec.get("title") or "").strip() or None,
+                             (rec.get("fetched_at") or "").strip() or None,
+                             (rec.get("sha256") or "").strip().lower() or None if fetched else None))
     for name, full in _reports(visible):
         if full in listed:
             continue

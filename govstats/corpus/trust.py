@@ -8,9 +8,19 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..quality import cell_flags, identity_flags, problem_flags, soft_flags
+from .sources import Entry, problem_record
 
 if TYPE_CHECKING:
     from .frames import Corpus
+
+
+def edited_after_fetching(entries: list[Entry], sha256: list[str]) -> list[dict]:
+    """A warning for each fetched file whose bytes are no longer those its fetch manifest
+    recorded (`sha256[i]` is what was read from `entries[i]`): it was changed by hand since."""
+    return [problem_record(e.report, str(e.path), f"edited after fetching: its sha256 {now[:12]}… is not the "
+                                                  f"{e.fetched_sha256[:12]}… manifest.csv recorded when it was "
+                                                  "fetched; corrections.csv is the way to correct a value")
+            for e, now in zip(entries, sha256) if e.fetched_sha256 and now and now != e.fetched_sha256]
 
 
 def corpus_flags(corpus: Corpus, cells: pd.DataFrame) -> pd.DataFrame:

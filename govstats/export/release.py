@@ -24,12 +24,20 @@ from ..version import __version__
 from .tables import export_frames, write_csv
 
 #: the frames of a release, each written as Parquet and CSV
-TABLES = ("cells", "t2", "t3", "t4", "metrics")
+TABLES = ("cells", "t2", "t3", "t4", "metrics", "yoy", "checks", "soft_checks", "problems")
+#: the licence of a release unless the user chooses another (`--license`): the tables are facts
+#: compiled from public government reports; CC BY 4.0 asks only that the release be credited
+DEFAULT_LICENSE = "CC-BY-4.0"
+_LICENSES = {"CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
+             "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+             "ODC-BY-1.0": "https://opendatacommons.org/licenses/by/1-0/",
+             "ODbL-1.0": "https://opendatacommons.org/licenses/odbl/1-0/"}
 CHECKSUMS = "SHA256SUMS"
 
 
 #: the catalogue frame (govstats/schema/frames.csv) each file of a release is a view of
-FRAME_OF = {"cells": "cells", "t2": "wide", "t3": "wide", "t4": "wide", "metrics": "metrics", "reports": "reports"}
+FRAME_OF = {"cells": "cells", "t2": "wide", "t3": "wide", "t4": "wide", "metrics": "metrics", "reports": "reports",
+            "yoy": "yoy", "checks": "checks", "soft_checks": "soft_checks", "problems": "problems"}
 
 
 def _field_type(dtype: object) -> str:
@@ -75,8 +83,35 @@ def _fields(frame_name: str, frame: pd.DataFrame) -> list[dict]:
     return out
 
 
-def release(corpus: Corpus, out: str | os.PathLike[str], name: str = "govstats-corpus") -> list[Path]:
-    """Write the dataset release of `corpus` into the folder `out`; return the paths written."""
+def _sources(reports: pd.DataFrame) -> list[dict]:
+    """The release's Frictionless `sources`: every report, by its source address when it was
+    fetched (with the fetch date), else by its file, with the sha256 of the bytes read."""
+    out = []
+    for r in reports.itertuples():
+        url = r.source_url if isinstance(r.source_url, str) else None
+        source = {"title": f"{r.agency if isinstance(r.agency, str) else r.report} {r.year if pd.notna(r.year) else ''}"
+                  .strip(), "path": url or str(r.report), "sha256": str(r.sha256)}
+        if isinstance(r.fetched_at, str):
+            source["fetched_at"] = r.fetched_at
+        out.append(source)
+    return out
+
+
+def _license(name: str) -> dict:
+    """A Frictionless licence record: a known SPDX name with its address, or the name as given."""
+    if not name.strip():
+        raise ValueError("--license must name a licence (e.g. CC-BY-4.0, CC0-1.0)")
+    return {"name": name, "path": _LICENSES[name]} if name in _LICENSES else {"name": name}
+
+
+def release(corpus: Corpus, out: str | os.PathLike[str], name: str = "govstats-corpus",
+            license: str = DEFAULT_LICENSE) -> list[Path]:
+    """Write the dataset release of `corpus` into the folder `out`; return the paths written.
+
+    Besides the cells (with each report's source address, fetch date and sha256), the wide tables
+    and the metrics (with their quality), it holds yoy, the identity checks, the soft checks and the
+    problems; `datapackage.json` lists every report as a source and carries `license`."""
+    licence = _license(license)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     frames = export_frames(corpus)
@@ -95,6 +130,7 @@ def release(corpus: Corpus, out: str | os.PathLike[str], name: str = "govstats-c
     package = {
         "name": name, "version": __version__, "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "title": "Government information disclosure annual reports (政府信息公开工作年度报告) as tidy tables",
+        "licenses": [licence], "sources": _sources(reports),
         "description": (f"{len(corpus)} reports, {len(frames['cells'])} cells, written by govstats {__version__}. "
                         "Every number is a printed cell (cells: raw text kept); a blank is never 0. "
                         "CSV text starting with =, +, - or @ carries a leading ' (the OWASP rule); "

@@ -133,3 +133,27 @@ def test_the_index_marks_a_latest_value_of_a_failed_table(tmp_path, lang, legend
     row = html.split(f'<tr id="{run.slug}">')[1].split("</tr>")[0]
     assert '<td class="num">19.0% ‡</td>' in row and '<td class="num">21</td>' in row  # 21 = 本年新收: ok
     assert f'<p class="muted">{legend}' in html
+
+
+def test_a_fetched_file_edited_after_fetching_is_a_warning_naming_it(tmp_path):
+    import hashlib
+    import shutil
+
+    name = "zhoukou-city-office_2024.txt"
+    shutil.copy(CORPUS / name, tmp_path / name)
+    digest = hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()
+    url = "https://www.zhoukou.gov.cn/zfxxgk/nb/2024.html"
+    (tmp_path / "manifest.csv").write_text(
+        f"path,use,url,sha256,fetched_at\n{name},yes,{url},{digest},2025-01-20T08:00:00Z\n", encoding="utf-8")
+    corpus = govstats.read_corpus(tmp_path, cache=False)
+    assert not corpus.problems["message"].str.contains("edited after fetching").any()
+    report = corpus.reports.iloc[0]
+    assert (report["source_url"], report["fetched_at"]) == (url, "2025-01-20T08:00:00Z")
+    assert set(corpus.cells["source_url"].astype(str)) == {url}
+    # a value changed by hand in the fetched file: read, and warned about by name
+    text = (tmp_path / name).read_text(encoding="utf-8")
+    (tmp_path / name).write_text(text.replace("\t865\t", "\t866\t", 1), encoding="utf-8")
+    corpus = govstats.read_corpus(tmp_path, cache=False)
+    edited = corpus.problems[corpus.problems["message"].str.contains("edited after fetching")]
+    assert list(edited["report"]) == [name] and (edited["severity"] == "warning").all()
+    assert "corrections.csv is the way to correct a value" in edited["message"].iloc[0]

@@ -21,7 +21,8 @@ def release(tmp_path_factory):
 
 def test_release_files(release):
     names = sorted(p.name for p in release.iterdir())
-    assert names == sorted([f"{t}.{x}" for t in ("cells", "t2", "t3", "t4", "metrics") for x in ("csv", "parquet")]
+    tables = ("cells", "t2", "t3", "t4", "metrics", "yoy", "checks", "soft_checks", "problems")
+    assert names == sorted([f"{t}.{x}" for t in tables for x in ("csv", "parquet")]
                            + ["reports.csv", "data-dictionary.md", "datapackage.json", "SHA256SUMS"])
     cells = pd.read_parquet(release / "cells.parquet")
     assert len(cells) == 1596
@@ -44,15 +45,39 @@ def test_datapackage_validates_and_describes_every_file(release):
     assert fields["total"] == "integer" and fields["agency"] == "string" and fields["flags"] == "string"
     report = validate(release / "datapackage.json")
     assert report.valid, report.flatten(["taskName", "rowNumber", "fieldName", "type", "note"])[:5]
-    assert len(report.tasks) == 12
+    assert len(report.tasks) == 20
 
 
 def test_checksums_match(release):
     lines = (release / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 13  # every file but SHA256SUMS itself
+    assert len(lines) == 21  # every file but SHA256SUMS itself
     for line in lines:
         digest, name = line.split("  ", 1)
         assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest
     descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
     for resource in descriptor["resources"]:
         assert resource["hash"] == "sha256:" + hashlib.sha256((release / resource["path"]).read_bytes()).hexdigest()
+
+
+def test_release_carries_provenance_quality_and_licence(release, tmp_path):
+    """Issue 22: quality and provenance in the release, every field described, the licence stated."""
+    descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["licenses"] == [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}]
+    zhoukou = next(s for s in descriptor["sources"] if s["path"] == "zhoukou-city-office_2024.txt")
+    assert zhoukou["sha256"] == hashlib.sha256((CORPUS / "zhoukou-city-office_2024.txt").read_bytes()).hexdigest()
+    for resource in descriptor["resources"]:
+        for field in resource.get("schema", {}).get("fields", []):
+            assert field["description"].strip(" /"), (resource["path"], field["name"])
+    cells = next(r for r in descriptor["resources"] if r["path"] == "cells.parquet")
+    assert {"source_url", "fetched_at", "sha256", "quality", "quality_note"} <= {f["name"] for f in
+                                                                                 cells["schema"]["fields"]}
+    checks = pd.read_csv(release / "checks.csv", encoding="utf-8-sig")
+    assert (checks["passed"] == False).sum() == 2  # noqa: E712  平潭 2020: ID-T3-RES natural_person, total
+    soft = pd.read_parquet(release / "soft_checks.parquet")
+    assert ((soft["report"] == "pingtan-cez_2022.txt") & (soft["passed"] == False)).any()  # noqa: E712
+    yoy = pd.read_parquet(release / "yoy.parquet")
+    row = yoy[(yoy["metric"] == "not_held_rate") & (yoy["year"] == 2020)].iloc[0]
+    assert row["quality"] == "check_failed" and not row["chainable"]
+    assert main(["export", str(CORPUS), "--to", "dataset", str(tmp_path / "cc0"), "--license", "CC0-1.0"]) == 0
+    other = json.loads((tmp_path / "cc0" / "datapackage.json").read_text(encoding="utf-8"))
+    assert other["licenses"][0]["name"] == "CC0-1.0"
