@@ -51,8 +51,7 @@ class FetchResult:
     failed: dict[str, str] = field(default_factory=dict)
     #: URLs robots.txt disallows: skipped, as a polite crawler does; not a failure of the run
     skipped: dict[str, str] = field(default_factory=dict)
-    #: URLs whose saved copy was damaged on disk (truncated, edited) and was written again as served
-    restored: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)  #: saved copies changed on disk, written again
     requests: int = 0
     conditional: int = 0
 
