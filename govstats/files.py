@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import stat
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -90,3 +91,26 @@ def default_dir() -> Path:
     """`$GOVSTATS_CACHE` when set, else `~/.cache/govstats`."""
     env = os.environ.get(CACHE_ENV)
     return Path(env).expanduser() if env else Path.home() / ".cache" / "govstats"
+
+
+def read_regular(path: str | os.PathLike[str]) -> tuple[bytes, os.stat_result]:
+    """The bytes of the regular file at `path` and its status, the file opened once.
+
+    A FIFO, socket or device raises `OSError` ("not a regular file …") without blocking: it is
+    opened with O_NONBLOCK and checked by `fstat` on the very file that is read.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(f"not a regular file (a {file_kind(status.st_mode)})")
+        return handle.read(), status
+
+
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is: FIFO, socket, device, folder."""
+    for test, name in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISDIR, "folder")):
+        if test(mode):
+            return name
+    return "special file"

@@ -14,10 +14,12 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from ..errors import GovstatsWarning, ReportParseError, UnsupportedFormat
-from ..files import default_dir
+from ..files import default_dir, file_kind, os_reason, read_regular
+from ..limits import Limits
 from ..model import Problem
 from ..progress import bar as progress_bar
 from ..progress import wanted
@@ -66,6 +68,11 @@ def parse_bytes(data: bytes, report: str, source: str, options: dict[str, Any]) 
     return parsed, []
 
 
+def _seen(path: str, status: os.stat_result) -> FileStat:
+    """The file as the store records it: path, size, modification and status change times, inode."""
+    return path, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino
+
+
 def _parse_task(task: tuple[bytes, str, str, dict[str, Any]]) -> Outcome:
     return parse_bytes(*task)
 
@@ -88,34 +95,47 @@ class _Loader:
         of the files that could not be read or parsed."""
         problems: list[dict] = []
         known = self._known()
+        limits = Limits.from_env()
         keyed: list[tuple[int, str, bytes | None, dict[str, Any], FileStat]] = []
         for i, entry in enumerate(found):
             options = {"year": entry.overrides.get("year")}
             try:
                 path = str(entry.path)
-                stat = os.stat(path)
-                seen = (path, stat.st_size, stat.st_mtime_ns)
-                recorded = known.get(seen[0])
-                if recorded is not None and recorded[:2] == seen[1:]:  # unchanged since it was stored
-                    data, sha = None, recorded[2]
+                status = os.stat(path)
+                if not S_ISREG(status.st_mode):  # a FIFO named *.txt would block the load forever
+                    raise OSError(f"not a regular file (a {file_kind(status.st_mode)})")
+                if limits.exceeded("max_bytes", status.st_size):  # not read into memory at all
+                    problems.append(problem_record(entry.report, path, f"{status.st_size:,} bytes, more than the "
+                                                   f"{limits.max_bytes:,} bytes max_bytes allows; "
+                                                   f"{limits.advice('max_bytes')}", "error"))
+                    continue
+                seen = _seen(path, status)
+                recorded = known.get(path)
+                if recorded is not None and recorded[:4] == seen[1:]:  # unchanged since it was stored
+                    data, sha = None, recorded[4]
                 else:
-                    data = entry.path.read_bytes()
-                    sha = hashlib.sha256(data).hexdigest()
+                    data, status = read_regular(path)
+                    seen, sha = _seen(path, status), hashlib.sha256(data).hexdigest()
             except OSError as exc:
-                problems.append(problem_record(entry.report, str(entry.path), f"cannot read the file: {exc}", "error"))
+                problems.append(problem_record(entry.report, str(entry.path), f"cannot read the file: "
+                                               f"{os_reason(exc) if exc.errno else exc}", "error"))
                 continue
             keyed.append((i, cache_key(sha, **options), data, options, seen))
         stored, damaged = self._stored({key for _, key, _, _, _ in keyed})
-        have = set(stored.keys())
+        stored_keys = set(stored.keys())
+        have = set(stored_keys)
         todo: list[tuple[str, tuple[bytes, str, str, dict[str, Any]]]] = []
+        copies: list[tuple[str, Entry]] = []  # files with the bytes of one parsed in this load
         for i, key, data, options, _ in keyed:
             entry = found[i]
             if key in have:
                 self.info["hits"] += 1
+                if key not in stored_keys:
+                    copies.append((key, entry))
                 continue
             if data is None:  # recorded, but not stored as this key (another year= option, a damaged part)
                 try:
-                    data = entry.path.read_bytes()
+                    data = read_regular(entry.path)[0]
                 except OSError as exc:
                     problems.append(problem_record(entry.report, str(entry.path), f"cannot read the file: {exc}",
                                                    "error"))
@@ -123,16 +143,22 @@ class _Loader:
             self.info["misses"] += 1
             have.add(key)  # the same bytes twice are parsed once
             todo.append((key, (data, entry.report, str(entry.path), options)))
-        parsed = self._parse(todo, {key: seen for _, key, _, _, seen in keyed}, damaged, jobs, client, show, problems)
+        failed: dict[str, list[dict]] = {}
+        parsed = self._parse(todo, {key: seen for _, key, _, _, seen in keyed}, damaged, jobs, client, show, failed)
+        problems += [p for errors in failed.values() for p in errors]
+        for key, entry in copies:  # an unreadable file's copies are each unreadable, each listed
+            problems += [problem_record(entry.report, str(entry.path), p["message"], p["severity"])
+                         for p in failed.get(key, [])]
         loaded = ReportColumns.concat([stored, *parsed])
         row = {key: n for n, key in enumerate(loaded.keys())}
         order = [(found[i], row[key]) for i, key, _, _, _ in keyed if key in row]
         return [entry for entry, _ in order], loaded.take([n for _, n in order]), problems
 
     def _parse(self, todo: list, live: dict[str, FileStat], damaged: set[str], jobs: int, client: Any, show: bool,
-               problems: list[dict]) -> list[ReportColumns]:
+               failed: dict[str, list[dict]]) -> list[ReportColumns]:
         """Parse `todo` ((key, task) pairs) in steps, each step's reports stored as they come: a
-        long load that is stopped keeps its work; the reports as columns, step by step."""
+        long load that is stopped keeps its work; the reports as columns, step by step, and in
+        `failed` the problems of each key that could not be parsed."""
         out = []
         step = max(STORE_EVERY, len(todo) // 10 + 1)
         bar = progress_bar(len(todo), desc="govstats: reading reports", unit="report", show=show and bool(todo),
@@ -141,7 +167,8 @@ class _Loader:
             for start in range(0, len(todo), step) if todo else [0]:
                 chunk, done = todo[start:start + step], []
                 for (key, _), (report, errors) in zip(chunk, run([task for _, task in chunk], bar)):
-                    problems += errors
+                    if errors:
+                        failed[key] = errors
                     if report is not None:
                         done.append((key, report))
                 out.append(ReportColumns.from_parsed(done))
@@ -154,7 +181,7 @@ class _Loader:
         if self.store is not None:  # an unreadable store reads as empty (`CorpusStore._index`)
             self.store.prefetch()
 
-    def _known(self) -> dict[str, tuple[int, int, str]]:
+    def _known(self) -> dict[str, tuple[int, int, int, int, str]]:
         if self.store is None:
             return {}
         try:

@@ -19,9 +19,9 @@ outnumber the live ones, the parts are compacted into one, part by part.  A part
 or shape is wrong is dropped and its reports are parsed again; an index that is damaged or of
 another schema drops the store.
 
-`files()` lets a load skip reading a file whose path, size and modification time are those the
-index recorded (as git and make do), unless the file was modified within RACY_SECONDS of being
-recorded: then its bytes are hashed again.
+`files()` lets a load skip reading a file whose path, size, mtime, ctime and inode are those the
+index recorded (as git does), unless it changed within RACY_SECONDS of being recorded: then it is
+hashed again.  A copy that keeps the mtime (`cp -p`, `rsync -a`, `tar x`) cannot keep the ctime.
 """
 from __future__ import annotations
 
@@ -53,9 +53,9 @@ MAX_PARTS = 8
 #: a file modified this close to when the store recorded it may have changed unseen: hash it
 RACY_SECONDS = 2.0
 INDEX = catalogue.arrow_schema("store_index")
-_FILE = ("source", "size", "mtime_ns", "checked_ns")
-#: a file as the store saw it: (path, size, modification time in ns)
-FileStat = tuple[str, int, int]
+_FILE = ("source", "size", "mtime_ns", "ctime_ns", "inode", "checked_ns")
+#: a file as the store saw it: (path, size, modification time, status change time (ns), inode)
+FileStat = tuple[str, int, int, int, int]
 _GENERATION = re.compile(r"^(?:index|part)-(\d+)")
 
 
@@ -114,17 +114,17 @@ class CorpusStore:
         except Exception:  # whatever failed there is read again here
             return {}
 
-    def files(self) -> dict[str, tuple[int, int, str]]:
-        """{path: (size, mtime_ns, sha256)} of the files whose recorded size and modification time
-        can be trusted (not modified within RACY_SECONDS of being recorded)."""
+    def files(self) -> dict[str, tuple[int, int, int, int, str]]:
+        """{path: (size, mtime_ns, ctime_ns, inode, sha256)} of the files whose recorded state can be
+        trusted (not changed within RACY_SECONDS of being recorded)."""
         if not (self.folder / "CURRENT").exists():
             return {}
         with self._locked(fcntl.LOCK_SH):
             index = self._index()[1]
-        trusted = pc.less(index["mtime_ns"], pc.subtract(index["checked_ns"], int(RACY_SECONDS * 1e9)))
+        trusted = pc.less(index["ctime_ns"], pc.subtract(index["checked_ns"], int(RACY_SECONDS * 1e9)))
         index = index.filter(pc.and_(trusted, pc.not_equal(index["source"], "")))
         return dict(zip(index["source"].to_pylist(),
-                        zip(index["size"].to_pylist(), index["mtime_ns"].to_pylist(), index["sha256"].to_pylist())))
+                        zip(*(index[f].to_pylist() for f in ("size", "mtime_ns", "ctime_ns", "inode", "sha256")))))
 
     # -- writing ------------------------------------------------------------------------------
     def save(self, live: dict[str, FileStat], new: ReportColumns, damaged: set[str] = frozenset()) -> int:
@@ -171,7 +171,7 @@ class CorpusStore:
         table = pa.concat_tables(rows) if rows else ROWS.empty_table()
         stored = {"govstats": version.__version__, "schema": schema_fingerprint(), "parser": parser_fingerprint(),
                   "part": name, "part_sha256": _sha256(self.folder / name), "source": "", "size": 0,
-                  "mtime_ns": 0, "checked_ns": 0}
+                  "mtime_ns": 0, "ctime_ns": 0, "inode": 0, "checked_ns": 0}
         for field in INDEX.names[len(ROWS.names):]:
             table = table.append_column(INDEX.field(field), pa.array([stored[field]] * table.num_rows,
                                                                      INDEX.field(field).type))
@@ -277,8 +277,8 @@ def _restate(index: pa.Table, live: dict[str, FileStat]) -> tuple[pa.Table, bool
         stat = live.get(key)
         if stat is None:
             continue
-        was_racy = old["mtime_ns"][i] >= old["checked_ns"][i] - racy and stat[2] < now - racy
-        if (old["source"][i], old["size"][i], old["mtime_ns"][i]) != stat or was_racy:
+        was_racy = old["ctime_ns"][i] >= old["checked_ns"][i] - racy and stat[3] < now - racy
+        if tuple(old[f][i] for f in _FILE[:-1]) != stat or was_racy:
             for f, v in zip(_FILE, (*stat, now)):
                 new[f][i] = v
             changed = True

@@ -34,7 +34,7 @@ from .manifest import COLUMNS, Manifest, hold_folder
 from .network import Hosts
 from .robots import DISALLOWED, Robots
 from .sources import Target
-from .storage import UnsafePath, relative_path, save, sniff_suffix
+from .storage import UnsafePath, intact_copy, relative_path, save, sniff_suffix
 
 _TEXT_SUFFIXES = (".html", ".txt")
 
@@ -51,6 +51,7 @@ class FetchResult:
     failed: dict[str, str] = field(default_factory=dict)
     #: URLs robots.txt disallows: skipped, as a polite crawler does; not a failure of the run
     skipped: dict[str, str] = field(default_factory=dict)
+    restored: list[str] = field(default_factory=list)  #: saved copies changed on disk, written again
     requests: int = 0
     conditional: int = 0
 
@@ -64,6 +65,7 @@ class FetchResult:
         lines = [f"{self.out}: {used} reports to read; {len(self.new)} new, {len(self.changed)} changed "
                  f"(kept as new versions), {len(self.unchanged)} unchanged, {len(self.failed)} failed, "
                  f"{len(self.skipped)} skipped (robots.txt); {self.requests} requests ({self.conditional} conditional)"]
+        lines += [f"  restored {url}: its saved copy had changed on disk" for url in self.restored]
         lines += [f"  failed {url}: {error}" for url, error in self.failed.items()]
         lines += [f"  skipped {url}: {error}" for url, error in self.skipped.items()]
         return "\n".join(lines)
@@ -131,6 +133,8 @@ class Session:
             if saved is not None and fields:
                 self.manifest.update(saved, **fields)
         base = {"role": role, "parent": parent, "title": title, "url": url} | dict(fields or {})
+        # a copy changed on disk since it was saved (truncated, edited) is asked for whole, not "unchanged?"
+        intact = saved is not None and intact_copy(self.out / saved["path"], saved["bytes"], saved["sha256"])
         allowed = self.allowed if check_robots else None
         # robots.txt is asked for only once a URL of its origin has passed these checks
         followed, attachment = url not in self.named and role != "robots", role in ("attachment", "robots")
@@ -144,21 +148,21 @@ class Session:
                 if response.error or post[2] not in (response.body or b"")[:65536].lower():
                     response = None  # the GET form of the same request
             if response is None:
-                response = self.client.get(url, etag=saved["etag"] if saved else "",
-                                           last_modified=saved["last_modified"] if saved else "", allowed=allowed,
+                response = self.client.get(url, etag=saved["etag"] if intact else "",
+                                           last_modified=saved["last_modified"] if intact else "", allowed=allowed,
                                            followed=followed, attachment=attachment)
         with self.lock:
-            return self._record(url, current, saved, base, response)
+            return self._record(url, current, saved, base, response, intact)
 
     def _record(self, url: str, current: dict | None, saved: dict | None, base: dict,
-                response: Response) -> tuple[dict, bytes | None]:
+                response: Response, intact: bool = True) -> tuple[dict, bytes | None]:
         if response.error:
             if saved is not None:  # the copy already fetched stays; the failure is recorded beside it
                 self._missed(url, response.error)
                 self.manifest.update(saved, error=f"not checked again: {response.error}")
                 return saved, (self.out / saved["path"]).read_bytes()
             return self._failed(current, base, response), None
-        if saved is not None and response.status == 304:
+        if saved is not None and response.status == 304 and intact:
             self.manifest.update(saved, error="")
             self.result.unchanged.append(url)
             return saved, (self.out / saved["path"]).read_bytes()
@@ -170,7 +174,9 @@ class Session:
         if saved is not None and saved["sha256"] == digest:
             self.manifest.update(saved, etag=response.headers.get("etag", ""), error="",
                                  last_modified=response.headers.get("last-modified", ""))
-            self.result.unchanged.append(url)
+            if not intact:  # the site still serves what was saved: the damaged copy is written again
+                save(self.out, PurePosixPath(saved["path"]), data)
+            (self.result.unchanged if intact else self.result.restored).append(url)
             return saved, data
         return self._saved(current, saved, base, response, data, digest), data
 

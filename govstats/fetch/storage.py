@@ -115,3 +115,14 @@ def save(folder: Path, relative: PurePosixPath, data: bytes) -> Path:
     tmp.write_bytes(data)
     os.replace(tmp, target)
     return target
+
+
+def intact_copy(path: Path, size: str, sha256: str) -> bool:
+    """True when the saved file at `path` still has the size and sha256 its manifest row records."""
+    try:
+        if not size.isdigit() or path.stat().st_size != int(size):
+            return False
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest() == sha256
+    except OSError:
+        return False

@@ -47,14 +47,20 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
             raise ReportParseError(source, "an OLE file but not a Word document (no WordDocument stream; "
                                            f"it holds {streams or 'nothing'})")
         word = ole.openstream("WordDocument").read()
-        fib = _fib(word, source)
+        try:
+            fib = _fib(word, source)
+        except struct.error as exc:
+            raise ReportParseError(source, f"a damaged Word file (its File Information Block: {exc})") from exc
         table_name = "1Table" if fib["which_table"] else "0Table"
         if not ole.exists(table_name):
             raise ReportParseError(source, f"a damaged Word file (its {table_name} stream is missing)")
         table = ole.openstream(table_name).read()
         data_stream = ole.openstream("Data").read() if ole.exists("Data") else b""
-    text, fcs = _text(word, table, fib, source)
-    lines = _lines(text, fcs, _paragraphs(word, table, data_stream, fib))
+    try:
+        text, fcs = _text(word, table, fib, source)
+        lines = _lines(text, fcs, _paragraphs(word, table, data_stream, fib))
+    except (struct.error, IndexError, ValueError, OverflowError) as exc:  # offsets pointing nowhere
+        raise ReportParseError(source, f"a damaged Word file ({exc.__class__.__name__}: {exc})") from exc
     if not any(cell.strip() for line in lines for cell in line):
         raise ReportParseError(source, "the Word document has no text (an empty document, or only images)")
     return Document(lines=lines, carrier="doc", source=source)

@@ -25,16 +25,18 @@ MAX_CELLS = 2_000_000
 
 def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
     """Read every sheet of a workbook as lines of cells."""
+    lines: list[list[str]] = []
     try:
         book = python_calamine.load_workbook(io.BytesIO(data))
+        for name in book.sheet_names:
+            lines.extend(_sheet(book.get_sheet_by_name(name), source))
     except python_calamine.PasswordError as exc:
         raise ReportParseError(source, "the spreadsheet is encrypted (password protected); ask the "
                                        "publisher for an unprotected copy") from exc
-    except (python_calamine.CalamineError, ValueError, OSError) as exc:
+    except (KeyboardInterrupt, SystemExit, ReportParseError):
+        raise
+    except BaseException as exc:  # calamine's errors, and its Rust panics (PanicException is no Exception)
         raise ReportParseError(source, f"not a readable spreadsheet ({exc.__class__.__name__}: {exc})") from exc
-    lines: list[list[str]] = []
-    for name in book.sheet_names:
-        lines.extend(_sheet(book.get_sheet_by_name(name), source))
     if not lines:
         raise ReportParseError(source, "the spreadsheet has no text (every sheet is empty)")
     return Document(lines=lines, carrier="sheet", source=source)

@@ -241,7 +241,7 @@ def test_cache_round_trip_keeps_meta_sections_and_problems(tmp_path):
     report = govstats.read_report(CORPUS / "pingtan-cez_2021.txt")
     store = CorpusStore(tmp_path)
     parsed = Parsed.from_report(report)
-    assert store.save({"ab" * 32: ("pingtan-cez_2021.txt", 1, 0)}, ReportColumns.from_parsed([("ab" * 32, parsed)])) == 1
+    assert store.save({"ab" * 32: ("pingtan-cez_2021.txt", 1, 0, 0, 0)}, ReportColumns.from_parsed([("ab" * 32, parsed)])) == 1
     found, damaged = store.load(["ab" * 32, "cd" * 32])
     assert found.keys() == ["ab" * 32] and damaged == set()
     back = found.parsed(0, report.meta.source)

@@ -343,3 +343,29 @@ def test_a_url_list_not_in_utf8_and_an_out_that_is_a_file_are_clear_errors(tmp_p
                                                "the reports are fetched into")
     with pytest.raises(ValueError, match="max_pages"):
         govstats.fetch(index=["http://127.0.0.1:9/"], out=tmp_path / "api", max_pages=-5)
+
+
+# -- N15: a saved copy truncated on disk is not "unchanged" ---------------------------------------------
+
+def test_a_saved_copy_truncated_locally_is_fetched_whole_again(tmp_path):
+    from fetch_site import LAST_MODIFIED
+
+    def conditional(h):  # answers 304 to any conditional request, as servers do for an unchanged page
+        if h.headers.get("If-None-Match") or h.headers.get("If-Modified-Since"):
+            return send(h, 304)
+        send(h, 200, REPORT, headers={"ETag": '"v1"', "Last-Modified": LAST_MODIFIED})
+
+    with serving("127.0.0.1", {"/robots.txt": ROBOTS_OK, "/r.html": conditional}) as named:
+        url = named.base + "/r.html"
+        govstats.fetch([url], out=tmp_path, **FAST)
+        saved = tmp_path / _rows(tmp_path)[url]["path"]
+        saved.write_bytes(REPORT[: len(REPORT) // 2])           # truncated on disk
+        result = govstats.fetch([url], out=tmp_path, **FAST)
+        last = named.requests[-1][1]
+        again = govstats.fetch([url], out=tmp_path, **FAST)     # now intact: a conditional request, 304
+    assert "if-none-match" not in last and "if-modified-since" not in last
+    assert url not in result.unchanged and result.restored == [url]
+    assert saved.read_bytes() == REPORT and "restored" in result.summary()
+    assert url in again.unchanged and again.conditional == 1  # the page, answered 304
+    assert [r["version"] for r in csv.DictReader(open(tmp_path / "manifest.csv", encoding="utf-8"))
+            if r["url"] == url] == ["1"]
