@@ -38,11 +38,13 @@ LABELS_HELP = ("add to the cells the row and column labels in Chinese and Englis
 
 
 def _read(path: str) -> Report | None:
-    """Read a report, printing warnings and errors to stderr with the file name; None on failure."""
+    """Read a report, printing warnings and errors to stderr with the file name; None on failure.
+
+    A command-line argument is always a path (never report text): a missing one is "no such file"."""
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", GovstatsWarning)
-            report = read_report(path)
+            report = read_report(Path(path))
         for w in caught:
             print(f"warning: {w.message}", file=sys.stderr)
         return report

@@ -11,6 +11,7 @@ import pandas as pd
 
 from .checks import check_counts, failed_operands, run_checks, value_problems
 from .errors import ReportParseError, UnsupportedFormat
+from .files import file_kind
 from .interpret import interpret
 from .limits import Limits
 from .model import Problem, ReportMeta
@@ -101,7 +102,8 @@ def _load(source: Any, limits: Limits) -> tuple[bytes, str, str | None]:
                                              (Path(source).exists() or source.lower().endswith(_PATH_SUFFIXES))):
         path = Path(source)
         if not path.is_file():
-            raise ReportParseError(str(path), "no such file")
+            what = f"not a regular file (a {file_kind(path.stat().st_mode)})" if path.exists() else "no such file"
+            raise ReportParseError(str(path), what)
         size = path.stat().st_size
         if limits.exceeded("max_bytes", size):
             raise ReportParseError(path.name, f"{size:,} bytes, more than the {limits.max_bytes:,} bytes "

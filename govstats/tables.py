@@ -107,7 +107,7 @@ EXACT_INTEGER = 2**53
 def as_integers(frame: pd.DataFrame) -> pd.DataFrame:
     """Show whole-number columns as integers (Int64, NA kept) for display; others unchanged.
 
-    A column holding a value beyond ±2^53 or an infinity stays Float64: casting it would wrap to
+    A column holding a value of ±2^53 or beyond (9007199254740993 reads as …992) or an infinity stays Float64: casting it would wrap to
     -9223372036854775808 or lose digits (the raw text of such a cell is in the cell table).
     """
     out = frame.copy()
@@ -115,6 +115,6 @@ def as_integers(frame: pd.DataFrame) -> pd.DataFrame:
         series = out[col]
         if str(series.dtype) == "Float64":
             values = series.dropna()
-            if ((values == values.round()) & (values.abs() <= EXACT_INTEGER)).all():
+            if ((values == values.round()) & (values.abs() < EXACT_INTEGER)).all():  # 2^53 may be 2^53 + 1
                 out[col] = series.astype("Int64")
     return out

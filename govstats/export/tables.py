@@ -26,10 +26,10 @@ FORMATS = ("csv", "parquet", "xlsx")
 
 def _flags(cells: pd.DataFrame, table: str) -> dict[tuple, str]:
     """Per (agency, year, row) of `table`: the cells that are not printed numbers (ambiguous, text,
-    n/a) or beyond exact integers, with their raw text, e.g. `total: ambiguous '7777166'`."""
+    n/a) or beyond exact integers (from 2^53 on: 2^53 + 1 is read as 2^53), with their raw text, e.g. `total: ambiguous '7777166'`."""
     part = cells[cells["table"] == table]
     value = part["value"].astype("Float64")
-    odd = ~part["kind"].isin(["number", "blank"]) | (value.abs() > EXACT_INTEGER).fillna(False)
+    odd = ~part["kind"].isin(["number", "blank"]) | (value.abs() >= EXACT_INTEGER).fillna(False)
     out: dict[tuple, list[str]] = {}
     for agency, year, row, col, kind, raw, v in zip(*(part.loc[odd, c] for c in
                                                        ("agency", "year", "row", "col", "kind", "raw", "value"))):

@@ -96,6 +96,22 @@ def test_a_value_beyond_int64_is_flagged_never_wrapped(tmp_path):
     assert table.loc["normative_docs", "in_force_count"] == 1e30
 
 
+def test_a_value_just_past_2_53_is_flagged_and_never_shown_as_another_integer(tmp_path):
+    """9007199254740993 is read as the float 9007199254740992 = 2^53: the flag must say so (it used >)."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    text = REFERENCE.read_text(encoding="utf-8").replace("行政规范性文件\t18\t113\t172",
+                                                         "行政规范性文件\t18\t113\t9007199254740993")
+    (folder / "zhoukou_2024.txt").write_text(text, encoding="utf-8")
+    export(govstats.read_corpus(folder, cache=False), "csv", tmp_path / "csv")
+    t2 = pd.read_csv(tmp_path / "csv" / "t2.csv", dtype={"flags": str, "in_force_count": str})
+    row = t2[t2["row"] == "normative_docs"].iloc[0]
+    assert "in_force_count: number beyond ±2^53" in row["flags"] and "'9007199254740993'" in row["flags"]
+    assert row["in_force_count"] != "9007199254740992"
+    table = govstats.read_report(folder / "zhoukou_2024.txt").table("t2")
+    assert str(table["in_force_count"].dtype) == "Float64"
+
+
 def test_report_table_counts_are_integers():
     t3 = govstats.read_report(REFERENCE).table("t3")
     assert str(t3["total"].dtype) == "Int64"
