@@ -196,27 +196,46 @@ def cell_quality(cells: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
                         index=cells.index)
 
 
-def operands(refs: Iterable[CellRef], parts: DerivedParts) -> set[CellRef]:
-    """The cells a sum of `refs` reads: each ref and, for a derived one, its parts (recursively)."""
-    out: set[CellRef] = set()
-    todo = list(refs)
+def operands(refs: Iterable[CellRef], parts: DerivedParts) -> dict[CellRef, CellRef | None]:
+    """The cells a sum of `refs` may read: each ref (mapped to None) and, for a derived one, its
+    parts, recursively (each mapped to the derived cell it is a part of: read only when the report
+    does not print that one)."""
+    out: dict[CellRef, CellRef | None] = {}
+    todo: list[tuple[CellRef, CellRef | None]] = [(ref, None) for ref in refs]
     while todo:
-        ref = todo.pop()
+        ref, parent = todo.pop()
         if ref not in out:
-            out.add(ref)
-            todo.extend(parts.of(ref) or [])
+            out[ref] = parent
+            todo.extend((part, ref) for part in parts.of(ref) or [])
     return out
 
 
-def ref_quality(reports: Iterable[str], refs: list[set[CellRef]], flags: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """(quality, note) of each item i computed in report `reports[i]` from the cells `refs[i]`."""
+def ref_quality(reports: Iterable[str], refs: list[dict[CellRef, CellRef | None]], flags: pd.DataFrame,
+                cells: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(quality, note) of each item i computed in report `reports[i]` from the cells `refs[i]`
+    (`operands`): a part of a derived cell the report prints is not read, so its flags do not count.
+    `cells` is the cell frame the items were computed from."""
     per_report = {r: [(t, row, c, f, n) for t, row, c, f, n in items] for r, items in _by_report(flags).items()}
+    flagged = cells[cells["report"].astype(str).isin(list(per_report))]
+    printed = set(zip(*(flagged[c].astype(str) for c in ("report", "table", "row", "col"))))
     qualities, notes = [], []
-    for report, cells in zip(reports, refs):
+    for report, wanted in zip(reports, refs):
         items = per_report.get(str(report))
-        found = [(f, n) for t, row, c, f, n in items if (t, row, c) in cells
-                 or (not c and any(x[:2] == (t, row) for x in cells))] if items else []
+        cells_read = {ref for ref in wanted if not _above_printed(str(report), ref, wanted, printed)}
+        found = [(f, n) for t, row, c, f, n in items if (t, row, c) in cells_read
+                 or (not c and any(x[:2] == (t, row) for x in cells_read))] if items else []
         q, n = _merge(found) if found else ("ok", "")
         qualities.append(q)
         notes.append(n)
     return qualities, notes
+
+
+def _above_printed(report: str, ref: CellRef, parents: dict[CellRef, CellRef | None],
+                   printed: set[tuple[str, str, str, str]]) -> bool:
+    """Whether a derived cell `ref` is a part of (at any depth) is printed in `report`."""
+    parent = parents.get(ref)
+    while parent is not None:
+        if (report, *parent) in printed:
+            return True
+        parent = parents.get(parent)
+    return False

@@ -91,16 +91,16 @@ def _flags(source: Any, cells: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([identity_flags(cells, versions), cell_flags(cells)], ignore_index=True)
 
 
-def _quality(out: pd.DataFrame, flags: pd.DataFrame) -> tuple[list[str], list[str]]:
+def _quality(out: pd.DataFrame, flags: pd.DataFrame, cells: pd.DataFrame) -> tuple[list[str], list[str]]:
     """The quality of each metric row: the flags of every cell its numerator and denominator read."""
-    refs: dict[tuple[str, str], set] = {}
+    refs: dict[tuple[str, str], dict] = {}
     for version in ("2019", "2021"):
         parts = DerivedParts(version)
         for m in load_metrics():
             if version in m.versions:
                 refs[(m.key, version)] = operands([*m.numerator, *m.denominator], parts)
     keys = zip(out["metric"].astype(str), out["format_version"].astype(str))
-    return ref_quality(out["report"].astype(str), [refs.get(k, set()) for k in keys], flags)
+    return ref_quality(out["report"].astype(str), [refs.get(k, {}) for k in keys], flags, cells)
 
 
 def metrics(source: Any, quality: str = "all") -> pd.DataFrame:
@@ -139,7 +139,7 @@ def metrics(source: Any, quality: str = "all") -> pd.DataFrame:
         rows = pd.concat(frames, ignore_index=True).sort_values(["position", "k"], kind="stable")
         keys = first.iloc[rows["position"].to_numpy()].reset_index(drop=True)
         out = pd.concat([keys, rows.drop(columns=["position", "k"]).reset_index(drop=True)], axis=1)
-        out["quality"], out["quality_note"] = _quality(out, _flags(source, cells))
+        out["quality"], out["quality_note"] = _quality(out, _flags(source, cells), cells)
         out = out[METRIC_COLUMNS]
     for col in ("value", "numerator", "denominator"):
         out[col] = pd.array(out[col].to_numpy(dtype=float, na_value=np.nan), dtype="Float64")

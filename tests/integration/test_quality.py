@@ -157,3 +157,21 @@ def test_a_fetched_file_edited_after_fetching_is_a_warning_naming_it(tmp_path):
     edited = corpus.problems[corpus.problems["message"].str.contains("edited after fetching")]
     assert list(edited["report"]) == [name] and (edited["severity"] == "warning").all()
     assert "corrections.csv is the way to correct a value" in edited["message"].iloc[0]
+
+
+def test_wild_pdf_quality_names_the_printed_error_and_not_unread_parts():
+    """huaian-hongze 2023 (wild2, a real WPS PDF): its t4 prints 总计 0 while the parts add to 11
+    (the report's own error: ID-T4-SUM); its single （六）其他处理 row is printed, so the absent
+    sub-rows it would be the sum of are not read and do not flag other_rate."""
+    from paths import FIXTURES
+
+    corpus = govstats.read_corpus(FIXTURES / "wild2", cache=False)
+    values = govstats.metrics(corpus)
+    report = "huaian-hongze-district-govt_2023.pdf"
+    review = _one(values, report=report, metric="review_cases")
+    assert review["quality"] == "check_failed" and "ID-T4-SUM" in review["quality_note"]
+    assert "0 printed as the total, the parts sum to 11" in review["quality_note"]
+    assert _one(values, report=report, metric="other_rate")["quality"] == "ok"
+    # the misprinted label 2.其他法律行政止公开, read by its position: named by its printed label
+    withheld = _one(values, report=report, metric="withheld_rate")
+    assert withheld["quality"] == "operand_flagged" and "'2.其他法律行政止公开'" in withheld["quality_note"]
