@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from govstats.interpret import interpret  # noqa: E402
-from govstats.readers import ocr  # noqa: E402
+from govstats.limits import Limits  # noqa: E402
+from govstats.readers import ocr, ocr_pages  # noqa: E402
 from govstats.testing.scan import image_pdf, long_image, scan_pages  # noqa: E402
 
 PRINTED = ROOT / "tests/fixtures/pdf"
@@ -55,7 +56,7 @@ def scanned(printed: str, seed: int, dpi: int, angle: float, kind: str, pages: i
 def timings(pages: int | None = None) -> list[Timing]:
     """The floor (RapidOCR alone), then each scan read and interpreted at jobs 1 and 2."""
     scans = [(what, *scanned(*scan, pages=pages), scan[-1]) for what, *scan in SCANS]
-    rendered = ocr._pages(scans[0][1], "bench.pdf")
+    rendered = list(ocr_pages.images(scans[0][1], "bench.pdf", Limits()))
     ocr._recognise(rendered[0].crop((0, 0, 400, 400)), 0, 0)  # load the models once
     start = time.perf_counter()
     for page in rendered:

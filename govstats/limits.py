@@ -31,6 +31,13 @@ class Limits:
     max_unzipped_bytes: int = 128_000_000
     #: how many times its compressed size a DOCX part of more than 1 MB may expand
     max_zip_ratio: int = 100
+    #: pixels of one image read by OCR: a page as rendered, or an image file (a 200-dpi A4 page
+    #: is 3.9 million; a long screenshot of a whole report ~ 30 million)
+    max_image_pixels: int = 60_000_000
+    #: pages of a scan read by OCR (5-10 CPU-seconds a page)
+    max_ocr_pages: int = 100
+    #: seconds one document's OCR may take (checked between pages)
+    max_ocr_seconds: int = 1200
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Limits:

@@ -76,7 +76,7 @@ if __name__ == "__main__":
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in sys.argv[2:]:
         page = Path(name)
-        stem = re.sub(r"\W+", "_", f"{page.parent.name}_{page.stem}").strip("_")
+        stem = re.sub(r"\W+", "_", "_".join(page.resolve().parts[-3:])).strip("_")
         for w, h in SIZES:
             shot = screenshot(page, out_dir / f"{stem}_{w}x{h}.png", w, h)
             print(shot, layout(page, w, h))

@@ -101,8 +101,8 @@ def fetch_sources(reports: pd.DataFrame, corpus: str | os.PathLike[str]) -> pd.D
     """`reports` with `source_url` and `fetched_at` (the agreed provenance columns) where the
     corpus says where each file was fetched: the columns themselves when the corpus carries them,
     else the rows of the `govstats fetch` manifest (its `final_url`, else `url`, and
-    `fetched_at`) beside the corpus.  A file not fetched (added by hand, a bundled report) keeps
-    them empty ("")."""
+    `fetched_at`) beside the corpus.  A file not fetched (added by hand, a bundled report) has
+    them empty (NA, or "" from the manifest)."""
     if {"source_url", "fetched_at"} <= set(reports.columns):
         return reports
     folder = Path(corpus)

@@ -50,10 +50,12 @@ def provenance(reports: pd.DataFrame, lang: str) -> Block:
                           _t("col_format", lang): rows["format_version"].astype(str).to_numpy(),
                           _t("col_carrier", lang): rows["carrier"].astype(str).to_numpy(),
                           "SHA-256": rows["sha256"].astype(str).to_numpy()})
-    fetched = rows["source_url"].astype(object).fillna("").astype(str) if "source_url" in rows else pd.Series(dtype=str)
+    fetched = rows["source_url"].astype(object).fillna("").astype(str) if "source_url" in rows else \
+        pd.Series(dtype=str)
     if (fetched != "").any():
         frame[_t("col_source_url", lang)] = fetched.replace("", NOT_PRINTED).to_numpy()
-        frame[_t("col_fetched_at", lang)] = [str(v)[:10] or NOT_PRINTED for v in rows["fetched_at"].astype(object).fillna("")]
+        frame[_t("col_fetched_at", lang)] = [str(v)[:10] or NOT_PRINTED
+                                             for v in rows["fetched_at"].astype(object).fillna("")]
     return table(frame, numeric=[_t("col_year", lang)], nowrap=[_t("col_report", lang)], hashes=["SHA-256"],
                  links=[_t("col_source_url", lang)])
 

@@ -46,7 +46,7 @@ READERS: dict[str, str] = {
     "sheet": "sheet",
 }
 _TEXT_CARRIERS = ("text", "html")
-_PACKAGED = ("docx", "pdf", "doc", "sheet")  # their readers take `limits=`
+_PACKAGED = ("docx", "pdf", "ocr", "doc", "sheet")  # their readers take `limits=`
 _MARKUP = ("<table", "<html", "<!doctype html", "<body", "<div", "<p>", "<p ", "<td", "<tr", "<\\/",
            "\\u003c", "<span", "<br", "<meta", "<head", "<title", "\\x3c")
 
@@ -129,9 +129,10 @@ def read_document(data: bytes, source: str, carrier: str | None = None,
     except ImportError as exc:  # a reader whose library is not installed
         raise ReportParseError(source, f"the {name} reader is not available ({exc})") from exc
     try:
-        doc = module.read(data, source, limits=limits) if name in _PACKAGED else module.read(data, source)
-    except NeedsOCR as exc:
-        return _read_by_ocr(data, source, exc.reason)
+        try:
+            doc = module.read(data, source, limits=limits) if name in _PACKAGED else module.read(data, source)
+        except NeedsOCR as exc:  # read by OCR inside the same error wrapping
+            return _read_by_ocr(data, source, exc.reason, limits)
     except ReportParseError:
         raise
     except Exception as exc:
@@ -149,13 +150,13 @@ def read_document(data: bytes, source: str, carrier: str | None = None,
     return doc
 
 
-def _read_by_ocr(data: bytes, source: str, reason: str) -> Document:
+def _read_by_ocr(data: bytes, source: str, reason: str, limits: Limits) -> Document:
     """A scan, read by OCR; without the OCR extra, `reason` and how to install it are the error."""
     from . import ocr
 
     if not ocr.available():
         raise ReportParseError(source, f"{reason}; {ocr.EXTRA_HINT}")
-    return ocr.read(data, source)
+    return ocr.read(data, source, limits=limits)
 
 
 def _check_size(data: bytes, source: str, limit: str, limits: Limits) -> None:

@@ -18,25 +18,28 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
-import io
 import os
 import re
 import threading
-from concurrent.futures import ThreadPoolExecutor
+import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from PIL import Image
 
 from ..errors import ReportParseError
+from ..limits import Limits
 from ..progress import bar as progress_bar
 from ..progress import wanted
+from . import ocr_pages
 from . import pdf as pdf_reader
 from .base import CellSource, Document
 from .ocr_layout import Block, Box, Cell, deskew, layout
+from .ocr_pages import DPI
 
-#: resolution pages are rendered at: a 10.5 pt digit is then ~29 px tall, well inside what the
-#: recogniser (48 px input lines) reads reliably, while a page stays ~1650 × 2340 px
-DPI = 200
+__all__ = ["DPI", "available", "read"]
+
 #: a cell holding digits read with less confidence than this is flagged
 MIN_CONFIDENCE = 0.9
 #: pages at least this many get a progress bar (in Jupyter or on a terminal: `govstats.progress`)
@@ -51,53 +54,52 @@ def available() -> bool:
     return all(importlib.util.find_spec(name) is not None for name in ("rapidocr", "onnxruntime"))
 
 
-def read(data: bytes, source: str, jobs: int | None = None) -> Document:
-    """Read a scanned PDF or an image by OCR, `jobs` tiles at once (default: one per core).
+def read(data: bytes, source: str, jobs: int | None = None, limits: Limits | None = None) -> Document:
+    """Read a scanned PDF or an image by OCR within `limits` (pixels, pages, seconds), `jobs`
+    pages at once (default: one per core).
 
-    A tile is a page, or a page-sized part of a long image.
+    Pages are rendered one at a time as the workers take them (a few in memory whatever the page
+    count); a long image is one page recognised in page-sized tiles.
     """
     if not available():
         raise ReportParseError(source, f"reading a scan or an image needs OCR: {EXTRA_HINT}")
-    images = _pages(data, source)
+    limits = limits or Limits.from_env()
+    total = ocr_pages.count(data, source, limits)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    threads = 0 if jobs == 1 else 1  # one job uses every core for inference; several use one each
+    threads = 0 if jobs == 1 or total == 1 else 1  # one job uses every core for inference; several use one each
+    started = time.monotonic()
     # threads, not processes: onnxruntime and Pillow run without the GIL, and a thread pool needs
     # no `if __name__ == "__main__"` guard in the caller's script
-    with ThreadPoolExecutor(jobs) as pool:
-        pages = list(pool.map(deskew, images))
-        tiles = [(number, top, tile) for number, (upright, _) in enumerate(pages) for top, tile in _tiles(upright)]
-        boxes: list[list[Box]] = [[] for _ in pages]
-        bar = progress_bar(len(tiles), desc=f"OCR {source}", unit="page",
-                           show=len(tiles) >= PROGRESS_PAGES and wanted())
-        found = pool.map(lambda tile: _recognise(tile[2], tile[1], threads), tiles)
-        with bar:
-            for (number, _, _), tile_boxes in zip(tiles, found):
-                boxes[number].extend(tile_boxes)
+    pages: list[tuple[float, list[Block]]] = []
+    with ThreadPoolExecutor(jobs) as pool, progress_bar(total, desc=f"OCR {source}", unit="page",
+                                                        show=total >= PROGRESS_PAGES and wanted()) as bar:
+        running: deque[Future] = deque()
+        for image in ocr_pages.images(data, source, limits):
+            _check_time(started, len(pages), source, limits)
+            running.append(pool.submit(_page, image, threads))
+            while len(running) >= jobs:  # at most `jobs` pages rendered and not yet read
+                pages.append(running.popleft().result())
                 bar.update()
-    return _document([(angle, layout(upright, page_boxes))
-                      for (upright, angle), page_boxes in zip(pages, boxes)], source)
+        while running:
+            pages.append(running.popleft().result())
+            bar.update()
+    _check_time(started, len(pages) - 1, source, limits)
+    return _document(pages, source)
 
 
-def _pages(data: bytes, source: str) -> list[Image.Image]:
-    """The pages as greyscale images: a PDF rendered at DPI, an image file as it is."""
-    if b"%PDF-" in data[:1024]:
-        import pypdfium2
+def _check_time(started: float, done: int, source: str, limits: Limits) -> None:
+    seconds = time.monotonic() - started
+    if limits.exceeded("max_ocr_seconds", int(seconds)):
+        raise ReportParseError(source, f"OCR took {seconds:.0f} s for {done} page(s), more than the "
+                                       f"{limits.max_ocr_seconds:,} s max_ocr_seconds allows; "
+                                       f"{limits.advice('max_ocr_seconds')}")
 
-        try:
-            document = pypdfium2.PdfDocument(data)
-        except pypdfium2.PdfiumError as exc:
-            raise ReportParseError(source, f"not a readable PDF ({exc})") from exc
-        try:
-            return [document[i].render(scale=DPI / 72, grayscale=True).to_pil().convert("L")
-                    for i in range(len(document))]
-        finally:
-            document.close()
-    try:
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except (OSError, Image.DecompressionBombError) as exc:
-        raise ReportParseError(source, f"not a readable image ({exc.__class__.__name__}: {exc})") from exc
-    return [image.convert("L")]
+
+def _page(image: Image.Image, threads: int) -> tuple[float, list[Block]]:
+    """One page straightened, recognised tile by tile and laid out: (angle, blocks)."""
+    upright, angle = deskew(image)
+    boxes = [box for top, tile in _tiles(upright) for box in _recognise(tile, top, threads)]
+    return angle, layout(upright, boxes)
 
 
 def _tiles(image: Image.Image) -> list[tuple[int, Image.Image]]:

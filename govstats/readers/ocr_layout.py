@@ -17,8 +17,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from . import ocr_grid
+
 _DARK = 150            # grey level below which a pixel is ink
 _MAX_SKEW = 2.0        # degrees searched either way
+_SKEW_PIXELS = 2_400_000  # pixels of the reduced page the skew is measured on (800 × 3000)
 _RULE_RUN = 0.25       # a horizontal rule's dark run, as a fraction of the page width
 _VRULE_FILL = 0.85     # a vertical rule covers this fraction of a table row's height
 _MERGED = re.compile(r"^(?P<label>.*[\u4e00-\u9fff)）].*?)\s*(?P<number>[+-]?\d[\d,]*(?:\.\d+)?)$")
@@ -73,8 +76,13 @@ class Block:
 def deskew(image: Image.Image) -> tuple[Image.Image, float]:
     """The page turned upright, and the angle (degrees) it was turned by."""
     grey = image.convert("L")
-    small = grey.resize((800, max(1, round(800 * grey.height / grey.width))))
-    ink = Image.fromarray(((np.asarray(small) < _DARK) * 255).astype(np.uint8))
+    # 800 px wide, and never more than _SKEW_PIXELS (a 2 × 60000 strip is not made 800 × 24 million)
+    scale = min(800 / grey.width, (_SKEW_PIXELS / (grey.width * grey.height)) ** 0.5)
+    small = grey.resize((max(1, round(grey.width * scale)), max(1, round(grey.height * scale))))
+    dark = np.asarray(small) < _DARK
+    if not dark.any():  # a blank page has no skew
+        return grey, 0.0
+    ink = Image.fromarray((dark * 255).astype(np.uint8))
 
     def sharpness(angle: float) -> float:
         profile = np.asarray(ink.rotate(angle, resample=Image.BILINEAR)).sum(axis=1, dtype=np.float64)
@@ -134,6 +142,7 @@ def layout(image: Image.Image, boxes: list[Box]) -> list[Block]:
             tables.append([strip])
     for table in tables:
         _open_rows(ink, rules, table, boxes)
+    tables = [ocr_grid.checked(table, boxes) for table in tables]
     left = list(boxes)
     blocks = []
     for table in tables:

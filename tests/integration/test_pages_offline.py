@@ -25,6 +25,7 @@ from paths import CORPUS
 URL = "https://www.zhoukou.gov.cn/zwgk/zfxxgknb/2025/01/zhoukou-city-office_2024.txt"
 FETCHED = "2025-01-20T08:15:02+00:00"
 SHA = "d8f47e83b76e37af7f363a94705e075d84629810880dc44eb5af866d5bcc5762"
+pytestmark = pytest.mark.slow      # two batches through the real city notebook, Chromium many times
 OUTSIDE = re.compile(r"^\s*(https?:)?//", re.I)
 
 

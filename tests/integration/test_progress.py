@@ -45,6 +45,7 @@ def _outputs(nb) -> list[dict]:
     return [o for cell in nb.cells for o in cell.get("outputs", [])]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("quiet", [False, True], ids=["shown", "GOVSTATS_PROGRESS=0"])
 def test_read_corpus_in_a_papermill_notebook_shows_a_progress_widget(corpus, tmp_path, monkeypatch, quiet):
     monkeypatch.delenv("CI", raising=False)
@@ -90,6 +91,7 @@ def test_the_cli_quiet_flag_silences_the_bars(monkeypatch, tmp_path):
     monkeypatch.delenv("GOVSTATS_PROGRESS")
 
 
+@pytest.mark.slow
 def test_a_batch_kernel_draws_no_bar(tmp_path):
     """The report pages of a batch show no progress bar: its kernels start with GOVSTATS_PROGRESS=0."""
     import time

@@ -68,6 +68,7 @@ def test_wide_chinese_tables_keep_the_three_first_items_apart(source):
     assert "（一）予以公开" in t3.index          # a label that says it alone stays alone
 
 
+@pytest.mark.slow
 def test_cli_csv_and_export_carry_the_labels_when_asked(tmp_path):
     out = io.StringIO()
     with redirect_stdout(out):
