@@ -5,12 +5,18 @@ BOM, text neutralised against spreadsheet formulas as in `export.safe`; the Parq
 every text as printed), `reports.csv` (each report's source and sha256), the data dictionary
 (`data-dictionary.md`), a Frictionless `datapackage.json` describing every file and field, and
 `SHA256SUMS` (the checksum of every other file, as `sha256sum -c` reads it).
+
+The release is written into a folder beside OUT and swapped in when it is whole (other files of an
+existing OUT are carried over): a failure midway leaves OUT as it was, never old and new files
+mixed under a `SHA256SUMS` that no longer verifies.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import shutil
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -106,14 +112,46 @@ def _license(name: str) -> dict:
 
 def release(corpus: Corpus, out: str | os.PathLike[str], name: str = "govstats-corpus",
             license: str = DEFAULT_LICENSE) -> list[Path]:
-    """Write the dataset release of `corpus` into the folder `out`; return the paths written.
+    """Write the dataset release of `corpus` into the folder `out` (written aside, then swapped in);
+    return the paths written.
 
     Besides the cells (with each report's source address, fetch date and sha256), the wide tables
     and the metrics (with their quality), it holds yoy, the identity checks, the soft checks and the
     problems; `datapackage.json` lists every report as a source and carries `license`."""
     licence = _license(license)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    new = out.with_name(f".{out.name}.new-{uuid.uuid4().hex[:8]}")
+    new.mkdir()
+    try:
+        names = [p.name for p in _write(corpus, new, name, licence)]
+        _swap_in(new, out)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    return [out / n for n in names]
+
+
+def _swap_in(new: Path, out: Path) -> None:
+    """Put the folder `new` in the place of `out`, keeping the files of `out` a release does not write."""
+    if not out.exists():
+        os.replace(new, out)
+        return
+    old = out.with_name(f".{out.name}.old-{uuid.uuid4().hex[:8]}")
+    os.replace(out, old)
+    try:
+        os.replace(new, out)
+    except BaseException:
+        os.replace(old, out)
+        raise
+    for entry in old.iterdir():  # the user's own files beside the release stay
+        if not (out / entry.name).exists():
+            os.replace(entry, out / entry.name)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write(corpus: Corpus, out: Path, name: str, licence: dict) -> list[Path]:
+    """The release written into the (new, empty) folder `out`."""
     frames = export_frames(corpus)
     written: list[tuple[Path, pd.DataFrame | None]] = []
     for table in TABLES:

@@ -105,7 +105,7 @@ class _Failed(Exception):
 def retry_after(value: str, now: datetime | None = None) -> float | None:
     """Seconds a `Retry-After` header asks to wait (a number of seconds or an HTTP date), None if unreadable."""
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # ("²".isdigit() is True)
         return float(value)
     try:
         when = parsedate_to_datetime(value)

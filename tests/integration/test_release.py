@@ -81,3 +81,41 @@ def test_release_carries_provenance_quality_and_licence(release, tmp_path):
     assert main(["export", str(CORPUS), "--to", "dataset", str(tmp_path / "cc0"), "--license", "CC0-1.0"]) == 0
     other = json.loads((tmp_path / "cc0" / "datapackage.json").read_text(encoding="utf-8"))
     assert other["licenses"][0]["name"] == "CC0-1.0"
+
+
+def test_a_release_failing_midway_leaves_the_last_one_whole(tmp_path, monkeypatch):
+    """Issue 26 N26: the release used to be written file by file into OUT: a failure midway left new
+    and old files mixed and a SHA256SUMS that no longer verified."""
+    import importlib
+    import shutil
+    import subprocess
+
+    import govstats
+    release_module = importlib.import_module("govstats.export.release")
+
+    corpus = govstats.read_corpus(CORPUS, cache=False)
+    out = tmp_path / "dataset"
+    release_module.release(corpus, out)
+    (out / "NOTES.txt").write_text("the user's own notes", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    write_csv = release_module.write_csv
+
+    def failing(frame, path):
+        if "t4" in path.name:
+            raise OSError(28, "No space left on device")
+        write_csv(frame, path)
+
+    monkeypatch.setattr(release_module, "write_csv", failing)
+    smaller = tmp_path / "smaller"
+    smaller.mkdir()
+    shutil.copy(CORPUS / "zhoukou-city-office_2024.txt", smaller)
+    with pytest.raises(OSError, match="No space left"):  # a release of other reports: every file differs
+        release_module.release(govstats.read_corpus(smaller, cache=False), out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dataset", "smaller"]  # nothing left aside
+    check = subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=out, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    monkeypatch.undo()
+    release_module.release(corpus, out)  # a release that succeeds keeps the user's file
+    assert (out / "NOTES.txt").read_text(encoding="utf-8") == "the user's own notes"
+    assert subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=out).returncode == 0
