@@ -158,7 +158,7 @@ class Corpus:
         if "quality" not in self._cells.columns:
             quality = cell_quality(self._cells, self.quality_flags())
             for col in QUALITY_COLUMNS:
-                self._cells[col] = quality[col].to_numpy()
+                self._cells[col] = quality[col].array
         return self._cells
 
     def quality_flags(self) -> pd.DataFrame:

@@ -35,12 +35,12 @@ def test_corpus_frames_conform(corpus):
                         ("checks", corpus.checks()), ("soft_checks", corpus.soft_checks()),
                         ("metrics", metrics), ("yoy", govstats.yoy(metrics))):
         _conforms(name, frame)
-    _conforms("cells", corpus.cells, "report", "key", "cell")
+    _conforms("cells", corpus.cells, "report", "key", "cell", "quality")
     _conforms("cells", label_cells(corpus.cells))  # with the opt-in labels: every column of cells
 
 
 def test_report_frames_conform(report):
-    _conforms("cells", report.cells, "report", "cell")
+    _conforms("cells", report.cells, "report", "cell", "quality")
     _conforms("checks", report.checks(), "report", "check")
     assert report.checks()["passed"].eq(False).any()  # 平潭 2020 fails ID-T3-RES: a frame with a failure
 
