@@ -59,7 +59,11 @@ def read(data: bytes, source: str) -> Document:
     body = root.find("body")
     renderer = _Renderer(source)
     if body is not None:
-        lines.extend(renderer.lines(body))
+        try:
+            lines.extend(renderer.lines(body))
+        except RecursionError:  # the walk follows the nesting: thousands of levels exceed Python's stack
+            raise ReportParseError(source, "the HTML nests its elements too deep for govstats to read "
+                                           "(more than about 900 levels)") from None
     if not any(len(line) > 1 for line in lines):  # no table in the body: a head script may hold it
         lines.extend(_head_script_lines(root, source, renderer))
     if not lines:
@@ -155,7 +159,8 @@ def _js_unescape(body: str, source: str) -> str:
 def _parse(text: str, source: str) -> etree._Element:
     """The page's root element (as `lxml.html.document_fromstring` parses it, with plain lxml
     elements: the walk needs none of lxml.html's element classes, and each costs a lookup)."""
-    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
+                              huge_tree=True)  # past 255 nested elements libxml2 drops the rest
     try:
         root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
         if root is None:

@@ -369,3 +369,34 @@ def test_a_saved_copy_truncated_locally_is_fetched_whole_again(tmp_path):
     assert url in again.unchanged and again.conditional == 1  # the page, answered 304
     assert [r["version"] for r in csv.DictReader(open(tmp_path / "manifest.csv", encoding="utf-8"))
             if r["url"] == url] == ["1"]
+
+
+# -- N13: choosing a carrier never runs OCR inside the fetch ------------------------------------------
+
+def test_choosing_the_carrier_runs_no_ocr_and_a_scan_is_chosen_when_nothing_else_has_numbers(tmp_path,
+                                                                                             monkeypatch):
+    import io
+
+    from PIL import Image
+
+    from govstats.readers import ocr
+
+    def no_ocr(*args, **kwargs):
+        raise AssertionError("OCR ran inside the fetch")
+
+    monkeypatch.setattr(ocr, "read", no_ocr)
+    scan = io.BytesIO()
+    pages = [Image.new("RGB", (400, 560), "white") for _ in range(10)]  # 10 blank scanned pages
+    pages[0].save(scan, "PDF", save_all=True, append_images=pages[1:], resolution=50)
+    page_html = ('<html><body><h1>某局2024年政府信息公开工作年度报告</h1>'
+                 '<a href="/files/scan.pdf">附件：年度报告.pdf</a></body></html>').encode()
+    with serving("127.0.0.1", {"/robots.txt": ROBOTS_OK, "/r.html": page(page_html),
+                               "/files/scan.pdf": page(scan.getvalue(), "application/pdf")}) as named:
+        start = time.monotonic()
+        govstats.fetch([named.base + "/r.html"], out=tmp_path, **FAST)
+        elapsed = time.monotonic() - start
+    rows = _rows(tmp_path)
+    chosen = rows[named.base + "/files/scan.pdf"]
+    assert chosen["use"] == "yes" and chosen["note"] == "a scan: read by OCR when the corpus is loaded"
+    assert rows[named.base + "/r.html"]["use"] == "no"
+    assert elapsed < 15
