@@ -120,5 +120,7 @@ def _text(p: etree._Element) -> str:
     """A paragraph's visible text with whitespace runs collapsed to one space."""
     parts = []
     for node in p.xpath(_TEXT_XPATH):
-        parts.append(node.text or "" if node.tag == qn("w:t") else " ")
+        # itertext: the text after an entity reference (`&e;`, never resolved: it stays as written)
+        # is that reference's tail, which `.text` leaves out
+        parts.append("".join(node.itertext()) if node.tag == qn("w:t") else " ")
     return " ".join("".join(parts).split())
