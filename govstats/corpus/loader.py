@@ -30,6 +30,7 @@ from .frames import Corpus
 from .parsed import Parsed, arrow_pool, cache_key
 from .sources import Entry, entries, problem_record, source_id
 from .store import CorpusStore, FileStat, store_folder
+from .workers import die_with_parent
 
 #: Above this many files the progress bar shows (in Jupyter or a terminal: `govstats.progress`).
 PROGRESS_THRESHOLD = 20
@@ -229,7 +230,8 @@ def _workers(jobs: int, count: int, client: Any) -> Iterator[Callable[[list, Any
     elif jobs <= 1 or count < PARALLEL_THRESHOLD:
         yield lambda tasks, bar: _counted(map(_parse_task, tasks), bar)
     else:
-        with ProcessPoolExecutor(max_workers=min(jobs, count)) as pool:
+        with ProcessPoolExecutor(max_workers=min(jobs, count), initializer=die_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
             yield lambda tasks, bar: _counted(pool.map(_parse_task, tasks, chunksize=max(1, len(tasks) // (jobs * 8))),
                                               bar)
 
