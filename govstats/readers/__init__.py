@@ -4,22 +4,25 @@ A carrier is registered here by name with the module that reads it; `read_docume
 carrier unless told: PDF and DOCX from their bytes, the text carriers (HTML, plain text) from
 the text once it is decoded (`decode_text`, from the whole content), so UTF-16 or Big5 HTML is
 HTML.  A text carrier's reader is handed the decoded text as UTF-8; the encoding found and any
-damage to the bytes go into the Document.  Every input is held to the `Limits` first; the readers
-of packaged carriers (DOCX, PDF) get them too.  Adding a carrier means adding a module and a
-registry line — the interpreter never changes.
+damage to the bytes go into the Document.  Every input is held to the `Limits` first, and every
+reader is the same `Reader`: `read(data, source, limits) -> Document`.  Adding a carrier means a
+module here and its name in `_BUILT_IN`, or, from another package, an entry point in the group
+`govstats.readers` (papermill's engines are the model) or `register_reader` — the interpreter never
+changes.
 """
 from __future__ import annotations
 
 import importlib
 import io
+from importlib import metadata
 from pathlib import Path
 
 from ..errors import ReportParseError
 from ..limits import Limits
-from .base import Document, NeedsOCR, decode, decode_text
+from .base import Document, NeedsOCR, Reader, decode, decode_text
 
-__all__ = ["Document", "decode", "decode_text", "detect_carrier", "read_document", "READERS", "SUFFIXES",
-           "UNSUPPORTED"]
+__all__ = ["Document", "Reader", "decode", "decode_text", "detect_carrier", "read_document", "reader",
+           "register_reader", "readers", "SUFFIXES", "UNSUPPORTED"]
 
 #: file name suffixes of the documents the readers read (the carrier is still told from the bytes)
 SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".docx", ".pdf", ".png", ".jpg", ".jpeg", ".doc", ".wps",
@@ -35,18 +38,13 @@ UNSUPPORTED = {
     ".tiff": "an image: govstats reads PNG and JPEG images by OCR; convert it to PNG",
 }
 
-#: carrier name -> module (in this package) whose `read(data, source)` returns a Document
-READERS: dict[str, str] = {
-    "text": "text",
-    "html": "html",
-    "docx": "docx",
-    "pdf": "pdf",
-    "ocr": "ocr",
-    "doc": "doc",
-    "sheet": "sheet",
-}
+#: the carriers govstats reads itself; each module of this package of that name has the `Reader`
+#: function `read(data, source, limits)`, imported when first used (OCR's libraries are heavy)
+_BUILT_IN = ("text", "html", "docx", "pdf", "ocr", "doc", "sheet")
+#: the entry point group where another package registers a carrier: `name = "package.module:read"`
+ENTRY_POINTS = "govstats.readers"
+_REGISTERED: dict[str, Reader] = {}
 _TEXT_CARRIERS = ("text", "html")
-_PACKAGED = ("docx", "pdf", "ocr", "doc", "sheet")  # their readers take `limits=`
 _MARKUP = ("<table", "<html", "<!doctype html", "<body", "<div", "<p>", "<p ", "<td", "<tr", "<\\/",
            "\\u003c", "<span", "<br", "<meta", "<head", "<title", "\\x3c")
 
@@ -97,6 +95,46 @@ def _text_carrier(text: str) -> str:
     return "html" if any(tag in sniff for tag in _MARKUP) else "text"
 
 
+def _built_in(name: str) -> Reader:
+    def read(data: bytes, source: str, limits: Limits) -> Document:
+        module = importlib.import_module(f".{name}", __name__)
+        return module.read(data, source, limits)  # type: ignore[no-any-return]
+    return read
+
+
+def register_reader(name: str, read: Reader) -> None:
+    """Register `read` as the reader of carrier `name` (in this process; a package does it for
+    every process with an entry point in the group `govstats.readers`).  Forcing `carrier=name`
+    then reads with it, held to the same limits and error wrapping as the built-in readers."""
+    if not callable(read):
+        raise TypeError(f"the reader of {name!r} must be callable as read(data, source, limits)")
+    _REGISTERED[name] = read
+
+
+def readers() -> dict[str, Reader]:
+    """Every carrier's reader by name: the built-in ones, those of installed packages' entry
+    points (group `govstats.readers`), and those registered in this process (last wins)."""
+    out: dict[str, Reader] = {name: _built_in(name) for name in _BUILT_IN}
+    for point in metadata.entry_points(group=ENTRY_POINTS):
+        out.setdefault(point.name, _entry_point(point))
+    out.update(_REGISTERED)
+    return out
+
+
+def _entry_point(point: metadata.EntryPoint) -> Reader:
+    def read(data: bytes, source: str, limits: Limits) -> Document:
+        return point.load()(data, source, limits)  # type: ignore[no-any-return]
+    return read
+
+
+def reader(name: str, source: str = "<bytes>") -> Reader:
+    """The reader of carrier `name`; an unknown carrier is a ReportParseError naming the known ones."""
+    known = readers()
+    if name not in known:
+        raise ReportParseError(source, f"unknown carrier {name!r}; known: {', '.join(known)}")
+    return known[name]
+
+
 def detect_carrier(data: bytes, source: str = "<bytes>") -> str:
     """Name the carrier of `data`: PDF or DOCX from the bytes, else HTML or plain text from the
     decoded text (text when it does not decode: its reader says why)."""
@@ -116,25 +154,24 @@ def read_document(data: bytes, source: str, carrier: str | None = None,
     limits = limits or Limits.from_env()
     _check_size(data, source, "max_bytes", limits)
     name = carrier or _packaged_carrier(data)
-    if name not in READERS and name is not None:
-        raise ReportParseError(source, f"unknown carrier {name!r}; known: {', '.join(READERS)}")
+    if name is not None:
+        reader(name, source)  # an unknown carrier is refused before the bytes are decoded
     decoded = None
     if name is None or name in _TEXT_CARRIERS:
         _check_size(data, source, "max_text_bytes", limits)
         decoded = decode_text(data, source)
         name = name or _text_carrier(decoded.text)
         data = decoded.text.encode("utf-8")
-    try:
-        module = importlib.import_module(f".{READERS[name]}", __name__)
-    except ImportError as exc:  # a reader whose library is not installed
-        raise ReportParseError(source, f"the {name} reader is not available ({exc})") from exc
+    read = reader(name, source)
     try:
         try:
-            doc = module.read(data, source, limits=limits) if name in _PACKAGED else module.read(data, source)
+            doc = read(data, source, limits)
         except NeedsOCR as exc:  # read by OCR inside the same error wrapping
             return _read_by_ocr(data, source, exc.reason, limits)
     except ReportParseError:
         raise
+    except ImportError as exc:  # a reader whose library is not installed
+        raise ReportParseError(source, f"the {name} reader is not available ({exc})") from exc
     except Exception as exc:
         # A damaged file makes the parsing libraries (zipfile, zlib, pdfminer, …) raise whatever
         # they raise; that is this file's failure, not a bug.  An error raised in govstats code is.
@@ -156,7 +193,7 @@ def _read_by_ocr(data: bytes, source: str, reason: str, limits: Limits) -> Docum
 
     if not ocr.available():
         raise ReportParseError(source, f"{reason}; {ocr.EXTRA_HINT}")
-    return ocr.read(data, source, limits=limits)
+    return ocr.read(data, source, limits)
 
 
 def _check_size(data: bytes, source: str, limit: str, limits: Limits) -> None:

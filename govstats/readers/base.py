@@ -13,8 +13,10 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from ..errors import ReportParseError
+from ..limits import Limits
 from ..model import CELL_SEP, Problem
 
 _GB = {"gb2312", "gbk", "gb18030", "cp936", "gb2312-80"}
@@ -38,6 +40,12 @@ class CellSource:
 
     note: str
     doubt: str = ""
+
+
+class Reader(Protocol):
+    """What reads one carrier: its bytes, the name to report problems under, the limits it is held to."""
+
+    def __call__(self, data: bytes, source: str, limits: Limits, /) -> Document: ...
 
 
 @dataclass

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from ..errors import ReportParseError
+from ..limits import Limits
 from ..model import Problem
 from .base import Document, decode
 
@@ -43,8 +44,9 @@ _ROW_GROUPS = frozenset({"thead", "tbody", "tfoot"})
 _CELLS = frozenset({"td", "th"})
 
 
-def read(data: bytes, source: str) -> Document:
-    """Read an HTML page or fragment (bytes in any declared or detectable encoding)."""
+def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
+    """Read an HTML page or fragment (bytes in any declared or detectable encoding); `read_document`
+    has held it to `limits` (its size) already."""
     text, encoding = decode(data, source)
     notes: list[str] = []
     unwrapped = _unwrap(text, source)

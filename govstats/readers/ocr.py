@@ -54,7 +54,7 @@ def available() -> bool:
     return all(importlib.util.find_spec(name) is not None for name in ("rapidocr", "onnxruntime"))
 
 
-def read(data: bytes, source: str, jobs: int | None = None, limits: Limits | None = None) -> Document:
+def read(data: bytes, source: str, limits: Limits | None = None, jobs: int | None = None) -> Document:
     """Read a scanned PDF or an image by OCR within `limits` (pixels, pages, seconds), `jobs`
     pages at once (default: one per core).
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..limits import Limits
 from .base import Document, decode
 
 _SPACER = re.compile(r"^\|(?:\s*\|)+$")
@@ -153,6 +154,7 @@ def lines_of(text: str) -> list[list[str]]:
     return [line for line in lines if any(c.strip() for c in line)]
 
 
-def read(data: bytes, source: str) -> Document:
+def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
+    """Read plain or flattened text; `read_document` has held it to `limits` (its size) already."""
     text, encoding = decode(data, source)
     return Document(lines=lines_of(text), carrier="text", source=source, encoding=encoding)
