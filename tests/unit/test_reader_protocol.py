@@ -12,8 +12,8 @@ import pytest
 
 import govstats
 from govstats.limits import Limits
-from govstats.readers import Document, read_document, readers, register_reader
 from govstats.readers import _REGISTERED as REGISTERED
+from govstats.readers import Document, read_document, readers, register_reader
 
 
 def _blank_pdf(pages: int) -> bytes:
