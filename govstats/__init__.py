@@ -9,6 +9,7 @@ from .charts.style import use_cjk_font as _use_cjk_font  # noqa: E402
 from .corpus import Corpus, read_corpus
 from .errors import GovstatsWarning, ReportParseError, UnsupportedFormat
 from .evaluate.metrics import metrics
+from .evaluate.query import query
 from .evaluate.yoy import yoy
 from .fetch import fetch  # the function: govstats.fetch(...) (its modules: govstats.fetch.run, …)
 from .model import Problem, ReportMeta
@@ -22,4 +23,4 @@ _use_cjk_font()
 
 __all__ = ["read_report", "Report", "ReportMeta", "Problem", "ReportParseError", "UnsupportedFormat",
            "GovstatsWarning", "load_schema", "__version__",
-           "read_corpus", "Corpus", "metrics", "yoy", "batch", "fetch", "place_of", "Place", "label_cells"]
+           "read_corpus", "Corpus", "metrics", "query", "yoy", "batch", "fetch", "place_of", "Place", "label_cells"]

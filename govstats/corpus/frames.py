@@ -7,6 +7,8 @@ Two files of one report are never counted twice (`duplicates`).
 from __future__ import annotations
 
 import functools
+import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,6 +24,7 @@ from ..schema import agency_level, catalogue, load_schema
 from .agencies import Aliases, agency_columns
 from .cell_table import KEY_COLUMNS, cell_frame
 from .columns import COUNT_FIELDS, META_FIELDS, ReportColumns
+from .dataset import write_dataset
 from .duplicates import cell_set, duplicates
 from .identity_checks import corpus_checks
 from .parsed import CELL_COLUMNS as REPORT_CELL_COLUMNS
@@ -277,6 +280,11 @@ class Corpus:
             overview = pc.equal(flat.field("name"), "overview").to_numpy(zero_copy_only=False)
             out[parent[overview]] = np.asarray(flat.field("text").to_numpy(zero_copy_only=False), dtype=object)[overview]
         return out
+
+    def to_dataset(self, folder: str | os.PathLike[str]) -> Path:
+        """Write the corpus as a hive-partitioned Parquet dataset (`corpus.dataset`) that DuckDB,
+        Polars, dask.dataframe and Spark read as it is, and `govstats.query` queries out of core."""
+        return write_dataset(self, folder)
 
     def table(self, name: str, derived: bool = False, lang: str | None = None) -> pd.DataFrame:
         """Table `name` ("t2", "t3", "t4") of every report, stacked: index (agency, year, row).
