@@ -57,11 +57,14 @@ class _Compiler:
         return ",\n  ".join(f"{self._ref(ref)} AS r{i}" for ref, i in self.named.items())
 
     def columns(self) -> str:
-        out = []
-        for (table, row, col), i in self.refs.items():
-            where = f'"table" = {_quote(table)} AND "row" = {_quote(row)} AND col = {_quote(col)}'
-            out.append(f"max(value) FILTER (WHERE {where} AND kind = 'number') AS v{i}, bool_or({where}) AS p{i}")
-        return ",\n  ".join(out)
+        """Each cell's printed number and presence, from the cells numbered by `named_cells`."""
+        return ",\n  ".join(f"max(CASE WHEN ref = {i} THEN number END) AS v{i}, max(ref = {i}) AS p{i}"
+                             for i in self.refs.values())
+
+    def named_cells(self) -> str:
+        """The cells the SQL reads, numbered: a table to join the cells with."""
+        rows = ", ".join(f"({_quote(t)}, {_quote(r)}, {_quote(c)}, {i})" for (t, r, c), i in self.refs.items())
+        return f"(VALUES {rows}) AS named(t, r, c, ref)"
 
     def filter(self) -> str:
         """Only the tables, rows and columns the metrics name (pushed down into the Parquet scan)."""
@@ -78,6 +81,7 @@ def _connect(memory_limit: str | None, threads: int | None) -> Any:
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
@@ -110,17 +114,20 @@ def _version_sql(folder: Path, version: str, metrics: list, conditions: list[str
     resolved = compiler.resolved()  # names every cell the printed columns and the filter read
     cells = f"read_parquet('{folder}/cells/*/*/*.parquet', hive_partitioning = true)"
     where = [f"format_version = {_quote(version)}", compiler.filter()]
+    if len(conditions) > 2:  # provinces, levels or agencies chosen (a dataset's cells are its used reports')
+        where.append("report IN (SELECT report FROM selected)")
     if years is not None:
         where.append(f"year IN ({', '.join(str(int(y)) for y in ([years] if isinstance(years, int) else years))})")
     return f"""
 WITH selected AS (SELECT * FROM reports WHERE {' AND '.join(conditions)} AND format_version = {_quote(version)}),
-printed AS (
+printed AS MATERIALIZED (
   SELECT report,
   {compiler.columns()}
-  FROM {cells}
-  WHERE {' AND '.join(where)} AND report IN (SELECT report FROM selected)
+  FROM (SELECT report, ref, CASE WHEN kind = 'number' THEN value END AS number FROM {cells} JOIN {compiler.named_cells()}
+        ON "table" = named.t AND "row" = named.r AND col = named.c
+        WHERE {' AND '.join(where)})
   GROUP BY report),
-resolved AS (SELECT report,
+resolved AS MATERIALIZED (SELECT report,
   {resolved}
   FROM printed)
 SELECT selected.*, {', '.join(outputs)}

@@ -59,11 +59,14 @@ def test_by_year_and_province_aggregates_the_eager_metrics(corpus, dataset):
                                            on="report")
     eager = eager[eager["value"].notna()]
     lazy = govstats.query(dataset, ["not_held_rate", "received"], by=["year", "province"])
+    lazy = lazy[lazy["year"].notna() & lazy["province"].notna()]  # pandas' groupby leaves NA keys out
+    assert len(lazy)
     for metric in ("not_held_rate", "received"):
         mine = eager[eager["metric"] == metric]
         sums = mine.groupby(["year", "province"])[["numerator", "denominator"]].sum()
         got = lazy[lazy["metric"] == metric].set_index(["year", "province"])
-        assert (got["reports"] == mine.groupby(["year", "province"]).size().reindex(got.index)).all()
+        assert (got["reports"] == mine.groupby(["year", "province"]).size().reindex(got.index).fillna(0)).all()
+        got = got[got["reports"] > 0]  # a group none of whose reports has a value has no sums
         assert got["numerator"].to_numpy() == pytest.approx(sums["numerator"].reindex(got.index).to_numpy(float))
         if metric == "not_held_rate":
             pooled = sums["numerator"] / sums["denominator"]
