@@ -6,7 +6,10 @@
 Rows: parse rates per carrier (generated and real reports, and `pandas.read_html` as the HTML
 baseline; one process, so per core), a generated corpus of 10,000 reports loaded cold and from
 the cache (each in a fresh process, with its peak memory), `govstats.metrics` and `govstats.yoy`
-of 10,000 reports' cells (benchmarks/bench_metrics.py), the batch's wall time per notebook at
+of 10,000 reports' cells (benchmarks/bench_metrics.py), the corpus views against a pivot_table
+of the same cells (benchmarks/bench_views.py), `govstats.query` of every metric by year and
+province over a 100,000-report dataset beside DuckDB's own SQL (benchmarks/bench_national.py; its
+1,000,000-report run is by hand), the batch's wall time per notebook at
 --jobs 1 and 2 (benchmarks/bench_batch.py's corpus of renamed agencies), and the OCR carrier's
 seconds per page and per report at jobs 1 and 2 (benchmarks/bench_ocr.py), and `govstats fetch`
 over four local hosts at --hosts-at-once 1, 2 and 4 with every host's politeness checked, and the
@@ -32,7 +35,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_corpus10k  # noqa: E402
 import bench_fetch  # noqa: E402
 import bench_metrics  # noqa: E402
+import bench_national  # noqa: E402
 import bench_parse  # noqa: E402
+import bench_views  # noqa: E402
 
 import govstats  # noqa: E402
 
@@ -110,6 +115,24 @@ def metrics_rows(reports: int) -> list[tuple[str, str, str, str]]:
             for n, (what, seconds) in enumerate(measured)]
 
 
+def views_rows(reports: int) -> list[tuple[str, str, str, str]]:
+    """The corpus views against a pivot_table of the cells they read, in the same run (issue 24)."""
+    return [(f"{reports:,} reports: corpus.{what}", f"{seconds:.2f} s", f"<= {bench_views.GOAL:g}x the pivot, < 1 s",
+             f"{seconds / floor:.2f}x its pivot ({floor:.2f} s)")
+            for what, seconds, floor in bench_views.rows(reports)]
+
+
+def national_rows(reports: int) -> list[tuple[str, str, str, str]]:
+    """govstats.query, every metric by year and province, beside DuckDB's own SQL (bench_national)."""
+    m = bench_national.measure(reports, min(1000, reports))
+    q, d = m["query"], m["duckdb"]
+    return [(f"govstats.query by year and province, {m['reports']:,} reports ({m['cells']:,} cells, built)",
+             f"{q['seconds']:.1f} s", f"<= {bench_national.TIME_GOAL:g}x DuckDB's SQL",
+             f"{q['seconds'] / d['seconds']:.2f}x ({d['seconds']:.1f} s)"),
+            ("  its peak memory", f"{q['peak_bytes'] / 2**30:.2f} GiB", "<= 4 GiB",
+             verdict(q["peak_bytes"], bench_national.MEMORY_GOAL, False))]
+
+
 def batch_rows(agencies: int, repeat: int) -> list[tuple[str, str, str, str]]:
     import statistics
 
@@ -149,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     scale, reports, agencies, repeat = (0.2, 1_000, 4, 1) if args.quick else (1.0, 10_000, 8, 3)
 
     rows = [("benchmark", "result", "target", "")]
-    rows += parse_rows(scale) + corpus_rows(reports) + metrics_rows(reports) + batch_rows(agencies, repeat)
+    rows += parse_rows(scale) + corpus_rows(reports) + metrics_rows(reports) + views_rows(reports)
+    rows += national_rows(10 * reports) + batch_rows(agencies, repeat)
     rows += ocr_rows(2 if args.quick else None)
     rows += bench_fetch.rows(pages=6 if args.quick else 15, manifest=10_000 if args.quick else 100_000)
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
