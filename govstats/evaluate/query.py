@@ -21,8 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..quality import carried_flags
 from ..schema import VERSIONS, CellRef, catalogue, load_metrics, metric_keys
 from ..values import DerivedParts
+from .metrics import _quality
 
 #: what a selection may name, and the reports' column it names
 _SELECTIONS = {"years": "year", "provinces": "province", "levels": "level", "agencies": "agency"}
@@ -168,11 +170,28 @@ def query(dataset: str | os.PathLike[str], metrics: list[str] | str | None = Non
     if by is None:
         if out is None or out.empty:
             return catalogue.conform("metrics", pd.DataFrame({c: [] for c in catalogue.columns("metrics")}))
-        out = out.sort_values(["position", "k"], kind="stable").drop(columns=["position", "k"])
-        return catalogue.conform("metrics", out.reset_index(drop=True))
+        out = out.sort_values(["position", "k"], kind="stable").drop(columns=["position", "k"]).reset_index(drop=True)
+        out["quality"], out["quality_note"] = _quality(out, _flagged(con, folder, chosen))
+        return catalogue.conform("metrics", out)
     if out is None:
         return pd.DataFrame(columns=[*by, *AGGREGATE_COLUMNS])
     return out.sort_values([*by, "k"], kind="stable").drop(columns="k").reset_index(drop=True)
+
+
+def _flagged(con: Any, folder: Path, metrics: list) -> pd.DataFrame:
+    """The quality flags the dataset's cells carry, of the cells the metrics read (few: only
+    the cells whose quality is not ok are fetched)."""
+    compiler = _Compiler("2021")
+    for version in VERSIONS:
+        compiler.parts = DerivedParts(version)
+        for _, m in metrics:
+            if version in m.versions:
+                compiler.total(m.numerator + m.denominator)
+        compiler.resolved()
+    cells = con.execute(f"""SELECT report, "table", "row", col, quality, quality_note
+        FROM read_parquet('{folder}/cells/*/*/*.parquet', hive_partitioning = true)
+        WHERE quality <> 'ok' AND {compiler.filter()}""").df()
+    return carried_flags(cells)
 
 
 def _long(con: Any, sql: str, metrics: list) -> pd.DataFrame:
