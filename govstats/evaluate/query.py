@@ -171,14 +171,14 @@ def query(dataset: str | os.PathLike[str], metrics: list[str] | str | None = Non
         if out is None or out.empty:
             return catalogue.conform("metrics", pd.DataFrame({c: [] for c in catalogue.columns("metrics")}))
         out = out.sort_values(["position", "k"], kind="stable").drop(columns=["position", "k"]).reset_index(drop=True)
-        out["quality"], out["quality_note"] = _quality(out, _flagged(con, folder, chosen))
+        out["quality"], out["quality_note"] = _quality(out, *_flagged(con, folder, chosen))
         return catalogue.conform("metrics", out)
     if out is None:
         return pd.DataFrame(columns=[*by, *AGGREGATE_COLUMNS])
     return out.sort_values([*by, "k"], kind="stable").drop(columns="k").reset_index(drop=True)
 
 
-def _flagged(con: Any, folder: Path, metrics: list) -> pd.DataFrame:
+def _flagged(con: Any, folder: Path, metrics: list) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The quality flags the dataset's cells carry, of the cells the metrics read (few: only
     the cells whose quality is not ok are fetched)."""
     compiler = _Compiler("2021")
@@ -188,10 +188,12 @@ def _flagged(con: Any, folder: Path, metrics: list) -> pd.DataFrame:
             if version in m.versions:
                 compiler.total(m.numerator + m.denominator)
         compiler.resolved()
-    cells = con.execute(f"""SELECT report, "table", "row", col, quality, quality_note
-        FROM read_parquet('{folder}/cells/*/*/*.parquet', hive_partitioning = true)
+    source = f"read_parquet('{folder}/cells/*/*/*.parquet', hive_partitioning = true)"
+    flagged = con.execute(f"""SELECT report, "table", "row", col, quality, quality_note FROM {source}
         WHERE quality <> 'ok' AND {compiler.filter()}""").df()
-    return carried_flags(cells)
+    cells = con.execute(f"""SELECT report, "table", "row", col FROM {source} WHERE {compiler.filter()}
+        AND report IN (SELECT DISTINCT report FROM {source} WHERE quality <> 'ok' AND {compiler.filter()})""").df()
+    return carried_flags(flagged), cells
 
 
 def _long(con: Any, sql: str, metrics: list) -> pd.DataFrame:
