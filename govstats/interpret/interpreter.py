@@ -137,8 +137,9 @@ class Interpreter:
             if start < nxt < end:
                 end = nxt
         sec = next(s for s in self.schema.sections if s.table == table)
+        kind = "header" if table == "t4" else "row"
         self.problem(f"section {sec.ordinal} heading not found ({sec.en}); the table was found by "
-                     f"its labels ({count} {'headers' if table == 't4' else 'rows'})", table)
+                     f"its {kind} labels ({count} {kind}s)", table)
         return start, end
 
     def _labels_found(self, table: str, version: str,

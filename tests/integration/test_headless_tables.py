@@ -42,7 +42,7 @@ def report() -> govstats.Report:
 def test_table_four_with_vertical_headers_and_no_heading_is_read(report):
     t4 = report.cells[report.cells.table == "t4"].set_index("col")["value"].to_dict()
     assert t4 == expected("pingtan-cez_2024", "t4")
-    assert any(p.table == "t4" and "found by its labels" in p.message for p in report.problems)
+    assert any(p.table == "t4" and "found by its header labels" in p.message for p in report.problems)
 
 
 def test_the_rows_of_table_three_it_shows_are_read_and_the_others_reported(report):

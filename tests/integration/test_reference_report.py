@@ -65,7 +65,7 @@ def test_cells_keep_raw_text_and_kind(reference):
 def test_labels_in_both_languages(reference):
     zh = reference.table("t3", lang="zh")
     en = reference.table("t3", lang="en")
-    assert zh.loc["1.本机关不掌握相关政府信息", "自然人"] == 865
+    assert zh.loc["（四）无法提供 › 1.本机关不掌握相关政府信息", "自然人"] == 865  # with its group (issue 28)
     assert en.loc["cannot provide: information not held", "natural persons"] == 865
     assert reference.table("t4", lang="en").columns[0] == "reconsideration: upheld"
 
