@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from ..schema import catalogue
@@ -44,11 +43,13 @@ def write_dataset(corpus: Corpus, folder: str | os.PathLike[str]) -> Path:
     """Write `corpus` as a dataset in `folder` (replacing one written before); returns the folder."""
     folder = Path(folder).expanduser()
     folder.parent.mkdir(parents=True, exist_ok=True)
+    import pyarrow.dataset as ds  # here, not at import: it reserves about 1 GB of address space
+
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
         cells = pa.Table.from_pandas(corpus.cells[cell_columns(corpus)], preserve_index=False)
         cells = cells.replace_schema_metadata(None)  # no pandas types: the partitions are the readers'
-        partitioning = ds.partitioning(pa.schema([cells.schema.field(c) for c in PARTITIONS]), flavor="hive")
+        partitioning = ds.partitioning(cells.select(PARTITIONS).schema, flavor="hive")
         ds.write_dataset(cells, tmp / "cells", format="parquet", partitioning=partitioning,
                          basename_template="part-{i}.parquet", max_rows_per_file=ROWS_PER_FILE,
                          max_rows_per_group=1_000_000, existing_data_behavior="error")

@@ -28,7 +28,7 @@ from .metrics import _quality
 
 #: what a selection may name, and the reports' column it names
 _SELECTIONS = {"years": "year", "provinces": "province", "levels": "level", "agencies": "agency"}
-_KEYS = ["report", "agency", "city", "level", "year", "format_version"]
+_KEYS = catalogue.columns("metrics", "key")
 AGGREGATE_COLUMNS = ["metric", "unit", "reports", "value", "numerator", "denominator", "median"]
 
 
