@@ -19,8 +19,8 @@ def cells_frame(records: list[dict], report: str) -> pd.DataFrame:
     for f in catalogue.fields("cells", ["cell"]):
         col = f.column
         values = [r[col] for r in records]
-        if f.dtype == "Float64":
-            columns[col] = pd.array(values, dtype="Float64")
+        if f.dtype in ("Float64", "Int64"):
+            columns[col] = pd.array(values, dtype=f.dtype)
         elif f.dtype == "category":
             columns[col] = _categorical(values)
         else:  # pd.array(values, dtype="string") without its per-value check (these are all str)

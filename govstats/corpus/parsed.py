@@ -40,7 +40,8 @@ PARSER_LAYER = "report"
 #: corpus's columns and store dictionary-encode the categorical ones: `columns.CELLS`)
 ARROW_CELLS = catalogue.arrow_schema("cells", "report", "cell")
 #: how the Arrow cell columns become pandas columns (nullable, as in Report.cells)
-PANDAS_TYPES = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(), pa.float64(): pd.Float64Dtype()}
+PANDAS_TYPES = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(), pa.float64(): pd.Float64Dtype(),
+                pa.int64(): pd.Int64Dtype()}
 
 
 @contextlib.contextmanager
@@ -108,8 +109,7 @@ class Parsed:
             columns = {"report": pa.array([report.meta.report] * len(records), pa.string())}
             for col in CELL_COLUMNS[1:]:
                 values = [r[col] for r in records]
-                columns[col] = (pa.array(values, pa.float64(), from_pandas=True) if col == "value"
-                                else pa.array(values, pa.string()))
+                columns[col] = pa.array(values, ARROW_CELLS.field(col).type, from_pandas=True)
             arrow = pa.table(columns, schema=ARROW_CELLS)
             counts = record_check_counts(records, version)
         else:

@@ -8,13 +8,13 @@ is kept as raw text and reported in `problems`.
 """
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 
 from ..model import TABLES, Problem
 from ..readers.base import Document
 from ..schema import Entry, Schema, load_schema
 from .headers import block_columns
+from .locate import Locator
 from .normalize import CELL_SEP, label_regex, normalize_text, significant
 from .rows import read_rows
 from .sections import detect_version, find_sections
@@ -76,23 +76,17 @@ class Interpreter:
         if version in ("2019", "2021"):
             for table in TABLES:
                 cells.extend(self._table(table, version, headings))
-        if self.doc.cell_sources:
-            self._attach_sources(cells)
+        self._locate(cells)
         return Interpretation(cells, self.problems, version, title, sections, markers)
 
-    def _attach_sources(self, cells: list[dict]) -> None:
-        """Add where each value was read (Document.cell_sources) to its note; report doubts."""
-        starts, keys, pos = [], [], 0
-        for i, line in enumerate(self.doc.lines):
-            for j, text in enumerate(line):
-                starts.append(pos)
-                keys.append((i, j))
-                pos += len(text) + 1  # the cell separator, or the newline after the line
+    def _locate(self, cells: list[dict]) -> None:
+        """Add where each cell was printed (the locator columns) and where its value was read
+        (Document.cell_sources: a note, and a Problem for a doubt)."""
+        locator = Locator(self.doc)
         for cell in cells:
-            if cell["start"] < 0:
-                continue
-            source = self.doc.cell_sources.get(keys[bisect.bisect_right(starts, cell["start"]) - 1])
-            if source is None:
+            locator.locate(cell, self.raw)
+            source = locator.source(cell["start"])
+            if source is None or cell["kind"] == "ambiguous":  # an ambiguous cell is no one reading
                 continue
             cell["note"] = "; ".join(x for x in (cell["note"], source.note) if x)
             if source.doubt:

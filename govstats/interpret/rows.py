@@ -160,8 +160,9 @@ def _row_cells(table: str, row: RowReading) -> list[dict]:
     if row.parts is not None:
         return [_cell(table, entry.block, entry.key, col, p.value, p.raw, p.kind, p.unit, row.note, seg.label,
                       p.start) for col, p in zip(row.cols, row.parts)]
+    at = next((p.start for p in seg.pieces if p.start >= 0), -1)  # where the row's values start
     return [_cell(table, entry.block, entry.key, col, None, seg.raw, "ambiguous", "",
-                  "cells could not be separated", seg.label) for col in row.cols]
+                  "cells could not be separated", seg.label, at) for col in row.cols]
 
 
 def _extra_cells(table: str, after: Segment, label: str, pieces: list[Piece], cols: list[str],
@@ -230,6 +231,7 @@ def _split_extra(pieces: list[Piece]) -> tuple[list[Piece], list[tuple[str, list
 
 def _cell(table: str, block: str, row: str, col: str, value: float | None, raw: str, kind: str,
           unit: str, note: str, label: str, start: int = -1) -> dict:
-    """A cell record; `start` (not a cell-table column) is where its value sits in the text."""
+    """A cell record; `start` (not a cell-table column) is where its value sits in the text (an
+    ambiguous cell: where its row's values start; -1: not known)."""
     return {"table": table, "block": block, "row": row, "col": col, "value": value, "raw": raw,
             "kind": kind, "unit": unit, "note": note, "label": label, "start": start}

@@ -155,16 +155,16 @@ class SegmentCutter:
         cells, closed = self._cells(start, stop)
         # Empty cells on lines without any of the row's values are the layout of neighbouring rows
         # (the next row's cells under a row-spanning label, a header's trailing cells): not blanks.
-        value_lines = [line for line, _, found in cells if found] or [0]
+        value_lines = [line for line, _, found, _ in cells if found] or [0]
         first_line, last_line = min(value_lines), max(value_lines)
         pieces: list[Piece] = []
         value_cells = 0
-        for i, (line, printed, found) in enumerate(cells):
+        for i, (line, printed, found, at) in enumerate(cells):
             if not first_line <= line <= last_line:
                 continue
             if not printed:
                 if 0 < i < len(cells) - 1:  # an empty cell between two separators: a blank
-                    pieces.append(_BLANK)
+                    pieces.append(replace(_BLANK, start=at))
                 continue
             value_cells += 1
             pieces.extend(found)
@@ -175,22 +175,23 @@ class SegmentCutter:
         at_end = stop >= self.end
         return Segment(entry, label.replace(CELL_SEP, " ").strip(), pieces, one_cell, raw, at_end, closed)
 
-    def _cells(self, start: int, stop: int) -> tuple[list[tuple[int, bool, list[Piece]]], bool]:
+    def _cells(self, start: int, stop: int) -> tuple[list[tuple[int, bool, list[Piece], int]], bool]:
         """The cells of text[start:stop] (cut at cell and line breaks) as (line number, whether a
-        token is printed in it, its pieces), and whether a break follows the last token."""
+        token is printed in it, its pieces, where it starts), and whether a break follows the last
+        token."""
         norm, raw = self.norm, self.raw
-        cells: list[tuple[int, bool, list[Piece]]] = []
-        line, printed, found, closed = 0, False, [], False
+        cells: list[tuple[int, bool, list[Piece], int]] = []
+        line, printed, found, closed, at = 0, False, [], False, start
         for m in _CELL_PART.finditer(norm, start, stop):  # breaks and tokens, in one pass
             ts, te = m.span()
             if norm[ts] in _BREAKS:
-                cells.append((line, printed, found))
+                cells.append((line, printed, found, at))
                 line += norm[ts] == "\n"
-                printed, found, closed = False, [], True
+                printed, found, closed, at = False, [], True, te
             else:
                 found.extend(classify(norm[ts:te], raw[ts:te], ts))
                 printed, closed = True, False
-        cells.append((line, printed, found))
+        cells.append((line, printed, found, at))
         return cells, closed
 
 

@@ -42,6 +42,27 @@ class CellSource:
     doubt: str = ""
 
 
+@dataclass(frozen=True)
+class Position:
+    """Where one cell of a Document is printed in its file; what the reader does not know is None.
+
+    `page` is 1-based (PDF, OCR); `table` the 1-based number of the table in the document (PDF and
+    OCR: on its page), `row` and `col` the 1-based row and cell inside it (HTML `tr`/`td`, DOCX
+    `w:tr`/`w:tc`, the PDF table's grid); `line` the 1-based line of the decoded text (text
+    carriers, lines as `str.splitlines` cuts them) and `char` the 0-based offset in that line where
+    the cell's text starts (the cell's text is printed there as it is); `box` is (x0, y0, x1, y1)
+    from the page's top-left: PDF points for a PDF's text layer, pixels of the page image for OCR.
+    """
+
+    page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+    line: int | None = None
+    char: int | None = None
+    box: tuple[float, float, float, float] | None = None
+
+
 class Reader(Protocol):
     """What reads one carrier: its bytes, the name to report problems under, the limits it is held to."""
 
@@ -65,6 +86,8 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     #: (line index, cell index) -> where that cell was read (readers that know it: OCR)
     cell_sources: dict[tuple[int, int], CellSource] = field(default_factory=dict)
+    #: (line index, cell index) -> where that cell is printed in the file (readers that know it)
+    positions: dict[tuple[int, int], Position] = field(default_factory=dict)
 
     def text(self) -> str:
         """The document as one string: cells joined by CELL_SEP, lines by newlines (a newline or

@@ -22,10 +22,10 @@ arrives as one cell per line and the interpreter recovers its cells.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..limits import Limits
-from .base import Document, decode
+from .base import Document, Position, decode
 
 _SPACER = re.compile(r"^\|(?:\s*\|)+$")
 _VALUE = re.compile(r"^(?:[+-]?[\d,.]+(?:万元|元)?|[-—/\\无]+)$")  # a cell holding a value
@@ -40,35 +40,47 @@ class _Token:
     cells: list[str]
     one_cell: bool  # joins the tokens around it into one line of cells
     closed: bool = True  # ends with its own `|` (a lone `|` after it is then an empty cell)
+    #: where each cell is printed: (1-based line of the text, offset of the cell's text in it)
+    where: list[tuple[int, int]] = field(default_factory=list)
 
 
-def split_line(line: str) -> list[str]:
-    """The cells of a row line: split on tabs when it has them, else on `|` (a leading `|` dropped)."""
-    if "\t" in line:
-        return line.split("\t")
-    if "|" in line:
-        cells = line.split("|")
-        if cells and not cells[0].strip():
-            cells = cells[1:]
-        return cells
-    return [line]
+def split_line(line: str) -> list[tuple[str, int]]:
+    """The cells of a row line, each with its offset in the line: split on tabs when it has them,
+    else on `|` (a leading `|` dropped)."""
+    sep = "\t" if "\t" in line else "|" if "|" in line else ""
+    if not sep:
+        return [(line, 0)]
+    out, at = [], 0
+    for cell in line.split(sep):
+        out.append((cell, at))
+        at += len(cell) + 1
+    if sep == "|" and out and not out[0][0].strip():
+        out = out[1:]
+    return out
 
 
-def _line_tokens(line: str, previous: _Token | None) -> list[_Token]:
+def _row(line: str, number: int) -> _Token:
+    """A row line as one token of several cells."""
+    cells = split_line(line)
+    return _Token([c for c, _ in cells], one_cell=False, where=[(number, at) for _, at in cells])
+
+
+def _line_tokens(line: str, previous: _Token | None, number: int) -> list[_Token]:
     stripped = line.strip()
+    indent = len(line) - len(line.lstrip())
     if stripped == "|":
         if previous is not None and previous.one_cell and not previous.closed:
             previous.closed = True  # the pipe between two cells
             return []
-        return [_Token([""], one_cell=True)]
+        return [_Token([""], one_cell=True, where=[(number, indent)])]
     if _SPACER.match(stripped):
         return []
     cell = _cell_line(stripped) if "\t" not in line else None
     if cell:
-        return [_Token([cell], one_cell=True)]
+        return [_Token([cell], one_cell=True, where=[(number, indent)])]
     if "|" in line or "\t" in line:
-        return [_Token(split_line(line), one_cell=False)]
-    return [_Token([line], one_cell=True, closed=False)]
+        return [_row(line, number)]
+    return [_Token([line], one_cell=True, closed=False, where=[(number, 0)])]
 
 
 def _cell_line(stripped: str) -> str | None:
@@ -119,42 +131,53 @@ def tokens(text: str) -> tuple[list[_Token], bool]:
     blank-line carrier."""
     lines = text.splitlines()
     if _is_row_carrier(lines):
-        return [_Token(split_line(line), one_cell=False) for line in lines if line.strip()], False
+        return [_row(line, n) for n, line in enumerate(lines, start=1) if line.strip()], False
     blank_cells = _is_blank_line_carrier(lines)
     out: list[_Token] = []
     blanks = 0
-    for line in lines:
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             blanks += 1
             continue
-        if blank_cells and out and blanks > 1:
-            out.extend(_Token([""], one_cell=True) for _ in range(blanks - 1))
+        if blank_cells and out and blanks > 1:  # the blank lines after the first: empty cells
+            out.extend(_Token([""], one_cell=True, where=[(number - blanks + k, 0)]) for k in range(1, blanks))
         blanks = 0
         previous = out[-1] if out else None
-        out.extend(_line_tokens(line, previous))
+        out.extend(_line_tokens(line, previous, number))
     return out, blank_cells
 
 
 def lines_of(text: str) -> list[list[str]]:
     """The Document lines of `text`: runs of one-cell tokens joined, row lines as they are."""
+    return [line for line, _ in _lines_where(text)]
+
+
+def _lines_where(text: str) -> list[tuple[list[str], list[tuple[int, int]]]]:
+    """`lines_of`, each line with where its cells are printed (`_Token.where`)."""
     toks, blank_cells = tokens(text)
     joined_plain = blank_cells and any(t.cells == [""] for t in toks)
-    lines: list[list[str]] = []
-    run: list[str] = []
+    lines: list[tuple[list[str], list[tuple[int, int]]]] = []
+    run: tuple[list[str], list[tuple[int, int]]] = ([], [])
     for tok in toks:
         if tok.one_cell and (tok.closed or joined_plain):
-            run.extend(tok.cells)
+            run[0].extend(tok.cells)
+            run[1].extend(tok.where)
             continue
-        if run:
+        if run[0]:
             lines.append(run)
-            run = []
-        lines.append(tok.cells)
-    if run:
+            run = ([], [])
+        lines.append((tok.cells, tok.where))
+    if run[0]:
         lines.append(run)
-    return [line for line in lines if any(c.strip() for c in line)]
+    return [(line, where) for line, where in lines if any(c.strip() for c in line)]
 
 
 def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
-    """Read plain or flattened text; `read_document` has held it to `limits` (its size) already."""
+    """Read plain or flattened text; `read_document` has held it to `limits` (its size) already.
+    Each cell keeps its line in the decoded text and where in that line it starts."""
     text, encoding = decode(data, source)
-    return Document(lines=lines_of(text), carrier="text", source=source, encoding=encoding)
+    lines = _lines_where(text)
+    positions = {(i, j): Position(line=n, char=at) for i, (_, where) in enumerate(lines)
+                 for j, (n, at) in enumerate(where)}
+    return Document(lines=[line for line, _ in lines], carrier="text", source=source, encoding=encoding,
+                    positions=positions)

@@ -62,10 +62,14 @@ def test_every_frame_column_is_described_in_both_languages():
 
 def test_generated_schemas():
     assert catalogue.columns("cells", "report", "cell") == ["report", "table", "block", "row", "col", "value", "raw",
-                                                            "kind", "unit", "note", "label"]
+                                                            "kind", "unit", "note", "label", "page", "src_table",
+                                                            "src_row", "src_col", "line", "char_start", "char_end",
+                                                            "box", "locator"]
     stored = catalogue.arrow_schema("cells", "cell", stored=True)
     assert stored.field("kind").type == pa.dictionary(pa.int32(), pa.string())
     assert stored.field("raw").type == pa.large_string() and stored.field("value").type == pa.float64()
+    assert stored.field("page").type == pa.int64() and stored.field("page").nullable  # the locator: NA when unknown
+    assert stored.field("locator").type == pa.large_string() and not stored.field("locator").nullable
     problems = catalogue.arrow_schema("store_index", "content").field("problems").type
     assert [f.name for f in problems.value_type] == ["source", "severity", "table", "row", "message"]
     assert catalogue.field("cells", "kind").allowed() == ("number", "blank", "na", "text", "ambiguous")
