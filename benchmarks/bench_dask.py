@@ -4,7 +4,7 @@ A generated corpus (the carriers of bench_corpus10k, each report its own agency)
 three ways in one run: in this process (jobs=1: the per-worker rate), on a `LocalCluster` of
 two single-threaded worker processes (`read_corpus(client=...)`), and with jobs=2.  The
 scheduler's own cost is measured apart: the same reports' bytes sent in batches of
-`loader.CLUSTER_BATCH` (as `read_corpus(client=...)` sends them) to tasks that do nothing
+`cluster.CLUSTER_BATCH` (as `read_corpus(client=...)` sends them) to tasks that do nothing
 (`len`), so the wall time per task is what the scheduler and the transfer cost.  One scheduler
 hands out tasks one after another, so N reports on W workers take at least N / CLUSTER_BATCH
 times that cost, and at least N × (seconds per report) / W: the projection is the larger of the
@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_corpus10k  # noqa: E402
 
 import govstats  # noqa: E402
-from govstats.corpus.loader import CLUSTER_BATCH  # noqa: E402
+from govstats.corpus.cluster import CLUSTER_BATCH  # noqa: E402
 
 PROJECTED = 1_000_000
 CLUSTERS = (16, 64, 256)

@@ -22,12 +22,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..schema import catalogue
+from .parts import CELLS_FOLDER, PARTITIONS
 
 if TYPE_CHECKING:
     from .frames import Corpus
 
-#: the partition columns, outermost first
-PARTITIONS = ("format_version", "year")
 #: the cells of one partition are written in files of at most this many rows
 ROWS_PER_FILE = 4_000_000
 
@@ -50,7 +49,7 @@ def write_dataset(corpus: Corpus, folder: str | os.PathLike[str]) -> Path:
         cells = pa.Table.from_pandas(corpus.cells[cell_columns(corpus)], preserve_index=False)
         cells = cells.replace_schema_metadata(None)  # no pandas types: the partitions are the readers'
         partitioning = ds.partitioning(cells.select(PARTITIONS).schema, flavor="hive")
-        ds.write_dataset(cells, tmp / "cells", format="parquet", partitioning=partitioning,
+        ds.write_dataset(cells, tmp / CELLS_FOLDER, format="parquet", partitioning=partitioning,
                          basename_template="part-{i}.parquet", max_rows_per_file=ROWS_PER_FILE,
                          max_rows_per_group=1_000_000, existing_data_behavior="error")
         counts = corpus.cells["report"].value_counts()

@@ -7,79 +7,36 @@ that fails in a worker process or on a cluster is a problem of that report, neve
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
-import io
 import os
 import warnings
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
 
-from ..errors import GovstatsWarning, ReportParseError, UnsupportedFormat
+from ..errors import GovstatsWarning
 from ..files import default_dir, file_kind, os_reason, read_regular
 from ..limits import Limits
-from ..model import Problem
 from ..progress import bar as progress_bar
 from ..progress import wanted
-from ..report import read_report
 from .agencies import Aliases
+from .cluster import parse_on_cluster, write_on_cluster
 from .columns import ReportColumns
 from .frames import Corpus
-from .parsed import Parsed, arrow_pool, cache_key
+from .parsed import arrow_pool, cache_key
 from .sources import Entry, entries, problem_record, source_id
 from .store import CorpusStore, FileStat, store_folder
-from .workers import die_with_parent
+from .workers import Task, local_workers
 
 #: Above this many files the progress bar shows (in Jupyter or a terminal: `govstats.progress`).
 PROGRESS_THRESHOLD = 20
 #: Parsed reports are stored at least this many at a time (and in at most about ten steps).
 STORE_EVERY = 2000
-#: At most this many reports in one task on a Dask cluster (fewer when there are few to parse).
-CLUSTER_BATCH = 50
-#: Below this many reports to parse, extra processes cost more than they save.
-PARALLEL_THRESHOLD = 32
-
-Outcome = tuple[Parsed | None, list[dict]]
-
-
-def parse_bytes(data: bytes, report: str, source: str, options: dict[str, Any]) -> Outcome:
-    """Parse one report's bytes: its Parsed data, or None and the problem that stopped it.
-
-    Runs in this process, a worker process or a Dask worker alike, and never raises.
-    """
-    name = os.path.basename(source)
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", GovstatsWarning)
-            stream = io.BytesIO(data)
-            stream.name = name  # problems name the file, not "<bytes>"
-            parsed = Parsed.from_report(read_report(stream, report=report, **options))
-    except ReportParseError as exc:
-        return None, [problem_record(report, source, exc.reason, "error")]
-    except Exception as exc:  # a reader failing on odd input must not stop the load
-        return None, [problem_record(report, source, f"{type(exc).__name__}: {exc}", "error")]
-    for w in caught:
-        if issubclass(w.category, UnsupportedFormat):
-            continue  # recorded as format_version "pre2019"
-        if issubclass(w.category, GovstatsWarning):
-            parsed.problems.append(Problem(name, str(w.message)))
-    parsed.meta.source = source
-    return parsed, []
-
-
 def _seen(path: str, status: os.stat_result) -> FileStat:
     """The file as the store records it: path, size, modification and status change times, inode."""
     return path, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino
-
-
-def _parse_task(task: tuple[bytes, str, str, dict[str, Any]]) -> Outcome:
-    return parse_bytes(*task)
-
-
-def _parse_batch(tasks: list[tuple[bytes, str, str, dict[str, Any]]]) -> list[Outcome]:
-    return [parse_bytes(*task) for task in tasks]
 
 
 class _Loader:
@@ -155,8 +112,8 @@ class _Loader:
         order = [(found[i], row[key]) for i, key, _, _, _ in keyed if key in row]
         return [entry for entry, _ in order], loaded.take([n for _, n in order]), problems
 
-    def _parse(self, todo: list, live: dict[str, FileStat], damaged: set[str], jobs: int, client: Any, show: bool,
-               failed: dict[str, list[dict]]) -> list[ReportColumns]:
+    def _parse(self, todo: list[tuple[str, Task]], live: dict[str, FileStat], damaged: set[str], jobs: int,
+               client: Any, show: bool, failed: dict[str, list[dict]]) -> list[ReportColumns]:
         """Parse `todo` ((key, task) pairs) in steps, each step's reports stored as they come: a
         long load that is stopped keeps its work; the reports as columns, step by step, and in
         `failed` the problems of each key that could not be parsed."""
@@ -164,19 +121,53 @@ class _Loader:
         step = max(STORE_EVERY, len(todo) // 10 + 1)
         bar = progress_bar(len(todo), desc="govstats: reading reports", unit="report", show=show and bool(todo),
                            leave=False)
-        with bar, _workers(jobs, len(todo), client) as run:
+        with bar, contextlib.ExitStack() as stack:
+            run = (functools.partial(parse_on_cluster, client) if client is not None
+                   else stack.enter_context(local_workers(jobs, len(todo))))
             for start in range(0, len(todo), step) if todo else [0]:
-                chunk, done = todo[start:start + step], []
-                for (key, _), (report, errors) in zip(chunk, run([task for _, task in chunk], bar)):
-                    if errors:
-                        failed[key] = errors
-                    if report is not None:
-                        done.append((key, report))
-                out.append(ReportColumns.from_parsed(done))
-                if self.store:
-                    self._save(live, out[-1], damaged)
+                chunk = todo[start:start + step]
+                if client is not None and self.store is not None and chunk:
+                    out.append(self._written_on_cluster(chunk, live, damaged, client, bar, failed))
+                else:
+                    out.append(self._outcomes(chunk, run([task for _, task in chunk], bar), failed))
+                    if self.store:
+                        self._save(live, out[-1], damaged)
                 damaged = set()
         return out
+
+    @staticmethod
+    def _outcomes(chunk: list[tuple[str, Task]], outcomes: list, failed: dict[str, list[dict]]) -> ReportColumns:
+        """The parsed reports of `chunk` as columns; the problems of those not parsed in `failed`."""
+        done = []
+        for (key, _), (report, errors) in zip(chunk, outcomes):
+            if errors:
+                failed[key] = errors
+            if report is not None:
+                done.append((key, report))
+        return ReportColumns.from_parsed(done)
+
+    def _written_on_cluster(self, chunk: list[tuple[str, Task]], live: dict[str, FileStat], damaged: set[str],
+                            client: Any, bar: Any, failed: dict[str, list[dict]]) -> ReportColumns:
+        """Parse `chunk` on the cluster, its workers writing the parts into the store; the
+        reports read back from the store (those that could not be written as they came back)."""
+        try:
+            with self.store.writing() as generation:
+                written, unwritten, errors, trouble = write_on_cluster(client, chunk, self.store.folder, generation, bar)
+                self.info["writes"] += self.store.save_written(live, written, damaged)
+        except OSError as exc:
+            self._warn(f"cannot write the cache in {self.info['folder']}: {exc}")
+            return self._outcomes(chunk, parse_on_cluster(client, [task for _, task in chunk], bar), failed)
+        failed.update(errors)
+        if trouble:
+            self._warn(f"{len(trouble)} Dask worker(s) cannot write the cache (their reports came back to the "
+                       f"client instead): {trouble[0]}")
+        stored, refused = self.store.load(written["key"].to_pylist())
+        self._refused(refused)
+        have, sent = set(stored.keys()) | set(unwritten.keys()), set(written["key"].to_pylist())
+        lost = [(key, task) for key, task in chunk if key in sent and key not in have]  # refused or removed meanwhile
+        again = self._outcomes(lost, parse_on_cluster(client, [task for _, task in lost], bar), failed) if lost \
+            else ReportColumns.empty()
+        return ReportColumns.concat([stored, unwritten, again])
 
     def prefetch(self) -> None:
         if self.store is not None:  # an unreadable store reads as empty (`CorpusStore._index`)
@@ -194,54 +185,29 @@ class _Loader:
         if self.store is None:
             return ReportColumns.empty(), set()
         try:
-            return self.store.load(keys)
+            stored, refused = self.store.load(keys)
         except OSError:  # a store this user cannot read: parse instead
             return ReportColumns.empty(), set()
+        self._refused(refused)
+        return stored, set(refused)
+
+    def _refused(self, refused: dict[str, str]) -> None:
+        """Say which of the store's parts were refused, and why (their reports are parsed again)."""
+        for part, why in refused.items():
+            warnings.warn(GovstatsWarning(f"the corpus store's part {self.store.folder / part} is refused: {why}; "
+                                          "its reports are parsed again"), stacklevel=6)
 
     def _save(self, live: dict[str, FileStat], new: ReportColumns, damaged: set[str]) -> None:
         """Store `new`; one warning per load when the store cannot be written."""
         try:
             self.info["writes"] += self.store.save(live, new, damaged)
         except Exception as exc:  # a cache that cannot be written only costs speed
-            if not self._warned:
-                warnings.warn(GovstatsWarning(f"cannot write the cache in {self.info['folder']}: {exc}"),
-                              stacklevel=5)
-                self._warned = True
+            self._warn(f"cannot write the cache in {self.info['folder']}: {exc}")
 
-
-@contextlib.contextmanager
-def _workers(jobs: int, count: int, client: Any) -> Iterator[Callable[[list, Any], list[Outcome]]]:
-    """A function that parses a list of tasks and counts them on a progress bar: on the Dask
-    `client`, in `jobs` processes (one pool for every step), or in this process."""
-    if client is not None:
-        from distributed import as_completed  # govstats[dask]: a client means it is installed
-
-        def on_cluster(tasks: list, bar: Any) -> list[Outcome]:
-            # reports go in batches: one task per report would make the scheduler the bottleneck
-            workers = max(1, len(client.scheduler_info().get("workers", {})))
-            size = max(1, min(CLUSTER_BATCH, len(tasks) // (4 * workers)))
-            batches = [tasks[i:i + size] for i in range(0, len(tasks), size)]
-            futures = client.map(_parse_batch, batches, pure=False)
-            sizes = {future.key: len(batch) for future, batch in zip(futures, batches)}
-            for done in as_completed(futures):
-                bar.update(sizes[done.key])
-            return [outcome for batch in client.gather(futures) for outcome in batch]
-        yield on_cluster
-    elif jobs <= 1 or count < PARALLEL_THRESHOLD:
-        yield lambda tasks, bar: _counted(map(_parse_task, tasks), bar)
-    else:
-        with ProcessPoolExecutor(max_workers=min(jobs, count), initializer=die_with_parent,
-                                 initargs=(os.getpid(),)) as pool:
-            yield lambda tasks, bar: _counted(pool.map(_parse_task, tasks, chunksize=max(1, len(tasks) // (jobs * 8))),
-                                              bar)
-
-
-def _counted(outcomes: Iterable[Outcome], bar: Any) -> list[Outcome]:
-    out = []
-    for outcome in outcomes:
-        out.append(outcome)
-        bar.update(1)
-    return out
+    def _warn(self, message: str) -> None:
+        if not self._warned:
+            warnings.warn(GovstatsWarning(message), stacklevel=6)
+            self._warned = True
 
 
 def _open_store(cache: bool | str | os.PathLike[str] | None, source: Any) -> tuple[CorpusStore | None, Any]:

@@ -28,7 +28,7 @@ from ..schema import fingerprint as schema_fingerprint
 #: `GOVSTATS_ARROW_POOL=jemalloc` lets a load allocate Arrow memory from jemalloc (see arrow_pool)
 POOL_ENV = "GOVSTATS_ARROW_POOL"
 #: Bump when the layout of the store changes.
-LAYOUT = 6
+LAYOUT = 7
 #: the columns of Report.cells (the report's name and its cells' own columns: frames.csv)
 CELL_COLUMNS = catalogue.columns("cells", "report", "cell")
 #: Categorical columns of Report.cells (dictionary-encoded in a corpus's columns and store)

@@ -1,4 +1,5 @@
-"""The corpus store: the parsed cells of every report of one corpus in one Parquet dataset.
+"""The corpus store: the parsed cells of every report of one corpus as a partitioned Parquet
+dataset that any engine reads as it is (DuckDB, pyarrow.dataset, pandas, Polars, Spark).
 
     <cache>/corpora/<corpus id>/
         CURRENT                 the live generation and its index's sha256: "<generation> <sha256>"
@@ -7,17 +8,20 @@
                                 where its cells are), the part holding its cells (with the part's
                                 sha256), the govstats version, the schema and parser hashes, and
                                 the file it was read from (path, size, mtime, when checked)
-        part-<gen>-<n>.parquet  the cells of the reports a generation added, report after report
+        cells/format_version=<v>/year=<y>/part-<gen>-<n>.parquet
+                                the cells of the reports a write added, one file per partition
+                                (`parts`), the report's name their first column
+        writing-<gen>           held (flock) while a Dask cluster's workers write parts of <gen>
         source.txt              which folder, manifest or list of files the corpus is
         lock                    shared while a process reads the store, exclusive while it writes
 
-Adding, changing or removing a file writes one new part with only the new reports' cells and a new
-index; CURRENT is replaced last and atomically, so a reader sees the old store or the new one,
-never half of one, and a killed write leaves only files that CURRENT does not name (the next write
-removes them).  When more than MAX_PARTS parts are live, or rows of reports no longer in the corpus
-outnumber the live ones, the parts are compacted into one, part by part.  A part whose checksum
-or shape is wrong is dropped and its reports are parsed again; an index that is damaged or of
-another schema drops the store.
+Adding, changing or removing a file writes new parts with only the new reports' cells and a new
+index; CURRENT is replaced last and atomically (a reader sees the old store or the new one), and
+a killed write leaves only files that CURRENT does not name (the next write removes them; until
+then a glob of cells/ sees them: the live parts are `part_files()`).  Past MAX_PARTS parts in a
+partition, or more dead rows than live ones, each partition is compacted into one part.  A part
+whose checksum or shape is wrong is refused (`load` says which file and why) and its reports are
+parsed again; an index that is damaged or of another schema drops the store.
 
 `files()` lets a load skip reading a file whose path, size, mtime, ctime and inode are those the
 index recorded (as git does), unless it changed within RACY_SECONDS of being recorded: then it is
@@ -31,8 +35,8 @@ import hashlib
 import io
 import os
 import re
-import time
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -40,23 +44,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .. import version
 from ..files import atomic_write, atomic_write_text
-from ..schema import catalogue
-from ..schema import fingerprint as schema_fingerprint
-from .columns import CELLS, DICTIONARY, ROWS, ReportColumns, conforms
-from .parsed import parser_fingerprint
-from .parts import by_part, part_order
+from . import parts
+from .columns import ROWS, ReportColumns, conforms
+from .parts import INDEX, by_part, fitting, read_part
+from .seen import FILE_FIELDS, RACY_SECONDS, FileStat, restate
 
-#: more live parts than this are compacted into one
+#: more live parts than this in one partition are compacted into one
 MAX_PARTS = 8
-#: a file modified this close to when the store recorded it may have changed unseen: hash it
-RACY_SECONDS = 2.0
-INDEX = catalogue.arrow_schema("store_index")
-_FILE = ("source", "size", "mtime_ns", "ctime_ns", "inode", "checked_ns")
-#: a file as the store saw it: (path, size, modification time, status change time (ns), inode)
-FileStat = tuple[str, int, int, int, int]
-_GENERATION = re.compile(r"^(?:index|part)-(\d+)")
+_GENERATION = re.compile(r"^(?:index|part|writing)-(\d+)")
 
 
 def store_folder(cache: Path, source_id: str) -> Path:
@@ -71,48 +67,54 @@ class CorpusStore:
         self.folder = Path(folder).expanduser()
         self.source = source
         self._read: tuple[str, int, pa.Table] | None = None  # (CURRENT, generation, index) last read
-        self._prefetched: Future[dict[tuple[str, str], pa.Table | None]] | None = None
+        self._prefetched: Future[dict[tuple[str, str], pa.Table | str]] | None = None
 
     # -- reading ------------------------------------------------------------------------------
     def prefetch(self) -> None:
-        """Start reading every live part in a thread (Parquet decoding releases the GIL), so that
-        a load lists and stats its files meanwhile; `load` takes what was read.  A part is known
-        by its checksum, so one replaced meanwhile is simply read again."""
+        """Start reading every live part in a thread (Parquet decoding releases the GIL) while a
+        load lists its files; `load` takes what was read (by checksum: a replaced part is read again)."""
         if not (self.folder / "CURRENT").exists():
             return
         index = self._index()[1]
-        parts = set(zip(index["part"].to_pylist(), index["part_sha256"].to_pylist()))
+        live = set(zip(index["part"].to_pylist(), index["part_sha256"].to_pylist()))
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govstats-store")
-        self._prefetched = pool.submit(lambda: {(p, s): self._part(p, s) for p, s in parts})
+        self._prefetched = pool.submit(lambda: {(p, s): read_part(self.folder, p, s) for p, s in live})
         pool.shutdown(wait=False)  # the thread ends when the parts are read
 
-    def load(self, keys: Iterable[str]) -> tuple[ReportColumns, set[str]]:
+    def load(self, keys: Iterable[str]) -> tuple[ReportColumns, dict[str, str]]:
         """The stored reports of `keys` that the store holds (in the index's order), and the
-        names of the parts found damaged (their reports are missing from the answer)."""
+        parts refused ({path below the store: why}; their reports are missing from the answer)."""
         if not (self.folder / "CURRENT").exists():
-            return ReportColumns.empty(), set()
+            return ReportColumns.empty(), {}
         prefetched = self._take_prefetched()
         with self._locked(fcntl.LOCK_SH):
             index = self._index()[1]
             index = index.filter(pc.is_in(index["key"], pa.array(list(set(keys)), pa.string())))
-            found, damaged = [], set()
+            found, damaged = [], {}
             for (part, sha), rows in by_part(index):
                 cells = prefetched.pop((part, sha), None)
-                if cells is None:
-                    cells = self._part(part, sha)
-                if cells is None or not conforms(rows, cells):
-                    damaged.add(part)
+                cells = fitting(rows, read_part(self.folder, part, sha) if cells is None else cells)
+                if isinstance(cells, str):
+                    damaged[part] = cells
                     continue
                 found.append(ReportColumns(rows, cells))
         return ReportColumns.concat(found), damaged
 
-    def _take_prefetched(self) -> dict[tuple[str, str], pa.Table | None]:
+    def _take_prefetched(self) -> dict[tuple[str, str], pa.Table | str]:
         """The parts `prefetch` read (and forget them: the load owns them now)."""
         future, self._prefetched = self._prefetched, None
         try:
             return future.result() if future is not None else {}
         except Exception:  # whatever failed there is read again here
             return {}
+
+    def part_files(self) -> list[Path]:
+        """The live part files (a glob of cells/ may also see parts no index names yet or any more)."""
+        if not (self.folder / "CURRENT").exists():
+            return []
+        with self._locked(fcntl.LOCK_SH):
+            index = self._index()[1]
+        return [self.folder / p for p in dict.fromkeys(index["part"].to_pylist())]
 
     def files(self) -> dict[str, tuple[int, int, int, int, str]]:
         """{path: (size, mtime_ns, ctime_ns, inode, sha256)} of the files whose recorded state can be
@@ -127,79 +129,91 @@ class CorpusStore:
                         zip(*(index[f].to_pylist() for f in ("size", "mtime_ns", "ctime_ns", "inode", "sha256")))))
 
     # -- writing ------------------------------------------------------------------------------
-    def save(self, live: dict[str, FileStat], new: ReportColumns, damaged: set[str] = frozenset()) -> int:
+    def save(self, live: dict[str, FileStat], new: ReportColumns, damaged: Iterable[str] = ()) -> int:
         """Keep the stored reports whose keys are in `live` (key -> the file it is read from), add
         `new`, drop the `damaged` parts.
 
         Returns how many reports were written.  Another process may have written since this one
         read: what it added is kept, and nothing is written twice.
         """
+        def add(kept: set[str], generation: int) -> pa.Table:
+            adding = new.take([i for i, key in enumerate(new.keys()) if key not in kept and key in live])
+            return parts.write_partitioned(self.folder, adding, f"part-{generation}") if adding.rows.num_rows else None
+
+        return self._commit(live, damaged, add)
+
+    def save_written(self, live: dict[str, FileStat], written: pa.Table, damaged: Iterable[str] = ()) -> int:
+        """`save` of reports whose parts are written already (by `write_partitioned`, on a
+        cluster's workers, while `writing` held their generation): `written` is their index rows."""
+        def add(kept: set[str], generation: int) -> pa.Table:
+            return written.filter(pc.invert(pc.is_in(written["key"], pa.array(list(kept), pa.string()))))
+
+        return self._commit(live, damaged, add)
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[int]:
+        """A generation for parts written outside this process (a cluster's workers): while the
+        block runs, no write of another process removes them."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with self._locked(fcntl.LOCK_EX):
+            generation = max(self._index()[0], self._newest_file()) + 1
+            marker = open(self.folder / f"writing-{generation}", "a+b")
+            fcntl.flock(marker, fcntl.LOCK_EX)
+        try:
+            yield generation
+        finally:
+            (self.folder / f"writing-{generation}").unlink(missing_ok=True)
+            marker.close()
+
+    def _commit(self, live: dict[str, FileStat], damaged: Iterable[str],
+                add: Callable[[set[str], int], pa.Table | None]) -> int:
         self.folder.mkdir(parents=True, exist_ok=True)
         with self._locked(fcntl.LOCK_EX):
             generation, index = self._index()
             kept = index.filter(pc.and_(pc.is_in(index["key"], pa.array(list(live), pa.string())),
                                         pc.invert(pc.is_in(index["part"], pa.array(list(damaged), pa.string())))))
-            have = set(kept["key"].to_pylist())
-            adding = new.take([i for i, key in enumerate(new.keys()) if key not in have and key in live])
-            kept, restated = _restate(kept, live)
-            if not adding.rows.num_rows and kept.num_rows == index.num_rows and not restated:
-                return 0
+            kept, restated = restate(kept, live)
             generation = max(generation, self._newest_file()) + 1
-            if adding.rows.num_rows:
-                added, _ = _restate(self._write_part(f"part-{generation}-0.parquet", [adding]), live)
-                kept = pa.concat_tables([kept, added])
+            added = add(set(kept["key"].to_pylist()), generation)
+            added = added.filter(pc.is_in(added["key"], pa.array(list(live), pa.string()))) if added else None
+            if not (added and added.num_rows) and kept.num_rows == index.num_rows and not restated:
+                return 0
+            if added:
+                kept = pa.concat_tables([kept, restate(added, live)[0]])
             if self._needs_compaction(kept):
                 kept = self._compact(kept, generation)
             self._write_index(generation, kept)
             self._collect(kept, generation)
-            return adding.rows.num_rows
-
-    def _write_part(self, name: str, reports: Iterable[ReportColumns]) -> pa.Table:
-        """Write the cells of `reports` (one row group each) as the part `name`; their index rows."""
-        rows, offset = [], 0
-
-        def write(tmp: Path) -> None:
-            nonlocal offset
-            with pq.ParquetWriter(tmp, CELLS) as writer:
-                for group in reports:
-                    writer.write_table(group.cells)
-                    rows.append(group.rows.set_column(group.rows.schema.get_field_index("offset"), ROWS.field("offset"),
-                                                      pc.add(group.rows["offset"], offset)))
-                    offset += group.cells.num_rows
-
-        atomic_write(self.folder / name, write)
-        table = pa.concat_tables(rows) if rows else ROWS.empty_table()
-        stored = {"govstats": version.__version__, "schema": schema_fingerprint(), "parser": parser_fingerprint(),
-                  "part": name, "part_sha256": _sha256(self.folder / name), "source": "", "size": 0,
-                  "mtime_ns": 0, "ctime_ns": 0, "inode": 0, "checked_ns": 0}
-        for field in INDEX.names[len(ROWS.names):]:
-            table = table.append_column(INDEX.field(field), pa.array([stored[field]] * table.num_rows,
-                                                                     INDEX.field(field).type))
-        return table
+            return added.num_rows if added else 0
 
     def _needs_compaction(self, index: pa.Table) -> bool:
-        parts = set(index["part"].to_pylist())
-        if len(parts) > MAX_PARTS:
+        names = set(index["part"].to_pylist())
+        if max(Counter(p.rsplit("/", 1)[0] for p in names).values(), default=0) > MAX_PARTS:
             return True
-        stored = sum(pq.ParquetFile(self.folder / part).metadata.num_rows for part in parts)
+        stored = sum(pq.ParquetFile(self.folder / part).metadata.num_rows for part in names)
         live = pc.sum(index["rows"]).as_py() or 0
         return stored - live > live
 
     def _compact(self, index: pa.Table, generation: int) -> pa.Table:
-        """All live reports' cells rewritten into one part, one old part at a time."""
-        files = index.select(list(_FILE))
-        def groups() -> Iterator[ReportColumns]:
-            for (part, sha), rows in by_part(index):
-                cells = self._part(part, sha)
-                if cells is None or not conforms(rows, cells):
-                    raise OSError(f"{self.folder / part}: damaged while compacting")
-                yield ReportColumns(rows.select(ROWS.names), cells).take(range(rows.num_rows))
+        """Each partition's live reports' cells rewritten into one part, one old part at a time."""
+        places = pa.array(parts.partition(index))
+        compacted = []
+        for n, place in enumerate(places.unique().to_pylist()):
+            rows = index.filter(pc.equal(places, place))
 
-        compacted = self._write_part(f"part-{generation}-c.parquet", groups())
-        files = files.take(part_order(index)[0])  # the order by_part visits the rows in
-        for field in _FILE:
-            compacted = compacted.set_column(compacted.schema.get_field_index(field), INDEX.field(field), files[field])
-        return compacted
+            def groups(rows: pa.Table = rows) -> Iterator[ReportColumns]:
+                for (part, sha), group in by_part(rows):
+                    cells = fitting(group, read_part(self.folder, part, sha))
+                    if isinstance(cells, str):
+                        raise OSError(f"{self.folder / part}: {cells} (while compacting)")
+                    yield ReportColumns(group, cells).take(range(group.num_rows))
+
+            written = parts.write_part(self.folder, f"{place}/part-{generation}-c{n}.parquet", groups())
+            files = rows.select(list(FILE_FIELDS)).take(parts.part_order(rows)[0])  # the order by_part visits the rows in
+            for field in FILE_FIELDS:
+                written = written.set_column(written.schema.get_field_index(field), INDEX.field(field), files[field])
+            compacted.append(written)
+        return pa.concat_tables(compacted)
 
     def _write_index(self, generation: int, index: pa.Table) -> None:
         data = _parquet(index.cast(INDEX))
@@ -209,11 +223,31 @@ class CorpusStore:
         atomic_write_text(self.folder / "CURRENT", f"{generation} {hashlib.sha256(data).hexdigest()}\n")
 
     def _collect(self, index: pa.Table, generation: int) -> None:
-        """Remove every part and index the live index does not name, and left-over temporary files."""
+        """Remove every part and index the live index does not name, and left-over temporary files,
+        but the parts of a generation whose writers are still at work (`writing`)."""
         keep = set(index["part"].to_pylist()) | {f"index-{generation}.parquet", "CURRENT", "lock", "source.txt"}
-        for path in self.folder.iterdir():
-            if path.name not in keep:
+        busy = self._busy()
+        for path in self._all_files():
+            name = path.relative_to(self.folder).as_posix()
+            found = _GENERATION.match(path.name)
+            if name not in keep and not (found and int(found.group(1)) in busy):
                 path.unlink(missing_ok=True)
+        for folder in sorted((p for p in (self.folder / parts.CELLS_FOLDER).rglob("*") if p.is_dir()), reverse=True):
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only when empty
+
+    def _busy(self) -> set[int]:
+        """The generations whose `writing` marker another holder still locks."""
+        busy = set()
+        for marker in self.folder.glob("writing-*"):
+            try:
+                with open(marker, "rb") as handle:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                busy.add(int(marker.name.split("-")[1]))
+            except OSError:
+                continue
+        return busy
 
     # -- the files ----------------------------------------------------------------------------
     def _index(self) -> tuple[int, pa.Table]:
@@ -235,19 +269,12 @@ class CorpusStore:
         except (OSError, ValueError, UnicodeDecodeError, pa.ArrowException):
             return 0, INDEX.empty_table()
 
-    def _part(self, name: str, sha: str) -> pa.Table | None:
-        """The part's cells, or None when it is missing, damaged, foreign or of another schema."""
-        try:
-            data = (self.folder / name).read_bytes()
-            if hashlib.sha256(data).hexdigest() != sha:
-                return None
-            table = pq.read_table(io.BytesIO(data), read_dictionary=DICTIONARY)
-        except (OSError, pa.ArrowException):
-            return None
-        return table if table.schema.equals(CELLS) else None
+    def _all_files(self) -> list[Path]:
+        """Every file of the store's folder and its cells' partitions."""
+        return [p for p in [*self.folder.iterdir(), *(self.folder / parts.CELLS_FOLDER).rglob("*")] if p.is_file()]
 
     def _newest_file(self) -> int:
-        numbers = [int(m.group(1)) for p in self.folder.iterdir() if (m := _GENERATION.match(p.name))]
+        numbers = [int(m.group(1)) for p in self._all_files() if (m := _GENERATION.match(p.name))]
         return max(numbers, default=0)
 
     @contextlib.contextmanager
@@ -265,31 +292,6 @@ class CorpusStore:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _restate(index: pa.Table, live: dict[str, FileStat]) -> tuple[pa.Table, bool]:
-    """`index` recording the file each key is now read from; and whether any row changed."""
-    now, racy = time.time_ns(), int(RACY_SECONDS * 1e9)
-    old = {f: index[f].to_pylist() for f in _FILE}
-    new = {f: list(v) for f, v in old.items()}
-    changed = False
-    for i, key in enumerate(index["key"].to_pylist()):
-        stat = live.get(key)
-        if stat is None:
-            continue
-        was_racy = old["ctime_ns"][i] >= old["checked_ns"][i] - racy and stat[3] < now - racy
-        if tuple(old[f][i] for f in _FILE[:-1]) != stat or was_racy:
-            for f, v in zip(_FILE, (*stat, now)):
-                new[f][i] = v
-            changed = True
-    for f in _FILE if changed else ():
-        index = index.set_column(index.schema.get_field_index(f), INDEX.field(f), pa.array(new[f], INDEX.field(f).type))
-    return index, changed
-
-
-def _sha256(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _parquet(table: pa.Table) -> bytes:

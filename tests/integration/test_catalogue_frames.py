@@ -60,4 +60,4 @@ def test_the_store_index_is_the_catalogues(corpus, tmp_path):
     index = next(tmp_path.rglob("index-*.parquet"))
     assert pq.read_schema(index).remove_metadata().equals(catalogue.arrow_schema("store_index"))
     part = next(tmp_path.rglob("part-*.parquet"))
-    assert pq.read_schema(part).remove_metadata().equals(catalogue.arrow_schema("cells", "cell", stored=True))
+    assert pq.read_schema(part).remove_metadata().equals(catalogue.arrow_schema("cells", "report", "cell", stored=True))

@@ -16,7 +16,7 @@ from paths import CORPUS, REFERENCE
 
 import govstats
 from govstats.corpus import CELL_COLUMNS, PROBLEM_COLUMNS, REPORT_COLUMNS
-from govstats.corpus import loader as corpus_module
+from govstats.corpus import workers as corpus_module
 from govstats.corpus.columns import ReportColumns
 from govstats.corpus.parsed import Parsed, cache_key
 from govstats.corpus.store import CorpusStore
@@ -177,8 +177,12 @@ def test_second_load_reads_the_cache(tmp_path, count_parses):
     first = govstats.read_corpus(CORPUS, cache=tmp_path)
     assert len(count_parses) == 9
     assert first.cache_info == {"folder": str(tmp_path), "hits": 0, "misses": 9, "writes": 9}
-    # one store for the corpus: an index and one part holding the cells of all nine reports
-    assert sorted(p.name for p in tmp_path.rglob("*.parquet")) == ["index-1.parquet", "part-1-0.parquet"]
+    # one store for the corpus: an index and one part in each partition (format version, year)
+    [store] = (tmp_path / "corpora").iterdir()
+    assert sorted(p.relative_to(store).as_posix().rsplit("-", 1)[0] for p in store.rglob("*.parquet")) == [
+        "cells/format_version=2019/year=2019/part-1", "cells/format_version=2019/year=2020/part-1",
+        *(f"cells/format_version=2021/year={y}/part-1" for y in range(2021, 2026)),
+        "cells/format_version=pre2019/year=2018/part-1", "index"]
     second = govstats.read_corpus(CORPUS, cache=tmp_path)
     assert len(count_parses) == 9  # no new parse
     assert second.cache_info == {"folder": str(tmp_path), "hits": 9, "misses": 0, "writes": 0}
@@ -212,7 +216,7 @@ def test_cache_follows_the_bytes_and_survives_a_damaged_entry(tmp_path, count_pa
 def test_cache_default_folder_and_disabling(tmp_path, monkeypatch, count_parses):
     monkeypatch.setenv("GOVSTATS_CACHE", str(tmp_path))
     govstats.read_corpus(_pingtan([2024]))
-    assert [p.name for p in tmp_path.glob("corpora/*/part-*.parquet")] == ["part-1-0.parquet"]
+    assert [p.name for p in tmp_path.glob("corpora/*/cells/*/*/part-*.parquet")] == ["part-1-0.parquet"]
     off = govstats.read_corpus(_pingtan([2024]), cache=False)
     assert off.cache_info == {"folder": None, "hits": 0, "misses": 1, "writes": 0}
     assert len(count_parses) == 2
@@ -243,7 +247,7 @@ def test_cache_round_trip_keeps_meta_sections_and_problems(tmp_path):
     parsed = Parsed.from_report(report)
     assert store.save({"ab" * 32: ("pingtan-cez_2021.txt", 1, 0, 0, 0)}, ReportColumns.from_parsed([("ab" * 32, parsed)])) == 1
     found, damaged = store.load(["ab" * 32, "cd" * 32])
-    assert found.keys() == ["ab" * 32] and damaged == set()
+    assert found.keys() == ["ab" * 32] and damaged == {}
     back = found.parsed(0, report.meta.source)
     assert back.meta == report.meta
     assert back.sections == report.sections

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import shutil
+from collections import Counter
 
 import pandas as pd
 import pyarrow as pa
@@ -16,7 +17,7 @@ import pytest
 from paths import CORPUS, FIXTURES, REFERENCE
 
 import govstats
-from govstats.corpus import loader, store
+from govstats.corpus import loader, store, workers
 from govstats.corpus.parsed import parser_fingerprint
 from govstats.corpus.store import CorpusStore
 
@@ -78,7 +79,7 @@ def test_a_report_that_fails_in_a_worker_is_a_problem_of_that_report(tmp_path):
 def _store(cache_dir):
     """The one corpus store in the cache folder, and its parts."""
     [folder] = list((cache_dir / "corpora").iterdir())
-    return folder, sorted(folder.glob("part-*.parquet"))
+    return folder, sorted(folder.glob("cells/*/*/part-*.parquet"))
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "foreign", "index"])
@@ -96,7 +97,11 @@ def test_a_damaged_part_of_the_store_is_parsed_again(tmp_path, damage):
     else:
         generation = (folder / "CURRENT").read_text().split()[0]
         (folder / "CURRENT").write_text(f"{generation} {'0' * 64}\n")
-    again = govstats.read_corpus([REFERENCE], cache=cache_dir)
+    if damage == "index":  # a damaged index drops the store: no part is refused
+        again = govstats.read_corpus([REFERENCE], cache=cache_dir)
+    else:  # the part is refused, naming its file
+        with pytest.warns(govstats.GovstatsWarning, match=f"part {path}.* is refused: .*parsed again"):
+            again = govstats.read_corpus([REFERENCE], cache=cache_dir)
     assert again.cache_info["hits"] == 0 and again.cache_info["writes"] == 1
     pd.testing.assert_frame_equal(_frame(again), _frame(first))
     assert govstats.read_corpus([REFERENCE], cache=cache_dir).cache_info["hits"] == 1
@@ -115,15 +120,18 @@ def test_a_part_of_another_shape_is_parsed_again(tmp_path):
                              pa.array([hashlib.sha256(sink.getvalue()).hexdigest()] * index.num_rows))
     CorpusStore(folder)._write_index(generation + 1, index)
     found, damaged = CorpusStore(folder).load(index["key"].to_pylist())
-    assert found.rows.num_rows == 0 and damaged == {path.name}
-    again = govstats.read_corpus([REFERENCE], cache=cache_dir)
+    assert found.rows.num_rows == 0 and damaged == {path.relative_to(folder).as_posix():
+                                                    "its columns are not those this version stores"}
+    with pytest.warns(govstats.GovstatsWarning, match="its columns are not those this version stores"):
+        again = govstats.read_corpus([REFERENCE], cache=cache_dir)
     assert again.cache_info["misses"] == 1
     assert again.table("t3").loc[("周口市人民政府办公室", 2024, "unable_not_held"), "total"] == 1061
 
 
 def test_the_store_follows_the_folder_report_by_report(tmp_path):
-    """Adding, changing or removing a file writes only that report's rows: one new part (or none)
-    and a new index; past MAX_PARTS parts, or when dead rows outnumber live ones, one part again."""
+    """Adding, changing or removing a file writes only that report's rows: new parts in the
+    partitions of the new reports only (or none) and a new index; a part no live report uses is
+    removed."""
     folder, cache_dir = tmp_path / "corpus", tmp_path / "cache"
     folder.mkdir()
     for path in sorted(CORPUS.glob("pingtan-cez_202[0-3].txt")):
@@ -131,29 +139,48 @@ def test_the_store_follows_the_folder_report_by_report(tmp_path):
 
     def load():
         corpus = govstats.read_corpus(folder, cache=cache_dir, jobs=1)
-        return corpus.cache_info, [p.name for p in _store(cache_dir)[1]]
+        store_dir, parts = _store(cache_dir)
+        # each part as "<format version>/<year>: generation"
+        named = sorted(f"{p.parent.parent.name[15:]}/{p.parent.name[5:]}: {p.name.split('-')[1]}" for p in parts)
+        return corpus.cache_info, named
 
-    assert load() == ({"folder": str(cache_dir), "hits": 0, "misses": 4, "writes": 4}, ["part-1-0.parquet"])
+    assert load() == ({"folder": str(cache_dir), "hits": 0, "misses": 4, "writes": 4},
+                      ["2019/2020: 1", "2021/2021: 1", "2021/2022: 1", "2021/2023: 1"])
     shutil.copy(CORPUS / "pingtan-cez_2024.txt", folder)                       # added
     assert load() == ({"folder": str(cache_dir), "hits": 4, "misses": 1, "writes": 1},
-                      ["part-1-0.parquet", "part-2-0.parquet"])
-    with open(folder / "pingtan-cez_2021.txt", "a", encoding="utf-8") as fh:   # changed
+                      ["2019/2020: 1", "2021/2021: 1", "2021/2022: 1", "2021/2023: 1", "2021/2024: 2"])
+    with open(folder / "pingtan-cez_2021.txt", "a", encoding="utf-8") as fh:   # changed: its part replaced
         fh.write("\n")
     info, parts = load()
-    assert (info["hits"], info["misses"], info["writes"]) == (4, 1, 1) and len(parts) == 3
+    assert (info["hits"], info["misses"], info["writes"]) == (4, 1, 1)
+    assert parts == ["2019/2020: 1", "2021/2021: 3", "2021/2022: 1", "2021/2023: 1", "2021/2024: 2"]
     (folder / "pingtan-cez_2020.txt").unlink()                                 # removed: no new part
     info, parts = load()
-    assert (info["hits"], info["misses"], info["writes"]) == (4, 0, 0) and len(parts) == 3
+    assert (info["hits"], info["misses"], info["writes"]) == (4, 0, 0)
+    assert parts == ["2021/2021: 3", "2021/2022: 1", "2021/2023: 1", "2021/2024: 2"]
     index = pq.read_table(next(_store(cache_dir)[0].glob("index-*.parquet")))
     assert index.num_rows == 4 and set(index.column_names) >= {"key", "sha256", "govstats", "schema", "rows"}
-    for _ in range(store.MAX_PARTS):                                            # many small changes
-        with open(folder / "pingtan-cez_2022.txt", "a", encoding="utf-8") as fh:
-            fh.write("\n")
-        info, parts = load()
-    assert len(parts) <= store.MAX_PARTS
     assert govstats.read_corpus(folder, cache=cache_dir).cache_info["hits"] == 4
     fresh = govstats.read_corpus(folder, cache=False)
     pd.testing.assert_frame_equal(_frame(govstats.read_corpus(folder, cache=cache_dir)), _frame(fresh))
+
+
+def test_a_partition_of_many_parts_is_compacted(tmp_path):
+    """Past MAX_PARTS parts in one partition, or when dead rows outnumber live ones, each
+    partition's live reports are rewritten into one part."""
+    folder, cache_dir = tmp_path / "corpus", tmp_path / "cache"
+    folder.mkdir()
+    data = REFERENCE.read_bytes()
+    for i in range(store.MAX_PARTS + 1):                                       # one report added per load
+        (folder / f"r{i}.txt").write_bytes(data + f"\n（副本 {i}）\n".encode())
+        corpus = govstats.read_corpus(folder, cache=cache_dir, jobs=1)
+        assert corpus.cache_info["misses"] == 1
+        assert len(_store(cache_dir)[1]) == (i + 1 if i < store.MAX_PARTS else 1)
+    [part] = _store(cache_dir)[1]
+    assert part.parent.relative_to(_store(cache_dir)[0]).as_posix() == "cells/format_version=2021/year=2024"
+    assert pq.read_table(part)["report"].unique().to_pylist() == [f"r{i}.txt" for i in range(store.MAX_PARTS + 1)]
+    pd.testing.assert_frame_equal(_frame(govstats.read_corpus(folder, cache=cache_dir)),
+                                  _frame(govstats.read_corpus(folder, cache=False)))
 
 
 def _retyped(index: pa.Table, change: str) -> pa.Table:
@@ -196,7 +223,7 @@ def test_a_stored_report_with_values_of_another_type_is_parsed_again(tmp_path, c
     generation, index = CorpusStore(folder)._index()
     _write_index(folder, generation + 1, _retyped(index, change))
     found, damaged = CorpusStore(folder).load(index["key"].to_pylist())
-    assert found.rows.num_rows == 0 and damaged == set()
+    assert found.rows.num_rows == 0 and damaged == {}
     again = govstats.read_corpus([REFERENCE], cache=cache_dir)
     assert again.cache_info["misses"] == 1 and again.reports["year"].tolist() == [2024]
     assert again.table("t3").loc[("周口市人民政府办公室", 2024, "unable_not_held"), "total"] == 1061
@@ -282,7 +309,7 @@ def test_jobs_1_parses_in_this_process(many, monkeypatch):
     def no_pool(*args, **kwargs):
         raise AssertionError("jobs=1 must not start worker processes")
 
-    monkeypatch.setattr(loader, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", no_pool)
     assert len(govstats.read_corpus(many, cache=False, jobs=1)) == 40
     with pytest.raises(AssertionError, match="must not start"):
         govstats.read_corpus(many, cache=False, jobs=2)
@@ -295,6 +322,7 @@ def test_a_cold_load_stores_reports_as_they_come(tmp_path, monkeypatch):
     corpus = govstats.read_corpus(CORPUS, cache=tmp_path, jobs=1)
     assert corpus.cache_info == {"folder": str(tmp_path), "hits": 0, "misses": 9, "writes": 9}
     folder, parts = _store(tmp_path)
-    assert 1 < len(parts) <= store.MAX_PARTS
+    assert len({p.name.split("-")[1] for p in parts}) == 5  # 9 reports, 2 a step: 5 generations
+    assert max(Counter(p.parent for p in parts).values()) <= store.MAX_PARTS
     pd.testing.assert_frame_equal(_frame(corpus), _frame(govstats.read_corpus(CORPUS, cache=False, jobs=1)))
     assert govstats.read_corpus(CORPUS, cache=tmp_path, jobs=1).cache_info["hits"] == 9

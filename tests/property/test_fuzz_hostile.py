@@ -28,7 +28,7 @@ from paths import REFERENCE
 
 import govstats
 from govstats.batch import AgencyRun, render_index, slugify
-from govstats.corpus.columns import CELLS
+from govstats.corpus.parts import PART
 from govstats.corpus.store import INDEX, CorpusStore
 from govstats.export.safe import neutralise, safe_text, unneutralise
 from govstats.spreadsheet import FORMULA_START
@@ -98,10 +98,10 @@ _VALUES = {"string": "1", "large_string": "1", "int64": 1, "int32": 1, "float64"
 _PROBLEM_FIELDS = ["source", "message", "table", "row", "severity"]
 _TYPES = st.sampled_from(sorted(ARROW_TYPES))
 SHAPES = st.one_of(
-    st.tuples(st.just("part"), st.just("drop column"), st.sampled_from(CELLS.names)),
+    st.tuples(st.just("part"), st.just("drop column"), st.sampled_from(PART.names)),
     st.tuples(st.just("part"), st.just("add column"), st.text(min_size=1, max_size=8)),
-    st.tuples(st.just("part"), st.just("retype column"), st.sampled_from(CELLS.names), _TYPES),
-    st.tuples(st.just("part"), st.just("reorder columns"), st.permutations(CELLS.names)),
+    st.tuples(st.just("part"), st.just("retype column"), st.sampled_from(PART.names), _TYPES),
+    st.tuples(st.just("part"), st.just("reorder columns"), st.permutations(PART.names)),
     st.tuples(st.just("index"), st.just("drop column"), st.sampled_from(INDEX.names)),
     st.tuples(st.just("index"), st.just("add column"), st.text(min_size=1, max_size=8)),
     st.tuples(st.just("index"), st.just("retype column"), st.sampled_from(INDEX.names), _TYPES),
