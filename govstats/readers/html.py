@@ -10,7 +10,9 @@ a script writes into the page (`document.write("…")`, `var content = "…"`), 
 (a script in the head, when the body holds no table).
 
 A layout row (one whose cells hold a nested table, as whole-page layouts do) is read cell by cell
-as blocks, so the article's own tables keep their rows.
+as blocks, so the article's own tables keep their rows.  Every table cell keeps where it is
+(`Document.positions`): the table's number among the page's `<table>` elements in document order,
+its `tr` and its `td`/`th` (1-based); HTML written by a script has no such place.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from lxml import etree
 from ..errors import ReportParseError
 from ..limits import Limits
 from ..model import Problem
-from .base import Document, decode
+from .base import Document, Position, decode
 
 _BLOCK = frozenset({
     "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
@@ -59,7 +61,8 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
     if title is not None and _collapse(_string(title)):
         lines.append([_collapse(_string(title))])
     body = root.find("body")
-    renderer = _Renderer(source)
+    renderer = _Renderer(source, tables={table: n for n, table in enumerate(root.iter("table"), start=1)})
+    first = len(lines)  # the body's lines start here
     if body is not None:
         try:
             lines.extend(renderer.lines(body))
@@ -70,8 +73,9 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
         lines.extend(_head_script_lines(root, source, renderer))
     if not lines:
         raise ReportParseError(source, "the HTML has no text (an empty page, or content loaded by a script)")
+    positions = {(first + i, j): where for i, cells in renderer.where.items() for j, where in enumerate(cells)}
     return Document(lines=lines, carrier="html", source=source, encoding=encoding, notes=notes,
-                    problems=renderer.problems)
+                    problems=renderer.problems, positions=positions)
 
 
 def _head_script_lines(root: etree._Element, source: str, renderer: _Renderer) -> list[list[str]]:
@@ -187,13 +191,18 @@ def _rows(table: etree._Element) -> Iterator[etree._Element]:
 
 
 class _Renderer:
-    """Walks an element tree in document order, producing lines of cells."""
+    """Walks an element tree in document order, producing lines of cells; a table row's line
+    keeps where each cell is (`where`: its table's number among `tables`, the page's `<table>`
+    elements in document order, the row's and the cell's)."""
 
-    def __init__(self, source: str, problems: list[Problem] | None = None) -> None:
+    def __init__(self, source: str, problems: list[Problem] | None = None,
+                 tables: dict[etree._Element, int] | None = None) -> None:
         self.source = source
         #: shared by the renderers of nested cells
         self.problems: list[Problem] = [] if problems is None else problems
+        self.tables = tables or {}
         self.out: list[list[str]] = []
+        self.where: dict[int, list[Position]] = {}  # index in `out` -> its cells' positions
         self.buffer: list[str] = []
 
     def lines(self, element: etree._Element) -> list[list[str]]:
@@ -247,7 +256,8 @@ class _Renderer:
         caption = table.find("caption")
         if caption is not None:
             self.walk_detached(caption)
-        for row in _rows(table):
+        number = self.tables.get(table)
+        for r, row in enumerate(_rows(table), start=1):
             cells = [cell for cell in row if cell.tag in _CELLS]
             if not cells:
                 continue
@@ -257,13 +267,16 @@ class _Renderer:
                 continue
             texts = [self.cell_text(cell) for cell in cells]
             if len(texts) > 1 or texts[0]:
+                if number is not None:
+                    self.where[len(self.out)] = [Position(table=number, row=r, col=c)
+                                                 for c in range(1, len(cells) + 1)]
                 self.out.append(texts)
 
     def cell_text(self, cell: etree._Element) -> str:
         """A table cell's text: its blocks and lines joined by single spaces."""
         if len(cell) == 0:  # text only (most cells): what rendering it gives
             return _collapse(cell.text or "")
-        renderer = _Renderer(self.source, self.problems)
+        renderer = _Renderer(self.source, self.problems, self.tables)
         renderer.walk_detached(cell)
         return " ".join(" ".join(line) for line in renderer.out)
 

@@ -34,7 +34,7 @@ from ..progress import bar as progress_bar
 from ..progress import wanted
 from . import ocr_pages
 from . import pdf as pdf_reader
-from .base import CellSource, Document
+from .base import CellSource, Document, Position
 from .ocr_layout import Block, Box, Cell, deskew, layout
 from .ocr_pages import DPI
 
@@ -181,25 +181,31 @@ def _document(pages: list[tuple[float, list[Block]]], source: str) -> Document:
             notes.append(f"page {number}: straightened by {angle:+.1f}°")
         height = max((b.bottom for b in page), default=1.0)
         converted = []
+        tables = 0
         for block in page:
+            tables += block.is_table
             rows = [[cell.text() for cell in row] for row in block.rows]
             for texts, row in zip(rows, block.rows):
                 sources[id(texts)] = [_source(cell, number) for cell in row]
             margin = block.bottom < height * pdf_reader._MARGIN or block.top > height * (1 - pdf_reader._MARGIN)
             furniture = (not block.is_table and margin and bool(pdf_reader._PAGE_NUMBER.match(rows[0][0])))
             spans = [[(cell.x0, cell.x1) for cell in row] for row in block.rows] if block.is_table else []
+            where = [[Position(number, tables, r, c, box=_box(cell)) if block.is_table else
+                      Position(number, box=_box(cell)) for c, cell in enumerate(row, start=1)]
+                     for r, row in enumerate(block.rows, start=1)]
             converted.append(pdf_reader._Block(block.top, block.bottom, rows, block.is_table, block.x1,
-                                               block.size, furniture, spans))
+                                               block.size, furniture, spans, where))
         blocks.append(converted)
     _align_repeated_headers(blocks)
     right = max((b.x1 for page in blocks for b in page if not b.is_table), default=0.0)
-    lines, joined = pdf_reader._join([pdf_reader._paragraphs(page, right) for page in blocks])
+    lines, positions, joined = pdf_reader._join([pdf_reader._paragraphs(page, right) for page in blocks])
     if not any(cell for line in lines for cell in line):
         raise ReportParseError(source, f"OCR found no text on {len(pages)} page(s)")
     notes += joined
     cell_sources = {(i, j): s for i, line in enumerate(lines)
                     for j, s in enumerate(sources.get(id(line), [])) if s is not None}
-    return Document(lines=lines, carrier="ocr", source=source, notes=notes, cell_sources=cell_sources)
+    return Document(lines=lines, carrier="ocr", source=source, notes=notes, cell_sources=cell_sources,
+                    positions=positions)
 
 
 def _align_repeated_headers(pages: list[list[pdf_reader._Block]]) -> None:
@@ -226,13 +232,21 @@ def _similar(row: list[str], other: list[str]) -> bool:
     return len(row) == len(other) and difflib.SequenceMatcher(None, "".join(row), "".join(other)).ratio() >= 0.9
 
 
-def _source(cell: Cell, page: int) -> CellSource | None:
-    """Where a cell was read and how sure the reading is; a doubt for uncertain numbers."""
+def _box(cell: Cell) -> tuple[float, float, float, float] | None:
+    """The box around what was read in a cell, in whole pixels; None when nothing was."""
     if not cell.boxes:
         return None
+    return (round(min(b.x0 for b in cell.boxes)), round(min(b.y0 for b in cell.boxes)),
+            round(max(b.x1 for b in cell.boxes)), round(max(b.y1 for b in cell.boxes)))
+
+
+def _source(cell: Cell, page: int) -> CellSource | None:
+    """Where a cell was read and how sure the reading is; a doubt for uncertain numbers."""
+    bounds = _box(cell)
+    if bounds is None:
+        return None
     score = min(b.score for b in cell.boxes)
-    box = ",".join(str(round(v)) for v in (min(b.x0 for b in cell.boxes), min(b.y0 for b in cell.boxes),
-                                           max(b.x1 for b in cell.boxes), max(b.y1 for b in cell.boxes)))
+    box = ",".join(str(v) for v in bounds)
     doubt = cell.doubt
     if not doubt and score < MIN_CONFIDENCE and _DIGIT.search(cell.text()):
         doubt = f"OCR confidence {score:.2f} below {MIN_CONFIDENCE} for {cell.text()!r}"

@@ -12,7 +12,9 @@ be read as an extra row.  A row that itself breaks across the page (Word's and L
 default) is rejoined when the evidence is unequivocal: the continued table's first row holds only
 text, no number and no row ordinal (`3.`, `（五）`, `四、`), and each of its cells lies under a cell
 of the previous page's last rows (by x-position); each piece is appended to that cell, and the
-document's notes say so.  Anything else stays as printed, a row of its own.
+document's notes say so.  Anything else stays as printed, a row of its own.  Every cell keeps
+where it is printed (`Document.positions`): its page, the table's number on the page, the row and
+column of pdfplumber's grid and the cell's bbox in PDF points; a text line its page and bbox.
 
 A PDF without a usable text layer (a scan) is read by OCR (`ocr.py`) when the `govstats[ocr]`
 extra is installed; without it the error says so.
@@ -31,7 +33,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import ReportParseError
 from ..limits import Limits
-from .base import Document, NeedsOCR
+from .base import Document, NeedsOCR, Position
 
 _PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}\s*页?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–_\s]*$")
 _MARGIN = 0.1  # page numbers are dropped only in the top and bottom tenth of the page
@@ -54,6 +56,7 @@ class _Block:
     size: float = 0.0
     furniture: bool = False  # a page number in the margin
     spans: list[list[Span]] = field(default_factory=list)  # tables: each row's cells' x-ranges
+    where: list[list[Position]] = field(default_factory=list)  # each row's cells' positions
 
 
 def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
@@ -91,8 +94,8 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
         pages = [_read_page(page) for page in pdf.pages]
     right = max((b.x1 for blocks in pages for b in blocks if not b.is_table), default=0.0)
     pages = [_paragraphs(blocks, right) for blocks in pages]
-    lines, joined = _join(pages)
-    return Document(lines=lines, carrier="pdf", source=source, notes=notes + joined)
+    lines, positions, joined = _join(pages)
+    return Document(lines=lines, carrier="pdf", source=source, notes=notes + joined, positions=positions)
 
 
 def _ocr(data: bytes, source: str, reason: str) -> Document:
@@ -112,16 +115,18 @@ def _read_page(page: Page) -> list[_Block]:
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
     blocks = []
-    for t in tables:
-        rows, spans = _rows(t)
-        blocks.append(_Block(t.bbox[1], t.bbox[3], rows, True, spans=spans))
+    for number, t in enumerate(tables, start=1):
+        rows, spans, where = _rows(t, page.page_number, number)
+        blocks.append(_Block(t.bbox[1], t.bbox[3], rows, True, spans=spans, where=where))
     for line in page.filter(outside).extract_text_lines():
         text = " ".join(line["text"].split())
         if text:
             margin = line["bottom"] < page.height * _MARGIN or line["top"] > page.height * (1 - _MARGIN)
+            box = (line["x0"], line["top"], line["x1"], line["bottom"])
             blocks.append(_Block(line["top"], line["bottom"], [[text]], False, line["x1"],
                                  line["chars"][-1]["size"],
-                                 margin and bool(_PAGE_NUMBER.match(text))))
+                                 margin and bool(_PAGE_NUMBER.match(text)),
+                                 where=[[Position(page.page_number, box=_rounded(box))]]))
     blocks.sort(key=lambda b: b.top)
     return blocks
 
@@ -139,23 +144,31 @@ def _paragraphs(blocks: list[_Block], right: float) -> list[_Block]:
             before, after = prev.rows[0][0], block.rows[0][0]
             glue = " " if before[-1].isascii() and after[0].isascii() else ""
             out[-1] = _Block(prev.top, block.bottom, [[before + glue + after]], False, block.x1,
-                             block.size)
+                             block.size, where=prev.where)  # where it starts
         else:
             out.append(block)
     return out
 
 
-def _rows(table) -> tuple[list[list[str]], list[list[Span]]]:
+def _rows(table, page: int, number: int) -> tuple[list[list[str]], list[list[Span]], list[list[Position]]]:
     """Table rows as lines: None (inside a merged cell) skipped, "" kept, wrapped text rejoined;
-    beside them each kept cell's x-range."""
-    out, spans = [], []
-    for row, texts in zip(table.rows, table.extract()):
-        kept = [(_cell(c), (box[0], box[2])) for c, box in zip(texts, row.cells)
+    beside them each kept cell's x-range and position (the page, the table's `number` on it, the
+    row and column of pdfplumber's grid, the cell's bbox)."""
+    out, spans, where = [], [], []
+    for r, (row, texts) in enumerate(zip(table.rows, table.extract()), start=1):
+        kept = [(_cell(c), box, col) for col, (c, box) in enumerate(zip(texts, row.cells), start=1)
                 if c is not None and box is not None]
         if len(kept) > 1 or (kept and kept[0][0]):
-            out.append([c for c, _ in kept])
-            spans.append([x for _, x in kept])
-    return out, spans
+            out.append([c for c, _, _ in kept])
+            spans.append([(box[0], box[2]) for _, box, _ in kept])
+            where.append([Position(page, number, r, col, box=_rounded(box)) for _, box, col in kept])
+    return out, spans, where
+
+
+def _rounded(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """A box to a hundredth of a unit (a PDF point: far finer than print)."""
+    x0, y0, x1, y1 = (round(v, 2) for v in box)
+    return x0, y0, x1, y1
 
 
 def _cell(text: str) -> str:
@@ -163,10 +176,12 @@ def _cell(text: str) -> str:
     return " ".join(_DIGIT_WRAP.sub("", text).split())
 
 
-def _join(pages: list[list[_Block]]) -> tuple[list[list[str]], list[str]]:
-    """All pages' lines; a table continued from the previous page loses its repeated header rows,
-    and a row broken by the page is rejoined (`_rejoin`).  Also the notes on what was done."""
+def _join(pages: list[list[_Block]]) -> tuple[list[list[str]], dict[tuple[int, int], Position], list[str]]:
+    """All pages' lines and where their cells are (a rejoined cell: where it starts); a table
+    continued from the previous page loses its repeated header rows, and a row broken by the page
+    is rejoined (`_rejoin`).  Also the notes on what was done."""
     lines: list[list[str]] = []
+    positions: dict[tuple[int, int], Position] = {}
     notes: list[str] = []
     dropped = 0
     previous: list[_Block] = []  # content blocks of the previous page
@@ -176,24 +191,26 @@ def _join(pages: list[list[_Block]]) -> tuple[list[list[str]], list[str]]:
         content = [b for b in page if not b.furniture]
         continues = (bool(previous) and previous[-1].is_table and bool(content) and content[0].is_table)
         for i, block in enumerate(content):
-            rows, spans = block.rows, block.spans
+            rows, spans, where = block.rows, block.spans, block.where
             if i == 0 and continues:
                 k = _repeated_prefix(rows, first_rows)
-                rows, spans, dropped = rows[k:], spans[k:], dropped + k
+                rows, spans, where, dropped = rows[k:], spans[k:], where[k:], dropped + k
                 if rows and spans and _rejoin(lines, tail, rows[0], spans[0]):
                     notes.append(f"page {number}: the first table row continues a row broken by the "
                                  f"page break; rejoined with it ({' '.join(c for c in rows[0] if c)!r})")
-                    rows, spans = rows[1:], spans[1:]
+                    rows, spans, where = rows[1:], spans[1:], where[1:]
             elif block.is_table:
                 first_rows, tail = rows, []
             if block.is_table:
                 tail += [(len(lines) + j, s) for j, s in enumerate(spans)]
+            for j, cells in enumerate(where):
+                positions.update(((len(lines) + j, c), p) for c, p in enumerate(cells))
             lines.extend(rows)
         if content:
             previous = content
     if dropped:
         notes.append(f"{dropped} repeated table header row(s) dropped at page tops")
-    return lines, notes
+    return lines, positions, notes
 
 
 def _rejoin(lines: list[list[str]], tail: list[tuple[int, list[Span]]], row: list[str],
