@@ -6,7 +6,7 @@ from . import batch
 # After `import govstats`, any matplotlib chart renders Chinese: a CJK font is registered as the
 # fallback of matplotlib's default family (see govstats.charts.style.use_cjk_font).
 from .charts.style import use_cjk_font as _use_cjk_font  # noqa: E402
-from .corpus import Corpus, read_corpus
+from .corpus import Citation, Corpus, cite, read_corpus
 from .errors import GovstatsWarning, ReportParseError, UnsupportedFormat
 from .evaluate.metrics import metrics
 from .evaluate.query import query
@@ -23,4 +23,4 @@ _use_cjk_font()
 
 __all__ = ["read_report", "Report", "ReportMeta", "Problem", "ReportParseError", "UnsupportedFormat",
            "GovstatsWarning", "load_schema", "__version__",
-           "read_corpus", "Corpus", "metrics", "query", "yoy", "batch", "fetch", "place_of", "Place", "label_cells"]
+           "read_corpus", "Corpus", "cite", "Citation", "metrics", "query", "yoy", "batch", "fetch", "place_of", "Place", "label_cells"]

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .checks import check_counts
+from .corpus.cli import add_parser as _add_cite
 from .errors import GovstatsWarning, ReportParseError
 from .fetch.cli import add_parser as _add_fetch
 from .model import TABLES
@@ -265,8 +266,8 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_export)
 
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_parse, _add_check, _add_batch,
-                                                                 _add_export, _add_fetch, _add_notebooks]
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_parse, _add_check, _add_batch, _add_export,
+                                                                 _add_cite, _add_fetch, _add_notebooks]
 
 
 def main(argv: list[str] | None = None) -> int:

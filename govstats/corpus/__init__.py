@@ -3,9 +3,10 @@ cache, the `Corpus` frames and the soft checks across years and against the narr
 from __future__ import annotations
 
 from ..readers import SUFFIXES as REPORT_SUFFIXES
+from .cite import Citation, CiteError, cite
 from .frames import CELL_COLUMNS, KEY_COLUMNS, REPORT_COLUMNS, Corpus
 from .loader import read_corpus
 from .sources import MANIFEST, PROBLEM_COLUMNS, Entry
 
-__all__ = ["CELL_COLUMNS", "KEY_COLUMNS", "MANIFEST", "PROBLEM_COLUMNS", "REPORT_COLUMNS", "REPORT_SUFFIXES", "Corpus",
-           "Entry", "read_corpus"]
+__all__ = ["CELL_COLUMNS", "KEY_COLUMNS", "MANIFEST", "PROBLEM_COLUMNS", "REPORT_COLUMNS", "REPORT_SUFFIXES", "Citation",
+           "CiteError", "Corpus", "Entry", "cite", "read_corpus"]

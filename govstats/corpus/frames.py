@@ -23,6 +23,7 @@ from ..report import Report
 from ..schema import agency_level, catalogue, load_schema
 from .agencies import Aliases, agency_columns
 from .cell_table import KEY_COLUMNS, cell_frame
+from .cite import Citation, cite
 from .columns import COUNT_FIELDS, META_FIELDS, ReportColumns
 from .dataset import write_dataset
 from .duplicates import cell_set, duplicates
@@ -63,9 +64,8 @@ def _key_frame(entries: list[Entry], rows: pa.Table, aliases: Aliases) -> tuple[
 
 
 def _titled(entries: list[Entry], keys: pd.DataFrame) -> list[tuple[int, str]]:
-    """The agency and year of a report that names neither (a PDF attachment without a title
-    line), from what the fetch manifest calls it (the link's text or the page's title), each
-    with a note saying so; in place in `keys`."""
+    """The agency and year of a report that names neither (a PDF attachment without a title line), from
+    what the fetch manifest calls it (the link's text or the page's title), noted; in place in `keys`."""
     notes = []
     for i, entry in enumerate(entries):
         if entry.titled is None or not (pd.isna(keys.at[i, "agency"]) or pd.isna(keys.at[i, "year"])):
@@ -226,10 +226,9 @@ class Corpus:
         return {name: {s["name"]: s["text"] for s in sections[i]} for name, i in self._position.items()}
 
     def report(self, name: str) -> Report:
-        """One report of the corpus as a `Report` (`read_report` of its file would give the same),
-        from what the corpus holds: no file is read again.  Its meta is what the report says (the
-        manifest's and the aliases' names are in `reports`); a duplicate's cells are those of the
-        report it repeats, which `cells` holds."""
+        """One report of the corpus as a `Report` (as `read_report` of its file), from what the corpus
+        holds: no file is read again.  Its meta is what the report says (the manifest's and the
+        aliases' names are in `reports`); a duplicate has no cells of its own: ask for its original."""
         if name not in self._position:
             raise KeyError(f"no report {name!r} in the corpus (its reports are listed in Corpus.reports)")
         i = self._position[name]
@@ -244,6 +243,10 @@ class Corpus:
         problems = [Problem(**p) for p in self._rows["problems"][i].as_py()]
         return Report(meta, catalogue.conform("cells", cells, "report", "cell", "quality"), self.sections[name],
                       problems)
+
+    def cite(self, report: str, key: str) -> Citation:
+        """Where cell `key` (table.row.col) of `report` was printed, and the printed text (`corpus.cite`)."""
+        return cite(self, report, key)
 
     @functools.cached_property
     def _used_rank(self) -> dict[int, int]:

@@ -12,8 +12,10 @@ no known position (nothing printed, or a reader that does not know) gets None an
 from __future__ import annotations
 
 import bisect
+import functools
 
 from ..readers.base import CellSource, Document, Position
+from ..schema import texts
 
 #: the locator columns a cell record gains, in frames.csv's order
 LOCATOR_FIELDS = ("page", "src_table", "src_row", "src_col", "line", "char_start", "char_end", "box", "locator")
@@ -64,21 +66,21 @@ class Locator:
                       locator=describe(position, char_start, char_end))
 
 
-def describe(position: Position, char_start: int | None = None, char_end: int | None = None) -> str:
-    """A locator a person can follow: `p. 4, table 2, row 3, col 5`, `line 57, chars 12–15`."""
-    parts = []
-    if position.page is not None:
-        parts.append(f"p. {position.page}")
-    if position.table is not None:
-        parts.append(f"table {position.table}")
-    if position.row is not None:
-        parts.append(f"row {position.row}")
-    if position.col is not None:
-        parts.append(f"col {position.col}")
-    if position.line is not None:
-        parts.append(f"line {position.line}")
-        if char_start is not None:
-            parts.append(f"chars {char_start}–{char_end}")
+@functools.cache
+def _words(lang: str) -> dict[str, str]:
+    return texts("locator", lang)
+
+
+def describe(position: Position, char_start: int | None = None, char_end: int | None = None,
+             lang: str = "en") -> str:
+    """A locator a person can follow: `p. 4, table 2, row 3, col 5`, `line 57, chars 12–15` (the
+    `locator` column, in English), or in Chinese (`第 4 页，表 2，第 3 行，第 5 列`)."""
+    words = _words(lang)
+    found = [("page", position.page), ("table", position.table), ("row", position.row), ("col", position.col),
+             ("line", position.line)]
+    parts = [words[name].format(n=n) for name, n in found if n is not None]
+    if position.line is not None and char_start is not None:
+        parts.append(words["chars"].format(start=char_start, end=char_end))
     if position.box is not None and position.table is None:
-        parts.append("box " + ",".join(f"{v:g}" for v in position.box))
-    return ", ".join(parts)
+        parts.append(words["box"].format(box=",".join(f"{v:g}" for v in position.box)))
+    return words["sep"].join(parts)
