@@ -34,6 +34,7 @@ EXIT_CODES = """exit status:
   2  an input could not be read as a report, or the command could not start or write its output"""
 
 
+CORRECTIONS_HELP = "corrections by hand (default: corrections.csv in the corpus folder, when there is one)"
 LABELS_HELP = ("add to the cells the row and column labels in Chinese and English and the row's group: "
                "row_label_zh, row_label_en, col_label_zh, col_label_en, row_group_zh, row_group_en")
 
@@ -235,7 +236,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from .export import write
 
     try:
-        corpus = read_corpus(args.corpus, cache=not args.no_cache)
+        corpus = read_corpus(args.corpus, cache=not args.no_cache, corrections=args.corrections)
         unused = corpus.unused
         for row in unused.itertuples():
             print(f"{row.severity}: {row.source}: {row.message}", file=sys.stderr)
@@ -261,6 +262,7 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--to", choices=TARGETS, required=True)
     p.add_argument("--no-cache", action="store_true", help="parse every report (do not read or write the cache)")
     p.add_argument("--labels", action="store_true", help=LABELS_HELP)
+    p.add_argument("--corrections", metavar="FILE", help=CORRECTIONS_HELP)
     p.add_argument("--license", default=DEFAULT_LICENSE,
                    help=f"--to dataset: the licence datapackage.json states (default {DEFAULT_LICENSE})")
     p.set_defaults(func=_cmd_export)

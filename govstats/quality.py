@@ -176,8 +176,9 @@ def _merge(found: list[tuple[str, str]]) -> tuple[str, str]:
     return combine(f for f, _ in found), "; ".join(dict.fromkeys(n for _, n in found if n))
 
 
-def cell_quality(cells: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
-    """`quality` and `quality_note` of each row of `cells` (index kept): "ok" and "" unless flagged."""
+def cell_quality(cells: pd.DataFrame, flags: pd.DataFrame, corrected_value: object = None) -> pd.DataFrame:
+    """`quality`, `quality_note` and `corrected_value` of each row of `cells` (index kept): "ok", ""
+    and NA unless flagged or corrected (`corrected_value`: a Float64 array over the cells)."""
     quality = np.full(len(cells), "ok", dtype=object)
     note = np.full(len(cells), "", dtype=object)
     per_report = _by_report(flags)
@@ -192,8 +193,9 @@ def cell_quality(cells: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
             found = index.get((report, table, row, col), []) + index.get((report, table, row, ""), [])
             if found:
                 quality[i], note[i] = _merge(found)
-    return pd.DataFrame({"quality": pd.array(quality, dtype="string"), "quality_note": pd.array(note, dtype="string")},
-                        index=cells.index)
+    fixed = pd.array(np.full(len(cells), np.nan), dtype="Float64") if corrected_value is None else corrected_value
+    return pd.DataFrame({"quality": pd.array(quality, dtype="string"), "quality_note": pd.array(note, dtype="string"),
+                         "corrected_value": fixed}, index=cells.index)
 
 
 def operands(refs: Iterable[CellRef], parts: DerivedParts) -> dict[CellRef, CellRef | None]:

@@ -15,7 +15,7 @@ from .files import file_kind
 from .interpret import interpret
 from .limits import Limits
 from .model import Problem, ReportMeta
-from .quality import cell_flags, cell_quality, identity_flags, problem_flags
+from .quality import carried_flags, cell_flags, cell_quality, identity_flags, problem_flags
 from .readers import SUFFIXES, read_document
 from .tables import as_integers, cells_frame, wide
 
@@ -48,8 +48,11 @@ class Report:
 
     def quality_flags(self, cells: pd.DataFrame | None = None) -> pd.DataFrame:
         """The quality flags of this report's cells (`govstats.quality`): failed identities,
-        doubtful readings and the problems naming a row."""
+        doubtful readings and the problems naming a row; of a report of a corpus
+        (`Corpus.report`), the flags its cells carry (soft checks and corrections too)."""
         cells = self.cells if cells is None else cells
+        if self.records is None and "quality" in cells.columns:
+            return carried_flags(cells)
         problems = pd.DataFrame([(self.meta.report, p.table, p.row, p.message) for p in self.problems],
                                 columns=["report", "table", "row", "message"])
         return pd.concat([identity_flags(cells, self.meta.format_version), cell_flags(cells),

@@ -21,6 +21,7 @@ from ..model import TABLES, Problem, ReportMeta
 from ..quality import QUALITY_COLUMNS, cell_quality
 from ..report import Report
 from ..schema import agency_level, catalogue, load_schema
+from . import corrections as corrected
 from .agencies import Aliases, agency_columns
 from .cell_table import KEY_COLUMNS, cell_frame
 from .cite import Citation, cite
@@ -122,9 +123,11 @@ class Corpus:
     """Many parsed reports as tidy frames: `cells`, `reports`, `problems`; checks and views."""
 
     def __init__(self, entries: list[Entry], columns: ReportColumns, problems: list[dict],
-                 cache_info: dict[str, Any] | None = None, aliases: Aliases | None = None) -> None:
+                 cache_info: dict[str, Any] | None = None, aliases: Aliases | None = None,
+                 corrections: Path | None = None) -> None:
         """`entries[i]` is the file the report of row i of `columns` is read from; `problems` are
-        those of the files not loaded; `aliases` map printed agency names to canonical ones."""
+        those of the files not loaded; `aliases` map printed agency names to canonical ones;
+        `corrections` is a corrections file (`corpus.corrections`) to apply."""
         self.cache_info = cache_info or {}
         self._entries, self._rows = entries, columns.rows
         self._position = {e.report: i for i, e in enumerate(entries)}
@@ -138,9 +141,8 @@ class Corpus:
         self._repeats, notes = duplicates(keys, cells_of)
         self._why_not_used = {(n["report"], n["message"]) for n in notes if n["report"] in self._repeats}
         place_notes += edited_after_fetching(entries, columns.rows["sha256"].to_pylist())
-        found = pd.concat([_report_problems(entries, columns.rows), pd.DataFrame(place_notes + notes + problems,
-                                                                                 columns=PROBLEM_COLUMNS)],
-                          ignore_index=True)
+        found = pd.concat([_report_problems(entries, columns.rows), pd.DataFrame(
+            place_notes + notes + problems, columns=PROBLEM_COLUMNS)], ignore_index=True)
         self.problems = catalogue.conform("problems", found.reset_index(drop=True))
         #: the reports whose cells count: not a duplicate, not in a conflict
         self._used = [i for i, e in enumerate(entries) if e.report not in self._repeats]
@@ -153,13 +155,16 @@ class Corpus:
         #: the used cells; `cells` adds their quality when first asked
         self._cells = cell_frame(keys.iloc[self._used], lengths, used, _READ)
         self._flags: pd.DataFrame | None = None
+        #: the corrections applied (frame `corrections`; index: the cell's position in `cells`)
+        self.corrections, self.problems = corrected.apply(corrections, self.reports, self._cells, self.problems)
 
     @property
     def cells(self) -> pd.DataFrame:
         """One row per cell of every used report: the report's key columns, the cell's own, and its
-        `quality` and `quality_note` (`govstats.quality`), added when first asked."""
+        `quality`, `quality_note` (`govstats.quality`) and `corrected_value`, added when first asked."""
         if "quality" not in self._cells.columns:
-            quality = cell_quality(self._cells, self.quality_flags())
+            quality = cell_quality(self._cells, self.quality_flags(),
+                                   corrected.corrected_values(len(self._cells), self.corrections))
             for col in QUALITY_COLUMNS:
                 self._cells[col] = quality[col].array
         return self._cells
@@ -267,10 +272,7 @@ class Corpus:
         return self._keys["report"].iloc[self._used].to_numpy(dtype=object)
 
     def soft_checks(self) -> pd.DataFrame:
-        """Cross-year (SOFT-T3-CARRY, SOFT-T2-STOCK) and narrative (SOFT-NARRATIVE) checks.
-
-        See `govstats.corpus.soft_checks`: they report and never fail.
-        """
+        """Cross-year and narrative checks of the numbers as read (`corpus.soft_checks`): never fail."""
         return soft_checks(self._cells, self._used_keys, self._used_names(), self._overviews()[self._used],
                            load_schema())
 
@@ -292,9 +294,9 @@ class Corpus:
     def table(self, name: str, derived: bool = False, lang: str | None = None) -> pd.DataFrame:
         """Table `name` ("t2", "t3", "t4") of every report, stacked: index (agency, year, row).
 
-        Each report's rows and columns are those `Report.table` gives it (`corpus.wide_tables`);
-        the frame has every column any report has.  A report without an agency or year keeps NA there.
-        """
+        Each report's rows and columns are those `Report.table` gives it (`corpus.wide_tables`), with
+        the corrected values (`corrections`); the frame has every column any report has (else NA)."""
         if name not in TABLES:
             raise KeyError(f"no table {name!r}; tables are t2, t3, t4")
-        return stacked(self._cells, self._used_keys, name, derived, lang, load_schema())
+        return stacked(corrected.effective(self._cells, self.corrections), self._used_keys, name, derived, lang,
+                       load_schema())

@@ -24,6 +24,7 @@ from ..progress import wanted
 from .agencies import Aliases
 from .cluster import parse_on_cluster, write_on_cluster
 from .columns import ReportColumns
+from .corrections import find as find_corrections
 from .frames import Corpus
 from .parsed import arrow_pool, cache_key
 from .sources import Entry, entries, problem_record, source_id
@@ -228,7 +229,8 @@ def _folder(source: Any) -> Path | None:
 
 
 def read_corpus(source: Any, *, cache: bool | str | os.PathLike[str] = True, progress: bool | None = None,
-                jobs: int | None = None, client: Any = None) -> Corpus:
+                jobs: int | None = None, client: Any = None,
+                corrections: str | os.PathLike[str] | None = None) -> Corpus:
     """Read every report of `source` into one `Corpus`.
 
     `source` is a folder (its `manifest.csv` is used when there is one; else every .txt, .html,
@@ -240,6 +242,8 @@ def read_corpus(source: Any, *, cache: bool | str | os.PathLike[str] = True, pro
     (default: when more than 20 files are read, in Jupyter or on a terminal, not in CI or with
     GOVSTATS_PROGRESS=0: `govstats.progress.wanted`).  Files that cannot be
     read, duplicates and files that are not reports are listed in `Corpus.problems`; the rest load.
+    `corrections` is a corrections file (default: `corrections.csv` in the corpus's folder, when
+    there is one; `govstats.corpus.corrections`): values read by hand, applied at load.
     """
     if not isinstance(source, (str, os.PathLike)) and isinstance(source, Iterable):
         source = list(source)  # read twice: for its files and for the name of its store
@@ -247,10 +251,11 @@ def read_corpus(source: Any, *, cache: bool | str | os.PathLike[str] = True, pro
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     aliases = Aliases.for_corpus(_folder(source))   # a bad agencies.csv stops here, naming its line
+    corrections_file = find_corrections(_folder(source), corrections)
     with arrow_pool():
         loader = _Loader(*_open_store(cache, source))
         loader.prefetch()  # the store's parts are read while the files are listed and looked at
         found, problems = entries(source)
         show = progress if progress is not None else (len(found) > PROGRESS_THRESHOLD and wanted())
         loaded, columns, errors = loader.load(found, jobs, client, show)
-        return Corpus(loaded, columns, problems + errors, loader.info, aliases)
+        return Corpus(loaded, columns, problems + errors, loader.info, aliases, corrections_file)

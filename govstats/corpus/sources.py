@@ -16,6 +16,8 @@ from ..schema import catalogue, level_key, levels
 from ..spreadsheet import unneutralise
 
 MANIFEST = "manifest.csv"
+#: a corpus folder's own files beside its reports: the manifest, the corrections by hand
+OWN_FILES = (MANIFEST, "corrections.csv")
 #: the journal of a `govstats fetch` run not yet folded into manifest.csv (the run was interrupted)
 JOURNAL = "manifest.journal"
 #: Manifest columns that override what a report's title says.
@@ -90,7 +92,7 @@ def _other_files(folder: Path, visible: list[tuple[str, str]], listed: set[str] 
     out = []
     for name, full in visible:
         suffix = os.path.splitext(name)[1].lower()
-        if suffix in SUFFIXES or full in listed or name.rsplit("/", 1)[-1] == MANIFEST:
+        if suffix in SUFFIXES or full in listed or name.rsplit("/", 1)[-1] in OWN_FILES:
             continue
         path = str(folder / name)
         if suffix in _NOTES:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..quality import cell_flags, identity_flags, problem_flags, soft_flags
+from . import corrections as corrected
 from .sources import Entry, problem_record
 
 if TYPE_CHECKING:
@@ -24,8 +25,13 @@ def edited_after_fetching(entries: list[Entry], sha256: list[str]) -> list[dict]
 
 
 def corpus_flags(corpus: Corpus, cells: pd.DataFrame) -> pd.DataFrame:
-    """Every quality flag of `corpus`, whose used cells are `cells` (its key columns included)."""
+    """Every quality flag of `corpus`, whose used cells are `cells` (its key columns included):
+    the identities and readings of the numbers as corrected (`corrections.effective`), the
+    problems naming a row (not about a corrected cell), the soft checks, the corrections."""
     loaded = corpus.problems[corpus.problems["report"].isin(cells["report"].astype(str).unique())]
     versions = cells["format_version"].astype(object).map(str)
-    return pd.concat([identity_flags(cells, versions), cell_flags(cells), problem_flags(loaded, cells),
-                      soft_flags(corpus.soft_checks(), corpus.reports)], ignore_index=True)
+    numbers = corrected.effective(cells, corpus.corrections)
+    doubts = corrected.supersede(problem_flags(loaded, cells), cells, corpus.corrections)
+    return pd.concat([identity_flags(numbers, versions), cell_flags(numbers), doubts,
+                      soft_flags(corpus.soft_checks(), corpus.reports), corrected.flags(corpus.corrections)],
+                     ignore_index=True)

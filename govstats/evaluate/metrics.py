@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..corpus.corrections import effective
 from ..quality import carried_flags, cell_flags, identity_flags, operands, ref_quality, trusted
 from ..schema import VERSIONS, Schema, agency_level, catalogue, load_metrics, load_schema
 from ..values import CellColumns, DerivedParts
@@ -30,7 +31,12 @@ def ratio(numerator: Any, denominator: Any) -> Any:
 
 def _report_cells(source: Any) -> pd.DataFrame:
     """A long cell table with report, agency, city, level, year and format_version columns (the
-    level, where the source has none, derived from the agency's name)."""
+    level, where the source has none, derived from the agency's name), each corrected cell with
+    its corrected value (`corpus.corrections.effective`)."""
+    return effective(_key_cells(source))
+
+
+def _key_cells(source: Any) -> pd.DataFrame:
     from ..corpus import Corpus
     from ..report import Report
 

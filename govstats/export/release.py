@@ -30,7 +30,7 @@ from ..version import __version__
 from .tables import export_frames, write_csv
 
 #: the frames of a release, each written as Parquet and CSV
-TABLES = ("cells", "t2", "t3", "t4", "metrics", "yoy", "checks", "soft_checks", "problems")
+TABLES = ("cells", "t2", "t3", "t4", "metrics", "yoy", "checks", "soft_checks", "problems", "corrections")
 #: the licence of a release unless the user chooses another (`--license`): the tables are facts
 #: compiled from public government reports; CC BY 4.0 asks only that the release be credited
 DEFAULT_LICENSE = "CC-BY-4.0"
@@ -43,7 +43,8 @@ CHECKSUMS = "SHA256SUMS"
 
 #: the catalogue frame (govstats/schema/frames.csv) each file of a release is a view of
 FRAME_OF = {"cells": "cells", "t2": "wide", "t3": "wide", "t4": "wide", "metrics": "metrics", "reports": "reports",
-            "yoy": "yoy", "checks": "checks", "soft_checks": "soft_checks", "problems": "problems"}
+            "yoy": "yoy", "checks": "checks", "soft_checks": "soft_checks", "problems": "problems",
+            "corrections": "corrections"}
 
 
 def _field_type(dtype: object) -> str:

@@ -57,7 +57,7 @@ def export_frames(corpus: Corpus, labels: bool = False) -> dict[str, pd.DataFram
     the derived rows and columns, index as columns, whole-number columns as integers, and a
     `flags` column naming each cell of the row that is not a printed number, with its raw text,
     so that an ambiguous cell never looks like a blank, and the `quality` and `quality_note` of
-    the row's cells), metrics, yoy, checks, soft_checks.
+    the row's cells), metrics, yoy, checks, soft_checks, corrections (those applied).
     `labels`: the cells with their row and column labels in Chinese and English and the row's
     group (`govstats.schema.labels.label_cells`)."""
     values = metrics(corpus)
@@ -74,7 +74,7 @@ def export_frames(corpus: Corpus, labels: bool = False) -> dict[str, pd.DataFram
         wide["quality_note"] = pd.array([quality.get(key, ("ok", ""))[1] for key in keys], dtype="string")
         frames[table] = wide
     frames.update({"metrics": values, "yoy": yoy(values), "checks": corpus.checks(),
-                   "soft_checks": corpus.soft_checks()})
+                   "soft_checks": corpus.soft_checks(), "corrections": corpus.corrections.reset_index(drop=True)})
     return frames
 
 

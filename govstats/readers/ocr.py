@@ -5,7 +5,7 @@ screenshot is cut into page-sized tiles for recognition), straightened, and reco
 RapidOCR's Chinese PP-OCR models on onnxruntime — the model files ship inside the `rapidocr`
 wheel and are named explicitly, so nothing is ever downloaded.  The boxes become the same lines
 of cells as the PDF reader's (`ocr_layout`: ruled tables cell by cell, other text line by line;
-then the PDF reader's paragraph joining and repeated-header dropping).
+then the paragraph joining and repeated-header dropping of `layout`, as for a PDF).
 
 Every cell keeps where it was read: `Document.cell_sources` gives its confidence and box
 (`ocr 0.998 page 3 box 603,432,652,461`, pixels of the page at `DPI`), and a doubt when the
@@ -32,8 +32,8 @@ from ..errors import ReportParseError
 from ..limits import Limits
 from ..progress import bar as progress_bar
 from ..progress import wanted
+from . import layout as page_layout
 from . import ocr_pages
-from . import pdf as pdf_reader
 from .base import CellSource, Document, Position
 from .ocr_layout import Block, Box, Cell, deskew, layout
 from .ocr_pages import DPI
@@ -172,9 +172,8 @@ def _recognise(image: Image.Image, top: int, threads: int) -> list[Box]:
 
 
 def _document(pages: list[tuple[float, list[Block]]], source: str) -> Document:
-    """The pages' blocks as one Document, each cell with its source; the PDF reader's page logic."""
-    blocks: list[list[pdf_reader._Block]] = []
-    sources: dict[int, list[CellSource | None]] = {}  # id of a row list -> its cells' sources
+    """The pages' blocks as one Document, each cell with its source; the page logic of `layout`."""
+    blocks: list[list[page_layout.Block]] = []
     notes = []
     for number, (angle, page) in enumerate(pages, start=1):
         if angle:
@@ -185,35 +184,31 @@ def _document(pages: list[tuple[float, list[Block]]], source: str) -> Document:
         for block in page:
             tables += block.is_table
             rows = [[cell.text() for cell in row] for row in block.rows]
-            for texts, row in zip(rows, block.rows):
-                sources[id(texts)] = [_source(cell, number) for cell in row]
-            margin = block.bottom < height * pdf_reader._MARGIN or block.top > height * (1 - pdf_reader._MARGIN)
-            furniture = (not block.is_table and margin and bool(pdf_reader._PAGE_NUMBER.match(rows[0][0])))
+            sources = [[_source(cell, number) for cell in row] for row in block.rows]
+            furniture = not block.is_table and page_layout.is_page_number(rows[0][0], block.top, block.bottom,
+                                                                          height)
             spans = [[(cell.x0, cell.x1) for cell in row] for row in block.rows] if block.is_table else []
             where = [[Position(number, tables, r, c, box=_box(cell)) if block.is_table else
                       Position(number, box=_box(cell)) for c, cell in enumerate(row, start=1)]
                      for r, row in enumerate(block.rows, start=1)]
-            converted.append(pdf_reader._Block(block.top, block.bottom, rows, block.is_table, block.x1,
-                                               block.size, furniture, spans, where))
+            converted.append(page_layout.Block(block.top, block.bottom, rows, block.is_table, block.x1,
+                                               block.size, furniture, spans, where, sources))
         blocks.append(converted)
     _align_repeated_headers(blocks)
     right = max((b.x1 for page in blocks for b in page if not b.is_table), default=0.0)
-    lines, positions, joined = pdf_reader._join([pdf_reader._paragraphs(page, right) for page in blocks])
-    if not any(cell for line in lines for cell in line):
+    joined = page_layout.join([page_layout.paragraphs(page, right) for page in blocks])
+    if not any(cell for line in joined.lines for cell in line):
         raise ReportParseError(source, f"OCR found no text on {len(pages)} page(s)")
-    notes += joined
-    cell_sources = {(i, j): s for i, line in enumerate(lines)
-                    for j, s in enumerate(sources.get(id(line), [])) if s is not None}
-    return Document(lines=lines, carrier="ocr", source=source, notes=notes, cell_sources=cell_sources,
-                    positions=positions)
+    return Document(lines=joined.lines, carrier="ocr", source=source, notes=notes + joined.notes,
+                    cell_sources=joined.cell_sources, positions=joined.positions)
 
 
-def _align_repeated_headers(pages: list[list[pdf_reader._Block]]) -> None:
+def _align_repeated_headers(pages: list[list[page_layout.Block]]) -> None:
     """OCR reads a table header repeated at a page top a little differently each time (： or :):
-    rows that match the table's first rows but for such slips take their text, so the PDF
-    reader's page joining drops them as repeats."""
+    rows that match the table's first rows but for such slips take their text, so the page
+    joining of `layout` drops them as repeats."""
     first: list[list[str]] = []
-    previous: list[pdf_reader._Block] = []
+    previous: list[page_layout.Block] = []
     for page in pages:
         content = [b for b in page if not b.furniture]
         if content and previous and previous[-1].is_table and content[0].is_table and first:

@@ -1,18 +1,10 @@
 """PDF carrier: the text layer of a PDF, read with pdfplumber, tables and text in reading order.
 
 Each page gives its ruled tables (`find_tables`) and the text lines outside them, sorted top to
-bottom; text lines that wrapped at the right margin are joined again, so a paragraph, a title or
-a heading printed over two lines is one line.  A table row is one line with one string per cell
-(text wrapped inside a cell joined by a space); the positions pdfplumber fills with
-None (covered by a merged cell) are skipped, so a spanned cell appears once, while a blank cell
-stays "".  Page numbers in the top or bottom margin (`- 3 -`, `第3页`) are dropped.  A table
-that ends one page and starts the next is one table: rows at the top of the second part that
-repeat the table's first rows (a header repeated on each page) are dropped — otherwise they would
-be read as an extra row.  A row that itself breaks across the page (Word's and LibreOffice's
-default) is rejoined when the evidence is unequivocal: the continued table's first row holds only
-text, no number and no row ordinal (`3.`, `（五）`, `四、`), and each of its cells lies under a cell
-of the previous page's last rows (by x-position); each piece is appended to that cell, and the
-document's notes say so.  Anything else stays as printed, a row of its own.  Every cell keeps
+bottom, as `layout` blocks; `layout` joins wrapped lines, drops page numbers and joins tables
+continued over a page break.  A table row is one line with one string per cell (text wrapped
+inside a cell joined by a space); the positions pdfplumber fills with None (covered by a merged
+cell) are skipped, so a spanned cell appears once, while a blank cell stays "".  Every cell keeps
 where it is printed (`Document.positions`): its page, the table's number on the page, the row and
 column of pdfplumber's grid and the cell's bbox in PDF points; a text line its page and bbox.
 
@@ -23,7 +15,6 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -33,30 +24,11 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import ReportParseError
 from ..limits import Limits
+from . import layout
 from .base import Document, NeedsOCR, Position
+from .layout import Block, Span
 
-_PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}\s*页?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–_\s]*$")
-_MARGIN = 0.1  # page numbers are dropped only in the top and bottom tenth of the page
 _DIGIT_WRAP = re.compile(r"(?<=[\d.])\n(?=[\d.])")
-_NUMBERISH = re.compile(r"\d")
-_ORDINAL = re.compile(r"^[(（]?(?:[一二三四五六七八九十]+|\d{1,2})\s*[)）、.．]")
-
-Span = tuple[float, float]  # a table cell's x0, x1
-
-
-@dataclass
-class _Block:
-    """A text line or a table on one page, with its position (text lines also keep their size)."""
-
-    top: float
-    bottom: float
-    rows: list[list[str]]
-    is_table: bool
-    x1: float = 0.0
-    size: float = 0.0
-    furniture: bool = False  # a page number in the margin
-    spans: list[list[Span]] = field(default_factory=list)  # tables: each row's cells' x-ranges
-    where: list[list[Position]] = field(default_factory=list)  # each row's cells' positions
 
 
 def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
@@ -93,9 +65,9 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
                  for page in pdf.pages if not page.chars and page.images]
         pages = [_read_page(page) for page in pdf.pages]
     right = max((b.x1 for blocks in pages for b in blocks if not b.is_table), default=0.0)
-    pages = [_paragraphs(blocks, right) for blocks in pages]
-    lines, positions, joined = _join(pages)
-    return Document(lines=lines, carrier="pdf", source=source, notes=notes + joined, positions=positions)
+    joined = layout.join([layout.paragraphs(blocks, right) for blocks in pages])
+    return Document(lines=joined.lines, carrier="pdf", source=source, notes=notes + joined.notes,
+                    positions=joined.positions)
 
 
 def _ocr(data: bytes, source: str, reason: str) -> Document:
@@ -103,7 +75,7 @@ def _ocr(data: bytes, source: str, reason: str) -> Document:
     raise NeedsOCR(source, reason)
 
 
-def _read_page(page: Page) -> list[_Block]:
+def _read_page(page: Page) -> list[Block]:
     """The page's tables and the text lines outside them, top to bottom."""
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
@@ -117,37 +89,17 @@ def _read_page(page: Page) -> list[_Block]:
     blocks = []
     for number, t in enumerate(tables, start=1):
         rows, spans, where = _rows(t, page.page_number, number)
-        blocks.append(_Block(t.bbox[1], t.bbox[3], rows, True, spans=spans, where=where))
+        blocks.append(Block(t.bbox[1], t.bbox[3], rows, True, spans=spans, where=where))
     for line in page.filter(outside).extract_text_lines():
         text = " ".join(line["text"].split())
         if text:
-            margin = line["bottom"] < page.height * _MARGIN or line["top"] > page.height * (1 - _MARGIN)
             box = (line["x0"], line["top"], line["x1"], line["bottom"])
-            blocks.append(_Block(line["top"], line["bottom"], [[text]], False, line["x1"],
-                                 line["chars"][-1]["size"],
-                                 margin and bool(_PAGE_NUMBER.match(text)),
-                                 where=[[Position(page.page_number, box=_rounded(box))]]))
+            blocks.append(Block(line["top"], line["bottom"], [[text]], False, line["x1"],
+                                line["chars"][-1]["size"],
+                                layout.is_page_number(text, line["top"], line["bottom"], page.height),
+                                where=[[Position(page.page_number, box=_rounded(box))]]))
     blocks.sort(key=lambda b: b.top)
     return blocks
-
-
-def _paragraphs(blocks: list[_Block], right: float) -> list[_Block]:
-    """Rejoin text lines that wrapped: a line reaching the right margin continues on the next line
-    of the same size just below it (so a title or heading broken over two lines reads as one)."""
-    out: list[_Block] = []
-    for block in blocks:
-        prev = out[-1] if out else None
-        if (prev is not None and not prev.is_table and not block.is_table
-                and not prev.furniture and not block.furniture
-                and abs(prev.size - block.size) < 0.5 and prev.x1 >= right - 2 * prev.size
-                and block.top - prev.bottom < 0.8 * prev.size):
-            before, after = prev.rows[0][0], block.rows[0][0]
-            glue = " " if before[-1].isascii() and after[0].isascii() else ""
-            out[-1] = _Block(prev.top, block.bottom, [[before + glue + after]], False, block.x1,
-                             block.size, where=prev.where)  # where it starts
-        else:
-            out.append(block)
-    return out
 
 
 def _rows(table, page: int, number: int) -> tuple[list[list[str]], list[list[Span]], list[list[Position]]]:
@@ -174,68 +126,3 @@ def _rounded(box: tuple[float, float, float, float]) -> tuple[float, float, floa
 def _cell(text: str) -> str:
     """A cell's lines joined by single spaces; a number wrapped over two lines is rejoined."""
     return " ".join(_DIGIT_WRAP.sub("", text).split())
-
-
-def _join(pages: list[list[_Block]]) -> tuple[list[list[str]], dict[tuple[int, int], Position], list[str]]:
-    """All pages' lines and where their cells are (a rejoined cell: where it starts); a table
-    continued from the previous page loses its repeated header rows, and a row broken by the page
-    is rejoined (`_rejoin`).  Also the notes on what was done."""
-    lines: list[list[str]] = []
-    positions: dict[tuple[int, int], Position] = {}
-    notes: list[str] = []
-    dropped = 0
-    previous: list[_Block] = []  # content blocks of the previous page
-    first_rows: list[list[str]] = []  # the first rows of the table now being continued
-    tail: list[tuple[int, list[Span]]] = []  # the last table's rows: (line index, cell x-ranges)
-    for number, page in enumerate(pages, start=1):
-        content = [b for b in page if not b.furniture]
-        continues = (bool(previous) and previous[-1].is_table and bool(content) and content[0].is_table)
-        for i, block in enumerate(content):
-            rows, spans, where = block.rows, block.spans, block.where
-            if i == 0 and continues:
-                k = _repeated_prefix(rows, first_rows)
-                rows, spans, where, dropped = rows[k:], spans[k:], where[k:], dropped + k
-                if rows and spans and _rejoin(lines, tail, rows[0], spans[0]):
-                    notes.append(f"page {number}: the first table row continues a row broken by the "
-                                 f"page break; rejoined with it ({' '.join(c for c in rows[0] if c)!r})")
-                    rows, spans, where = rows[1:], spans[1:], where[1:]
-            elif block.is_table:
-                first_rows, tail = rows, []
-            if block.is_table:
-                tail += [(len(lines) + j, s) for j, s in enumerate(spans)]
-            for j, cells in enumerate(where):
-                positions.update(((len(lines) + j, c), p) for c, p in enumerate(cells))
-            lines.extend(rows)
-        if content:
-            previous = content
-    if dropped:
-        notes.append(f"{dropped} repeated table header row(s) dropped at page tops")
-    return lines, positions, notes
-
-
-def _rejoin(lines: list[list[str]], tail: list[tuple[int, list[Span]]], row: list[str],
-            spans: list[Span]) -> bool:
-    """Append each text of `row` to the cell above it in the previous page's table, if `row` is
-    certainly the rest of a broken row: only text, no number, no row ordinal, every piece under a
-    cell.  False (nothing changed) otherwise."""
-    pieces = [(text, (x0 + x1) / 2) for text, (x0, x1) in zip(row, spans) if text]
-    if not pieces or any(_NUMBERISH.search(t) or _ORDINAL.match(t) for t, _ in pieces):
-        return False
-    targets = []
-    for text, x in pieces:
-        above = next(((i, j) for i, cells in reversed(tail) for j, (x0, x1) in enumerate(cells)
-                      if x0 <= x <= x1), None)
-        if above is None:
-            return False
-        targets.append((above, text))
-    for (i, j), text in targets:
-        lines[i][j] = f"{lines[i][j]} {text}".strip()
-    return True
-
-
-def _repeated_prefix(rows: list[list[str]], first_rows: list[list[str]]) -> int:
-    """How many leading rows of `rows` repeat the leading rows of the table they continue."""
-    k = 0
-    while k < len(rows) and k < len(first_rows) and rows[k] == first_rows[k]:
-        k += 1
-    return k

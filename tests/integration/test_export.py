@@ -11,7 +11,7 @@ import govstats
 from govstats.cli import main
 from govstats.export import FORMATS, export
 
-FRAMES = ["cells", "reports", "problems", "t2", "t3", "t4", "metrics", "yoy", "checks", "soft_checks"]
+FRAMES = ["cells", "reports", "problems", "t2", "t3", "t4", "metrics", "yoy", "checks", "soft_checks", "corrections"]
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def test_xlsx_export_one_sheet_per_frame(corpus, tmp_path):
 
 def test_cli_export(tmp_path, capsys):
     assert main(["export", str(CORPUS), "--to", "csv", str(tmp_path / "csv"), "--no-cache"]) == 0
-    assert "9 reports, 1596 cells -> 10 file(s)" in capsys.readouterr().out
+    assert f"9 reports, 1596 cells -> {len(FRAMES)} file(s)" in capsys.readouterr().out
     assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == sorted(f"{n}.csv" for n in FRAMES)
 
 

@@ -15,7 +15,7 @@ import pytest
 from paths import CORPUS, FIXTURES
 
 import govstats
-from govstats.readers import detect_carrier
+from govstats.readers import detect_carrier, layout
 from govstats.readers import docx as docx_reader
 from govstats.readers import pdf as pdf_reader
 
@@ -130,11 +130,11 @@ def test_pdf_row_at_a_page_top_that_starts_a_row_is_not_rejoined():
     of its own; only a text-only piece under a cell of the row above is joined to it."""
     lines = [["3.其他", "1"], ["（七）总计", "2"]]
     tail = [(0, [(0.0, 10.0), (10.0, 20.0)]), (1, [(0.0, 10.0), (10.0, 20.0)])]
-    assert not pdf_reader._rejoin(lines, tail, ["四、结转", ""], [(0.0, 10.0), (10.0, 20.0)])
-    assert not pdf_reader._rejoin(lines, tail, ["仍不明确", "3"], [(0.0, 10.0), (10.0, 20.0)])
-    assert not pdf_reader._rejoin(lines, tail, ["仍不明确"], [(30.0, 40.0)])  # under no cell
+    assert not layout._rejoin(lines, tail, ["四、结转", ""], [(0.0, 10.0), (10.0, 20.0)])
+    assert not layout._rejoin(lines, tail, ["仍不明确", "3"], [(0.0, 10.0), (10.0, 20.0)])
+    assert not layout._rejoin(lines, tail, ["仍不明确"], [(30.0, 40.0)])  # under no cell
     assert lines == [["3.其他", "1"], ["（七）总计", "2"]]
-    assert pdf_reader._rejoin(lines, tail, ["仍不明确", ""], [(0.0, 10.0), (10.0, 20.0)])
+    assert layout._rejoin(lines, tail, ["仍不明确", ""], [(0.0, 10.0), (10.0, 20.0)])
     assert lines == [["3.其他", "1"], ["（七）总计 仍不明确", "2"]]
 
 

@@ -21,7 +21,7 @@ def release(tmp_path_factory):
 
 def test_release_files(release):
     names = sorted(p.name for p in release.iterdir())
-    tables = ("cells", "t2", "t3", "t4", "metrics", "yoy", "checks", "soft_checks", "problems")
+    tables = ("cells", "t2", "t3", "t4", "metrics", "yoy", "checks", "soft_checks", "problems", "corrections")
     assert names == sorted([f"{t}.{x}" for t in tables for x in ("csv", "parquet")]
                            + ["reports.csv", "data-dictionary.md", "datapackage.json", "SHA256SUMS"])
     cells = pd.read_parquet(release / "cells.parquet")
@@ -45,12 +45,12 @@ def test_datapackage_validates_and_describes_every_file(release):
     assert fields["total"] == "integer" and fields["agency"] == "string" and fields["flags"] == "string"
     report = validate(release / "datapackage.json")
     assert report.valid, report.flatten(["taskName", "rowNumber", "fieldName", "type", "note"])[:5]
-    assert len(report.tasks) == 20
+    assert len(report.tasks) == 22  # ten tables as CSV and Parquet, and reports.csv and the dictionary
 
 
 def test_checksums_match(release):
     lines = (release / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 21  # every file but SHA256SUMS itself
+    assert len(lines) == 23  # every file but SHA256SUMS itself
     for line in lines:
         digest, name = line.split("  ", 1)
         assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest
