@@ -220,9 +220,8 @@ class Corpus:
         govstats reads, not listed in the manifest, a duplicate, or in a conflict."""
         p = self.problems
         not_loaded = ~p["report"].isin(list(self._position)) & (p["severity"] != "info")
-        repeated = pd.Series([key in self._why_not_used for key in zip(p["report"], p["message"])], index=p.index,
-                             dtype=bool)
-        return p[not_loaded | repeated]
+        repeated = [key in self._why_not_used for key in zip(p["report"], p["message"])]
+        return p[not_loaded.to_numpy() | np.array(repeated, dtype=bool)]
 
     @property
     def sections(self) -> dict[str, dict[str, str]]:
@@ -244,10 +243,9 @@ class Corpus:
         meta = ReportMeta(source=str(self._entries[i].path), **{f: self._rows[f][i].as_py() for f in META_FIELDS})
         start = int(self._ends[k - 1]) if k else 0
         cells = self.cells.iloc[start:int(self._ends[k])][REPORT_CELL_COLUMNS + QUALITY_COLUMNS].reset_index(drop=True)
-        cells = cells.apply(lambda c: c.cat.remove_unused_categories() if c.dtype == "category" else c)
-        problems = [Problem(**p) for p in self._rows["problems"][i].as_py()]
-        return Report(meta, catalogue.conform("cells", cells, "report", "cell", "quality"), self.sections[name],
-                      problems)
+        cells = catalogue.conform("cells", cells.apply(lambda c: c.cat.remove_unused_categories()
+                                                       if c.dtype == "category" else c), "report", "cell", "quality")
+        return Report(meta, cells, self.sections[name], [Problem(**p) for p in self._rows["problems"][i].as_py()])
 
     def cite(self, report: str, key: str) -> Citation:
         """Where cell `key` (table.row.col) of `report` was printed, and the printed text (`corpus.cite`)."""
