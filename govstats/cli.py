@@ -16,16 +16,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from .checks import check_counts
-from .errors import GovstatsWarning, ReportParseError
+from .core.errors import GovstatsWarning, ReportParseError
+from .core.model import TABLES
+from .core.version import __version__
 from .fetch.cli import add_parser as _add_fetch
-from .model import TABLES
 from .notebooks.cli import add_parser as _add_notebooks
 from .report import Report, read_report
+from .report.checks import check_counts
+from .report.wide import as_integers
 from .schema import load_schema
 from .schema.labels import label_cells
-from .tables import as_integers
-from .version import __version__
 
 EXIT_CODES = """exit status:
   0  success

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from ..files import Busy, held_lock, os_reason
-from ..progress import bar as progress_bar
-from ..progress import wanted
+from ..core.files import Busy, held_lock, os_reason
+from ..core.progress import bar as progress_bar
+from ..core.progress import wanted
 from .engine import OutputLimitError, run_notebook
 from .plan import ERROR_LINES, MANIFEST, BatchError, Job
 from .results import AgencyRun

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import layers
+from ..core import layers
 
 #: The city notebook installed with govstats (works from any folder, not only a source checkout).
 DEFAULT_NOTEBOOK = str(Path(__file__).resolve().parents[1] / "notebooks" / "city_report.ipynb")
@@ -157,7 +157,7 @@ def up_to_date(folder: Path, job: Job) -> bool:
 
 def version() -> str:
     """The govstats version (govstats/version.py: the same in a checkout and an installed copy)."""
-    from ..version import __version__
+    from ..core.version import __version__
 
     return __version__
 

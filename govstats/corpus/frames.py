@@ -16,10 +16,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..core.model import TABLES, Problem, ReportMeta
 from ..interpret.title import find_title
-from ..model import TABLES, Problem, ReportMeta
-from ..quality import QUALITY_COLUMNS, cell_quality
 from ..report import Report
+from ..report.quality import QUALITY_COLUMNS, cell_quality
 from ..schema import agency_level, catalogue, load_schema
 from . import corrections as corrected
 from .agencies import Aliases, agency_columns
@@ -161,7 +161,7 @@ class Corpus:
     @property
     def cells(self) -> pd.DataFrame:
         """One row per cell of every used report: the report's key columns, the cell's own, and its
-        `quality`, `quality_note` (`govstats.quality`) and `corrected_value`, added when first asked."""
+        `quality`, `quality_note` (`govstats.report.quality`) and `corrected_value`, added when first asked."""
         if "quality" not in self._cells.columns:
             quality = cell_quality(self._cells, self.quality_flags(),
                                    corrected.corrected_values(len(self._cells), self.corrections))
@@ -170,7 +170,7 @@ class Corpus:
         return self._cells
 
     def quality_flags(self) -> pd.DataFrame:
-        """The quality flags of the used cells (`govstats.quality.FLAG_COLUMNS`), made once."""
+        """The quality flags of the used cells (`govstats.report.quality.FLAG_COLUMNS`), made once."""
         if self._flags is None:
             self._flags = corpus_flags(self, self._cells)
         return self._flags

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.spreadsheet import unneutralise
 from ..readers import SUFFIXES, UNSUPPORTED
 from ..schema import catalogue, level_key, levels
-from ..spreadsheet import unneutralise
 
 MANIFEST = "manifest.csv"
 #: a corpus folder's own files beside its reports: the manifest, the corrections by hand

@@ -1,4 +1,4 @@
-"""The quality flags of a corpus's cells (`govstats.quality`): its identities, evaluated over all
+"""The quality flags of a corpus's cells (`govstats.report.quality`): its identities, evaluated over all
 reports of a format version at once, its doubtful readings, the problems naming a row, and the
 soft checks across years and against the narrative."""
 from __future__ import annotations
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..quality import cell_flags, identity_flags, problem_flags, soft_flags
+from ..report.quality import cell_flags, identity_flags, problem_flags, soft_flags
 from . import corrections as corrected
 from .sources import Entry, problem_record
 

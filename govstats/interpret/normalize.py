@@ -10,7 +10,7 @@ import functools
 import re
 import unicodedata
 
-from ..model import CELL_SEP
+from ..core.model import CELL_SEP
 
 # Characters mapped by hand where NFKC leaves them alone or would change the length.
 _EXTRA = {"−": "-", "﹣": "-", "〇": "〇", "\u200b": " ", "\ufeff": " "}

@@ -16,8 +16,8 @@ asks this package; it never re-types a label.
 """
 from __future__ import annotations
 
-from ..errors import SchemaError
-from ..model import TABLES
+from ..core.errors import SchemaError
+from ..core.model import TABLES
 from . import catalogue
 from .files import HERE, VERSIONS, fingerprint
 from .levels import LevelRule, agency_level, level_key, level_label, levels, load_level_rules

@@ -10,7 +10,7 @@ import string
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from ..errors import SchemaError
+from ..core.errors import SchemaError
 from .files import VERSIONS
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ import pytest
 from paths import CORPUS, REFERENCE
 
 import govstats
-from govstats import dictionary
+from govstats.export import dictionary
 from govstats.schema import CHAINS, UNITS, load_metrics, load_schema, load_statements, metric_keys, metric_label
 
 PINGTAN = "平潭综合实验区管委会(办公室)"
@@ -254,7 +254,7 @@ def test_narrative_statements_name_real_cells():
 
 def test_committed_data_dictionary_is_up_to_date():
     committed = dictionary.DEFAULT_PATH.read_text(encoding="utf-8")
-    assert committed == dictionary.render(), "docs/data-dictionary.md is stale: run python -m govstats.dictionary"
+    assert committed == dictionary.render(), "docs/data-dictionary.md is stale: run python -m govstats.export.dictionary"
     assert "| `not_held_rate` | 2019 2021 | 本机关不掌握相关政府信息占比 |" in committed
 
 
