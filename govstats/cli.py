@@ -24,6 +24,7 @@ from .notebooks.cli import add_parser as _add_notebooks
 from .report import Report, read_report
 from .report.checks import check_counts
 from .report.wide import as_integers
+from .review.cli import add_parser as _add_review
 from .schema import load_schema
 from .schema.labels import label_cells
 
@@ -268,7 +269,7 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_parse, _add_check, _add_batch,
-                                                                 _add_export, _add_fetch, _add_notebooks]
+                                                                 _add_export, _add_fetch, _add_notebooks, _add_review]
 
 
 def main(argv: list[str] | None = None) -> int:

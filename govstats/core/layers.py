@@ -28,7 +28,7 @@ LAYERS: list[list[str]] = [
     ["report"],
     ["corpus", "fetch"],
     ["evaluate"],
-    ["export", "charts", "plots", "figures", "fonts"],
+    ["export", "charts", "plots", "figures", "fonts", "review"],
     ["batch", "notebooks", "templates"],
     ["testing"],
     ["cli", "__init__", "__main__"],
