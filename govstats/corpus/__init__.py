@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..readers import SUFFIXES as REPORT_SUFFIXES
 from .frames import CELL_COLUMNS, KEY_COLUMNS, REPORT_COLUMNS, Corpus
 from .loader import read_corpus
-from .sources import MANIFEST, PROBLEM_COLUMNS, Entry
+from .sources import MANIFEST, PROBLEM_COLUMNS, SourceFile
 
 __all__ = ["CELL_COLUMNS", "KEY_COLUMNS", "MANIFEST", "PROBLEM_COLUMNS", "REPORT_COLUMNS", "REPORT_SUFFIXES", "Corpus",
-           "Entry", "read_corpus"]
+           "SourceFile", "read_corpus"]

@@ -27,7 +27,7 @@ from .columns import ReportColumns
 from .corrections import find as find_corrections
 from .frames import Corpus
 from .parsed import arrow_pool, cache_key
-from .sources import Entry, entries, problem_record, source_id
+from .sources import SourceFile, entries, problem_record, source_id
 from .store import CorpusStore, FileStat, store_folder
 from .workers import Task, local_workers
 
@@ -48,8 +48,8 @@ class _Loader:
         self.info = {"folder": str(folder) if store else None, "hits": 0, "misses": 0, "writes": 0}
         self._warned = False
 
-    def load(self, found: list[Entry], jobs: int, client: Any,
-             show: bool) -> tuple[list[Entry], ReportColumns, list[dict]]:
+    def load(self, found: list[SourceFile], jobs: int, client: Any,
+             show: bool) -> tuple[list[SourceFile], ReportColumns, list[dict]]:
         """The entries loaded, their reports as columns (in the entries' order), and the problems
         of the files that could not be read or parsed."""
         problems: list[dict] = []
@@ -84,7 +84,7 @@ class _Loader:
         stored_keys = set(stored.keys())
         have = set(stored_keys)
         todo: list[tuple[str, tuple[bytes, str, str, dict[str, Any]]]] = []
-        copies: list[tuple[str, Entry]] = []  # files with the bytes of one parsed in this load
+        copies: list[tuple[str, SourceFile]] = []  # files with the bytes of one parsed in this load
         for i, key, data, options, _ in keyed:
             entry = found[i]
             if key in have:

@@ -12,7 +12,7 @@ from paths import CORPUS, REFERENCE
 
 import govstats
 from govstats.export import dictionary
-from govstats.schema import CHAINS, UNITS, load_metrics, load_schema, load_statements, metric_keys, metric_label
+from govstats.schema import CHAINS, METRIC_UNITS, load_metrics, load_schema, load_statements, metric_keys, metric_label
 
 PINGTAN = "平潭综合实验区管委会(办公室)"
 
@@ -218,7 +218,7 @@ def test_yoy_compares_consecutive_available_years(values):
 def test_metric_definitions_name_real_cells():
     schema = load_schema()
     for m in load_metrics():
-        assert m.unit in UNITS and m.chain in CHAINS, m.key
+        assert m.unit in METRIC_UNITS and m.chain in CHAINS, m.key
         assert m.zh and m.en and m.formula and m.na_when, m.key
         assert bool(m.denominator) == (m.unit == "rate"), m.key
         assert m.chain != "same" or len(m.versions) == 2 or not m.crosswalk, m.key
