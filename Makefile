@@ -32,7 +32,7 @@ test-fast: $(STAMP)
 # what CI checks before the tests: the linter, the committed data dictionary, the typing of the lower layers
 lint: $(STAMP)
 	$(BIN)/ruff check govstats tests benchmarks
-	$(BIN)/python -m govstats.dictionary --check
+	$(BIN)/python -m govstats.export.dictionary --check
 	$(BIN)/mypy
 
 bench: $(STAMP)

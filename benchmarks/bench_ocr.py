@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from govstats.core.limits import Limits  # noqa: E402
 from govstats.interpret import interpret  # noqa: E402
-from govstats.limits import Limits  # noqa: E402
 from govstats.readers import ocr, ocr_pages  # noqa: E402
 from govstats.testing.scan import image_pdf, long_image, scan_pages  # noqa: E402
 

@@ -6,18 +6,18 @@ from . import batch
 # After `import govstats`, any matplotlib chart renders Chinese: a CJK font is registered as the
 # fallback of matplotlib's default family (see govstats.charts.style.use_cjk_font).
 from .charts.style import use_cjk_font as _use_cjk_font  # noqa: E402
+from .core.errors import GovstatsWarning, ReportParseError, UnsupportedFormat
+from .core.model import Problem, ReportMeta
+from .core.version import __version__
 from .corpus import Citation, Corpus, cite, read_corpus
-from .errors import GovstatsWarning, ReportParseError, UnsupportedFormat
 from .evaluate.metrics import metrics
 from .evaluate.query import query
 from .evaluate.yoy import yoy
 from .fetch import fetch  # the function: govstats.fetch(...) (its modules: govstats.fetch.run, …)
-from .model import Problem, ReportMeta
 from .places import Place, place_of
 from .report import Report, read_report
 from .schema import load_schema
 from .schema.labels import label_cells
-from .version import __version__
 
 _use_cjk_font()
 

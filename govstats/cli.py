@@ -16,17 +16,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from .checks import check_counts
+from .core.errors import GovstatsWarning, ReportParseError
+from .core.model import TABLES
+from .core.version import __version__
 from .corpus.cli import add_parser as _add_cite
-from .errors import GovstatsWarning, ReportParseError
 from .fetch.cli import add_parser as _add_fetch
-from .model import TABLES
 from .notebooks.cli import add_parser as _add_notebooks
 from .report import Report, read_report
+from .report.checks import check_counts
+from .report.wide import as_integers
+from .review.cli import add_parser as _add_review
 from .schema import load_schema
 from .schema.labels import label_cells
-from .tables import as_integers
-from .version import __version__
 
 EXIT_CODES = """exit status:
   0  success
@@ -269,7 +270,7 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_parse, _add_check, _add_batch, _add_export,
-                                                                 _add_cite, _add_fetch, _add_notebooks]
+                                                                 _add_cite, _add_fetch, _add_notebooks, _add_review]
 
 
 def main(argv: list[str] | None = None) -> int:

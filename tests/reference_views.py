@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from govstats.checks import run_checks
+from govstats.core.model import TABLES
 from govstats.corpus.parsed import CELL_COLUMNS as REPORT_CELL_COLUMNS
-from govstats.model import TABLES
+from govstats.report.checks import run_checks
+from govstats.report.values import CellValues
+from govstats.report.wide import wide
 from govstats.schema import CellRef, catalogue, load_schema, load_statements
-from govstats.tables import wide
-from govstats.values import CellValues
 
 _AS_REPORT = {c: "string" for c in ("report", "table", "block", "row", "col", "kind")}
 

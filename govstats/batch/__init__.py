@@ -20,7 +20,7 @@ import math
 import os
 from pathlib import Path
 
-from ..files import atomic_write_text, os_reason
+from ..core.files import atomic_write_text, os_reason
 from .execute import execute_all, locked, remove_leftovers
 from .index import render_index
 from .plan import (
@@ -53,7 +53,7 @@ def run(corpus: str | os.PathLike[str], notebook: str | os.PathLike[str] | None 
     on to every notebook. `jobs` notebooks run at once; `timeout` bounds one notebook's run in
     seconds and `max_output_mb` the megabytes of output it sends (0: no limit); past the limit its
     kernel is stopped and the agency fails.  `progress` counts the notebooks on a bar (default: in
-    Jupyter or on a terminal, not in CI: `govstats.progress.wanted`). Agencies whose inputs (their reports' sha256, the
+    Jupyter or on a terminal, not in CI: `govstats.core.progress.wanted`). Agencies whose inputs (their reports' sha256, the
     whole corpus — the notebook compares against it —, the notebook's bytes, the parameters, the govstats version) match the last
     successful run are skipped unless `force`.
     """

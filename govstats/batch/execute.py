@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from ..files import Busy, held_lock, os_reason
-from ..progress import bar as progress_bar
-from ..progress import wanted
+from ..core.files import Busy, held_lock, os_reason
+from ..core.progress import bar as progress_bar
+from ..core.progress import wanted
 from .engine import OutputLimitError, run_notebook
-from .plan import ERROR_LINES, MANIFEST, BatchError, Job
+from .plan import ERROR_LINES, RUN_RECORD, BatchError, Job
 from .results import AgencyRun
 
 LOCK = ".govstats-batch.lock"
@@ -80,7 +80,7 @@ def _execute(job: Job, notebook: Path, out: Path, timeout: float,
                             "seconds": round(seconds, 3),
                             "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
                 tmp.mkdir(exist_ok=True)
-                (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
+                (tmp / RUN_RECORD).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                             encoding="utf-8")
                 _publish(tmp, final)
         except OSError as exc:  # a full disk, a vanished folder: this agency fails, the last copy stays

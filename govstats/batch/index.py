@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..charts.reading import MARKS, marked
 from ..evaluate.city import city_series
-from ..quality import combine
+from ..report.quality import combine
 from ..schema import catalogue, level_label, metric_label, texts
 from .plan import version
 from .results import AgencyRun, count_statuses

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import layers
+from ..core import layers
 
 #: The city notebook installed with govstats (works from any folder, not only a source checkout).
 DEFAULT_NOTEBOOK = str(Path(__file__).resolve().parents[1] / "notebooks" / "city_report.ipynb")
@@ -24,12 +24,12 @@ DEFAULT_TIMEOUT = 600.0
 DEFAULT_MAX_OUTPUT_MB = 50.0
 #: Parameters the notebook must declare besides its unit (`agency`, or else `city`).
 PARAMETERS = ("corpus", "years", "lang", "output_dir")
-UNITS = ("agency", "city")
+RUN_UNITS = ("agency", "city")
 #: the layer whose code (and every layer's below it: parsing, metrics, charts, the page helpers,
 #: templates) makes a notebook's output: a change to any of it runs every notebook again
 CODE_LAYER = "notebooks"
 FIGURES = "figures"
-MANIFEST = "batch.json"
+RUN_RECORD = "batch.json"
 ERROR_LINES = 8
 
 
@@ -81,12 +81,12 @@ def notebook_unit(notebook: str | os.PathLike[str], by: str | None = None) -> st
         raise BatchError(f"{path}: no such notebook (pass --notebook PATH, or leave it out to use "
                          f"the city notebook installed with govstats: {DEFAULT_NOTEBOOK})")
     declared = set(papermill.inspect_notebook(str(path)))
-    if by is not None and by not in UNITS:
-        raise BatchError(f"--by must be one of {', '.join(UNITS)}, not {by!r}")
+    if by is not None and by not in RUN_UNITS:
+        raise BatchError(f"--by must be one of {', '.join(RUN_UNITS)}, not {by!r}")
     if by is not None and by not in declared:
         raise BatchError(f"{path}: the cell tagged 'parameters' lacks {by} (declared: "
                          f"{', '.join(sorted(declared)) or 'nothing'}); a notebook run --by {by} needs it")
-    unit = by or next((u for u in UNITS if u in declared), None)
+    unit = by or next((u for u in RUN_UNITS if u in declared), None)
     missing = [p for p in PARAMETERS if p not in declared]
     if unit is None or missing:
         need = ([] if unit else ["agency (or city)"]) + missing
@@ -148,7 +148,7 @@ def unused_reports(unreadable: pd.DataFrame, reports: pd.DataFrame, unit: str) -
 def up_to_date(folder: Path, job: Job) -> bool:
     """True when `folder` holds a complete, successful run with exactly these inputs."""
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads((folder / RUN_RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     return (manifest.get("status") == "done" and manifest.get("fingerprint") == job.fingerprint
@@ -157,7 +157,7 @@ def up_to_date(folder: Path, job: Job) -> bool:
 
 def version() -> str:
     """The govstats version (govstats/version.py: the same in a checkout and an installed copy)."""
-    from ..version import __version__
+    from ..core.version import __version__
 
     return __version__
 

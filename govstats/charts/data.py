@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..report.wide import wide
 from ..schema import catalogue, load_schema, text
-from ..tables import wide
 
 REPORT_KEYS = catalogue.columns("checks", "report", "key")
 

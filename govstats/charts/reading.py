@@ -1,6 +1,6 @@
 """Metrics and their year-over-year change as tables of text for reading: counts "1,267", rates
 "83.7%" (the one percentage format of the tables), NA "—"; labels from the metrics dictionary.
-A number whose quality is not ok (`govstats.quality`) carries its marks beside it (`MARKS`)."""
+A number whose quality is not ok (`govstats.report.quality`) carries its marks beside it (`MARKS`)."""
 from __future__ import annotations
 
 import pandas as pd

@@ -31,7 +31,7 @@ import numpy as np
 from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
 
-from ..errors import GovstatsWarning
+from ..core.errors import GovstatsWarning
 from ..schema import check_lang, text
 
 # The one palette.  Outcomes: disclosure in greens, refusals on legal grounds in red, "not held"

@@ -6,7 +6,7 @@ from ..readers import SUFFIXES as REPORT_SUFFIXES
 from .cite import Citation, CiteError, cite
 from .frames import CELL_COLUMNS, KEY_COLUMNS, REPORT_COLUMNS, Corpus
 from .loader import read_corpus
-from .sources import MANIFEST, PROBLEM_COLUMNS, Entry
+from .sources import MANIFEST, PROBLEM_COLUMNS, SourceFile
 
 __all__ = ["CELL_COLUMNS", "KEY_COLUMNS", "MANIFEST", "PROBLEM_COLUMNS", "REPORT_COLUMNS", "REPORT_SUFFIXES", "Citation",
-           "CiteError", "Corpus", "Entry", "cite", "read_corpus"]
+           "CiteError", "Corpus", "SourceFile", "cite", "read_corpus"]

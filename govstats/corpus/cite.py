@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..core.model import TABLES
 from ..interpret.locate import describe
-from ..model import TABLES
 from ..readers.base import Position
 from ..schema import load_schema, text
 from ..schema.labels import label_cells, with_group

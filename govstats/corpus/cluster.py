@@ -12,7 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..files import os_reason
+from ..core.files import os_reason
 from .columns import ReportColumns
 from .parsed import parser_fingerprint
 from .parts import INDEX, write_partitioned

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..model import Problem, ReportMeta
+from ..core.model import Problem, ReportMeta
 from ..schema import catalogue
 from .parsed import ARROW_CELLS, Parsed
 

@@ -7,7 +7,7 @@ Other columns are left alone (a review template's context).  A value of `?` is t
 template's "not decided yet": the line is left out and counted.
 
 Applied at load: the cell keeps `raw` and its read `value`, gains `corrected_value` and the flag
-`corrected` (`govstats.quality`), and the numbers computed from cells (metrics, yoy, wide tables)
+`corrected` (`govstats.report.quality`), and the numbers computed from cells (metrics, yoy, wide tables)
 use the corrected value (`effective`).  A line naming no report, a key outside the schema, a
 non-number where a count belongs, a bad date or a cell the report lacks is an error of
 `Corpus.problems` naming the file and line, and nothing of it is applied; repeated lines are applied
@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import GovstatsError, GovstatsWarning
-from ..model import TABLES
+from ..core.errors import GovstatsError, GovstatsWarning
+from ..core.model import TABLES
 from ..schema import Schema, catalogue, load_schema
 from .sources import problem_record
 

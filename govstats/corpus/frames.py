@@ -16,10 +16,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..core.model import TABLES, Problem, ReportMeta
 from ..interpret.title import find_title
-from ..model import TABLES, Problem, ReportMeta
-from ..quality import QUALITY_COLUMNS, cell_quality
 from ..report import Report
+from ..report.quality import QUALITY_COLUMNS, cell_quality
 from ..schema import agency_level, catalogue, load_schema
 from . import corrections as corrected
 from .agencies import Aliases, agency_columns
@@ -31,7 +31,7 @@ from .duplicates import cell_set, duplicates
 from .identity_checks import corpus_checks
 from .parsed import CELL_COLUMNS as REPORT_CELL_COLUMNS
 from .soft_checks import soft_checks
-from .sources import PROBLEM_COLUMNS, Entry, problem_record
+from .sources import PROBLEM_COLUMNS, SourceFile, problem_record
 from .trust import corpus_flags, edited_after_fetching
 from .wide_tables import Reports, stacked
 
@@ -40,7 +40,7 @@ _READ = catalogue.columns("cells", "report", "key", "cell")  # what the loader g
 REPORT_COLUMNS = catalogue.columns("reports")
 
 
-def _key_frame(entries: list[Entry], rows: pa.Table, aliases: Aliases) -> tuple[pd.DataFrame, list[dict]]:
+def _key_frame(entries: list[SourceFile], rows: pa.Table, aliases: Aliases) -> tuple[pd.DataFrame, list[dict]]:
     """The key columns of each report: the manifest's overrides first, then what the report says;
     the canonical agency (agencies.csv) and its place (`agencies.agency_columns`); the level,
     unless the manifest gives it, from the agency's name.  Also a warning per uncertain place."""
@@ -64,7 +64,7 @@ def _key_frame(entries: list[Entry], rows: pa.Table, aliases: Aliases) -> tuple[
     return keys[KEY_COLUMNS].astype({c: object for c in KEY_COLUMNS if c != "year"}), problems
 
 
-def _titled(entries: list[Entry], keys: pd.DataFrame) -> list[tuple[int, str]]:
+def _titled(entries: list[SourceFile], keys: pd.DataFrame) -> list[tuple[int, str]]:
     """The agency and year of a report that names neither (a PDF attachment without a title line), from
     what the fetch manifest calls it (the link's text or the page's title), noted; in place in `keys`."""
     notes = []
@@ -82,7 +82,7 @@ def _titled(entries: list[Entry], keys: pd.DataFrame) -> list[tuple[int, str]]:
     return notes
 
 
-def _year_notes(entries: list[Entry], rows: pa.Table) -> list[tuple[int, dict]]:
+def _year_notes(entries: list[SourceFile], rows: pa.Table) -> list[tuple[int, dict]]:
     """A warning for each report whose manifest year is not its title's: (position, record)."""
     out = []
     for i, entry in enumerate(entries):
@@ -95,7 +95,7 @@ def _year_notes(entries: list[Entry], rows: pa.Table) -> list[tuple[int, dict]]:
     return out
 
 
-def _report_problems(entries: list[Entry], rows: pa.Table) -> pd.DataFrame:
+def _report_problems(entries: list[SourceFile], rows: pa.Table) -> pd.DataFrame:
     """The problems each report's reading found, and the manifest's year notes, report by report."""
     column = rows["problems"].combine_chunks() if rows.num_rows else pa.array([], rows.schema.field("problems").type)
     flat, parent = pc.list_flatten(column), pc.list_parent_indices(column).to_numpy()
@@ -122,7 +122,7 @@ def _describe(problems: pd.DataFrame) -> pd.Series:
 class Corpus:
     """Many parsed reports as tidy frames: `cells`, `reports`, `problems`; checks and views."""
 
-    def __init__(self, entries: list[Entry], columns: ReportColumns, problems: list[dict],
+    def __init__(self, entries: list[SourceFile], columns: ReportColumns, problems: list[dict],
                  cache_info: dict[str, Any] | None = None, aliases: Aliases | None = None,
                  corrections: Path | None = None) -> None:
         """`entries[i]` is the file the report of row i of `columns` is read from; `problems` are
@@ -161,7 +161,7 @@ class Corpus:
     @property
     def cells(self) -> pd.DataFrame:
         """One row per cell of every used report: the report's key columns, the cell's own, and its
-        `quality`, `quality_note` (`govstats.quality`) and `corrected_value`, added when first asked."""
+        `quality`, `quality_note` (`govstats.report.quality`) and `corrected_value`, added when first asked."""
         if "quality" not in self._cells.columns:
             quality = cell_quality(self._cells, self.quality_flags(),
                                    corrected.corrected_values(len(self._cells), self.corrections))
@@ -170,7 +170,7 @@ class Corpus:
         return self._cells
 
     def quality_flags(self) -> pd.DataFrame:
-        """The quality flags of the used cells (`govstats.quality.FLAG_COLUMNS`), made once."""
+        """The quality flags of the used cells (`govstats.report.quality.FLAG_COLUMNS`), made once."""
         if self._flags is None:
             self._flags = corpus_flags(self, self._cells)
         return self._flags

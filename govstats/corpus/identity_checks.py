@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..report.values import CELL_KINDS, CellColumns
 from ..schema import Identity, Schema, catalogue
-from ..values import CELL_KINDS, CellColumns
 from .wide_tables import Reports
 
 _NUMBER = CELL_KINDS.index("number")

@@ -16,22 +16,22 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Any
 
-from ..errors import GovstatsWarning
-from ..files import default_dir, file_kind, os_reason, read_regular
-from ..limits import Limits
-from ..progress import bar as progress_bar
-from ..progress import wanted
+from ..core.errors import GovstatsWarning
+from ..core.files import default_dir, file_kind, os_reason, read_regular
+from ..core.limits import Limits
+from ..core.progress import bar as progress_bar
+from ..core.progress import wanted
 from .agencies import Aliases
 from .cluster import parse_on_cluster, write_on_cluster
 from .columns import ReportColumns
 from .corrections import find as find_corrections
 from .frames import Corpus
 from .parsed import arrow_pool, cache_key
-from .sources import Entry, entries, problem_record, source_id
+from .sources import SourceFile, entries, problem_record, source_id
 from .store import CorpusStore, FileStat, store_folder
 from .workers import Task, local_workers
 
-#: Above this many files the progress bar shows (in Jupyter or a terminal: `govstats.progress`).
+#: Above this many files the progress bar shows (in Jupyter or a terminal: `govstats.core.progress`).
 PROGRESS_THRESHOLD = 20
 #: Parsed reports are stored at least this many at a time (and in at most about ten steps).
 STORE_EVERY = 2000
@@ -48,8 +48,8 @@ class _Loader:
         self.info = {"folder": str(folder) if store else None, "hits": 0, "misses": 0, "writes": 0}
         self._warned = False
 
-    def load(self, found: list[Entry], jobs: int, client: Any,
-             show: bool) -> tuple[list[Entry], ReportColumns, list[dict]]:
+    def load(self, found: list[SourceFile], jobs: int, client: Any,
+             show: bool) -> tuple[list[SourceFile], ReportColumns, list[dict]]:
         """The entries loaded, their reports as columns (in the entries' order), and the problems
         of the files that could not be read or parsed."""
         problems: list[dict] = []
@@ -84,7 +84,7 @@ class _Loader:
         stored_keys = set(stored.keys())
         have = set(stored_keys)
         todo: list[tuple[str, tuple[bytes, str, str, dict[str, Any]]]] = []
-        copies: list[tuple[str, Entry]] = []  # files with the bytes of one parsed in this load
+        copies: list[tuple[str, SourceFile]] = []  # files with the bytes of one parsed in this load
         for i, key, data, options, _ in keyed:
             entry = found[i]
             if key in have:
@@ -240,7 +240,7 @@ def read_corpus(source: Any, *, cache: bool | str | os.PathLike[str] = True, pro
     Reports not in the store are parsed in `jobs` processes (default: every core), or on the workers of a `dask.distributed.Client` given as `client` (the bytes are
     sent to the workers, so no shared file system is needed).  `progress` shows a progress bar
     (default: when more than 20 files are read, in Jupyter or on a terminal, not in CI or with
-    GOVSTATS_PROGRESS=0: `govstats.progress.wanted`).  Files that cannot be
+    GOVSTATS_PROGRESS=0: `govstats.core.progress.wanted`).  Files that cannot be
     read, duplicates and files that are not reports are listed in `Corpus.problems`; the rest load.
     `corrections` is a corrections file (default: `corrections.csv` in the corpus's folder, when
     there is one; `govstats.corpus.corrections`): values read by hand, applied at load.

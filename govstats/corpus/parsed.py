@@ -18,10 +18,10 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from .. import layers, version
-from ..checks import check_counts, record_check_counts, run_checks
-from ..model import Problem, ReportMeta
+from ..core import layers, version
+from ..core.model import Problem, ReportMeta
 from ..report import Report
+from ..report.checks import check_counts, record_check_counts, run_checks
 from ..schema import catalogue
 from ..schema import fingerprint as schema_fingerprint
 

@@ -21,8 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .. import version
-from ..files import atomic_write
+from ..core import version
+from ..core.files import atomic_write
 from ..schema import catalogue
 from ..schema import fingerprint as schema_fingerprint
 from .columns import DICTIONARY, ROWS, ReportColumns, conforms

@@ -16,8 +16,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..report.values import CellColumns
 from ..schema import CellRef, Schema, catalogue, load_statements
-from ..values import CellColumns
 from .wide_tables import VERSIONS, Reports
 
 SOFT_COLUMNS = catalogue.columns("soft_checks")

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.spreadsheet import unneutralise
 from ..readers import SUFFIXES, UNSUPPORTED
 from ..schema import catalogue, level_key, levels
-from ..spreadsheet import unneutralise
 
 MANIFEST = "manifest.csv"
 #: a corpus folder's own files beside its reports: the manifest, the corrections by hand
@@ -30,7 +30,7 @@ _NOTES = (".csv", ".md", ".json", ".yml", ".yaml", ".tsv", ".log", ".ipynb", ".s
 
 
 @dataclass
-class Entry:
+class SourceFile:
     """One file of the corpus: where it is, its name in the corpus, the manifest's overrides."""
 
     path: Path
@@ -103,7 +103,7 @@ def _other_files(folder: Path, visible: list[tuple[str, str]], listed: set[str] 
     return out
 
 
-def read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
+def read_manifest(manifest: Path) -> tuple[list[SourceFile], list[dict]]:
     """Entries of a manifest CSV, plus problems (bad years, missing or unlisted files).
 
     A row whose `use` column is "no" (a file `govstats fetch` kept but chose not to read) is skipped.
@@ -147,14 +147,14 @@ def read_manifest(manifest: Path) -> tuple[list[Entry], list[dict]]:
                                                             "no such file", severity="error"))
             continue
         listed.add(full)
-        entries.append(Entry(path, _posix(name), overrides, _url(rec), (rec.get("title") or "").strip() or None,
+        entries.append(SourceFile(path, _posix(name), overrides, _url(rec), (rec.get("title") or "").strip() or None,
                              (rec.get("fetched_at") or "").strip() or None,
                              (rec.get("sha256") or "").strip().lower() or None if fetched else None))
     for name, full in _reports(visible):
         if full in listed:
             continue
         if fetched:  # a file added by hand to a fetched folder: read like any other, marked not fetched
-            entries.append(Entry(folder / name, _posix(name)))
+            entries.append(SourceFile(folder / name, _posix(name)))
             listed.add(full)
             problems.append(problem_record(name, str(folder / name), f"added by hand: not in {manifest.name}, "
                                            "not fetched (no source address); read", "info"))
@@ -201,7 +201,7 @@ def _overrides(rec: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
     return overrides, ignored
 
 
-def entries(source: Any) -> tuple[list[Entry], list[dict]]:
+def entries(source: Any) -> tuple[list[SourceFile], list[dict]]:
     """The files a corpus source names (folder, manifest CSV, report file or list of paths)."""
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
@@ -209,11 +209,11 @@ def entries(source: Any) -> tuple[list[Entry], list[dict]]:
             if (path / MANIFEST).is_file():
                 return read_manifest(path / MANIFEST)
             visible = _visible(path)
-            return [Entry(path / name, name) for name, _ in _reports(visible)], _other_files(path, visible)
+            return [SourceFile(path / name, name) for name, _ in _reports(visible)], _other_files(path, visible)
         if path.is_file() and path.suffix.lower() == ".csv":
             return read_manifest(path)
         if path.is_file():
-            return [Entry(path, path.name)], []
+            return [SourceFile(path, path.name)], []
         raise FileNotFoundError(f"{path}: no such corpus folder, manifest or report")
     if isinstance(source, Iterable):
         paths = list({Path(p).resolve(): Path(p) for p in source}.values())  # each file once
@@ -224,7 +224,7 @@ def entries(source: Any) -> tuple[list[Entry], list[dict]]:
         for p in paths:
             name = p.resolve().relative_to(base).as_posix()
             if p.is_file():
-                found.append(Entry(p, name))
+                found.append(SourceFile(p, name))
             else:
                 problems.append(problem_record(name, str(p), "no such file", severity="error"))
         return found, problems

@@ -44,7 +44,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..files import atomic_write, atomic_write_text
+from ..core.files import atomic_write, atomic_write_text
 from . import parts
 from .columns import ROWS, ReportColumns, conforms
 from .parts import INDEX, by_part, fitting, read_part

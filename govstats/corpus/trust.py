@@ -1,4 +1,4 @@
-"""The quality flags of a corpus's cells (`govstats.quality`): its identities, evaluated over all
+"""The quality flags of a corpus's cells (`govstats.report.quality`): its identities, evaluated over all
 reports of a format version at once, its doubtful readings, the problems naming a row, and the
 soft checks across years and against the narrative."""
 from __future__ import annotations
@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..quality import cell_flags, identity_flags, problem_flags, soft_flags
+from ..report.quality import cell_flags, identity_flags, problem_flags, soft_flags
 from . import corrections as corrected
-from .sources import Entry, problem_record
+from .sources import SourceFile, problem_record
 
 if TYPE_CHECKING:
     from .frames import Corpus
 
 
-def edited_after_fetching(entries: list[Entry], sha256: list[str]) -> list[dict]:
+def edited_after_fetching(entries: list[SourceFile], sha256: list[str]) -> list[dict]:
     """A warning for each fetched file whose bytes are no longer those its fetch manifest
     recorded (`sha256[i]` is what was read from `entries[i]`): it was changed by hand since."""
     return [problem_record(e.report, str(e.path), f"edited after fetching: its sha256 {now[:12]}… is not the "

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..report.values import CellColumns
 from ..schema import Schema, catalogue
 from ..schema.labels import with_group
-from ..values import CellColumns
 
 #: the format versions whose tables the schema describes
 VERSIONS = ("2019", "2021")

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from ..errors import GovstatsWarning, ReportParseError, UnsupportedFormat
-from ..model import Problem
+from ..core.errors import GovstatsWarning, ReportParseError, UnsupportedFormat
+from ..core.model import Problem
 from ..report import read_report
 from .parsed import Parsed
 from .sources import problem_record

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from ..corpus.corrections import effective
-from ..quality import carried_flags, cell_flags, identity_flags, operands, ref_quality, trusted
+from ..report.quality import carried_flags, cell_flags, identity_flags, operands, ref_quality, trusted
+from ..report.values import CellColumns, DerivedParts
 from ..schema import VERSIONS, Schema, agency_level, catalogue, load_metrics, load_schema
-from ..values import CellColumns, DerivedParts
 
 METRIC_COLUMNS = catalogue.columns("metrics")
 #: what `metrics(quality=...)` accepts: every value, or only those of trusted cells
@@ -114,7 +114,7 @@ def metrics(source: Any, quality: str = "all") -> pd.DataFrame:
 
     One row per report and metric valid in the report's format version, in dictionary order.
     Columns: report, agency, city, level, year, format_version, metric, value, numerator, denominator
-    (NA for counts), unit ("count" or "rate"), quality and quality_note (`govstats.quality`: ok,
+    (NA for counts), unit ("count" or "rate"), quality and quality_note (`govstats.report.quality`: ok,
     check_failed, operand_flagged, soft_check_failed, corrected, joined by "+"; the note names
     the failed identity or the flagged cells).  Rates are fractions (0.344…), NA when the
     denominator is 0 or any operand is not a printed number.  `quality="strict"` also makes NA

@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..quality import carried_flags
+from ..report.quality import carried_flags
+from ..report.values import DerivedParts
 from ..schema import VERSIONS, CellRef, catalogue, load_metrics, metric_keys
-from ..values import DerivedParts
 from .metrics import _quality
 
 #: what a selection may name, and the reports' column it names

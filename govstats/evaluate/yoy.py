@@ -12,7 +12,7 @@ import functools
 import numpy as np
 import pandas as pd
 
-from ..quality import combine
+from ..report.quality import combine
 from ..schema import catalogue, check_lang, load_metrics, text
 
 YOY_COLUMNS = catalogue.columns("yoy")

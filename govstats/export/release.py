@@ -22,11 +22,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.files import atomic_write
+from ..core.version import __version__
 from ..corpus import Corpus
-from ..dictionary import render
-from ..files import atomic_write
 from ..schema import catalogue
-from ..version import __version__
 from .tables import export_frames, write_csv
 
 #: the frames of a release, each written as Parquet and CSV
@@ -164,6 +163,7 @@ def _write(corpus: Corpus, out: Path, name: str, licence: dict) -> list[Path]:
     reports = frames["reports"]
     atomic_write(out / "reports.csv", lambda tmp: write_csv(reports, tmp))
     written.append((out / "reports.csv", reports))
+    from .dictionary import render  # here: `python -m govstats.export.dictionary` runs it as main
     dictionary = out / "data-dictionary.md"
     atomic_write(dictionary, lambda tmp: Path(tmp).write_text(render(), encoding="utf-8"))
     package = {

@@ -1,6 +1,6 @@
 """Making frames safe to open in a spreadsheet: no live formulas, no characters Excel refuses.
 
-Every text cell is neutralised by `govstats.spreadsheet.neutralise` (OWASP's rule: a `'` in front
+Every text cell is neutralised by `govstats.core.spreadsheet.neutralise` (OWASP's rule: a `'` in front
 of `=`, `+`, `-`, `@`, a tab or a CR; `unneutralise` gives the raw text back); the Parquet files
 keep every text as it was.  Numbers (numeric columns) are never touched.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from ..spreadsheet import neutralise, unneutralise
+from ..core.spreadsheet import neutralise, unneutralise
 
 __all__ = ["neutralise", "unneutralise", "safe_text"]
 

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.files import atomic_write
+from ..core.model import TABLES
 from ..corpus import Corpus
 from ..evaluate.metrics import metrics
 from ..evaluate.yoy import yoy
-from ..files import atomic_write
-from ..model import TABLES
-from ..quality import combine
+from ..report.quality import combine
+from ..report.wide import EXACT_INTEGER, as_integers
 from ..schema.labels import label_cells
-from ..tables import EXACT_INTEGER, as_integers
 from .safe import safe_text
 
 FORMATS = ("csv", "parquet", "xlsx")
@@ -40,7 +40,7 @@ def _flags(cells: pd.DataFrame, table: str) -> dict[tuple, str]:
 
 def _row_quality(cells: pd.DataFrame, table: str) -> dict[tuple, tuple[str, str]]:
     """Per (agency, year, row) of `table` with a flagged cell: the quality of its cells together
-    and their notes (`govstats.quality`)."""
+    and their notes (`govstats.report.quality`)."""
     part = cells[(cells["table"] == table) & (cells["quality"] != "ok")]
     found: dict[tuple, tuple[list[str], list[str]]] = {}
     keys = zip(part["agency"], part["year"], part["row"])

@@ -15,7 +15,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from ..limits import Limits
+from ..core.limits import Limits
 from ..readers import pdf
 from ..readers.base import NeedsOCR
 from ..report import read_report

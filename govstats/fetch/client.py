@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from ..version import __version__
+from ..core.version import __version__
 from .body import ACCEPT_ENCODING, BodyError, decoded
 from .network import GuardedTransport, Hosts, Refused, TooSlow, deadline
 

@@ -22,9 +22,9 @@ from urllib.parse import urlsplit
 import httpx
 import pandas as pd
 
-from ..errors import ReportParseError
-from ..files import os_reason
-from ..progress import bar as progress_bar
+from ..core.errors import ReportParseError
+from ..core.files import os_reason
+from ..core.progress import bar as progress_bar
 from ..schema import catalogue
 from .choose import choose
 from .client import HttpClient, Policy, Response

@@ -5,7 +5,7 @@ Its first columns are those `read_corpus` reads (path, agency, region, city, lev
 not chosen, superseded versions, index pages, robots.txt, failed URLs), which `read_corpus` skips.
 The rest record where each document came from and how it was fetched.  Text a server wrote
 (link titles, headers) is neutralised against spreadsheet formulas like every CSV govstats
-writes (`govstats.spreadsheet`), and read back as it was.
+writes (`govstats.core.spreadsheet`), and read back as it was.
 
 A run does not rewrite the manifest after every document (quadratic at 100,000 documents): each
 new row and each change is appended, one JSON line, to `DIR/manifest.journal` as it happens, and
@@ -26,10 +26,10 @@ import os
 from pathlib import Path
 from typing import TextIO
 
+from ..core.files import Busy, held_lock, os_reason
+from ..core.spreadsheet import neutralise, unneutralise
 from ..corpus.sources import JOURNAL, MANIFEST
-from ..files import Busy, held_lock, os_reason
 from ..schema import catalogue
-from ..spreadsheet import neutralise, unneutralise
 
 LOCK = ".govstats-fetch.lock"  #: held by the run writing the folder (`hold_folder`)
 #: the manifest's columns: the frame `fetch_manifest` of the catalogue (govstats/schema/frames.csv)

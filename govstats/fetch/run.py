@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ..progress import wanted as progress_wanted
+from ..core.progress import wanted as progress_wanted
 from .client import Policy
 from .documents import FetchResult, Session
 from .sources import Target, targets
@@ -73,7 +73,7 @@ def fetch(urls: Iterable[str | Mapping[str, str] | Target] = (), *, out: str | o
     fetched at the same time.  Politeness and limits come from `policy` (see
     `govstats.fetch.client.Policy`), or from its fields given as keywords (`delay=0.5`,
     `contact="me@example.org"`, `timeout`, `max_bytes`, `retries`, …).  `progress` shows a
-    progress bar (default: in Jupyter or on a terminal, not in CI: `govstats.progress.wanted`).  A URL that fails is a manifest row with its
+    progress bar (default: in Jupyter or on a terminal, not in CI: `govstats.core.progress.wanted`).  A URL that fails is a manifest row with its
     error and never stops the run.
     """
     policy = replace(policy or Policy(), **limits)  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import TABLES, Problem
+from ..core.model import TABLES, Problem
 from ..readers.base import Document
 from ..schema import Entry, Schema, load_schema
 from .headers import block_columns

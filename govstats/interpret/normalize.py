@@ -10,7 +10,7 @@ import functools
 import re
 import unicodedata
 
-from ..model import CELL_SEP
+from ..core.model import CELL_SEP
 
 # Characters mapped by hand where NFKC leaves them alone or would change the length.
 _EXTRA = {"−": "-", "﹣": "-", "〇": "〇", "\u200b": " ", "\ufeff": " "}
@@ -122,9 +122,9 @@ NULL_TOKENS = {
     "空": "blank", "/": "na", "无": "na", "不适用": "na", "\\": "na",
 }
 #: units printed inside a value cell: money, and counts (`31批次`: still the column's count)
-UNITS = "万元|元|批次|件|个|项|条|次|宗"
-NUMBER_RUN = re.compile(rf"[+-]?\d+(?:,\d{{3}})*(?:\.\d+)?(?:{UNITS})?")
-_UNIT = re.compile(rf"({UNITS})$")
+UNIT_WORDS = "万元|元|批次|件|个|项|条|次|宗"
+NUMBER_RUN = re.compile(rf"[+-]?\d+(?:,\d{{3}})*(?:\.\d+)?(?:{UNIT_WORDS})?")
+_UNIT = re.compile(rf"({UNIT_WORDS})$")
 
 
 def parse_number(raw: str) -> tuple[float, str]:

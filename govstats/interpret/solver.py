@@ -13,12 +13,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ..schema import Identity
-from .normalize import UNITS, parse_number
+from .normalize import UNIT_WORDS, parse_number
 
 MAX_SPLITS = 20000
 MAX_CELL_DIGITS = 15  # longer fused runs are no table row (and beyond a float's precision)
 MAX_COMBINATIONS = 200000
-_RUN = re.compile(rf"^(?P<sign>[+-]?)(?P<digits>\d+)(?P<tail>(?:\.\d+)?(?:{UNITS})?)$")
+_RUN = re.compile(rf"^(?P<sign>[+-]?)(?P<digits>\d+)(?P<tail>(?:\.\d+)?(?:{UNIT_WORDS})?)$")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import re
 import warnings
 from dataclasses import dataclass
 
-from ..errors import GovstatsWarning
+from ..core.errors import GovstatsWarning
 from ..schema import agency_level, catalogue
 from .divisions import DivisionDataError, Divisions, Unit, load_divisions
 from .names import narrowed, read_places

@@ -24,7 +24,7 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
-from ..files import atomic_write_text, default_dir
+from ..core.files import atomic_write_text, default_dir
 
 #: where the data lies inside the `jionlp` package
 DATA = ("dictionary", "china_location.zip")

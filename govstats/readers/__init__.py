@@ -17,8 +17,8 @@ import io
 from importlib import metadata
 from pathlib import Path
 
-from ..errors import ReportParseError
-from ..limits import Limits
+from ..core.errors import ReportParseError
+from ..core.limits import Limits
 from .base import Document, NeedsOCR, Reader, decode, decode_text
 
 __all__ = ["Document", "Reader", "decode", "decode_text", "detect_carrier", "read_document", "reader",

@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ..errors import ReportParseError
-from ..limits import Limits
-from ..model import CELL_SEP, Problem
+from ..core.errors import ReportParseError
+from ..core.limits import Limits
+from ..core.model import CELL_SEP, Problem
 
 _GB = {"gb2312", "gbk", "gb18030", "cp936", "gb2312-80"}
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)

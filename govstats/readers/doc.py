@@ -21,8 +21,8 @@ import struct
 
 import olefile
 
-from ..errors import ReportParseError
-from ..limits import Limits
+from ..core.errors import ReportParseError
+from ..core.limits import Limits
 from .base import Document
 
 _MAGIC = 0xA5EC

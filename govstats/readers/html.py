@@ -22,9 +22,9 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from ..errors import ReportParseError
-from ..limits import Limits
-from ..model import Problem
+from ..core.errors import ReportParseError
+from ..core.limits import Limits
+from ..core.model import Problem
 from .base import Document, Position, decode
 
 _BLOCK = frozenset({

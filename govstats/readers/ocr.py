@@ -28,10 +28,10 @@ from pathlib import Path
 
 from PIL import Image
 
-from ..errors import ReportParseError
-from ..limits import Limits
-from ..progress import bar as progress_bar
-from ..progress import wanted
+from ..core.errors import ReportParseError
+from ..core.limits import Limits
+from ..core.progress import bar as progress_bar
+from ..core.progress import wanted
 from . import layout as page_layout
 from . import ocr_pages
 from .base import CellSource, Document, Position
@@ -42,7 +42,7 @@ __all__ = ["DPI", "available", "read"]
 
 #: a cell holding digits read with less confidence than this is flagged
 MIN_CONFIDENCE = 0.9
-#: pages at least this many get a progress bar (in Jupyter or on a terminal: `govstats.progress`)
+#: pages at least this many get a progress bar (in Jupyter or on a terminal: `govstats.core.progress`)
 PROGRESS_PAGES = 3
 _TILE_RATIO = 1.5  # a tall image is recognised in tiles at most this many widths high
 _DIGIT = re.compile(r"\d")

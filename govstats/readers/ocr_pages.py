@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 from PIL import Image
 
-from ..errors import ReportParseError
-from ..limits import Limits
+from ..core.errors import ReportParseError
+from ..core.limits import Limits
 
 #: resolution pages are rendered at: a 10.5 pt digit is then ~29 px tall, well inside what the
 #: recogniser (48 px input lines) reads reliably, while a page stays ~1650 × 2340 px

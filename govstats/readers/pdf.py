@@ -22,8 +22,8 @@ from pdfminer.psparser import PSException
 from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
-from ..errors import ReportParseError
-from ..limits import Limits
+from ..core.errors import ReportParseError
+from ..core.limits import Limits
 from . import layout
 from .base import Document, NeedsOCR, Position
 from .layout import Block, Span

@@ -15,8 +15,8 @@ import io
 
 import python_calamine
 
-from ..errors import ReportParseError
-from ..limits import Limits
+from ..core.errors import ReportParseError
+from ..core.limits import Limits
 from .base import Document
 
 #: cells of one sheet's used area (a report's tables hold a few hundred)

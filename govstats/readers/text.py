@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..limits import Limits
+from ..core.limits import Limits
 from .base import Document, Position, decode
 
 _SPACER = re.compile(r"^\|(?:\s*\|)+$")

@@ -16,17 +16,17 @@ asks this package; it never re-types a label.
 """
 from __future__ import annotations
 
-from ..errors import SchemaError
-from ..model import TABLES
+from ..core.errors import SchemaError
+from ..core.model import TABLES
 from . import catalogue
 from .files import HERE, VERSIONS, fingerprint
 from .levels import LevelRule, agency_level, level_key, level_label, levels, load_level_rules
-from .metrics import CHAINS, UNITS, CellRef, Metric, load_metrics, metric_keys, metric_label, parse_refs
+from .metrics import CHAINS, METRIC_UNITS, CellRef, Metric, load_metrics, metric_keys, metric_label, parse_refs
 from .narrative import NUMBER, Statement, load_statements
 from .tables import Entry, Identity, Marker, Schema, Section, load_schema
 from .texts import LANGS, check_lang, load_texts, text, texts
 
-__all__ = ["CHAINS", "HERE", "LANGS", "NUMBER", "TABLES", "UNITS", "VERSIONS", "CellRef", "Entry", "Identity",
+__all__ = ["CHAINS", "HERE", "LANGS", "NUMBER", "TABLES", "METRIC_UNITS", "VERSIONS", "CellRef", "Entry", "Identity",
            "LevelRule", "Marker", "Metric", "Schema", "SchemaError", "Section", "Statement", "agency_level",
            "catalogue", "check_lang", "fingerprint", "level_key", "level_label", "levels", "load_level_rules", "load_metrics",
            "load_schema", "load_statements", "load_texts", "metric_keys", "metric_label", "parse_refs", "text",

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..errors import SchemaError
+from ..core.errors import SchemaError
 from .files import read_csv
 
 FILE = "frames.csv"
@@ -63,7 +63,7 @@ class Field:
 
 def _schema_keys() -> dict[str, Callable[[], tuple[str, ...]]]:
     def tables() -> tuple[str, ...]:
-        from ..model import TABLES
+        from ..core.model import TABLES
         return TABLES
 
     def rows() -> tuple[str, ...]:

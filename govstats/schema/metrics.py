@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from .files import read_csv, split
 from .tables import load_schema
-from .validate import CHAINS, UNITS, check_metrics
+from .validate import CHAINS, METRIC_UNITS, check_metrics
 
 CellRef = tuple[str, str, str]
-__all__ = ["CHAINS", "UNITS", "CellRef", "Metric", "load_metrics", "metric_keys", "metric_label", "parse_refs"]
+__all__ = ["CHAINS", "METRIC_UNITS", "CellRef", "Metric", "load_metrics", "metric_keys", "metric_label", "parse_refs"]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import string
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from ..errors import SchemaError
+from ..core.errors import SchemaError
 from .files import VERSIONS
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .tables import Entry, Schema
 
 ROLES = ("row", "column", "group", "caption", "header", "derived")
-UNITS = ("count", "rate")
+METRIC_UNITS = ("count", "rate")
 #: How a metric chains across the 2019 -> 2021 format change (see docs/report-format.md §6).
 CHAINS = ("same", "crosswalk", "caveat", "break")
 
@@ -74,8 +74,8 @@ def check_metrics(metrics: tuple[Metric, ...], schema: Schema) -> None:
     """Units, chains, versions and the cells of every metric in metrics.csv."""
     for i, m in enumerate(metrics):
         _versions("metrics.csv", i, m.versions)
-        if m.unit not in UNITS:
-            raise _fail("metrics.csv", i, f"{m.key}: unit {m.unit!r} is not one of {', '.join(UNITS)}")
+        if m.unit not in METRIC_UNITS:
+            raise _fail("metrics.csv", i, f"{m.key}: unit {m.unit!r} is not one of {', '.join(METRIC_UNITS)}")
         if m.chain not in CHAINS:
             raise _fail("metrics.csv", i, f"{m.key}: chain {m.chain!r} is not one of {', '.join(CHAINS)}")
         if not m.numerator or (m.unit == "rate") != bool(m.denominator):

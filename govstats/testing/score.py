@@ -90,7 +90,7 @@ def _before(key: str, last: str | None, report) -> bool:
 def score_file(path: str | Path, truth: dict[str, Any] | None = None) -> Score:
     """Read `path` as a user would and score it against its truth (default: `truth/<name>.json`
     beside it).  A file the reader refuses yields no cells: each expected cell counts as flagged."""
-    from ..errors import ReportParseError
+    from ..core.errors import ReportParseError
     from ..report import read_report
 
     path = Path(path)

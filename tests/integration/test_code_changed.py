@@ -1,4 +1,4 @@
-"""One rule for "the code changed" (govstats.layers.fingerprint): after a change to a parser module
+"""One rule for "the code changed" (govstats.core.layers.fingerprint): after a change to a parser module
 — a `git pull`, simulated on a copy of the package — the corpus store parses again and the batch
 runs every notebook again; with no change both serve what they made."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from paths import CORPUS, ROOT
 
-from govstats import layers
+from govstats.core import layers
 
 pytestmark = pytest.mark.slow
 

@@ -237,7 +237,7 @@ def test_cache_key_covers_version_schema_and_options(monkeypatch):
     base = cache_key(sha, year=None)
     assert cache_key(sha, year=2024) != base
     assert cache_key("1" * 64, year=None) != base
-    monkeypatch.setattr(govstats.version, "__version__", "999")
+    monkeypatch.setattr(govstats.core.version, "__version__", "999")
     assert cache_key(sha, year=None) != base
 
 
@@ -396,4 +396,4 @@ def test_a_report_kept_from_its_records_equals_one_kept_from_its_frame(name):
     framed = govstats.Report(report.meta, report.cells, report.sections, report.problems)
     lean, full = Parsed.from_report(report), Parsed.from_report(framed)
     assert lean.arrow.equals(full.arrow)
-    assert lean.counts == full.counts == govstats.checks.check_counts(report.checks())
+    assert lean.counts == full.counts == govstats.report.checks.check_counts(report.checks())

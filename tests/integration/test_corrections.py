@@ -16,8 +16,8 @@ from paths import FIXTURES
 
 import govstats
 from govstats.cli import main
+from govstats.core.errors import GovstatsWarning
 from govstats.corpus.corrections import CorrectionsError
-from govstats.errors import GovstatsWarning
 
 pytestmark = pytest.mark.slow
 HONGZE = ["huaian-hongze-district-govt_2023.pdf", "huaian-hongze-district-govt_2024.pdf"]

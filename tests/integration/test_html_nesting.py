@@ -9,7 +9,7 @@ import pytest
 from paths import REFERENCE
 
 import govstats
-from govstats.errors import ReportParseError
+from govstats.core.errors import ReportParseError
 
 
 def _nested(depth: int) -> bytes:

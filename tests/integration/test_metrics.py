@@ -11,8 +11,8 @@ import pytest
 from paths import CORPUS, REFERENCE
 
 import govstats
-from govstats import dictionary
-from govstats.schema import CHAINS, UNITS, load_metrics, load_schema, load_statements, metric_keys, metric_label
+from govstats.export import dictionary
+from govstats.schema import CHAINS, METRIC_UNITS, load_metrics, load_schema, load_statements, metric_keys, metric_label
 
 PINGTAN = "平潭综合实验区管委会(办公室)"
 
@@ -218,7 +218,7 @@ def test_yoy_compares_consecutive_available_years(values):
 def test_metric_definitions_name_real_cells():
     schema = load_schema()
     for m in load_metrics():
-        assert m.unit in UNITS and m.chain in CHAINS, m.key
+        assert m.unit in METRIC_UNITS and m.chain in CHAINS, m.key
         assert m.zh and m.en and m.formula and m.na_when, m.key
         assert bool(m.denominator) == (m.unit == "rate"), m.key
         assert m.chain != "same" or len(m.versions) == 2 or not m.crosswalk, m.key
@@ -254,7 +254,7 @@ def test_narrative_statements_name_real_cells():
 
 def test_committed_data_dictionary_is_up_to_date():
     committed = dictionary.DEFAULT_PATH.read_text(encoding="utf-8")
-    assert committed == dictionary.render(), "docs/data-dictionary.md is stale: run python -m govstats.dictionary"
+    assert committed == dictionary.render(), "docs/data-dictionary.md is stale: run python -m govstats.export.dictionary"
     assert "| `not_held_rate` | 2019 2021 | 本机关不掌握相关政府信息占比 |" in committed
 
 

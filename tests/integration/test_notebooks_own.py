@@ -59,7 +59,7 @@ def test_running_a_notebook_leaves_the_batch_fingerprint_as_it_was(tmp_path):
 
 
 def test_the_code_fingerprint_counts_what_a_notebook_runs_not_its_outputs(tmp_path):
-    from govstats.layers import content
+    from govstats.core.layers import content
 
     shipped = notebook_path("explore.ipynb")
     nb = nbformat.read(shipped, as_version=4)

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 import govstats
-from govstats.limits import Limits
+from govstats.core.limits import Limits
 from govstats.readers import ocr, ocr_pages
 
 #: address space a subprocess may use: enough for Python, numpy, onnxruntime and a page or two

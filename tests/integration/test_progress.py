@@ -16,7 +16,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from paths import CORPUS
 
-from govstats import progress
+from govstats.core import progress
 from govstats.corpus.loader import PROGRESS_THRESHOLD
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -98,7 +98,7 @@ def test_a_batch_kernel_draws_no_bar(tmp_path):
 
     from govstats.batch.engine import run_notebook
 
-    nb = new_notebook(cells=[new_code_cell("from govstats import progress\nprint('bars', progress.wanted())")],
+    nb = new_notebook(cells=[new_code_cell("from govstats.core import progress\nprint('bars', progress.wanted())")],
                       metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
     nbformat.write(nb, tmp_path / "nb.ipynb")
     (tmp_path / "out").mkdir()

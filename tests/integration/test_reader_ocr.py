@@ -229,8 +229,8 @@ def test_a_damaged_image_is_a_clear_error(tmp_path, scans):
 def test_a_misread_digit_that_breaks_an_identity_is_flagged(monkeypatch):
     """The 2024 report's text layer, with 75 (本机关不掌握相关政府信息, 自然人) read as 76 — the
     slip OCR makes — by a reader of carrier `ocr`: the cells of the identities it breaks are flagged."""
-    from govstats import report as report_module
     from govstats.readers import pdf as pdf_reader
+    from govstats.report import reading as report_module
 
     doc = pdf_reader.read((FIXTURES / "pdf/pingtan-cez_2024.pdf").read_bytes(), "misread.pdf")
     line = next(line for line in doc.lines if "1.本机关不掌握相 关政府信息" in line)

@@ -54,7 +54,8 @@ def test_cells_keep_raw_text_and_kind(reference):
     cells = reference.cells
     assert list(cells.columns) == ["report", "table", "block", "row", "col", "value", "raw", "kind",
                                    "unit", "note", "label", "page", "src_table", "src_row", "src_col", "line",
-                                   "char_start", "char_end", "box", "locator", "quality", "quality_note"]
+                                   "char_start", "char_end", "box", "locator", "quality", "quality_note",
+                                   "corrected_value"]
     assert len(cells) == 25 * 7 + 15 + 10
     cell = cells[(cells["row"] == "unable_not_held") & (cells["col"] == "natural_person")].iloc[0]
     assert (cell["raw"], cell["kind"], cell["label"]) == ("865", "number", "1.本机关不掌握相关政府信息")

@@ -17,7 +17,7 @@ import pytest
 from paths import FIXTURES, REFERENCE
 
 import govstats
-from govstats.limits import Limits
+from govstats.core.limits import Limits
 from govstats.readers import detect_carrier
 
 HTML_2024 = FIXTURES / "html" / "pingtan-cez_2024.html"

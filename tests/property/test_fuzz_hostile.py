@@ -28,10 +28,10 @@ from paths import REFERENCE
 
 import govstats
 from govstats.batch import AgencyRun, render_index, slugify
+from govstats.core.spreadsheet import FORMULA_START
 from govstats.corpus.parts import PART
 from govstats.corpus.store import INDEX, CorpusStore
 from govstats.export.safe import neutralise, safe_text, unneutralise
-from govstats.spreadsheet import FORMULA_START
 
 LONG_RUN = os.environ.get("GOVSTATS_FUZZ_EXAMPLES")  # set by `make fuzz`: random, many examples
 EXAMPLES = int(LONG_RUN or "30")

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import govstats
-from govstats.limits import Limits
+from govstats.core.limits import Limits
 from govstats.readers import ocr_pages
 
 LONG_RUN = os.environ.get("GOVSTATS_FUZZ_EXAMPLES")

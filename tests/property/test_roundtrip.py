@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from paths import REFERENCE
 
 import govstats
-from govstats.checks import run_checks
 from govstats.interpret.normalize import normalize_text
+from govstats.report.checks import run_checks
 from govstats.testing import Deviations, Rendering, generate_report
 
 KEY = ["table", "row", "col"]

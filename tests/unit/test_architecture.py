@@ -1,6 +1,6 @@
 """The layout of issue 10, enforced: layers import only downward, no cycles, small modules.
 
-The layer of each module is its place in `govstats.layers.LAYERS` (docs/architecture.md draws the same map): a
+The layer of each module is its place in `govstats.core.layers.LAYERS` (docs/architecture.md draws the same map): a
 module may import modules of its own layer or of a lower one, never of a higher one, and never
 the package root `govstats` (only the CLI, the top, may).
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from govstats.layers import RANK
+from govstats.core.layers import RANK
 
 PACKAGE = Path(__file__).resolve().parents[2] / "govstats"
 MAX_LINES = 300

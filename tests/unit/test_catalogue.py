@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from govstats.errors import SchemaError
+from govstats.core.errors import SchemaError
 from govstats.schema import catalogue, files
 
 PACKAGE = Path(__file__).resolve().parents[2] / "govstats"

@@ -11,7 +11,7 @@ import pypdfium2
 import pytest
 
 import govstats
-from govstats.limits import Limits
+from govstats.core.limits import Limits
 from govstats.readers import _REGISTERED as REGISTERED
 from govstats.readers import Document, read_document, readers, register_reader
 

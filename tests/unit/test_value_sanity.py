@@ -4,7 +4,7 @@ from __future__ import annotations
 from paths import REFERENCE
 
 import govstats
-from govstats.checks import value_problems
+from govstats.report.checks import value_problems
 
 TEXT = REFERENCE.read_text(encoding="utf-8")
 ROW = "171\t0\t1061"        # t3 unable_not_held: … legal_service_org, other_org, total

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .model import TABLES, Problem
-from .schema import Schema, catalogue, load_schema
+from ..core.model import TABLES, Problem
+from ..schema import Schema, catalogue, load_schema
 
 CHECK_COLUMNS = catalogue.columns("checks", "check")
 

@@ -9,15 +9,15 @@ from typing import Any
 
 import pandas as pd
 
+from ..core.errors import ReportParseError, UnsupportedFormat
+from ..core.files import file_kind
+from ..core.limits import Limits
+from ..core.model import Problem, ReportMeta
+from ..interpret import interpret
+from ..readers import SUFFIXES, read_document
 from .checks import check_counts, failed_operands, run_checks, value_problems
-from .errors import ReportParseError, UnsupportedFormat
-from .files import file_kind
-from .interpret import interpret
-from .limits import Limits
-from .model import Problem, ReportMeta
 from .quality import carried_flags, cell_flags, cell_quality, identity_flags, problem_flags
-from .readers import SUFFIXES, read_document
-from .tables import as_integers, cells_frame, wide
+from .wide import as_integers, cells_frame, wide
 
 Source = "str | os.PathLike[str] | bytes | IO[str] | IO[bytes]"
 #: a string ending in one of these is taken as a file name, not as report text
@@ -47,7 +47,7 @@ class Report:
         return self._cells
 
     def quality_flags(self, cells: pd.DataFrame | None = None) -> pd.DataFrame:
-        """The quality flags of this report's cells (`govstats.quality`): failed identities,
+        """The quality flags of this report's cells (`govstats.report.quality`): failed identities,
         doubtful readings and the problems naming a row; of a report of a corpus
         (`Corpus.report`), the flags its cells carry (soft checks and corrections too)."""
         cells = self.cells if cells is None else cells
@@ -60,7 +60,7 @@ class Report:
 
     def table(self, name: str, lang: str | None = None, values: str = "value",
               derived: bool = False) -> pd.DataFrame:
-        """Wide view of table `name` ("t2", "t3", "t4"); see `govstats.tables.wide`.  Counts are
+        """Wide view of table `name` ("t2", "t3", "t4"); see `govstats.report.wide.wide`.  Counts are
         nullable integers (Int64) where every value of a column is a whole number within ±2^53."""
         if name not in ("t2", "t3", "t4"):
             raise KeyError(f"no table {name!r}; tables are t2, t3, t4")
@@ -68,7 +68,7 @@ class Report:
         return as_integers(frame) if values == "value" else frame
 
     def checks(self, mode: str = "strict") -> pd.DataFrame:
-        """The identity checks of this report (see `govstats.checks.run_checks`)."""
+        """The identity checks of this report (see `govstats.report.checks.run_checks`)."""
         frame = run_checks(self.cells, self.meta.format_version, mode)
         frame.insert(0, "report", self.meta.report)
         return frame
@@ -125,7 +125,7 @@ def read_report(source: Any, *, carrier: str | None = None, agency: str | None =
     The carrier (text, html, docx, pdf, ocr for scans and images) is detected from the bytes unless `carrier` is given;
     `agency`, `year` and `format_version` override what the report says about itself; `report`
     names the report in the cell table (default: the file name).  `limits` bounds what is read
-    (size, PDF pages, unzipped DOCX; default `Limits.from_env()`, see `govstats.limits`).
+    (size, PDF pages, unzipped DOCX; default `Limits.from_env()`, see `govstats.core.limits`).
 
     Raises ReportParseError (naming the source) for empty, binary, too large or non-report input;
     damaged bytes that still decode (a truncated last character) are listed in `problems`.  A report

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .model import TABLES
-from .schema import CellRef, Schema, catalogue, load_schema
+from ..core.model import TABLES
+from ..schema import CellRef, Schema, catalogue, load_schema
 
 #: what a cell holds (the catalogue's allowed values of the cells' `kind`), in order
 CELL_KINDS: tuple[str, ...] = next(f for f in catalogue.fields("cells") if f.column == "kind").allowed() or ()

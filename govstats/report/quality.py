@@ -23,7 +23,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .schema import CellRef, Schema, catalogue, load_schema, load_statements
+from ..schema import CellRef, Schema, catalogue, load_schema, load_statements
 from .values import CellColumns, DerivedParts
 
 QUALITIES = ("ok", "check_failed", "operand_flagged", "soft_check_failed", "corrected")

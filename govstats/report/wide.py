@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .schema import Schema, catalogue, load_schema
-from .schema.labels import with_group
+from ..schema import Schema, catalogue, load_schema
+from ..schema.labels import with_group
 from .values import CellValues
 
 
