@@ -246,7 +246,7 @@ class Corpus:
         start = int(self._ends[k - 1]) if k else 0
         cells = self.cells.iloc[start:int(self._ends[k])][REPORT_CELL_COLUMNS + QUALITY_COLUMNS].reset_index(drop=True)
         cells = cells.apply(lambda c: c.cat.remove_unused_categories() if c.dtype == "category" else c)
-        problems = [Problem(**p) for p in self._rows["problems"][i].as_py()]
+        problems = [Problem(**p, report=name) for p in self._rows["problems"][i].as_py()]
         return Report(meta, catalogue.conform("cells", cells, "report", "cell", "quality"), self.sections[name],
                       problems)
 
