@@ -89,6 +89,8 @@ def test_a_correction_changes_the_metric_and_keeps_the_printed_text(folder, cach
         HONGZE[0], 11, "0", 0, 2)
     other = _metric(after, HONGZE[0], "litigation_cases")   # the other failed group is still failed
     assert other["quality"] == "check_failed"
+    lazy = govstats.query(after.to_dataset(tmp_path / "dataset"), ["review_cases"])   # DuckDB over the dataset
+    assert lazy.query("report == @HONGZE[0]")[["value", "quality"]].values.tolist() == [[11, "corrected"]]
     released = tmp_path / "release"
     assert main(["export", str(folder), str(released), "--to", "dataset", "--corrections",
                  str(_write(tmp_path, f"{sha},t4,cases,review_total,11,parts,tester,2026-12-07\n"))]) == 0
