@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..corpus.corrections import effective
 from ..report.wide import wide
 from ..schema import catalogue, load_schema, text
 
@@ -86,12 +87,13 @@ def proceeding_label(proceeding: str, lang: str = "zh") -> str:
 
 
 def _tables(cells: pd.DataFrame, table: str) -> Iterator[tuple[dict, pd.DataFrame]]:
-    """Each report's wide `table` with derived rows/columns, and its report/agency/year keys."""
+    """Each report's wide `table` with derived rows/columns, and its report/agency/year keys: the
+    numbers as corrected (`corpus.corrections.effective`) where a cell carries a correction."""
     missing = {"report", "agency", "year", "format_version"} - set(cells.columns)
     if missing:
         raise KeyError(f"the cell frame lacks the column(s) {sorted(missing)}; pass Corpus.cells "
                        "or Report.cells with the report's agency, year and format_version added")
-    part = cells[cells["table"] == table]
+    part = effective(cells[cells["table"] == table])
     for report, group in part.groupby("report", observed=True, sort=False):
         first = group.iloc[0]
         keys = {"report": str(report), "agency": str(first["agency"]), "year": int(first["year"])}

@@ -16,13 +16,21 @@ CELL_SEP = "\x1f"
 
 @dataclass
 class Problem:
-    """Something the reader could not take as printed; says where and what."""
+    """Something that could not be taken as printed — by a reader, a check, the corpus loader —
+    saying where (the report, its file, the table and row) and what.  A report's own problems
+    leave `report` empty until the corpus names the report."""
 
     source: str
     message: str
     table: str = ""
     row: str = ""
     severity: str = "warning"
+    report: str = ""
+
+    def record(self) -> dict[str, str]:
+        """The problem as a row of `Corpus.problems` (the catalogue's `problems` frame)."""
+        return {"report": self.report, "source": self.source, "severity": self.severity,
+                "table": self.table, "row": self.row, "message": self.message}
 
     def __str__(self) -> str:
         where = " ".join(x for x in (self.table, f"row '{self.row}'" if self.row else "") if x)

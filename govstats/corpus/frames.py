@@ -245,7 +245,8 @@ class Corpus:
         cells = self.cells.iloc[start:int(self._ends[k])][REPORT_CELL_COLUMNS + QUALITY_COLUMNS].reset_index(drop=True)
         cells = catalogue.conform("cells", cells.apply(lambda c: c.cat.remove_unused_categories()
                                                        if c.dtype == "category" else c), "report", "cell", "quality")
-        return Report(meta, cells, self.sections[name], [Problem(**p) for p in self._rows["problems"][i].as_py()])
+        problems = [Problem(**p, report=name) for p in self._rows["problems"][i].as_py()]
+        return Report(meta, cells, self.sections[name], problems)
 
     def cite(self, report: str, key: str) -> Citation:
         """Where cell `key` (table.row.col) of `report` was printed, and the printed text (`corpus.cite`)."""
@@ -285,8 +286,7 @@ class Corpus:
         return out
 
     def to_dataset(self, folder: str | os.PathLike[str]) -> Path:
-        """Write the corpus as a hive-partitioned Parquet dataset (`corpus.dataset`) that DuckDB,
-        Polars, dask.dataframe and Spark read as it is, and `govstats.query` queries out of core."""
+        """The corpus as a hive-partitioned Parquet dataset (`corpus.dataset`) for DuckDB, Polars, Spark, query."""
         return write_dataset(self, folder)
 
     def table(self, name: str, derived: bool = False, lang: str | None = None) -> pd.DataFrame:

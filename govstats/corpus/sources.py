@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.model import Problem
 from ..core.spreadsheet import unneutralise
 from ..readers import SUFFIXES, UNSUPPORTED
 from ..schema import catalogue, level_key, levels
@@ -48,9 +49,8 @@ class SourceFile:
 
 def problem_record(report: str, source: str, message: str, severity: str = "warning",
                    table: str = "", row: str = "") -> dict[str, str]:
-    """One row of `Corpus.problems`."""
-    return {"report": report, "source": source, "severity": severity, "table": table, "row": row,
-            "message": message}
+    """One row of `Corpus.problems`: a `Problem` of `report`, as its record."""
+    return Problem(source, message, table, row, severity, report).record()
 
 
 def _visible(folder: Path) -> list[tuple[str, str]]:

@@ -29,6 +29,8 @@ from .metrics import _quality
 #: what a selection may name, and the reports' column it names
 _SELECTIONS = {"years": "year", "provinces": "province", "levels": "level", "agencies": "agency"}
 _KEYS = catalogue.columns("metrics", "key")
+#: a cell's number: a person's correction (corrections.csv; NULL: corrected to blank), else the printed one
+_NUMBER = "CASE WHEN quality LIKE '%corrected%' THEN corrected_value WHEN kind = 'number' THEN value END"
 AGGREGATE_COLUMNS = ["metric", "unit", "reports", "value", "numerator", "denominator", "median"]
 
 
@@ -125,7 +127,7 @@ WITH selected AS (SELECT * FROM reports WHERE {' AND '.join(conditions)} AND for
 printed AS MATERIALIZED (
   SELECT report,
   {compiler.columns()}
-  FROM (SELECT report, ref, CASE WHEN kind = 'number' THEN value END AS number FROM {cells} JOIN {compiler.named_cells()}
+  FROM (SELECT report, ref, {_NUMBER} AS number FROM {cells} JOIN {compiler.named_cells()}
         ON "table" = named.t AND "row" = named.r AND col = named.c
         WHERE {' AND '.join(where)})
   GROUP BY report),

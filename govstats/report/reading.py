@@ -1,6 +1,7 @@
 """`read_report` and the `Report` it returns: metadata, cells, wide tables, sections, checks."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import warnings
@@ -34,7 +35,8 @@ class Report:
         self.records: list[dict] | None = None if isinstance(cells, pd.DataFrame) else cells
         self._cells = cells if isinstance(cells, pd.DataFrame) else None
         self.sections = sections
-        self.problems = problems
+        #: what could not be taken as printed, each naming this report
+        self.problems = [p if p.report else dataclasses.replace(p, report=meta.report) for p in problems]
         #: what the reader did to the layout (e.g. repeated PDF table headers dropped)
         self.reader_notes = list(reader_notes or [])
 

@@ -1,6 +1,7 @@
 """`Corpus.report(name)`: one report of a corpus as a `Report`, from what the corpus holds."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 from paths import CORPUS
@@ -28,3 +29,19 @@ def test_a_corpus_report_is_the_report_read_from_its_file(corpus):
 def test_an_unknown_report_names_where_the_reports_are(corpus):
     with pytest.raises(KeyError, match="no report 'nothing.txt'"):
         corpus.report("nothing.txt")
+
+
+def test_a_problem_is_one_record_naming_its_report(corpus):
+    """One `Problem` shape: a report's problems name the report, and as records they are the rows
+    of `Corpus.problems` for it (平潭 2019: fused digits in t2 that no identity can split)."""
+    problems = corpus.report("pingtan-cez_2019.txt").problems
+    assert {p.report for p in problems} == {"pingtan-cez_2019.txt"}
+    assert {p.report for p in govstats.read_report(CORPUS / "pingtan-cez_2019.txt").problems} == {
+        "pingtan-cez_2019.txt"}
+    rows = corpus.problems[corpus.problems["report"] == "pingtan-cez_2019.txt"].drop(columns="source")
+    records = pd.DataFrame([p.record() for p in problems]).drop(columns="source")
+    assert list(records.columns) == list(rows.columns)
+    key = ["table", "row", "message"]
+    assert_frame_equal(records.sort_values(key).reset_index(drop=True),
+                       rows.astype(str).sort_values(key).reset_index(drop=True), check_dtype=False)
+    assert ("t2", "normative_docs") in set(zip(records["table"], records["row"]))

@@ -15,6 +15,7 @@ import pytest
 from paths import FIXTURES
 
 import govstats
+from govstats import charts
 from govstats.cli import main
 from govstats.core.errors import GovstatsWarning
 from govstats.corpus.corrections import CorrectionsError
@@ -78,6 +79,8 @@ def test_a_correction_changes_the_metric_and_keeps_the_printed_text(folder, cach
     change = govstats.yoy(govstats.metrics(after))
     change = change[(change["metric"] == "review_cases") & (change["year"] == 2024)].iloc[0]
     assert change["prev_value"] == 11 and "corrected" in change["quality"]
+    appeals = charts.data.appeal_counts(after.cells)   # the charts' numbers: corrected too
+    assert set(appeals.query("report == @HONGZE[0] and proceeding == 'review'")["total"]) == {11}
     t4 = after.table("t4").xs(2023, level="year")
     assert t4.loc[(slice(None), "cases"), "review_total"].iloc[0] == 11
     assert after.checks().query("report == @HONGZE[0] and scope == 'review'")["passed"].iloc[0] == False  # noqa: E712  as printed
@@ -86,6 +89,8 @@ def test_a_correction_changes_the_metric_and_keeps_the_printed_text(folder, cach
         HONGZE[0], 11, "0", 0, 2)
     other = _metric(after, HONGZE[0], "litigation_cases")   # the other failed group is still failed
     assert other["quality"] == "check_failed"
+    lazy = govstats.query(after.to_dataset(tmp_path / "dataset"), ["review_cases"])   # DuckDB over the dataset
+    assert lazy.query("report == @HONGZE[0]")[["value", "quality"]].values.tolist() == [[11, "corrected"]]
     released = tmp_path / "release"
     assert main(["export", str(folder), str(released), "--to", "dataset", "--corrections",
                  str(_write(tmp_path, f"{sha},t4,cases,review_total,11,parts,tester,2026-12-07\n"))]) == 0

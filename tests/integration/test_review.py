@@ -113,3 +113,27 @@ def test_document_text_is_escaped(tmp_path):
     done = write_review(corpus, tmp_path / "out", lang="en")
     html = done.page.read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_a_scan_is_cropped_by_its_pixel_box(tmp_path):
+    """OCR cells carry page and a box in pixels of the page image (an image file: its own pixels);
+    p. 4 of the PDF stands in for a scan of it at the OCR reader's DPI."""
+    from govstats.readers.ocr_pages import DPI
+    from govstats.review.context import Sources
+
+    pdf = pypdfium2.PdfDocument(str(FIXTURES / "wild2" / HONGZE))
+    try:
+        page = pdf[3].render(scale=DPI / 72).to_pil().convert("RGB")
+    finally:
+        pdf.close()
+    page.save(tmp_path / "scan.png")
+    box = [round(v * DPI / 72) for v in (202.67, 445.62, 230.99, 472.31)]   # review_total's PDF box, in pixels
+    cells = pd.DataFrame({"page": pd.array([1], dtype="Int64"), "box": [",".join(map(str, box))],
+                          "label": [""]})
+    context = Sources(tmp_path / "crops").context(str(tmp_path / "scan.png"), "ocr", cells, "scan")
+    crop = np.asarray(Image.open(tmp_path / context.image.split("/", 1)[0] / "scan.png").convert("RGB"))
+    _, top, bottom = context.region
+    assert top < box[1] < box[3] < bottom and crop.shape[0] == round(bottom) - round(top)
+    band = np.asarray(page)[round(top):round(bottom)]
+    outline = (crop[..., 0] > 150) & (crop[..., 1] < 90) & (crop[..., 2] < 90)
+    assert outline.any() and (np.abs(crop.astype(int) - band.astype(int)).max(axis=2) < 8)[~outline].mean() > 0.99
