@@ -16,17 +16,16 @@ folder (the last good index stays).
 """
 from __future__ import annotations
 
-import math
 import os
 from pathlib import Path
 
 from ..core.files import atomic_write_text, os_reason
 from .execute import execute_all, locked, remove_leftovers
 from .index import render_index
+from .options import BatchOptions
 from .plan import (
     DEFAULT_MAX_OUTPUT_MB,
     DEFAULT_NOTEBOOK,
-    DEFAULT_NOTEBOOKS,
     DEFAULT_TIMEOUT,
     BatchError,
     notebook_unit,
@@ -55,36 +54,25 @@ def run(corpus: str | os.PathLike[str], notebook: str | os.PathLike[str] | None 
     kernel is stopped and the agency fails.  `progress` counts the notebooks on a bar (default: in
     Jupyter or on a terminal, not in CI: `govstats.core.progress.wanted`). Agencies whose inputs (their reports' sha256, the
     whole corpus — the notebook compares against it —, the notebook's bytes, the parameters, the govstats version) match the last
-    successful run are skipped unless `force`.
+    successful run are skipped unless `force`.  The keywords are checked once into a
+    `BatchOptions`, the one value planning and execution see.
     """
-    if jobs < 1:
-        raise BatchError(f"jobs must be at least 1, not {jobs}")
-    if not math.isfinite(timeout) or timeout <= 0:
-        raise BatchError(f"timeout must be a positive, finite number of seconds, not {timeout!r}")
-    if not math.isfinite(max_output_mb) or max_output_mb < 0:
-        raise BatchError(f"max_output_mb must be a finite number of megabytes, 0 for no limit, "
-                         f"not {max_output_mb!r}")
-    if lang not in ("zh", "en"):
-        raise BatchError(f"lang must be 'zh' or 'en', not {lang!r}")
-    notebook = Path(notebook if notebook is not None else DEFAULT_NOTEBOOKS[by or "agency"]).resolve()
-    unit = notebook_unit(notebook, by)
+    options = BatchOptions.checked(notebook, by, out, jobs, lang, force, timeout, max_output_mb,
+                                   progress)
     corpus_path = Path(corpus).resolve()
     if not corpus_path.exists():
         raise BatchError(f"{corpus}: no such corpus folder or manifest")
-    out = Path(out).resolve()
+    out = options.out
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BatchError(f"{out}: cannot create the output folder ({os_reason(exc)})") from exc
     with locked(out):
         remove_leftovers(out)
-        return _run_locked(corpus, corpus_path, notebook, unit, out, jobs, lang, force, timeout,
-                           max_output_mb, progress)
+        return _run_locked(corpus, corpus_path, options)
 
 
-def _run_locked(corpus: str | os.PathLike[str], corpus_path: Path, notebook: Path, unit: str,
-                out: Path, jobs: int, lang: str, force: bool, timeout: float,
-                max_output_mb: float, progress: bool | None) -> BatchResult:
+def _run_locked(corpus: str | os.PathLike[str], corpus_path: Path, options: BatchOptions) -> BatchResult:
     """The batch proper, while this process holds the output folder's lock."""
     from ..corpus import read_corpus
     from ..evaluate.metrics import metrics
@@ -96,30 +84,30 @@ def _run_locked(corpus: str | os.PathLike[str], corpus_path: Path, notebook: Pat
     reports = data.reports
     if reports.empty and data.problems.empty:
         raise BatchError(f"{corpus}: no reports found")
+    notebook, unit, out = options.notebook, options.unit, options.out
     unused = unused_reports(data.unused, reports, unit)
-    jobs_list = plan(reports, unused, unit, corpus_path, notebook, lang)
+    jobs_list = plan(reports, unused, unit, corpus_path, notebook, options.lang)
 
     runs: dict[str, AgencyRun] = {}
     todo = []
     for job in jobs_list:
-        if not force and up_to_date(out / job.slug, job):
+        if not options.force and up_to_date(out / job.slug, job):
             runs[job.slug] = AgencyRun(job.agency, job.slug, "skipped", job.years, list(job.reports))
         else:
             todo.append(job)
-    runs.update(execute_all(todo, notebook, out, jobs, timeout, max_output_mb,
-                             progress))
+    runs.update(execute_all(todo, options))
 
     ordered = [runs[j.slug] for j in jobs_list]
     result = BatchResult(ordered, unused, out / "index.html", out, unit)
     try:      # the last good index stays until the new one is complete
         atomic_write_text(result.index, render_index(ordered, reports, metrics(data), unused,
                                                      corpus=corpus_path, notebook=notebook,
-                                                     lang=lang, out=out, unit=unit))
+                                                     lang=options.lang, out=out, unit=unit))
     except OSError as exc:     # a full disk: what ran is in each agency's batch.json
         raise BatchError(f"{out}: cannot write index.html ({os_reason(exc)}); "
                          f"{result.summary().splitlines()[0]}") from exc
     return result
 
 
-__all__ = ["run", "BatchResult", "AgencyRun", "BatchError", "slugify", "notebook_unit",
+__all__ = ["run", "BatchOptions", "BatchResult", "AgencyRun", "BatchError", "slugify", "notebook_unit",
            "render_index", "DEFAULT_NOTEBOOK", "DEFAULT_TIMEOUT", "DEFAULT_MAX_OUTPUT_MB"]

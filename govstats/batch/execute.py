@@ -19,6 +19,7 @@ from ..core.files import Busy, held_lock, os_reason
 from ..core.progress import bar as progress_bar
 from ..core.progress import wanted
 from .engine import OutputLimitError, run_notebook
+from .options import BatchOptions
 from .plan import ERROR_LINES, RUN_RECORD, BatchError, Job
 from .results import AgencyRun
 
@@ -31,15 +32,14 @@ TEMPLATE = "govstats_report"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def execute_all(todo: list[Job], notebook: Path, out: Path, jobs: int, timeout: float,
-                max_output_mb: float, progress: bool | None) -> dict[str, AgencyRun]:
-    """Run the jobs in `jobs` threads (each notebook runs in its own kernel process)."""
+def execute_all(todo: list[Job], options: BatchOptions) -> dict[str, AgencyRun]:
+    """Run the jobs in `options.jobs` threads (each notebook runs in its own kernel process)."""
     done: dict[str, AgencyRun] = {}
     if not todo:
         return done
-    with ThreadPoolExecutor(max_workers=min(jobs, len(todo))) as pool, \
-            progress_bar(len(todo), desc="govstats: notebooks", unit="nb", show=wanted(progress)) as bar:
-        futures = {pool.submit(_execute, job, notebook, out, timeout, max_output_mb): job for job in todo}
+    with ThreadPoolExecutor(max_workers=min(options.jobs, len(todo))) as pool, \
+            progress_bar(len(todo), desc="govstats: notebooks", unit="nb", show=wanted(options.progress)) as bar:
+        futures = {pool.submit(_execute, job, options): job for job in todo}
         try:
             for future in as_completed(futures):
                 result = future.result()
@@ -52,20 +52,19 @@ def execute_all(todo: list[Job], notebook: Path, out: Path, jobs: int, timeout: 
     return done
 
 
-def _execute(job: Job, notebook: Path, out: Path, timeout: float,
-             max_output_mb: float) -> AgencyRun:
+def _execute(job: Job, options: BatchOptions) -> AgencyRun:
     """Run one agency's notebook into a temporary folder, then publish it as `out/<slug>`.
 
     A failed run (a notebook error, too much output, a full disk) never replaces the last good
     folder: a failure is published only where there was no successful run before.
     """
-    started = time.monotonic()
+    started, out, timeout = time.monotonic(), options.out, options.timeout
     tmp = out / f".tmp-{job.slug}-{uuid.uuid4().hex[:8]}"
     error = None
     try:
         try:
             tmp.mkdir()
-            run_notebook(notebook, tmp, job.parameters, started + timeout, max_output_mb)
+            run_notebook(options.notebook, tmp, job.parameters, started + timeout, options.max_output_mb)
             _write_html(tmp / "report.ipynb", tmp / "report.html", title=job.agency,
                         lang=str(job.parameters.get("lang", "en")))
         except Exception as exc:  # noqa: BLE001  (any failure is this agency's, never the batch's)
