@@ -5,6 +5,9 @@ gives a table.  A merged cell appears once, in its first row and column (the cel
 not empty cells of the table: they are skipped, as the DOCX reader skips vMerge continuations).
 A number is printed as the spreadsheet holds it (`4166.241619`; `58`, not `58.0`).
 
+Every cell keeps where it is (`Document.positions`): the sheet's number (as the table), its row
+and column in the sheet (A1 is row 1, column 1).
+
 Bounded: a sheet of more than MAX_CELLS cells (rows × columns of its used area) is refused before
 its cells are read.
 """
@@ -17,7 +20,7 @@ import python_calamine
 
 from ..core.errors import ReportParseError
 from ..core.limits import Limits
-from .base import Document
+from .base import Document, Position
 
 #: cells of one sheet's used area (a report's tables hold a few hundred)
 MAX_CELLS = 2_000_000
@@ -25,11 +28,11 @@ MAX_CELLS = 2_000_000
 
 def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
     """Read every sheet of a workbook as lines of cells."""
-    lines: list[list[str]] = []
+    lines: list[tuple[list[str], list[Position]]] = []
     try:
         book = python_calamine.load_workbook(io.BytesIO(data))
-        for name in book.sheet_names:
-            lines.extend(_sheet(book.get_sheet_by_name(name), source))
+        for number, name in enumerate(book.sheet_names, start=1):
+            lines.extend(_sheet(book.get_sheet_by_name(name), source, number))
     except python_calamine.PasswordError as exc:
         raise ReportParseError(source, "the spreadsheet is encrypted (password protected); ask the "
                                        "publisher for an unprotected copy") from exc
@@ -39,10 +42,13 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
         raise ReportParseError(source, f"not a readable spreadsheet ({exc.__class__.__name__}: {exc})") from exc
     if not lines:
         raise ReportParseError(source, "the spreadsheet has no text (every sheet is empty)")
-    return Document(lines=lines, carrier="sheet", source=source)
+    positions = {(i, j): p for i, (_, where) in enumerate(lines) for j, p in enumerate(where)}
+    return Document(lines=[cells for cells, _ in lines], carrier="sheet", source=source, positions=positions)
 
 
-def _sheet(sheet, source: str) -> list[list[str]]:
+def _sheet(sheet, source: str, number: int) -> list[tuple[list[str], list[Position]]]:
+    """The sheet's rows as lines, each cell with its position: the sheet's `number` (as `table`),
+    its row and column in the sheet (1-based: A1 is row 1, col 1)."""
     height, width = sheet.total_height, sheet.total_width
     if height * width > MAX_CELLS:
         raise ReportParseError(source, f"sheet {sheet.name!r} is {height:,} rows × {width:,} columns, more than "
@@ -56,9 +62,9 @@ def _sheet(sheet, source: str) -> list[list[str]]:
                     covered.add((r, c))
     lines = []
     for r, row in enumerate(rows):
-        cells = [_text(value) for c, value in enumerate(row) if (r, c) not in covered]
-        if any(cells):
-            lines.append(cells)
+        kept = [(_text(value), c) for c, value in enumerate(row) if (r, c) not in covered]
+        if any(text for text, _ in kept):
+            lines.append(([text for text, _ in kept], [Position(table=number, row=r + 1, col=c + 1) for _, c in kept]))
     return lines
 
 

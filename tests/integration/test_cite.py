@@ -126,6 +126,19 @@ def test_cite_a_pdf_cell_gives_its_page_table_row_column_and_box(corpora):
     assert c.text("zh").splitlines()[7] == f"位置：第 3 页，表 {p.table}，第 {p.row} 行，第 {p.col} 列"
 
 
+def test_cite_a_spreadsheet_cell_gives_its_sheet_row_and_column(tmp_path):
+    import python_calamine
+
+    path = FIXTURES / "office" / "pingtan-cez_2024.xlsx"
+    shutil.copy(path, tmp_path)
+    c = govstats.read_corpus(tmp_path, cache=False).cite(path.name, PINGTAN_KEY)
+    p = c.position
+    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(p.table - 1)
+    rows = sheet.to_python(skip_empty_area=False)
+    assert rows[p.row - 1][p.col - 1] == 217 and c.raw == "217"
+    assert "本年新收政府信息公开申请数量" in "".join(str(v) for v in rows[p.row - 1])
+
+
 def test_every_cell_of_the_bundled_corpus_and_fixtures_has_a_locator(corpora):
     cells = govstats.read_corpus(CORPUS, cache=False).cells
     for frame in (cells, *(c.cells for c in corpora.values())):
