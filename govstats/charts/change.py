@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 
 from ..schema import metric_label
 from .parts import figure, pick_agency, source_line
-from .style import EDGE, chart_text, metric_colour, plain, start, wrap
+from .style import EDGE, chart_text, drawn, metric_colour, plain, wrap
 
 # The metrics of the year-over-year chart: counts (change in requests) and rates (change in pp).
 YOY_METRICS = ("received", "concluded", "carried_forward",
@@ -28,6 +28,7 @@ def _yoy_rows(yoy: pd.DataFrame, agency: str, year: int | None) -> tuple[int, pd
     return year, rows
 
 
+@drawn
 def yoy_change(yoy: pd.DataFrame, agency: str | None = None, year: int | None = None,
                lang: str = "zh", metrics: tuple[str, ...] = YOY_METRICS) -> Figure:
     """Change of the main metrics from the previous year to `year` (default the latest).
@@ -36,7 +37,6 @@ def yoy_change(yoy: pd.DataFrame, agency: str | None = None, year: int | None = 
     Bars are coloured by the outcome they measure; hatched bars are changes the yoy frame marks
     as not chainable (e.g. across the 2019→2021 format change).
     """
-    start(lang)
     agency = agency if agency is not None else pick_agency(yoy, agency)
     year, rows = _yoy_rows(yoy, agency, year)
     rows = rows.set_index("metric")

@@ -9,9 +9,10 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from ..schema import load_schema
 from . import data as frames
 from .parts import bar_labels, figure, headroom, legend, one_agency, source_line, stack, total_label, year_axis
-from .style import EDGE, PALETTE, chart_text, percent, plain, start, tint, wrap
+from .style import EDGE, PALETTE, chart_text, drawn, percent, plain, tint, wrap
 
 
+@drawn
 def outcomes(cells: pd.DataFrame, agency: str | None = None, lang: str = "zh") -> Figure:
     """Requests concluded per year by outcome, as counts (left) and shares of （七）总计 (right).
 
@@ -20,7 +21,6 @@ def outcomes(cells: pd.DataFrame, agency: str | None = None, lang: str = "zh") -
     do not add up to the printed total are marked * (the share bars then do not end at 100 %);
     years with unreadable cells are marked †.
     """
-    start(lang)
     agency, data = one_agency(frames.outcome_counts(cells), agency)
     keys = [c.key for c in frames.OUTCOMES]
     labels = {k: frames.category_label(k, lang) for k in keys}
@@ -70,6 +70,7 @@ def outcomes(cells: pd.DataFrame, agency: str | None = None, lang: str = "zh") -
     return fig
 
 
+@drawn
 def applicant_mix(cells: pd.DataFrame, agency: str | None = None, lang: str = "zh",
                   row: str = "new_received") -> Figure:
     """Requests per year by applicant: natural persons and the five legal-person types.
@@ -78,7 +79,6 @@ def applicant_mix(cells: pd.DataFrame, agency: str | None = None, lang: str = "z
     applicant.  Right: the legal-person types alone, as shares of the row's printed 总计, on their
     own scale (natural persons usually dominate and would flatten them).
     """
-    start(lang)
     agency, data = one_agency(frames.applicant_counts(cells, row), agency)
     keys = list(frames.APPLICANTS)
     labels = {k: frames.applicant_label(k, lang) for k in keys}
@@ -109,13 +109,13 @@ def applicant_mix(cells: pd.DataFrame, agency: str | None = None, lang: str = "z
     return fig
 
 
+@drawn
 def appeals(cells: pd.DataFrame, agency: str | None = None, lang: str = "zh") -> Figure:
     """Administrative review (left) and litigation (right) cases per year by outcome.
 
     Litigation adds the cases filed directly and those filed after review (the schema's derived
     lit_total_* columns).  The number above a bar is what it draws; the printed (or derived) 总计 apart when it differs.
     """
-    start(lang)
     agency, data = one_agency(frames.appeal_counts(cells), agency)
     keys = list(frames.APPEAL_OUTCOMES)
     colours = {k: PALETTE["other_result" if k == "other" else k] for k in keys}
@@ -147,6 +147,7 @@ def appeals(cells: pd.DataFrame, agency: str | None = None, lang: str = "zh") ->
     return fig
 
 
+@drawn
 def outcome_heatmap(cells: pd.DataFrame, year: int, lang: str = "zh") -> Figure:
     """All agencies of `year` as rows, the outcome categories as columns, shares as colour.
 
@@ -154,7 +155,6 @@ def outcome_heatmap(cells: pd.DataFrame, year: int, lang: str = "zh") -> Figure:
     the square root of the share so that small shares stay visible; the printed numbers are
     exact), so the heatmap reads with the same colours as the bar charts.
     """
-    start(lang)
     data = frames.outcome_counts(cells)
     data = data[data["year"] == year]
     keys = [c.key for c in frames.OUTCOMES]

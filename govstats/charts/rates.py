@@ -10,12 +10,13 @@ from matplotlib.ticker import PercentFormatter
 from ..schema import level_label, metric_label
 from . import data as frames
 from .parts import figure, legend, pick_agency, source_line, year_axis
-from .style import EDGE, PALETTE, chart_text, metric_colour, percent, plain, start
+from .style import EDGE, PALETTE, chart_text, drawn, metric_colour, percent, plain
 
 #: Fewer agencies than this in a year make no spread: the peer band is drawn only from this many.
 MIN_PEERS = 3
 
 
+@drawn
 def not_held_rate(metrics: pd.DataFrame, agency: str | None = None, lang: str = "zh",
                   metric: str = "not_held_rate", peers: str = "level") -> Figure:
     """One agency's not-held rate per year against the other agencies of its level.
@@ -25,7 +26,6 @@ def not_held_rate(metrics: pd.DataFrame, agency: str | None = None, lang: str = 
     range (box) and min–max (whiskers), drawn from MIN_PEERS peers; the number of agencies
     compared is printed under each year.  Any rate metric can be passed as `metric`.
     """
-    start(lang)
     agency = pick_agency(metrics, agency)
     band = frames.peer_band(metrics, agency, metric, peers)
     level = band["level"].dropna()
@@ -78,13 +78,13 @@ def not_held_rate(metrics: pd.DataFrame, agency: str | None = None, lang: str = 
     return fig
 
 
+@drawn
 def ranking(metrics: pd.DataFrame, year: int, lang: str = "zh",
             metric: str = "not_held_rate") -> Figure:
     """All agencies of `year` ranked by a rate (default the not-held rate), highest on top.
 
     Each bar is labelled with the rate and its numerator/denominator.
     """
-    start(lang)
     rows = metrics[(metrics["year"] == year) & (metrics["metric"] == metric)]
     rows = rows.dropna(subset=["value"]).sort_values("value")
     fig, (ax,) = figure(9, 1.5 + 0.5 * max(len(rows), 1))
@@ -110,12 +110,12 @@ def ranking(metrics: pd.DataFrame, year: int, lang: str = "zh",
     return fig
 
 
+@drawn
 def requests_vs_rate(metrics: pd.DataFrame, year: int, lang: str = "zh", x: str = "received",
                      y: str = "not_held_rate") -> Figure:
     """All agencies of `year`: a count (default requests received) against a rate (default the
     not-held rate), one labelled point per agency; the count axis is logarithmic when the counts
     span more than a factor of 20."""
-    start(lang)
     frame = frames.year_slice(metrics, year, (x, y)).dropna()
     fig, (ax,) = figure(9, 5.5)
     if frame.empty:

@@ -9,13 +9,14 @@ from matplotlib.ticker import PercentFormatter
 
 from ..schema import metric_label
 from .parts import figure, legend, source_line, year_axis
-from .style import chart_text, percent, plain, start
+from .style import chart_text, drawn, percent, plain
 
 #: lines drawn at most (the highest rate of the latest year first); the rest are left out and said
 MAX_LINES = 12
 _MARKERS = "osD^v<>ph*Xd"
 
 
+@drawn
 def rate_lines(metrics: pd.DataFrame, names: list[str] | None = None, lang: str = "zh",
                metric: str = "not_held_rate", title: str | None = None) -> Figure:
     """`metric` of each agency in `names` (default: every agency of the frame) per year, one line
@@ -25,7 +26,6 @@ def rate_lines(metrics: pd.DataFrame, names: list[str] | None = None, lang: str 
     `agency` is the city — so the lines can be cities.  At most `MAX_LINES` lines are drawn
     (the highest rates of the latest year); the chart says how many were left out.
     """
-    start(lang)
     rows = metrics[metrics["metric"] == metric].dropna(subset=["agency", "year"])
     if names is not None:
         rows = rows[rows["agency"].astype(str).isin(names)]

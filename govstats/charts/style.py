@@ -14,21 +14,30 @@ characters come from the CJK font.  It looks, in this order, at
 3. Noto Sans SC from the pip package ``pylopdf-fonts-zh-cn`` (a runtime dependency, OFL-1.1);
 4. CJK fonts installed on the system (Noto Sans CJK, Source Han Sans, WenQuanYi, …).
 
+Every chart function is `drawn`: checked, then drawn inside its own ``matplotlib.rc_context``
+naming the CJK font, so a chart shows Chinese whatever the caller's style (``plt.rcdefaults()``,
+a dark theme) and leaves the caller's rcParams as they were.  ``import govstats`` still calls
+`use_cjk_font` once, for the caller's own charts of govstats' tables.
+
 ``mplfonts`` is deliberately not used: it bundles a proprietary SimHei.ttf, and its ``init``
 copies fonts into matplotlib's installation and deletes matplotlib's cache directory.
 """
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import textwrap
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
 import matplotlib.colors as mcolors
 import numpy as np
 from matplotlib import font_manager
+from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
 
 from ..core.errors import GovstatsWarning
@@ -116,10 +125,22 @@ def wrap(label: str, lang: str, width: int) -> str:
     return textwrap.fill(label, max(width * 2, 12))
 
 
-def start(lang: str) -> None:
-    """Check `lang` and make sure a CJK font is in use (every chart function starts here)."""
-    check_lang(lang)
-    use_cjk_font()
+def drawn(chart: Callable[..., Figure]) -> Callable[..., Figure]:
+    """A chart function, checked and drawn inside its own `matplotlib.rc_context`: its `lang` is
+    checked, and its texts get the CJK font (Latin first, Han characters from the CJK font)
+    whatever the caller's rcParams — after `plt.rcdefaults()` or another style too — and the
+    caller's rcParams are as they were after it."""
+    signature = inspect.signature(chart)
+
+    @functools.wraps(chart)
+    def draw(*args: Any, **kwargs: Any) -> Figure:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        check_lang(bound.arguments["lang"])
+        family = cjk_family()
+        with mpl.rc_context({"font.family": [LATIN_FAMILY, family] if family else [LATIN_FAMILY]}):
+            return chart(*args, **kwargs)
+    return draw
 
 
 # ---- the CJK font ----
@@ -189,11 +210,21 @@ def _register(path: Path) -> str:
 
 
 def use_cjk_font(path: str | os.PathLike[str] | None = None) -> str | None:
-    """Register a CJK font and make matplotlib fall back to it; return its family name.
+    """Register a CJK font and make matplotlib fall back to it in every figure (the global
+    ``rcParams["font.family"]``, so the caller's own charts show Chinese too); return its family.
 
     Idempotent and cheap after the first call.  Returns None, with a `GovstatsWarning` naming
     what was tried, when no CJK font is available (charts then show boxes for Chinese text).
     """
+    family = cjk_family(path)
+    if family is not None:
+        mpl.rcParams["font.family"] = [LATIN_FAMILY, family]
+    return family
+
+
+def cjk_family(path: str | os.PathLike[str] | None = None) -> str | None:
+    """Register a CJK font with matplotlib and return its family name, changing no rcParams
+    (charts name it in their own `rc_context`); None, with a warning, when there is none."""
     found = find_cjk_font(path)
     if found is None:
         warnings.warn(GovstatsWarning(
@@ -201,6 +232,4 @@ def use_cjk_font(path: str | os.PathLike[str] | None = None) -> str | None:
             f"pylopdf-fonts-zh-cn and the system families {', '.join(SYSTEM_FAMILIES)}); "
             "Chinese text in charts will not render"), stacklevel=2)
         return None
-    family = _register(Path(found).resolve())
-    mpl.rcParams["font.family"] = [LATIN_FAMILY, family]
-    return family
+    return _register(Path(found).resolve())

@@ -27,7 +27,7 @@ from .cell_table import KEY_COLUMNS, cell_frame
 from .cite import Citation, cite
 from .columns import COUNT_FIELDS, META_FIELDS, ReportColumns
 from .dataset import write_dataset
-from .duplicates import cell_set, duplicates
+from .duplicates import cell_sets, duplicates
 from .identity_checks import corpus_checks
 from .parsed import CELL_COLUMNS as REPORT_CELL_COLUMNS
 from .soft_checks import soft_checks
@@ -134,9 +134,8 @@ class Corpus:
         keys, place_notes = _key_frame(entries, columns.rows, aliases or Aliases([]))
         self._keys = keys
 
-        def cells_of(name: str) -> set[tuple]:
-            i = self._position[name]
-            return cell_set(columns.parsed(i, str(entries[i].path)).cells)
+        def cells_of(names: list[str]) -> list[set[tuple]]:
+            return cell_sets(columns.take([self._position[name] for name in names]))
 
         self._repeats, notes = duplicates(keys, cells_of)
         self._why_not_used = {(n["report"], n["message"]) for n in notes if n["report"] in self._repeats}

@@ -89,9 +89,12 @@ def _read_row(row: RowReading, pieces: list[Piece], identities, report: Report) 
         cands, row.kind = paddings, "readings of the empty cells at the row's ends"
     elif len(pieces) == n:
         row.parts = tuple(p.part() for p in pieces)
-        for p in pieces:
+        for col, p in zip(cols, pieces):
             if p.kind == "text" and p.text in CHANGE_WORDS:
                 report(f"{p.source!r} printed without a number (本年增/减): kept as text", row.key)
+            elif p.kind == "ambiguous":
+                report(f"{col}: {p.source!r} printed alone where a number belongs (a misread digit, or a "
+                       "dash?): kept as ambiguous", row.key)
         return
     elif seg.at_end and not seg.one_cell and len(pieces) < n:
         _read_truncated(row, pieces, report)

@@ -27,7 +27,11 @@ _SIGNED = re.compile(r"^(增加|减少|增|减)(\d+(?:\.\d+)?)$")
 #: the change words printed alone (a bare `增`): no number, kept as text and reported, never a label
 CHANGE_WORDS = frozenset({"增", "减", "增加", "减少"})
 _ORDINAL_ONLY = re.compile(r"^\d{1,2}[.、]$")  # `7.`: the start of a row label the text cuts off
+#: a CJK numeral alone in a cell on a line of the row's numbers: a digit misread (OCR reads 1 as
+#: 一) or a dash typed as 一 — neither a label nor a number it may be taken for: an ambiguous cell
+_LONE_NUMERALS = frozenset("一二三四五六七八九十〇")
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _PROSE_BEFORE = re.compile(r"[\u4e00-\u9fff、,，]")
 _PROSE_AFTER = re.compile(r"[\u4e00-\u9fff、,，。;；等]")
 
@@ -155,8 +159,11 @@ class SegmentCutter:
         cells, closed = self._cells(start, stop)
         # Empty cells on lines without any of the row's values are the layout of neighbouring rows
         # (the next row's cells under a row-spanning label, a header's trailing cells): not blanks.
-        value_lines = [line for line, _, found, _ in cells if found] or [0]
+        # Label text is no value: a line holding only the rest of a group label spanning rows
+        # (`法提供` of （四）无/法提供) gives no blank to this row.
+        value_lines = [line for line, _, found, _ in cells if any(map(_is_value, found))] or [0]
         first_line, last_line = min(value_lines), max(value_lines)
+        numbered = {line for line, _, found, _ in cells if any(p.kind == "number" for p in found)}
         pieces: list[Piece] = []
         value_cells = 0
         for i, (line, printed, found, at) in enumerate(cells):
@@ -167,7 +174,7 @@ class SegmentCutter:
                     pieces.append(replace(_BLANK, start=at))
                 continue
             value_cells += 1
-            pieces.extend(found)
+            pieces.extend(_lone_numeral(found) if line in numbered else found)
         one_cell = value_cells <= 1
         if one_cell:  # every piece but a number is already unsplittable
             pieces = [replace(p, splittable=True) if p.kind == "number" else p for p in pieces]
@@ -193,6 +200,18 @@ class SegmentCutter:
                 printed, closed = True, False
         cells.append((line, printed, found, at))
         return cells, closed
+
+
+def _is_value(piece: Piece) -> bool:
+    """Whether a piece is a value printed in a cell (a number, a null marker, a change word), not label text."""
+    return piece.kind != "text" or piece.text in CHANGE_WORDS or not _HAN.search(piece.text)
+
+
+def _lone_numeral(found: list[Piece]) -> list[Piece]:
+    """A cell's pieces; a lone CJK numeral (`_LONE_NUMERALS`) made an ambiguous piece."""
+    if len(found) == 1 and found[0].kind == "text" and found[0].text in _LONE_NUMERALS:
+        return [replace(found[0], kind="ambiguous")]
+    return found
 
 
 @functools.lru_cache(maxsize=2048)

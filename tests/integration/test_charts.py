@@ -110,3 +110,29 @@ def test_a_partly_read_bar_is_labelled_with_what_it_draws(corpus, lang, printed)
     texts = _texts(charts.outcomes(cells, ZHOUKOU, lang=lang))
     assert f"206\n{printed}" in texts and "1,267" not in texts
     assert "1,267" in _texts(charts.outcomes(corpus.cells, ZHOUKOU, lang=lang))   # read whole: the total
+
+
+def test_a_chart_draws_chinese_whatever_the_callers_style_and_leaves_it_as_it_was(corpus, tmp_path):
+    """Each chart is drawn inside its own matplotlib.rc_context: after `plt.rcdefaults()` (no CJK
+    font in the caller's rcParams) its Chinese texts still come from the CJK font, and the
+    caller's rcParams are untouched by it."""
+    import matplotlib as mpl
+    from matplotlib import font_manager
+
+    family = charts.style.use_cjk_font()
+    assert family is not None
+    with mpl.rc_context():
+        mpl.rcdefaults()
+        assert family not in mpl.rcParams["font.family"]
+        before = dict(mpl.rcParams)
+        fig = charts.outcomes(corpus.cells, ZHOUKOU, lang="zh")
+        assert dict(mpl.rcParams) == before
+        label = fig.get_supxlabel()
+        assert label.startswith("来源：周口市人民政府办公室")
+        text = fig._supxlabel
+        assert text.get_fontfamily() == [charts.style.LATIN_FAMILY, family]
+        cjk = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+        assert charts.style.covers(cjk, "来源周口市人民政府办公室")
+        fig.savefig(tmp_path / "outcomes.png")            # drawn after the context: no missing glyph
+    with pytest.raises(ValueError, match="lang"):
+        charts.outcomes(corpus.cells, ZHOUKOU, lang="fr")
