@@ -153,6 +153,31 @@ def test_a_row_opening_a_page_without_a_rule_above_is_read_cell_by_cell(read):
 
 
 @needs_ocr
+def test_an_ocr_cell_is_located_by_its_page_and_box(read):
+    """The locator of a scanned cell (issue 22): its page, the table and cell the layout found, and
+    the box around the text read, in pixels of the page at ocr.DPI.  Checked against the printed
+    PDF the scan was made from: the box, turned into points, lies on the pdfplumber cell that
+    prints the same number (the scan was turned 1.2° and straightened back: a few points of play)."""
+    import pdfplumber
+
+    cells = read["2024-pdf-150dpi"].cells
+    cell = cells[(cells["table"] == "t3") & (cells["row"] == "new_received")
+                 & (cells["col"] == "natural_person")].iloc[0]
+    assert (cell["raw"], cell["page"]) == ("217", 3)
+    assert cell["locator"] == f"p. 3, table {cell['src_table']}, row {cell['src_row']}, col {cell['src_col']}"
+    x0, y0, x1, y1 = (float(v) * 72 / ocr.DPI for v in cell["box"].split(","))
+    with pdfplumber.open(FIXTURES / "pdf" / "pingtan-cez_2024.pdf") as pdf:
+        page = pdf.pages[2]
+        table = page.find_tables()[0]
+        texts = table.extract()
+        centre = ((x0 + x1) / 2, (y0 + y1) / 2)
+        hit = [texts[r][c] for r, row in enumerate(table.rows) for c, box in enumerate(row.cells)
+               if box and box[0] <= centre[0] <= box[2] and box[1] <= centre[1] <= box[3]]
+        assert hit == ["217"]
+        assert "217" in page.crop((x0 - 4, y0 - 4, x1 + 4, y1 + 4)).extract_text()
+
+
+@needs_ocr
 def test_scan_of_a_report_printed_by_the_pdf_renderer(tmp_path, offline):
     """Another layout: a generated report printed by govstats.testing's PDF renderer (fpdf2, its
     own column widths and spans), scanned at 200 dpi turned 0.7°; its true cells are known."""
