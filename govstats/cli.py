@@ -273,6 +273,12 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_parse, _add
                                                                  _add_cite, _add_fetch, _add_notebooks, _add_review]
 
 
+def _warning_line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  line: str | None = None) -> str:
+    """A warning as the command prints it: "warning: …", without the code line that raised it."""
+    return f"warning: {message}\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="govstats", description=__doc__.splitlines()[0], epilog=EXIT_CODES,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -283,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     for add in COMMANDS:
         add(sub)
     args = parser.parse_args(argv)
+    warnings.formatwarning = _warning_line
     if args.quiet:
         os.environ["GOVSTATS_PROGRESS"] = "0"
     try:

@@ -156,7 +156,7 @@ class _Loader:
                 written, unwritten, errors, trouble = write_on_cluster(client, chunk, self.store.folder, generation, bar)
                 self.info["writes"] += self.store.save_written(live, written, damaged)
         except OSError as exc:
-            self._warn(f"cannot write the cache in {self.info['folder']}: {exc}")
+            self._cache_failed("write", exc)
             return self._outcomes(chunk, parse_on_cluster(client, [task for _, task in chunk], bar), failed)
         failed.update(errors)
         if trouble:
@@ -171,15 +171,17 @@ class _Loader:
         return ReportColumns.concat([stored, unwritten, again])
 
     def prefetch(self) -> None:
-        if self.store is not None:  # an unreadable store reads as empty (`CorpusStore._index`)
-            self.store.prefetch()
+        try:  # a store this user cannot read: every report is parsed
+            if self.store is not None:
+                self.store.prefetch()
+        except OSError as exc:
+            self._cache_failed("read", exc)
 
     def _known(self) -> dict[str, tuple[int, int, int, int, str]]:
-        if self.store is None:
-            return {}
         try:
-            return self.store.files()
-        except OSError:
+            return self.store.files() if self.store is not None else {}
+        except OSError as exc:
+            self._cache_failed("read", exc)
             return {}
 
     def _stored(self, keys: set[str]) -> tuple[ReportColumns, set[str]]:
@@ -187,7 +189,8 @@ class _Loader:
             return ReportColumns.empty(), set()
         try:
             stored, refused = self.store.load(keys)
-        except OSError:  # a store this user cannot read: parse instead
+        except OSError as exc:
+            self._cache_failed("read", exc)
             return ReportColumns.empty(), set()
         self._refused(refused)
         return stored, set(refused)
@@ -199,11 +202,18 @@ class _Loader:
                                           "its reports are parsed again"), stacklevel=6)
 
     def _save(self, live: dict[str, FileStat], new: ReportColumns, damaged: set[str]) -> None:
-        """Store `new`; one warning per load when the store cannot be written."""
+        """Store `new`; a store that cannot be written only costs speed (the parsed reports are kept)."""
         try:
             self.info["writes"] += self.store.save(live, new, damaged)
-        except Exception as exc:  # a cache that cannot be written only costs speed
-            self._warn(f"cannot write the cache in {self.info['folder']}: {exc}")
+        except Exception as exc:
+            self._cache_failed("write", exc)
+
+    def _cache_failed(self, doing: str, exc: Exception) -> None:
+        """The warning naming the cache folder and what failed; the load goes on without it."""
+        reason = os_reason(exc) + (f": {exc.filename}" if exc.filename else "") if isinstance(exc, OSError) else exc
+        self._warn(f"cannot {doing} the cache in {self.info['folder']} ({reason}); " + (
+            "every report is parsed" if doing == "read" else "the parsed reports are kept, not stored") +
+            " (another folder: GOVSTATS_CACHE or cache=; none: cache=False or --no-cache)")
 
     def _warn(self, message: str) -> None:
         if not self._warned:
