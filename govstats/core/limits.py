@@ -38,6 +38,8 @@ class Limits:
     max_ocr_pages: int = 100
     #: seconds one document's OCR may take (checked between pages)
     max_ocr_seconds: int = 1200
+    #: seconds LibreOffice may take to convert one document no native reader opens (RTF, ODT)
+    max_convert_seconds: int = 120
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Limits:
