@@ -16,6 +16,7 @@ from .files import VERSIONS
 if TYPE_CHECKING:
     from .metrics import CellRef, Metric
     from .narrative import Statement
+    from .soft import SoftCheck
     from .tables import Entry, Schema
 
 ROLES = ("row", "column", "group", "caption", "header", "derived")
@@ -87,6 +88,34 @@ def check_statements(statements: tuple[Statement, ...], schema: Schema) -> None:
     """The cells that each narrative statement of narrative.csv restates."""
     for i, st in enumerate(statements):
         _check_refs("narrative.csv", i, st.key, st.measure, VERSIONS, schema)
+
+
+#: what a soft check's detail may name
+SOFT_DETAIL_FIELDS = {"prev_year", "prev_report", "year"}
+
+
+def check_soft_checks(checks: tuple[SoftCheck, ...], schema: Schema) -> None:
+    """Each cross-year check of soft_checks.csv: its versions, what it runs over, and every term
+    a key of its table in both years' versions; a detail naming only what it may."""
+    for i, c in enumerate(checks):
+        _versions("soft_checks.csv", i, c.versions)
+        _versions("soft_checks.csv", i, c.prev_versions)
+        if c.each not in ("column", "row"):
+            raise _fail("soft_checks.csv", i, f"{c.id}: each must be 'column' or 'row', not {c.each!r}")
+        terms = [(t.key, c.prev_versions if t.prev else c.versions) for t in c.expected]
+        if not terms:
+            raise _fail("soft_checks.csv", i, f"{c.id}: expected names no term")
+        pool = schema.entries if c.each == "column" else schema.column_entries
+        for key, versions in [*terms, (c.found, c.versions)]:
+            for v in versions:
+                if key not in _keys(pool, c.table, v):
+                    raise _fail("soft_checks.csv", i, f"{c.id} (v{v}): {key} is not a key of {c.table}")
+        for v in c.versions:
+            if not c.instances(schema, v):
+                raise _fail("soft_checks.csv", i, f"{c.id} (v{v}): nothing to run over"
+                                                  + (f" (no row of block {c.block!r})" if c.block else ""))
+        if not _fields(c.detail) <= SOFT_DETAIL_FIELDS:
+            raise _fail("soft_checks.csv", i, f"{c.id}: detail may name {sorted(SOFT_DETAIL_FIELDS)} only")
 
 
 def _fields(text: str) -> set[str]:
