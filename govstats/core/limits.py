@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -42,12 +43,12 @@ class Limits:
     max_convert_seconds: int = 120
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Limits:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
         """The defaults, each overridden by its environment variable (GOVSTATS_MAX_BYTES, …)."""
-        environ = os.environ if environ is None else environ
+        env: Mapping[str, str] = os.environ if environ is None else environ
         values = {}
         for f in dataclasses.fields(cls):
-            raw = environ.get(env_name(f.name))
+            raw = env.get(env_name(f.name))
             if raw is None or not raw.strip():
                 continue
             try:
