@@ -13,6 +13,7 @@ They report and never fail: a published table that breaks one is a finding about
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,8 @@ from ..schema import CellRef, Schema, SoftCheck, catalogue, load_soft_checks, lo
 from .wide_tables import VERSIONS, Reports
 
 SOFT_COLUMNS = catalogue.columns("soft_checks")
+#: rows of soft checks, column by column (each an array, or one value for all of them)
+Block = dict[str, Any]
 _SENTENCE_END = "。；;！!？?\n"
 
 
@@ -85,13 +88,13 @@ def _detail(base: np.ndarray, *whys: np.ndarray) -> np.ndarray:
 
 
 def _block(cur: np.ndarray, check: str, table: str, scope: str, expected: np.ndarray, found: np.ndarray,
-           detail: np.ndarray, order: np.ndarray, text: np.ndarray | None = None) -> dict:
+           detail: np.ndarray, order: np.ndarray, text: np.ndarray | None = None) -> Block:
     return {"position": cur, "check": check, "table": table, "scope": scope, "expected": expected, "found": found,
             "detail": detail, "text": np.full(len(cur), "", dtype=object) if text is None else text, "order": order}
 
 
 def across_years(values: Values, names: np.ndarray, reports: Reports, prev: np.ndarray, cur: np.ndarray,
-                 schema: Schema, check: SoftCheck) -> list[dict]:
+                 schema: Schema, check: SoftCheck) -> list[Block]:
     """One cross-year check of schema/soft_checks.csv over every pair (last year, this year) of an
     agency whose versions it takes, for each column (or row) it runs over."""
     eligible = np.flatnonzero(np.isin(reports.version[cur], list(check.versions))
@@ -129,7 +132,7 @@ def _equals(value: float, number: float) -> bool:
     return not np.isnan(value) and abs(value - number) < 1e-6
 
 
-def narrative(values: Values, overviews: np.ndarray, has_values: np.ndarray) -> list[dict]:
+def narrative(values: Values, overviews: np.ndarray, has_values: np.ndarray) -> list[Block]:
     """SOFT-NARRATIVE: each number section 一 states in a known form, against the table.
 
     Statement patterns are tried in file order and each number is attributed to the first pattern
@@ -138,7 +141,7 @@ def narrative(values: Values, overviews: np.ndarray, has_values: np.ndarray) -> 
     statements = load_statements()
     totals = {st.measure: values.total(st.measure) for st in statements}
     measures = {st.measure: st.key for st in statements}
-    rows: list[tuple] = []
+    rows: list[tuple[Any, ...]] = []
     for p in np.flatnonzero(has_values & (overviews != "")):
         text, claimed, hits = overviews[p], set(), []
         for st in statements:
@@ -161,10 +164,10 @@ def narrative(values: Values, overviews: np.ndarray, has_values: np.ndarray) -> 
             rows.append((p, st.measure[0][0], st.key, stated, found, detail, sentence))
     if not rows:
         return []
-    p, table, scope, stated, found, detail, text = (np.array(c, dtype=object) for c in zip(*rows))
-    return [{"position": p.astype(np.int64), "check": "SOFT-NARRATIVE", "table": table, "scope": scope,
-             "expected": stated.astype(float), "found": found.astype(float), "detail": detail, "text": text,
-             "order": np.arange(len(p))}]
+    where, tables, scopes, said, read, details, sentences = (np.array(c, dtype=object) for c in zip(*rows))
+    return [{"position": where.astype(np.int64), "check": "SOFT-NARRATIVE", "table": tables, "scope": scopes,
+             "expected": said.astype(float), "found": read.astype(float), "detail": details, "text": sentences,
+             "order": np.arange(len(where))}]
 
 
 def soft_checks(cells: pd.DataFrame, reports: Reports, names: np.ndarray, overviews: np.ndarray,
@@ -174,10 +177,10 @@ def soft_checks(cells: pd.DataFrame, reports: Reports, names: np.ndarray, overvi
     values = Values(cells, reports, schema)
     has_values = np.isin(reports.version, VERSIONS)
     prev, cur = _pairs(reports, has_values)
-    blocks = [sorted_blocks(across_years(values, names, reports, prev, cur, schema, check))
-              for check in load_soft_checks()]
-    blocks.append(sorted_blocks(narrative(values, overviews, has_values)))
-    blocks = [b for b in blocks if b is not None]
+    found_blocks = [sorted_blocks(across_years(values, names, reports, prev, cur, schema, check))
+                    for check in load_soft_checks()]
+    found_blocks.append(sorted_blocks(narrative(values, overviews, has_values)))
+    blocks = [b for b in found_blocks if b is not None]
     joined = {c: np.concatenate([b[c] for b in blocks]) if blocks else np.array([], dtype=object)
               for c in ("position", "check", "table", "scope", "expected", "found", "detail", "text")}
     position = joined["position"].astype(np.int64)
@@ -193,7 +196,7 @@ def soft_checks(cells: pd.DataFrame, reports: Reports, names: np.ndarray, overvi
         "detail": joined["detail"], "text": joined["text"]}))
 
 
-def sorted_blocks(blocks: list[dict]) -> dict | None:
+def sorted_blocks(blocks: list[Block]) -> Block | None:
     """Blocks of rows as one, in the order of their `order` numbers."""
     blocks = [b for b in blocks if len(b["position"])]
     if not blocks:
