@@ -7,11 +7,13 @@ store; each view is timed three times, the fastest counts, and is compared with 
 three `pivot_table`s of the cells it reads: one table's cells by (report, row) × col for the
 tables, every table's cells for the checks (they read all three), t3 and t2 for the soft checks.
 
-    .venv/bin/python benchmarks/bench_views.py [--reports 2000 10000]
+    .venv/bin/python benchmarks/bench_views.py [--reports 2000 10000] [--distinct 2000]
 """
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -33,13 +35,21 @@ ROUNDS = 3
 GOAL = 2.0
 
 
-def write_corpus(folder: Path, reports: int) -> None:
+def write_corpus(folder: Path, reports: int, distinct: int | None = None) -> None:
+    """`reports` generated reports, four an agency; with `distinct`, only that many are generated
+    and the rest are hard links to them under other names and agencies (the store parses each
+    distinct file once: a large corpus is built in minutes, its views see `reports` reports)."""
     rows = ["path,agency"]
-    for seed in range(reports):
+    distinct = min(distinct or reports, reports)
+    for seed in range(distinct):
         carrier = CARRIERS[seed % len(CARRIERS)]
         rendering = generate_report(seed, deviations=Deviations.draw(seed, carrier)).render(carrier)
         (folder / rendering.name).write_bytes(rendering.data)
-        rows.append(f"{rendering.name},generated agency {seed // 4:05d}")
+        for copy in range(seed, reports, distinct):
+            name = rendering.name if copy == seed else f"c{copy}-{rendering.name}"
+            if copy != seed:
+                os.link(folder / rendering.name, folder / name)
+            rows.append(f"{name},generated agency {copy // 4:06d}")
     (folder / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
@@ -81,13 +91,14 @@ def measure(corpus: govstats.Corpus) -> list[tuple[str, float, float]]:
     return out
 
 
-def rows(reports: int, folder: str | None = None) -> list[tuple[str, float, float]]:
-    """Generate `reports` reports, load them (parsing, then from the store), measure the views."""
+def rows(reports: int, folder: str | None = None, distinct: int | None = None) -> list[tuple[str, float, float]]:
+    """Generate `reports` reports (`distinct` of them different: `write_corpus`), load them
+    (parsing, then from the store), measure the views."""
     with tempfile.TemporaryDirectory(prefix="govstats-bench-views-", dir=folder) as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         corpus_dir = Path(tmp) / "corpus"
         corpus_dir.mkdir()
-        write_corpus(corpus_dir, reports)
+        write_corpus(corpus_dir, reports, distinct)
         govstats.read_corpus(corpus_dir, cache=Path(tmp) / "cache", progress=False)
         corpus = govstats.read_corpus(corpus_dir, cache=Path(tmp) / "cache", progress=False)
         return measure(corpus)
@@ -97,12 +108,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, nargs="+", default=[2000, 10_000])
     parser.add_argument("--folder", help="where to write the corpus (default: the system's temporary folder)")
+    parser.add_argument("--distinct", type=int, help="generate only this many different reports; the rest are "
+                                                      "hard links under other names and agencies")
     args = parser.parse_args(argv)
     print(f"| reports | view | seconds | pivot floor | × floor (goal <= {GOAL:g}) |")
     print("|---:|---|---:|---:|---:|")
     for n in args.reports:
-        for what, seconds, floor in rows(n, args.folder):
+        for what, seconds, floor in rows(n, args.folder, args.distinct):
             print(f"| {n:,} | `{what}` | {seconds:.3f} | {floor:.3f} | {seconds / floor:.2f} |", flush=True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(f"peak memory of this process: {peak / 2**30:.2f} GiB")
     return 0
 
 

@@ -12,6 +12,7 @@ import os
 import sys
 import warnings
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +29,7 @@ from .report.wide import as_integers
 from .review.cli import add_parser as _add_review
 from .schema import load_schema
 from .schema.labels import label_cells
+from .schema.messages import in_language
 
 EXIT_CODES = """exit status:
   0  success
@@ -36,12 +38,14 @@ EXIT_CODES = """exit status:
 
 
 CORRECTIONS_HELP = "corrections by hand (default: corrections.csv in the corpus folder, when there is one)"
+MESSAGES_HELP = "the language of the problems and of the reasons a file is not read (default: en)"
 LABELS_HELP = ("add to the cells the row and column labels in Chinese and English and the row's group: "
                "row_label_zh, row_label_en, col_label_zh, col_label_en, row_group_zh, row_group_en")
 
 
-def _read(path: str) -> Report | None:
-    """Read a report, printing warnings and errors to stderr with the file name; None on failure.
+def _read(path: str, lang: str = "en") -> Report | None:
+    """Read a report, printing warnings, its problems and errors (in `lang`) to stderr with the file
+    name; None on failure.
 
     A command-line argument is always a path (never report text): a missing one is "no such file"."""
     try:
@@ -50,25 +54,21 @@ def _read(path: str) -> Report | None:
             report = read_report(Path(path))
         for w in caught:
             print(f"warning: {w.message}", file=sys.stderr)
+        for problem in report.problems:
+            print(f"problem: {replace(problem, message=in_language(problem.message, lang))}", file=sys.stderr)
         return report
     except ReportParseError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {exc.source}: {in_language(exc.reason, lang)}", file=sys.stderr)
         return None
-
-
-def _print_problems(report: Report) -> None:
-    for problem in report.problems:
-        print(f"problem: {problem}", file=sys.stderr)
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
     if args.output and args.format != "csv":
         print("error: --output is for --format csv", file=sys.stderr)
         return 2
-    report = _read(args.file)
+    report = _read(args.file, args.lang or "en")
     if report is None:
         return 2
-    _print_problems(report)
     tables = [args.table] if args.table else list(TABLES)
     frames = {t: as_integers(report.table(t, lang=args.lang)) for t in tables}
     if args.format == "json":
@@ -97,7 +97,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_paths(paths: list[str]) -> list[str]:
+def _check_paths(paths: list[str], lang: str) -> list[str]:
     """The files named, with each folder replaced by the report files in it (as a corpus lists them);
     the files of a folder that are not read are printed, each with why and what to do."""
     from .corpus.sources import report_files, unread_files
@@ -108,7 +108,7 @@ def _check_paths(paths: list[str]) -> list[str]:
         if os.path.isdir(path):
             found = [str(p) for p in report_files(Path(path))]
             for skipped in unread_files(Path(path)):  # said, never skipped without a word
-                print(f"{skipped['source']}: {skipped['message']}")
+                print(f"{skipped['source']}: {in_language(skipped['message'], lang)}")
             if not found:
                 print(f"error: {path}: no report files ({', '.join(SUFFIXES)}) in this folder", file=sys.stderr)
             out += found
@@ -128,14 +128,13 @@ def _missing_rows(report: Report) -> list[tuple[str, str, str]]:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    paths = _check_paths(args.files)
+    paths = _check_paths(args.files, args.lang)
     status = 0 if paths else 2
     for path in paths:
-        report = _read(path)
+        report = _read(path, args.lang)
         if report is None:
             status = 2
             continue
-        _print_problems(report)
         checks = report.checks(mode=args.mode)
         failed = checks[checks["passed"] == False]  # noqa: E712  (NA means unchecked)
         unchecked = checks[checks["passed"].isna()]
@@ -184,7 +183,8 @@ def _add_parse(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", help="the report file")
     p.add_argument("--table", choices=TABLES, help="print one table (default: all three)")
     p.add_argument("--lang", choices=("zh", "en"),
-                   help="label rows and columns in Chinese or English (default: the schema's keys)")
+                   help="label rows and columns in Chinese or English (default: the schema's keys), and say the "
+                        "problems in it (default: English)")
     p.add_argument("--format", choices=("text", "csv", "json"), default="text",
                    help="text (default) for reading; json: metadata and every table; csv: the --table as a "
                         "wide table, or without --table the long cell table (one row per cell, raw text and kind)")
@@ -204,6 +204,7 @@ def _add_check(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mode", choices=("strict", "lenient"), default="strict",
                    help="strict (default) leaves a check with a blank operand unchecked; lenient treats "
                         "blank cells as 0 (and says so)")
+    p.add_argument("--lang", choices=("zh", "en"), default="en", help=MESSAGES_HELP)
     p.add_argument("--allow-unchecked", action="store_true",
                    help="exit 0 even when rows are missing or checks could not be made (only failures count)")
     p.set_defaults(func=_cmd_check)
@@ -240,7 +241,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         corpus = read_corpus(args.corpus, cache=not args.no_cache, corrections=args.corrections)
         unused = corpus.unused
         for row in unused.itertuples():
-            print(f"{row.severity}: {row.source}: {row.message}", file=sys.stderr)
+            print(f"{row.severity}: {row.source}: {in_language(row.message, args.lang)}", file=sys.stderr)
         if len(corpus) == 0:
             print(f"error: {args.corpus}: no report could be read; nothing written", file=sys.stderr)
             return 2
@@ -264,6 +265,7 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-cache", action="store_true", help="parse every report (do not read or write the cache)")
     p.add_argument("--labels", action="store_true", help=LABELS_HELP)
     p.add_argument("--corrections", metavar="FILE", help=CORRECTIONS_HELP)
+    p.add_argument("--lang", choices=("zh", "en"), default="en", help=MESSAGES_HELP)
     p.add_argument("--license", default=DEFAULT_LICENSE,
                    help=f"--to dataset: the licence datapackage.json states (default {DEFAULT_LICENSE})")
     p.set_defaults(func=_cmd_export)
@@ -283,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     for add in COMMANDS:
         add(sub)
     args = parser.parse_args(argv)
+    warnings.formatwarning = lambda message, *_, **__: f"warning: {message}\n"  # not the code line that warned
     if args.quiet:
         os.environ["GOVSTATS_PROGRESS"] = "0"
     try:

@@ -86,7 +86,7 @@ def _run_locked(corpus: str | os.PathLike[str], corpus_path: Path, options: Batc
         raise BatchError(f"{corpus}: no reports found")
     notebook, unit, out = options.notebook, options.unit, options.out
     unused = unused_reports(data.unused, reports, unit)
-    jobs_list = plan(reports, unused, unit, corpus_path, notebook, options.lang)
+    jobs_list = plan(reports, unused, unit, corpus_path, notebook, options.lang, data.corrections)
 
     runs: dict[str, AgencyRun] = {}
     todo = []

@@ -12,6 +12,7 @@ from ..charts.reading import MARKS, marked
 from ..evaluate.city import city_series
 from ..report.quality import combine
 from ..schema import catalogue, level_label, metric_label, texts
+from ..schema.messages import in_language
 from .plan import version
 from .results import AgencyRun, count_statuses
 
@@ -36,7 +37,8 @@ def render_index(runs: list[AgencyRun], reports: pd.DataFrame, metrics: pd.DataF
     return env.get_template("index.html.j2").render(
         lang="zh-CN" if lang == "zh" else "en", t=labels, rows=rows, metrics=INDEX_METRICS,
         groups=grouped(rows, unit, labels), unit_label=labels[unit],
-        failures=[r for r in rows if r["status"] == "failed"], unused=unused, legend=legend,
+        failures=[r for r in rows if r["status"] == "failed"], legend=legend,
+        unused=[u | {"message": in_language(u["message"], lang)} for u in unused],
         duplicates=duplicate_reports(reports),
         summary=labels["summary" if unit == "agency" else "summary_city"].format(n=len(runs), unused=len(unused),
                                                                                 **counts),

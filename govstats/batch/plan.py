@@ -96,12 +96,16 @@ def notebook_unit(notebook: str | os.PathLike[str], by: str | None = None) -> st
 
 
 def plan(reports: pd.DataFrame, unused: list[dict[str, str]], unit: str, corpus: Path,
-          notebook: Path, lang: str) -> list[Job]:
-    """One job per agency (or city), with the inputs that decide whether it must run again."""
+          notebook: Path, lang: str, corrections: pd.DataFrame | None = None) -> list[Job]:
+    """One job per agency (or city), with the inputs that decide whether it must run again (the
+    corrections applied among them: a corrected value changes the pages)."""
     notebook_sha = notebook_digest(notebook)
+    fixed = [] if corrections is None else [
+        ["corrected", str(c.sha256), str(c.table), str(c.row), str(c.col), str(c.value), str(c.line)]
+        for c in corrections.itertuples(index=False)]
     corpus_rows = sorted(
         [[str(r.report), str(r.agency), str(r.city), str(r.year), str(r.sha256)]
-         for r in reports.itertuples(index=False)] + [["unused", u["source"]] for u in unused])
+         for r in reports.itertuples(index=False)] + [["unused", u["source"]] for u in unused] + fixed)
     corpus_digest = sha256_text(json.dumps(corpus_rows, ensure_ascii=False))
     jobs: list[Job] = []
     seen: dict[str, str] = {}

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Call `write(tmp)` on a fresh file beside `path` (same suffix), then rename it to `path`.
 
     Readers never see a half-written file, and a failed write leaves `path` as it was.

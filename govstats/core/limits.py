@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -38,14 +39,16 @@ class Limits:
     max_ocr_pages: int = 100
     #: seconds one document's OCR may take (checked between pages)
     max_ocr_seconds: int = 1200
+    #: seconds LibreOffice may take to convert one document no native reader opens (RTF, ODT)
+    max_convert_seconds: int = 120
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Limits:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
         """The defaults, each overridden by its environment variable (GOVSTATS_MAX_BYTES, …)."""
-        environ = os.environ if environ is None else environ
+        env: Mapping[str, str] = os.environ if environ is None else environ
         values = {}
         for f in dataclasses.fields(cls):
-            raw = environ.get(env_name(f.name))
+            raw = env.get(env_name(f.name))
             if raw is None or not raw.strip():
                 continue
             try:

@@ -3,8 +3,9 @@ cache, the `Corpus` frames and the soft checks across years and against the narr
 from __future__ import annotations
 
 from ..readers import SUFFIXES as REPORT_SUFFIXES
+from .cell_table import KEY_COLUMNS
 from .cite import Citation, CiteError, cite
-from .frames import CELL_COLUMNS, KEY_COLUMNS, REPORT_COLUMNS, Corpus
+from .frames import CELL_COLUMNS, REPORT_COLUMNS, Corpus
 from .loader import read_corpus
 from .sources import MANIFEST, PROBLEM_COLUMNS, SourceFile
 

@@ -17,10 +17,11 @@ import csv
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from ..places import PLACE_COLUMNS, resolve_place
+from ..places import PLACE_COLUMNS, Place, resolve_place
 
 FILE = "agencies.csv"
 ENV = "GOVSTATS_AGENCIES"
@@ -134,7 +135,7 @@ def agency_columns(keys: pd.DataFrame, aliases: Aliases, urls: list[str | None],
     out["agency"] = [aliases.canonical(a, None if pd.isna(y) else int(y)) if isinstance(a, str) else None
                      for a, y in zip(keys["agency"], keys["year"])]
     places, notes = [], []
-    cache: dict[tuple, object] = {}
+    cache: dict[tuple[Any, ...], Place] = {}
     for i, (printed, agency, region, city, url, title) in enumerate(zip(
             out["agency_printed"], out["agency"], keys["region"], keys["city"], urls, titles)):
         key = (printed, agency, region, city, url, title)

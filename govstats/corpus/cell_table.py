@@ -35,4 +35,5 @@ def cell_frame(keys: pd.DataFrame, lengths: np.ndarray, reports: ReportColumns, 
         codes, categories = pd.factorize(values.astype(object), use_na_sentinel=True)
         codes = codes.astype(np.int8 if len(categories) < 127 else np.int16 if len(categories) < 32767 else np.int32)
         frame[col] = pd.Categorical.from_codes(np.repeat(codes, lengths), categories=pd.Index(categories, dtype=object))
-    return frame[columns]
+    out: pd.DataFrame = frame[columns]
+    return out

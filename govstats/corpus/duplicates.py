@@ -4,6 +4,7 @@ with different cells keep neither (both are listed as a conflict, so no sum sile
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,7 +15,7 @@ from .sources import problem_record
 _CELL_KEY = ["table", "block", "row", "col", "value", "kind"]
 
 
-def cell_sets(reports: ReportColumns) -> list[set[tuple]]:
+def cell_sets(reports: ReportColumns) -> list[set[tuple[Any, ...]]]:
     """Each report's cells as a set, to compare two readings of one report: read from the columns
     of all of them at once (a pandas frame per report cost 20 ms a report)."""
     values = [reports.cells[c].to_pylist() for c in _CELL_KEY]
@@ -24,7 +25,7 @@ def cell_sets(reports: ReportColumns) -> list[set[tuple]]:
 
 
 def duplicates(keys: pd.DataFrame,
-               cells_of: Callable[[list[str]], list[set[tuple]]]) -> tuple[dict[str, str], list[dict]]:
+               cells_of: Callable[[list[str]], list[set[tuple[Any, ...]]]]) -> tuple[dict[str, str], list[dict[str, Any]]]:
     """Which reports are not used: {report: the one it repeats, or "" when in a conflict}, and why.
 
     `keys` has a row per report (report, agency, year, format_version, source, sha256), in the
@@ -34,13 +35,14 @@ def duplicates(keys: pd.DataFrame,
     them is used.
     """
     repeats: dict[str, str] = {}
-    notes: list[dict] = []
-    first_by_sha: dict[str, dict] = {}
-    groups: dict[tuple, list[dict]] = {}
+    notes: list[dict[str, Any]] = []
+    first_by_sha: dict[str, dict[str, Any]] = {}
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     # only reports that share their bytes or their agency and year with another can be either
     shared = keys["sha256"].duplicated(keep=False) | keys.duplicated(["agency", "year"], keep=False)
     records = keys[shared].astype(object)
-    for k in records.where(records.notna(), None).to_dict("records"):
+    rows: list[dict[str, Any]] = records.where(records.notna(), None).to_dict("records")  # type: ignore[assignment]
+    for k in rows:
         first = first_by_sha.setdefault(k["sha256"], k)
         if first is not k:
             if (first["agency"], first["year"]) == (k["agency"], k["year"]):
@@ -78,7 +80,7 @@ def duplicates(keys: pd.DataFrame,
     return repeats, notes
 
 
-def _advice(members: list[dict]) -> str:
+def _advice(members: list[dict[str, Any]]) -> str:
     """What to do about reports of one agency and year with different cells: never to delete the
     files of what may be different agencies."""
     printed = sorted({str(k.get("agency_printed") or k["agency"]) for k in members})

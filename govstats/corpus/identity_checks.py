@@ -8,6 +8,8 @@ the detail says so (lenient).
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -26,15 +28,15 @@ def _instances(rule: Identity, version: str, grid: CellColumns, schema: Schema) 
     everyone = np.ones(len(grid.reports), dtype=bool)
     if rule.each == "column":
         return [(c.key, everyone) for c in schema.columns(rule.table, version)]
-    out = []
+    out: list[tuple[str, np.ndarray]] = []
     for r in schema.rows(rule.table, version):
         at = [j for (t, row, _), j in grid.refs.items() if t == rule.table and row == r.key]
         if at:
-            out.append((r.key, grid.present[:, at].any(axis=1)))
+            out.append((r.key, np.asarray(grid.present[:, at].any(axis=1))))
     return out
 
 
-def _instance(rule: Identity, inst: str, grid: CellColumns, who: np.ndarray, lenient: bool) -> dict[str, np.ndarray]:
+def _instance(rule: Identity, inst: str, grid: CellColumns, who: np.ndarray, lenient: bool) -> dict[str, Any]:
     """One instance of `rule` over the reports `who`: expected, found, passed and detail."""
     operands = [(rule.table, k, inst) if rule.each == "column" else (rule.table, inst, k) for k in rule.lhs + rule.rhs]
     n = int(who.sum())

@@ -12,6 +12,7 @@ import hashlib
 import os
 import warnings
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
@@ -35,6 +36,16 @@ from .workers import Task, local_workers
 PROGRESS_THRESHOLD = 20
 #: Parsed reports are stored at least this many at a time (and in at most about ten steps).
 STORE_EVERY = 2000
+@dataclass(frozen=True)
+class LoadOptions:
+    """How the reports not in the store are parsed: in `jobs` local processes, or on the workers
+    of a `dask.distributed` `client`; and whether a progress bar `show`s it."""
+
+    jobs: int
+    client: Any = None
+    show: bool = False
+
+
 def _seen(path: str, status: os.stat_result) -> FileStat:
     """The file as the store records it: path, size, modification and status change times, inode."""
     return path, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino
@@ -48,8 +59,7 @@ class _Loader:
         self.info = {"folder": str(folder) if store else None, "hits": 0, "misses": 0, "writes": 0}
         self._warned = False
 
-    def load(self, found: list[SourceFile], jobs: int, client: Any,
-             show: bool) -> tuple[list[SourceFile], ReportColumns, list[dict]]:
+    def load(self, found: list[SourceFile], how: LoadOptions) -> tuple[list[SourceFile], ReportColumns, list[dict]]:
         """The entries loaded, their reports as columns (in the entries' order), and the problems
         of the files that could not be read or parsed."""
         problems: list[dict] = []
@@ -103,7 +113,7 @@ class _Loader:
             have.add(key)  # the same bytes twice are parsed once
             todo.append((key, (data, entry.report, str(entry.path), options)))
         failed: dict[str, list[dict]] = {}
-        parsed = self._parse(todo, {key: seen for _, key, _, _, seen in keyed}, damaged, jobs, client, show, failed)
+        parsed = self._parse(todo, {key: seen for _, key, _, _, seen in keyed}, damaged, how, failed)
         problems += [p for errors in failed.values() for p in errors]
         for key, entry in copies:  # an unreadable file's copies are each unreadable, each listed
             problems += [problem_record(entry.report, str(entry.path), p["message"], p["severity"])
@@ -113,18 +123,19 @@ class _Loader:
         order = [(found[i], row[key]) for i, key, _, _, _ in keyed if key in row]
         return [entry for entry, _ in order], loaded.take([n for _, n in order]), problems
 
-    def _parse(self, todo: list[tuple[str, Task]], live: dict[str, FileStat], damaged: set[str], jobs: int,
-               client: Any, show: bool, failed: dict[str, list[dict]]) -> list[ReportColumns]:
+    def _parse(self, todo: list[tuple[str, Task]], live: dict[str, FileStat], damaged: set[str], how: LoadOptions,
+               failed: dict[str, list[dict]]) -> list[ReportColumns]:
         """Parse `todo` ((key, task) pairs) in steps, each step's reports stored as they come: a
         long load that is stopped keeps its work; the reports as columns, step by step, and in
         `failed` the problems of each key that could not be parsed."""
         out = []
         step = max(STORE_EVERY, len(todo) // 10 + 1)
-        bar = progress_bar(len(todo), desc="govstats: reading reports", unit="report", show=show and bool(todo),
-                           leave=False)
+        client = how.client
+        bar = progress_bar(len(todo), desc="govstats: reading reports", unit="report",
+                           show=how.show and bool(todo), leave=False)
         with bar, contextlib.ExitStack() as stack:
             run = (functools.partial(parse_on_cluster, client) if client is not None
-                   else stack.enter_context(local_workers(jobs, len(todo))))
+                   else stack.enter_context(local_workers(how.jobs, len(todo))))
             for start in range(0, len(todo), step) if todo else [0]:
                 chunk = todo[start:start + step]
                 if client is not None and self.store is not None and chunk:
@@ -156,7 +167,7 @@ class _Loader:
                 written, unwritten, errors, trouble = write_on_cluster(client, chunk, self.store.folder, generation, bar)
                 self.info["writes"] += self.store.save_written(live, written, damaged)
         except OSError as exc:
-            self._warn(f"cannot write the cache in {self.info['folder']}: {exc}")
+            self._cache_failed("write", exc)
             return self._outcomes(chunk, parse_on_cluster(client, [task for _, task in chunk], bar), failed)
         failed.update(errors)
         if trouble:
@@ -171,15 +182,17 @@ class _Loader:
         return ReportColumns.concat([stored, unwritten, again])
 
     def prefetch(self) -> None:
-        if self.store is not None:  # an unreadable store reads as empty (`CorpusStore._index`)
-            self.store.prefetch()
+        try:  # a store this user cannot read: every report is parsed
+            if self.store is not None:
+                self.store.prefetch()
+        except OSError as exc:
+            self._cache_failed("read", exc)
 
     def _known(self) -> dict[str, tuple[int, int, int, int, str]]:
-        if self.store is None:
-            return {}
         try:
-            return self.store.files()
-        except OSError:
+            return self.store.files() if self.store is not None else {}
+        except OSError as exc:
+            self._cache_failed("read", exc)
             return {}
 
     def _stored(self, keys: set[str]) -> tuple[ReportColumns, set[str]]:
@@ -187,7 +200,8 @@ class _Loader:
             return ReportColumns.empty(), set()
         try:
             stored, refused = self.store.load(keys)
-        except OSError:  # a store this user cannot read: parse instead
+        except OSError as exc:
+            self._cache_failed("read", exc)
             return ReportColumns.empty(), set()
         self._refused(refused)
         return stored, set(refused)
@@ -199,11 +213,18 @@ class _Loader:
                                           "its reports are parsed again"), stacklevel=6)
 
     def _save(self, live: dict[str, FileStat], new: ReportColumns, damaged: set[str]) -> None:
-        """Store `new`; one warning per load when the store cannot be written."""
+        """Store `new`; a store that cannot be written only costs speed (the parsed reports are kept)."""
         try:
             self.info["writes"] += self.store.save(live, new, damaged)
-        except Exception as exc:  # a cache that cannot be written only costs speed
-            self._warn(f"cannot write the cache in {self.info['folder']}: {exc}")
+        except Exception as exc:
+            self._cache_failed("write", exc)
+
+    def _cache_failed(self, doing: str, exc: Exception) -> None:
+        """The warning naming the cache folder and what failed; the load goes on without it."""
+        reason = os_reason(exc) + (f": {exc.filename}" if exc.filename else "") if isinstance(exc, OSError) else exc
+        self._warn(f"cannot {doing} the cache in {self.info['folder']} ({reason}); " + (
+            "every report is parsed" if doing == "read" else "the parsed reports are kept, not stored") +
+            " (another folder: GOVSTATS_CACHE or cache=; none: cache=False or --no-cache)")
 
     def _warn(self, message: str) -> None:
         if not self._warned:
@@ -257,5 +278,5 @@ def read_corpus(source: Any, *, cache: bool | str | os.PathLike[str] = True, pro
         loader.prefetch()  # the store's parts are read while the files are listed and looked at
         found, problems = entries(source)
         show = progress if progress is not None else (len(found) > PROGRESS_THRESHOLD and wanted())
-        loaded, columns, errors = loader.load(found, jobs, client, show)
+        loaded, columns, errors = loader.load(found, LoadOptions(jobs, client, show))
         return Corpus(loaded, columns, problems + errors, loader.info, aliases, corrections_file)

@@ -97,7 +97,8 @@ class Parsed:
 
     @functools.cached_property
     def cells(self) -> pd.DataFrame:
-        return self.arrow.cast(ARROW_CELLS).to_pandas(types_mapper=PANDAS_TYPES.get)
+        frame: pd.DataFrame = self.arrow.cast(ARROW_CELLS).to_pandas(types_mapper=PANDAS_TYPES.get)
+        return frame
 
     @classmethod
     def from_report(cls, report: Report) -> Parsed:

@@ -2,8 +2,9 @@
 
 They report and never fail: a published table that breaks one is a finding about the report.
 
-* SOFT-T3-CARRY: this year's carried_over_in against last year's carried_forward_out, per column.
-* SOFT-T2-STOCK (v2021): in_force(Y) against in_force(Y−1) + issued(Y) − repealed(Y), per row.
+* across years, the checks of schema/soft_checks.csv (`across_years`): SOFT-T3-CARRY, this year's
+  carried_over_in against last year's carried_forward_out, per column; SOFT-T2-STOCK (v2021),
+  in_force(Y) against in_force(Y−1) + issued(Y) − repealed(Y), per row;
 * SOFT-NARRATIVE: numbers that section 一 states in words ("受理 1376 条（含上年结转 43 条）") against
   the table; the statements are found by the patterns of `schema/narrative.csv`.
 
@@ -12,15 +13,18 @@ They report and never fail: a published table that breaks one is a finding about
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..report.values import CellColumns
-from ..schema import CellRef, Schema, catalogue, load_statements
+from ..schema import CellRef, Schema, SoftCheck, catalogue, load_soft_checks, load_statements
 from .wide_tables import VERSIONS, Reports
 
 SOFT_COLUMNS = catalogue.columns("soft_checks")
+#: rows of soft checks, column by column (each an array, or one value for all of them)
+Block = dict[str, Any]
 _SENTENCE_END = "。；;！!？?\n"
 
 
@@ -84,46 +88,36 @@ def _detail(base: np.ndarray, *whys: np.ndarray) -> np.ndarray:
 
 
 def _block(cur: np.ndarray, check: str, table: str, scope: str, expected: np.ndarray, found: np.ndarray,
-           detail: np.ndarray, order: np.ndarray, text: np.ndarray | None = None) -> dict:
+           detail: np.ndarray, order: np.ndarray, text: np.ndarray | None = None) -> Block:
     return {"position": cur, "check": check, "table": table, "scope": scope, "expected": expected, "found": found,
             "detail": detail, "text": np.full(len(cur), "", dtype=object) if text is None else text, "order": order}
 
 
-def carry_over(values: Values, names: np.ndarray, reports: Reports, prev: np.ndarray, cur: np.ndarray,
-               schema: Schema) -> list[dict]:
-    """SOFT-T3-CARRY per t3 column: last year's carried_forward_out = this year's carried_over_in."""
+def across_years(values: Values, names: np.ndarray, reports: Reports, prev: np.ndarray, cur: np.ndarray,
+                 schema: Schema, check: SoftCheck) -> list[Block]:
+    """One cross-year check of schema/soft_checks.csv over every pair (last year, this year) of an
+    agency whose versions it takes, for each column (or row) it runs over."""
+    eligible = np.flatnonzero(np.isin(reports.version[cur], list(check.versions))
+                              & np.isin(reports.version[prev], list(check.prev_versions)))
+    base = np.array([check.detail.format(prev_year=reports.year[a], prev_report=names[a], year=reports.year[b])
+                     for a, b in zip(prev[eligible], cur[eligible])], dtype=object)
     out = []
-    base = np.array([f"{reports.year[a]} carried_forward_out ({names[a]}) vs {reports.year[b]} carried_over_in"
-                     for a, b in zip(prev, cur)], dtype=object)
     for version in VERSIONS:
-        mine = np.flatnonzero(reports.version[cur] == version)
-        for j, col in enumerate(schema.columns("t3", version)):
-            before, now = ("t3", "carried_forward_out", col.key), ("t3", "carried_over_in", col.key)
-            a, b = prev[mine], cur[mine]
-            detail = _detail(base[mine], _why(reports.year[a], values.why([before])[a]),
-                             _why(reports.year[b], values.why([now])[b]))
-            out.append(_block(b, "SOFT-T3-CARRY", "t3", col.key, values.get(before)[a], values.get(now)[b], detail,
-                              mine * 1000 + j))
-    return out
-
-
-def t2_stock(values: Values, names: np.ndarray, reports: Reports, prev: np.ndarray, cur: np.ndarray,
-             schema: Schema) -> list[dict]:
-    """SOFT-T2-STOCK (both years v2021) per art20_1 row: in_force(Y−1) + issued(Y) − repealed(Y)."""
-    out = []
-    both = np.flatnonzero((reports.version[prev] == "2021") & (reports.version[cur] == "2021"))
-    a, b = prev[both], cur[both]
-    base = np.array([f"{reports.year[x]} in_force_count ({names[x]}) + {reports.year[y]} issued_count − "
-                     "repealed_count" for x, y in zip(a, b)], dtype=object)
-    rows = [row for row in schema.rows("t2", "2021") if row.block == "art20_1"]
-    for j, row in enumerate(rows):
-        stock, issued, repealed, now = (("t2", row.key, c) for c in
-                                        ("in_force_count", "issued_count", "repealed_count", "in_force_count"))
-        expected = values.get(stock)[a] + values.get(issued)[b] - values.get(repealed)[b]
-        detail = _detail(base, _why(reports.year[a], values.why([stock])[a]),
-                         _why(reports.year[b], values.why([issued, repealed, now])[b]))
-        out.append(_block(b, "SOFT-T2-STOCK", "t2", row.key, expected, values.get(now)[b], detail,
-                          both * 1000 + j))
+        sub = np.flatnonzero(reports.version[cur[eligible]] == version)
+        if version not in check.versions or not len(sub):
+            continue
+        mine = eligible[sub]
+        a, b = prev[mine], cur[mine]
+        for j, instance in enumerate(check.instances(schema, version)):
+            expected = np.zeros(len(mine))
+            for t in check.expected:
+                expected = expected + t.sign * values.get(check.ref(instance, t.key))[a if t.prev else b]
+            earlier = [check.ref(instance, t.key) for t in check.expected if t.prev]
+            later = [check.ref(instance, t.key) for t in check.expected if not t.prev] + [check.ref(instance, check.found)]
+            detail = _detail(base[sub], _why(reports.year[a], values.why(earlier)[a]),
+                             _why(reports.year[b], values.why(later)[b]))
+            out.append(_block(b, check.id, check.table, instance, expected,
+                              values.get(check.ref(instance, check.found))[b], detail, mine * 1000 + j))
     return out
 
 
@@ -138,7 +132,7 @@ def _equals(value: float, number: float) -> bool:
     return not np.isnan(value) and abs(value - number) < 1e-6
 
 
-def narrative(values: Values, overviews: np.ndarray, has_values: np.ndarray) -> list[dict]:
+def narrative(values: Values, overviews: np.ndarray, has_values: np.ndarray) -> list[Block]:
     """SOFT-NARRATIVE: each number section 一 states in a known form, against the table.
 
     Statement patterns are tried in file order and each number is attributed to the first pattern
@@ -147,7 +141,7 @@ def narrative(values: Values, overviews: np.ndarray, has_values: np.ndarray) -> 
     statements = load_statements()
     totals = {st.measure: values.total(st.measure) for st in statements}
     measures = {st.measure: st.key for st in statements}
-    rows: list[tuple] = []
+    rows: list[tuple[Any, ...]] = []
     for p in np.flatnonzero(has_values & (overviews != "")):
         text, claimed, hits = overviews[p], set(), []
         for st in statements:
@@ -170,10 +164,10 @@ def narrative(values: Values, overviews: np.ndarray, has_values: np.ndarray) -> 
             rows.append((p, st.measure[0][0], st.key, stated, found, detail, sentence))
     if not rows:
         return []
-    p, table, scope, stated, found, detail, text = (np.array(c, dtype=object) for c in zip(*rows))
-    return [{"position": p.astype(np.int64), "check": "SOFT-NARRATIVE", "table": table, "scope": scope,
-             "expected": stated.astype(float), "found": found.astype(float), "detail": detail, "text": text,
-             "order": np.arange(len(p))}]
+    where, tables, scopes, said, read, details, sentences = (np.array(c, dtype=object) for c in zip(*rows))
+    return [{"position": where.astype(np.int64), "check": "SOFT-NARRATIVE", "table": tables, "scope": scopes,
+             "expected": said.astype(float), "found": read.astype(float), "detail": details, "text": sentences,
+             "order": np.arange(len(where))}]
 
 
 def soft_checks(cells: pd.DataFrame, reports: Reports, names: np.ndarray, overviews: np.ndarray,
@@ -183,10 +177,10 @@ def soft_checks(cells: pd.DataFrame, reports: Reports, names: np.ndarray, overvi
     values = Values(cells, reports, schema)
     has_values = np.isin(reports.version, VERSIONS)
     prev, cur = _pairs(reports, has_values)
-    blocks = [sorted_blocks(carry_over(values, names, reports, prev, cur, schema)),
-              sorted_blocks(t2_stock(values, names, reports, prev, cur, schema)),
-              sorted_blocks(narrative(values, overviews, has_values))]
-    blocks = [b for b in blocks if b is not None]
+    found_blocks = [sorted_blocks(across_years(values, names, reports, prev, cur, schema, check))
+                    for check in load_soft_checks()]
+    found_blocks.append(sorted_blocks(narrative(values, overviews, has_values)))
+    blocks = [b for b in found_blocks if b is not None]
     joined = {c: np.concatenate([b[c] for b in blocks]) if blocks else np.array([], dtype=object)
               for c in ("position", "check", "table", "scope", "expected", "found", "detail", "text")}
     position = joined["position"].astype(np.int64)
@@ -202,7 +196,7 @@ def soft_checks(cells: pd.DataFrame, reports: Reports, names: np.ndarray, overvi
         "detail": joined["detail"], "text": joined["text"]}))
 
 
-def sorted_blocks(blocks: list[dict]) -> dict | None:
+def sorted_blocks(blocks: list[Block]) -> Block | None:
     """Blocks of rows as one, in the order of their `order` numbers."""
     blocks = [b for b in blocks if len(b["position"])]
     if not blocks:

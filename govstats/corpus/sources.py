@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,7 +87,7 @@ def unread_files(folder: Path) -> list[dict[str, str]]:
     return _other_files(folder, _visible(folder))
 
 
-def _other_files(folder: Path, visible: list[tuple[str, str]], listed: set[str] = frozenset()) -> list[dict[str, str]]:
+def _other_files(folder: Path, visible: list[tuple[str, str]], listed: Set[str] = frozenset()) -> list[dict[str, str]]:
     """A problem for every visible file under `folder` that is not read: what it is, what to do."""
     out = []
     for name, full in visible:
@@ -103,7 +103,7 @@ def _other_files(folder: Path, visible: list[tuple[str, str]], listed: set[str] 
     return out
 
 
-def read_manifest(manifest: Path) -> tuple[list[SourceFile], list[dict]]:
+def read_manifest(manifest: Path) -> tuple[list[SourceFile], list[dict[str, str]]]:
     """Entries of a manifest CSV, plus problems (bad years, missing or unlisted files).
 
     A row whose `use` column is "no" (a file `govstats fetch` kept but chose not to read) is skipped.
@@ -201,7 +201,7 @@ def _overrides(rec: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
     return overrides, ignored
 
 
-def entries(source: Any) -> tuple[list[SourceFile], list[dict]]:
+def entries(source: Any) -> tuple[list[SourceFile], list[dict[str, str]]]:
     """The files a corpus source names (folder, manifest CSV, report file or list of paths)."""
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)

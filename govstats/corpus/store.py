@@ -192,7 +192,7 @@ class CorpusStore:
             return True
         stored = sum(pq.ParquetFile(self.folder / part).metadata.num_rows for part in names)
         live = pc.sum(index["rows"]).as_py() or 0
-        return stored - live > live
+        return bool(stored - live > live)
 
     def _compact(self, index: pa.Table, generation: int) -> pa.Table:
         """Each partition's live reports' cells rewritten into one part, one old part at a time."""

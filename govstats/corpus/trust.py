@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .frames import Corpus
 
 
-def edited_after_fetching(entries: list[SourceFile], sha256: list[str]) -> list[dict]:
+def edited_after_fetching(entries: list[SourceFile], sha256: list[str]) -> list[dict[str, str]]:
     """A warning for each fetched file whose bytes are no longer those its fetch manifest
     recorded (`sha256[i]` is what was read from `entries[i]`): it was changed by hand since."""
     return [problem_record(e.report, str(e.path), f"edited after fetching: its sha256 {now[:12]}… is not the "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -41,11 +42,12 @@ def _extras(position: np.ndarray, keys: Keys, known: np.ndarray) -> dict[int, tu
         return out
     odd = pd.DataFrame({"p": position[~known], "k": keys.names[keys.codes[~known]]}).drop_duplicates()
     for p, group in odd.groupby("p", sort=False)["k"]:
-        out[int(p)] = tuple(group)
+        out[int(p)] = tuple(group)  # type: ignore[arg-type]  # p: a position (int64)
     return out
 
 
-def _layout(official: list[str], extras: tuple[str, ...], derived: list, with_derived: bool) -> tuple[list, list]:
+def _layout(official: list[str], extras: tuple[str, ...], derived: list[Any],
+            with_derived: bool) -> tuple[list[str], list[Any]]:
     """A report's row (or column) keys — official, printed extras, then the derived ones — and
     the derived keys it sums (those whose parts it has, checked in order, as `tables.wide` does)."""
     keys = official + [k for k in extras if k not in official]
@@ -77,7 +79,8 @@ class Keys:
 
     def lookup(self, where: dict[str, int]) -> np.ndarray:
         """Each cell's number in `where` (-1 where its key is not there)."""
-        return np.array([where.get(k, -1) for k in self.names], dtype=np.int64)[self.codes]
+        found: np.ndarray = np.array([where.get(k, -1) for k in self.names], dtype=np.int64)[self.codes]
+        return found
 
 
 @dataclass
@@ -107,7 +110,7 @@ def _layouts(reports: Reports, shown: np.ndarray, position: np.ndarray, rows: Ke
         known_row[mine] = rows.lookup(dict.fromkeys(row_keys, 0))[mine] >= 0
         known_col[mine] = cols.lookup(dict.fromkeys(col_keys, 0))[mine] >= 0
     extra_rows, extra_cols = _extras(position, rows, known_row), _extras(position, cols, known_col)
-    number: dict[tuple, int] = {}
+    number: dict[tuple[Any, ...], int] = {}
     layouts: list[Layout] = []
     layout_of = np.full(len(reports.version), -1, dtype=np.int64)
     odd = set(extra_rows) | set(extra_cols)
@@ -165,7 +168,8 @@ def stacked(cells: pd.DataFrame, reports: Reports, name: str, derived: bool, lan
 def _within(lengths: np.ndarray) -> np.ndarray:
     """0, 1, …, n-1 for each n of `lengths`, one after the other."""
     ends = np.cumsum(lengths)
-    return np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - lengths, lengths)
+    within: np.ndarray = np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - lengths, lengths)
+    return within
 
 
 def _printed(values: np.ndarray, part: pd.DataFrame, position: np.ndarray, rows: Keys, cols: Keys,

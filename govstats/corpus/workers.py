@@ -24,7 +24,7 @@ from .sources import problem_record
 #: Below this many reports to parse, extra processes cost more than they save.
 PARALLEL_THRESHOLD = 32
 
-Outcome = tuple[Parsed | None, list[dict]]
+Outcome = tuple[Parsed | None, list[dict[str, str]]]
 #: what a report's parse needs: its bytes, its name, the file it is read from, read_report's options
 Task = tuple[bytes, str, str, dict[str, Any]]
 

@@ -17,6 +17,7 @@ from ..charts.rates import MIN_PEERS
 from ..charts.reading import KEY_METRICS, MARKS, metric_table, yoy_table
 from ..schema import level_label, load_schema, text
 from ..schema.labels import with_group
+from ..schema.messages import in_language
 from .page import NOT_PRINTED, Block, count, escape, paragraph, rate, stylesheet, table
 
 
@@ -114,7 +115,7 @@ def problems(reports: pd.DataFrame, found: pd.DataFrame, cells: pd.DataFrame, la
                       _t("col_report", lang): str(p.report),
                       _t("col_table", lang): _t(f"table_{table_key}", lang) if table_key else NOT_PRINTED,
                       _t("col_item", lang): label or NOT_PRINTED,
-                      _t("col_message", lang): str(p.message)})
+                      _t("col_message", lang): in_language(str(p.message), lang)})
     frame = pd.DataFrame(items).sort_values(_t("col_year", lang), kind="stable")
     return table(frame, numeric=[_t("col_year", lang)], nowrap=[_t("col_report", lang)])
 

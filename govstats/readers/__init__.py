@@ -20,6 +20,7 @@ from pathlib import Path
 from ..core.errors import ReportParseError
 from ..core.limits import Limits
 from .base import Document, NeedsOCR, Reader, decode, decode_text
+from .office import kind as office_kind
 
 __all__ = ["Document", "Reader", "decode", "decode_text", "detect_carrier", "read_document", "reader",
            "register_reader", "readers", "SUFFIXES", "UNSUPPORTED"]
@@ -28,7 +29,8 @@ __all__ = ["Document", "Reader", "decode", "decode_text", "detect_carrier", "rea
 SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".docx", ".pdf", ".png", ".jpg", ".jpeg", ".doc", ".wps",
             ".xls", ".et", ".xlsx", ".ods")
 
-#: suffixes of documents that are met in the wild but not read, and what to do about them
+#: suffixes of documents that are met in the wild but not read in a corpus, and what to do about them
+#: (`read_report` reads RTF and ODT through LibreOffice where it is installed: the `office` carrier)
 UNSUPPORTED = {
     ".rtf": "an RTF file: convert it to DOCX with LibreOffice (soffice --headless --convert-to docx FILE)",
     ".odt": "an OpenDocument file: convert it to DOCX with LibreOffice (soffice --headless --convert-to docx FILE)",
@@ -40,7 +42,7 @@ UNSUPPORTED = {
 
 #: the carriers govstats reads itself; each module of this package of that name has the `Reader`
 #: function `read(data, source, limits)`, imported when first used (OCR's libraries are heavy)
-_BUILT_IN = ("text", "html", "docx", "pdf", "ocr", "doc", "sheet")
+_BUILT_IN = ("text", "html", "docx", "pdf", "ocr", "doc", "sheet", "office")
 #: the entry point group where another package registers a carrier: `name = "package.module:read"`
 ENTRY_POINTS = "govstats.readers"
 _REGISTERED: dict[str, Reader] = {}
@@ -50,10 +52,13 @@ _MARKUP = ("<table", "<html", "<!doctype html", "<body", "<div", "<p>", "<p ", "
 
 
 def _packaged_carrier(data: bytes) -> str | None:
-    """'pdf', 'docx', 'doc' (Word 97, WPS), 'sheet' (xls, et, xlsx, ods) or 'ocr' (a PNG or JPEG
-    image) when the bytes are one, else None (a text carrier)."""
+    """'pdf', 'docx', 'doc' (Word 97, WPS), 'sheet' (xls, et, xlsx, ods), 'ocr' (a PNG or JPEG
+    image) or 'office' (RTF, ODT: converted by LibreOffice) when the bytes are one, else None (a
+    text carrier)."""
     if data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):  # an image is read by OCR
         return "ocr"
+    if office_kind(data):
+        return "office"
     if b"%PDF-" in data[:1024]:  # readers accept junk before the header, so do we
         return "pdf"
     if data.startswith(b"PK\x03\x04"):

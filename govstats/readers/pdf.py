@@ -52,6 +52,8 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
         if limits.exceeded("max_pages", len(pdf.pages)):
             raise ReportParseError(source, f"the PDF has {len(pdf.pages):,} pages, more than the "
                                            f"{limits.max_pages:,} max_pages allows; {limits.advice('max_pages')}")
+        if not pdf.pages:  # a damaged page tree: pdfium, OCR's renderer, may still find the pages
+            return _ocr(data, source, "pdfminer finds no page in the PDF's page tree (a damaged PDF?)")
         chars = sum(len(page.chars) for page in pdf.pages)
         if chars == 0:
             images = sum(len(page.images) for page in pdf.pages)

@@ -4,6 +4,7 @@
   (`load_schema`);
 - `metrics.csv`: the metrics dictionary (`load_metrics`);
 - `narrative.csv`: numbers that section 一 states in words (`load_statements`);
+- `soft_checks.csv`: what one year's tables say the next year's must print (`load_soft_checks`);
 - `texts.csv`: chart and page texts in Chinese and English (`text`, `texts`), the level names;
 - `frames.csv`: the catalogue of output tables — every column of every frame govstats hands
   out (`catalogue.columns`, `catalogue.conform`, `catalogue.arrow_schema`);
@@ -23,11 +24,12 @@ from .files import HERE, VERSIONS, fingerprint
 from .levels import LevelRule, agency_level, level_key, level_label, levels, load_level_rules
 from .metrics import CHAINS, METRIC_UNITS, CellRef, Metric, load_metrics, metric_keys, metric_label, parse_refs
 from .narrative import NUMBER, Statement, load_statements
+from .soft import SoftCheck, load_soft_checks
 from .tables import Entry, Identity, Marker, Schema, Section, load_schema
 from .texts import LANGS, check_lang, load_texts, text, texts
 
 __all__ = ["CHAINS", "HERE", "LANGS", "NUMBER", "TABLES", "METRIC_UNITS", "VERSIONS", "CellRef", "Entry", "Identity",
-           "LevelRule", "Marker", "Metric", "Schema", "SchemaError", "Section", "Statement", "agency_level",
+           "LevelRule", "Marker", "Metric", "Schema", "SchemaError", "Section", "SoftCheck", "Statement", "agency_level",
            "catalogue", "check_lang", "fingerprint", "level_key", "level_label", "levels", "load_level_rules", "load_metrics",
-           "load_schema", "load_statements", "load_texts", "metric_keys", "metric_label", "parse_refs", "text",
+           "load_schema", "load_soft_checks", "load_statements", "load_texts", "metric_keys", "metric_label", "parse_refs", "text",
            "texts"]

@@ -16,6 +16,7 @@ from .files import VERSIONS
 if TYPE_CHECKING:
     from .metrics import CellRef, Metric
     from .narrative import Statement
+    from .soft import SoftCheck
     from .tables import Entry, Schema
 
 ROLES = ("row", "column", "group", "caption", "header", "derived")
@@ -89,12 +90,41 @@ def check_statements(statements: tuple[Statement, ...], schema: Schema) -> None:
         _check_refs("narrative.csv", i, st.key, st.measure, VERSIONS, schema)
 
 
+#: what a soft check's detail may name
+SOFT_DETAIL_FIELDS = {"prev_year", "prev_report", "year"}
+
+
+def check_soft_checks(checks: tuple[SoftCheck, ...], schema: Schema) -> None:
+    """Each cross-year check of soft_checks.csv: its versions, what it runs over, and every term
+    a key of its table in both years' versions; a detail naming only what it may."""
+    for i, c in enumerate(checks):
+        _versions("soft_checks.csv", i, c.versions)
+        _versions("soft_checks.csv", i, c.prev_versions)
+        if c.each not in ("column", "row"):
+            raise _fail("soft_checks.csv", i, f"{c.id}: each must be 'column' or 'row', not {c.each!r}")
+        terms = [(t.key, c.prev_versions if t.prev else c.versions) for t in c.expected]
+        if not terms:
+            raise _fail("soft_checks.csv", i, f"{c.id}: expected names no term")
+        pool = schema.entries if c.each == "column" else schema.column_entries
+        for key, versions in [*terms, (c.found, c.versions)]:
+            for v in versions:
+                if key not in _keys(pool, c.table, v):
+                    raise _fail("soft_checks.csv", i, f"{c.id} (v{v}): {key} is not a key of {c.table}")
+        for v in c.versions:
+            if not c.instances(schema, v):
+                raise _fail("soft_checks.csv", i, f"{c.id} (v{v}): nothing to run over"
+                                                  + (f" (no row of block {c.block!r})" if c.block else ""))
+        if not _fields(c.detail) <= SOFT_DETAIL_FIELDS:
+            raise _fail("soft_checks.csv", i, f"{c.id}: detail may name {sorted(SOFT_DETAIL_FIELDS)} only")
+
+
 def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def check_texts(records: list[dict[str, str]]) -> None:
-    """Every text of texts.csv in both languages, with the same placeholders, each key once."""
+    """Every text of texts.csv in both languages, with the same placeholders (a `message.*` text's
+    Chinese may leave some out), each key once."""
     seen: set[str] = set()
     for i, r in enumerate(records):
         if not re.fullmatch(r"[a-z][a-z0-9_.]*", r["key"]) or r["key"] in seen:
@@ -102,7 +132,9 @@ def check_texts(records: list[dict[str, str]]) -> None:
         seen.add(r["key"])
         if not r["zh"] or not r["en"]:
             raise _fail("texts.csv", i, f"{r['key']}: a text is needed in both zh and en")
-        if _fields(r["zh"]) != _fields(r["en"]):
+        zh, en = _fields(r["zh"]), _fields(r["en"])
+        # a message's English may name a detail its Chinese leaves out (the English name of a section)
+        if zh != en and not (r["key"].startswith("message.") and zh < en):
             raise _fail("texts.csv", i, f"{r['key']}: zh and en name different placeholders")
 
 

@@ -31,9 +31,11 @@ def test_batch_lists_a_duplicate_a_doc_and_an_image_as_not_used_and_exits_1(tmp_
     html = (work / "out" / "index.html").read_text(encoding="utf-8")
     unused = html.split("<h2>未能使用的报告</h2>")[1]
     rows = dict(re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td></tr>", unused))
-    assert rows["zhoukou-copy.txt"] == f"the same bytes as {REPORT} (a duplicate)"
-    assert rows["old.doc"].startswith("not a readable Word 97 file")  # read since issue 27: this one is broken
-    assert rows["scan.jpg"] == "OCR found no text on 1 page(s)"
+    # the page's language (issue 28): "the same bytes as … (a duplicate)", "not a readable Word 97 file",
+    # "OCR found no text on 1 page(s)" on an English page
+    assert rows["zhoukou-copy.txt"] == f"与 {REPORT} 的字节完全相同（重复）"
+    assert rows["old.doc"].startswith("不是可读的 Word 97 文件")  # read since issue 27: this one is broken
+    assert rows["scan.jpg"] == "OCR 在 1 页上未找到文字"
     assert html.count('<tr id="') == 1                                            # one agency
     agency = html.split('<tr id="')[1].split("</tr>")[0]
     assert "1,333" in agency and "83.7%" in agency                                # counted once

@@ -2,6 +2,8 @@
 pyarrow.dataset, pandas), and a Dask cluster's workers write its parts themselves (issue 24)."""
 from __future__ import annotations
 
+import shutil
+
 import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
@@ -89,3 +91,22 @@ def test_a_local_clusters_workers_write_the_store(tmp_path):
     again = govstats.read_corpus(many, cache=tmp_path / "cache", jobs=1)
     assert again.cache_info["hits"] == 24 and again.cache_info["misses"] == 0
     pd.testing.assert_frame_equal(_frame(again), _frame(serial))
+
+
+def test_a_write_in_progress_keeps_its_parts(tmp_path):
+    """While a cluster's workers write parts of a generation (`CorpusStore.writing` holds its
+    marker locked), another load's clean-up keeps them; once it is released, the next removes them."""
+    folder, cache = tmp_path / "corpus", tmp_path / "cache"
+    folder.mkdir()
+    shutil.copy(REFERENCE, folder)
+    govstats.read_corpus(folder, cache=cache, jobs=1)
+    store = _store(cache)
+    with store.writing() as generation:
+        stray = store.folder / "cells" / "format_version=2021" / "year=2024" / f"part-{generation}-w0-0.parquet"
+        stray.write_bytes(b"a worker's part, not yet in the index")
+        shutil.copy(CORPUS / "pingtan-cez_2024.txt", folder)
+        assert govstats.read_corpus(folder, cache=cache, jobs=1).cache_info["writes"] == 1
+        assert stray.exists()
+    (folder / "pingtan-cez_2024.txt").unlink()
+    assert govstats.read_corpus(folder, cache=cache, jobs=1).cache_info["hits"] == 1
+    assert not stray.exists() and not list(store.folder.glob("writing-*"))

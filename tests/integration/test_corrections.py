@@ -16,6 +16,8 @@ from paths import FIXTURES
 
 import govstats
 from govstats import charts
+from govstats.batch import DEFAULT_NOTEBOOK
+from govstats.batch.plan import plan
 from govstats.cli import main
 from govstats.core.errors import GovstatsWarning
 from govstats.corpus.corrections import CorrectionsError
@@ -60,12 +62,15 @@ def test_a_correction_changes_the_metric_and_keeps_the_printed_text(folder, cach
     rate = _metric(before, HONGZE[0], "review_correction_rate")   # its parts: 1 of 10 + 1
     assert (rate["value"], rate["quality"]) == (1 / 11, "check_failed")
     assert before.corrections.empty
+    jobs = plan(before.reports, [], "agency", folder, DEFAULT_NOTEBOOK, "zh", before.corrections)
     (folder / "corrections.csv").write_text(
         HEADER + f"{sha},t4,cases,review_total,11,the parts 10 and 1 (p. 4),tester,2026-12-07\n", encoding="utf-8")
     try:
         after = govstats.read_corpus(folder, cache=cache)   # found beside the reports
     finally:
         (folder / "corrections.csv").unlink()
+    again = plan(after.reports, [], "agency", folder, DEFAULT_NOTEBOOK, "zh", after.corrections)
+    assert jobs[0].fingerprint != again[0].fingerprint   # a batch runs the agency's notebook again
     cell = after.cells[(after.cells["report"] == HONGZE[0]) & (after.cells["col"] == "review_total")].iloc[0]
     assert (cell["raw"], cell["value"], cell["corrected_value"], cell["quality"]) == ("0", 0, 11, "corrected")
     assert "corrections.csv line 2" in cell["quality_note"] and "tester" in cell["quality_note"]

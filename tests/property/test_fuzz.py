@@ -7,6 +7,8 @@ numbers — every one of those cells sits in an identity, so one mutation cannot
 number clean.  Sources are the bundled real documents and generated reports in every carrier.
 
 `make fuzz` runs the same tests with many more examples (GOVSTATS_FUZZ_EXAMPLES).
+The worker reads without OCR: every source has a text layer, and one that damage leaves without
+one would be read by OCR for minutes (OCR has its own fuzz and bounds: test_fuzz_ocr.py).
 """
 from __future__ import annotations
 
@@ -39,6 +41,14 @@ def fuzz(n: int = EXAMPLES):
 
 # -- reading in a worker ------------------------------------------------------------------------
 
+def _without_ocr() -> None:
+    """The worker's readers as without the OCR extra: a PDF whose text layer cannot be read is a
+    ReportParseError at once, not minutes of OCR (`make fuzz`, 2026-12-07: 506 s for one input)."""
+    from govstats.readers import ocr
+
+    ocr.available = lambda: False
+
+
 def _outcome(data: bytes) -> tuple:
     """What read_report made of `data`, as plain data (runs in the worker process)."""
     try:
@@ -65,7 +75,7 @@ class Reader:
 
     def __call__(self, data: bytes, what: str) -> tuple:
         if self.pool is None:
-            self.pool = multiprocessing.get_context("fork").Pool(1)
+            self.pool = multiprocessing.get_context("fork").Pool(1, initializer=_without_ocr)
         job = self.pool.apply_async(_outcome, (data,))
         try:
             outcome = job.get(TIME_LIMIT)
@@ -312,6 +322,19 @@ def test_a_pdf_with_a_damaged_object_is_a_parse_error(tmp_path):
     with pytest.raises(govstats.ReportParseError,
                        match=r"^damaged\.pdf: a damaged or malformed pdf file \(PdfminerException in "):
         govstats.read_report(path)
+
+
+def test_a_pdf_whose_pages_pdfminer_cannot_find_is_not_called_a_scan(monkeypatch):
+    """`make fuzz` (2026-12-07): pingtan-cez_2025.pdf with its middle byte deleted.  pdfminer finds
+    no page (pdfium still renders five), so the PDF went to OCR (506 s on the loaded machine) and,
+    without OCR, was "a scanned PDF …: 0 page(s), 0 image(s), no characters"."""
+    from govstats.readers import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    mutated = mutate((FIXTURES / "pdf" / "pingtan-cez_2025.pdf").read_bytes(), ("delete", 0.5, 1))
+    with pytest.raises(govstats.ReportParseError, match=r"no page in the PDF's page tree") as raised:
+        govstats.read_report(mutated, report="fuzz")
+    assert "scanned" not in str(raised.value)
 
 
 def test_a_bug_in_govstats_code_is_not_disguised_as_a_parse_error(monkeypatch):

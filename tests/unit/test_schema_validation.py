@@ -75,3 +75,32 @@ def test_texts_need_both_languages_and_the_same_placeholders():
         check_texts([{"key": "chart.x", "zh": "{agency}：结果", "en": "{agncy}: outcomes"}])
     with pytest.raises(SchemaError, match="repeated"):
         check_texts([records[0], records[0]])
+
+
+def test_the_cross_year_soft_checks_are_data_and_validated():
+    """soft_checks.csv: SOFT-T3-CARRY per t3 column (last year's carried_forward_out), SOFT-T2-STOCK
+    per row of 第二十条第（一）项 in v2021; a typo in a term, a block without rows, an unknown
+    placeholder in the detail are SchemaErrors naming the line."""
+    from govstats.schema import load_soft_checks
+    from govstats.schema.soft import Term
+    from govstats.schema.validate import check_soft_checks
+
+    schema = load_schema()
+    carry, stock = load_soft_checks()
+    assert (carry.id, carry.each, carry.expected, carry.found) == (
+        "SOFT-T3-CARRY", "column", (Term(1, True, "carried_forward_out"),), "carried_over_in")
+    assert carry.instances(schema, "2021")[0] == "natural_person"
+    assert carry.ref("total", "carried_over_in") == ("t3", "carried_over_in", "total")
+    assert stock.expected == (Term(1, True, "in_force_count"), Term(1, False, "issued_count"),
+                              Term(-1, False, "repealed_count"))
+    assert stock.instances(schema, "2021") == ["regulations", "normative_docs"]
+    assert stock.ref("regulations", "issued_count") == ("t2", "regulations", "issued_count")
+    check_soft_checks((carry, stock), schema)
+    with pytest.raises(SchemaError, match=r"soft_checks\.csv line 2: SOFT-T3-CARRY \(v20\d\d\): "
+                                          r"carried_forward_outt is not a key of t3"):
+        check_soft_checks((replace(carry, expected=(Term(1, True, "carried_forward_outt"),)), stock), schema)
+    with pytest.raises(SchemaError, match=r"line 3: SOFT-T2-STOCK \(v2021\): nothing to run over "
+                                          r"\(no row of block 'art20_2x'\)"):
+        check_soft_checks((carry, replace(stock, block="art20_2x")), schema)
+    with pytest.raises(SchemaError, match=r"line 2: SOFT-T3-CARRY: detail may name"):
+        check_soft_checks((replace(carry, detail="{agency} {year}"), stock), schema)

@@ -1,0 +1,61 @@
+"""Messages a reader meets (reading problems, reasons a file is not used) in either language.
+
+A message is made, stored and exported in English, as `Corpus.problems` and `Corpus.unused` hold
+it; its text is one of the `message.*` texts of texts.csv.  A page or a command shows it in its
+language with `in_language(message, lang)`: the English text is recognised by its template, and
+the Chinese one is filled with the same values (a value that is itself a message, such as the
+reason in "cannot read the file: …", is shown in the language too).  A message that no template
+matches is shown as it is, never half translated.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import string
+
+from .texts import check_lang, load_texts
+
+#: how deep values that are messages themselves are translated
+_DEPTH = 2
+
+
+@functools.cache
+def _templates() -> list[tuple[re.Pattern[str], str]]:
+    """(the English template as a pattern, the key) of every message, the most specific first
+    (the longest literal text): "… cells (the text ends here: truncated?)" before "… cells"."""
+    out = []
+    for key, text in load_texts().items():
+        if key.startswith("message."):
+            pattern, literal = _pattern(text["en"])
+            out.append((literal, pattern, key))
+    return [(pattern, key) for _, pattern, key in sorted(out, key=lambda t: -t[0])]
+
+
+def _pattern(template: str) -> tuple[re.Pattern[str], int]:
+    """The template as a regular expression matching the whole message, each placeholder a named
+    group (a repeated one must repeat its value); and how many literal characters it has."""
+    parts, named, literal = [], set(), 0
+    for text, field, _, _ in string.Formatter().parse(template):
+        parts.append(re.escape(text))
+        literal += len(text)
+        if field is None:
+            continue
+        parts.append(f"(?P={field})" if field in named else f"(?P<{field}>.+?)")
+        named.add(field)
+    return re.compile("".join(parts), re.DOTALL), literal
+
+
+def in_language(message: str, lang: str, depth: int = 0) -> str:
+    """`message` in `lang` ("zh" or "en"): the English message itself for "en" and for a message
+    no `message.*` template matches."""
+    check_lang(lang)
+    if lang == "en" or not message:
+        return message
+    for pattern, key in _templates():
+        found = pattern.fullmatch(message)
+        if found:
+            values = found.groupdict()
+            if depth < _DEPTH:
+                values = {k: in_language(v, lang, depth + 1) for k, v in values.items()}
+            return load_texts()[key][lang].format(**values)
+    return message
