@@ -156,6 +156,7 @@ class Corpus:
         self._flags: pd.DataFrame | None = None
         #: the corrections applied (frame `corrections`; index: the cell's position in `cells`)
         self.corrections, self.problems = corrected.apply(corrections, self.reports, self._cells, self.problems)
+        self._own = [Path(corrections).name] if corrections is not None else []   # its problems: no file unread
 
     @property
     def cells(self) -> pd.DataFrame:
@@ -210,7 +211,7 @@ class Corpus:
     @property
     def unreadable(self) -> pd.DataFrame:
         """The problems of the files that could not be loaded (not in `reports`)."""
-        loaded = self.problems["report"].isin(list(self._position))
+        loaded = self.problems["report"].isin([*self._position, *self._own])
         return self.problems[(self.problems["severity"] == "error") & ~loaded]
 
     @property

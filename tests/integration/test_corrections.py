@@ -138,6 +138,7 @@ def test_bad_lines_are_refused_by_line_and_the_rest_applied(folder, cache, sha, 
     assert "not a date" in messages["line 11"]
     assert said[said["severity"] == "info"]["message"].str.contains("not decided").all()
     assert sorted(corpus.corrections["line"]) == [2, 13]
+    assert corpus.unreadable.empty and "0 files not loaded" in repr(corpus)   # a bad line is no file unread
     blank = corpus.cells[(corpus.cells["report"] == HONGZE[0]) & (corpus.cells["row"] == "withheld_law_prohibited")
                          & (corpus.cells["col"] == "total")].iloc[0]
     assert (blank["raw"], blank["value"], pd.isna(blank["corrected_value"]), blank["quality"]) == ("0", 0, True,
