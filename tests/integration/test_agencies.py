@@ -12,6 +12,9 @@ from paths import CORPUS
 import govstats
 from govstats.corpus.agencies import AliasError
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 PINGTAN = "平潭综合实验区管委会(办公室)"
 
 

@@ -17,6 +17,9 @@ import sys
 import pytest
 from paths import CORPUS
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 PAYLOAD = "<script>alert(1)</script>"
 
 

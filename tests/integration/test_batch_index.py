@@ -21,6 +21,9 @@ from govstats import batch
 from govstats.batch.index import duplicate_reports, render_index
 from govstats.batch.results import AgencyRun
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 ZHOUKOU = "周口市人民政府办公室"
 ROW = "1.本机关不掌握相关政府信息\t865\t25\t0\t0\t171\t0\t1061"
 

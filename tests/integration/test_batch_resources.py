@@ -27,6 +27,9 @@ from paths import FIXTURES, ROOT, make_corpus
 
 from govstats import batch
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 NOTEBOOK = FIXTURES / "notebooks" / "batch_city.ipynb"
 ZHOUKOU = "周口市人民政府办公室"
 PINGTAN = "平潭综合实验区管委会(办公室)"

@@ -9,8 +9,12 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from paths import CORPUS
 from PIL import Image
+
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
 
 REPORT = "zhoukou-city-office_2024.txt"
 

@@ -13,6 +13,9 @@ from govstats.export.tables import export_frames
 from govstats.schema import catalogue
 from govstats.schema.labels import label_cells
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):

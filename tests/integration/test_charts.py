@@ -14,6 +14,9 @@ from govstats import charts
 from govstats.charts import data as chart_data
 from govstats.charts.rates import MIN_PEERS
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 ZHOUKOU = "周口市人民政府办公室"
 PINGTAN = "平潭综合实验区管委会(办公室)"
 

@@ -17,6 +17,9 @@ from paths import CORPUS, FIXTURES, REFERENCE, T3_COLUMNS, expected
 import govstats
 from govstats.cli import main
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 #: 平潭 2024: 一、本年新收政府信息公开申请数量, 自然人 (tests/fixtures/expected/pingtan-cez_2024.json)
 PINGTAN_KEY = "t3.new_received.natural_person"

@@ -21,6 +21,9 @@ import govstats
 from govstats import charts
 from govstats.evaluate import city as cities
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 WILD = FIXTURES / "wild"
 WUHAN = {"wuhan-donghu-chengxiang-office_2025_excerpt.txt": "武汉市东湖生态旅游风景区城乡工作办事处",
          "wuhan-eastlake-hitech-drc-bureau_2021_excerpt.txt": "武汉东湖新技术开发区发展改革局",

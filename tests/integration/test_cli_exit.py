@@ -6,10 +6,14 @@ import io
 import subprocess
 import sys
 
+import pytest
 from paths import CORPUS, REFERENCE
 
 from govstats.cli import main
 from govstats.schema import catalogue
+
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
 
 CELL_COLUMNS = catalogue.columns("cells", "report", "cell")
 

@@ -21,6 +21,9 @@ from govstats.corpus.columns import ReportColumns
 from govstats.corpus.parsed import Parsed, cache_key
 from govstats.corpus.store import CorpusStore
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 PINGTAN = "平潭综合实验区管委会(办公室)"
 ZHOUKOU = "周口市人民政府办公室"
 

@@ -11,9 +11,13 @@ import sys
 import time
 
 import pandas as pd
+import pytest
 from paths import CORPUS
 
 import govstats
+
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
 
 _LOAD = """
 import sys, govstats

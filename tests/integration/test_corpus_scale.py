@@ -21,6 +21,9 @@ from govstats.corpus import loader, store, workers
 from govstats.corpus.parsed import parser_fingerprint
 from govstats.corpus.store import CorpusStore
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 
 def _copies(folder, n):
     """n reports: the 9 bundled ones copied under different names, each with a line added after the

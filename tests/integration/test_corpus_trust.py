@@ -11,7 +11,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 import govstats
+
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
 
 ZHOUKOU = Path(__file__).resolve().parents[2] / "data" / "corpus" / "zhoukou-city-office_2024.txt"
 ROW = "unable_not_held"

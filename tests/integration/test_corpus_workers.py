@@ -10,6 +10,10 @@ import time
 from pathlib import Path
 
 import psutil
+import pytest
+
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
 
 ZHOUKOU = Path(__file__).resolve().parents[2] / "data" / "corpus" / "zhoukou-city-office_2024.txt"
 

@@ -11,6 +11,9 @@ import govstats
 from govstats.cli import main
 from govstats.export import FORMATS, export
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 FRAMES = ["cells", "reports", "problems", "t2", "t3", "t4", "metrics", "yoy", "checks", "soft_checks", "corrections"]
 
 

@@ -13,6 +13,9 @@ import govstats
 from govstats.export import export
 from govstats.export.safe import neutralise, unneutralise
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def corpus():

@@ -18,6 +18,9 @@ from govstats.fetch import documents as fetch_documents
 from govstats.fetch.robots import Robots
 from govstats.fetch.storage import UnsafePath, relative_path, save
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 FAST = {"delay": 0.0, "timeout": 0.3, "retries": 2, "backoff": 0.01, "max_bytes": 1_000_000,
         "contact": "fetch-tests@example.org"}
 FAILED = {"/loop/a.html": "redirect loop", "/big.html": "larger than the limit of 1000000 bytes",

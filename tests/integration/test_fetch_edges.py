@@ -17,6 +17,9 @@ from govstats.cli import main
 from govstats.fetch.links import report_links
 from govstats.notebooks import fetch_sources
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 FAST = {"delay": 0.0, "timeout": 0.3, "retries": 0, "contact": "fetch-tests@example.org"}
 LIST = "http://127.0.0.1:8000/xxgk/nb/index.html"
 PAGE = """<html><body>

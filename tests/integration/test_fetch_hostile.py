@@ -23,6 +23,9 @@ from govstats.fetch import network
 from govstats.fetch.client import retry_after
 from govstats.fetch.manifest import Manifest
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 FAST = {"delay": 0.0, "timeout": 2.0, "retries": 2, "backoff": 0.01, "max_bytes": 1_000_000,
         "contact": "fetch-tests@example.org", "progress": False}
 REPORT = text_report_page(ZHOUKOU_TXT).encode("utf-8")

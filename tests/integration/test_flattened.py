@@ -10,6 +10,9 @@ from paths import CORPUS, expected, expected_keys
 
 import govstats
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 Z = [0, 0, 0, 0, 0, 0, 0]
 
 

@@ -18,6 +18,9 @@ from hostile_server import page, send, serving
 import govstats
 from govstats.cli import main
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 #: one contender: takes the batch lock as often as it can for `seconds`, logging when it holds it
 CONTENDER = """
 import os, sys, time

@@ -25,6 +25,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 CORPUS = ROOT / "data" / "corpus"

@@ -19,6 +19,9 @@ import govstats
 from govstats.core.limits import Limits
 from govstats.readers import ocr, ocr_pages
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 #: address space a subprocess may use: enough for Python, numpy, onnxruntime and a page or two
 MEMORY = 1_500_000_000
 

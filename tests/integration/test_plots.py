@@ -18,6 +18,9 @@ import govstats
 from govstats import charts
 from govstats.schema import load_schema
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 ZHOUKOU = "周口市人民政府办公室"
 PINGTAN = "平潭综合实验区管委会(办公室)"
 

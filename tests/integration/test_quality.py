@@ -10,6 +10,9 @@ import govstats
 from govstats.export import export
 from govstats.export.release import release
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 PINGTAN = "平潭综合实验区管委会(办公室)"
 
 

@@ -13,6 +13,9 @@ from paths import CORPUS
 import govstats
 from govstats.testing import Deviations, generate_report
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 CARRIERS = ("tab", "pipe", "lines", "flat", "html")
 
 

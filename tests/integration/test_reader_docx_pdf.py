@@ -19,6 +19,9 @@ from govstats.readers import detect_carrier, layout
 from govstats.readers import docx as docx_reader
 from govstats.readers import pdf as pdf_reader
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 KEY = ["table", "block", "row", "col", "value", "raw", "kind", "unit"]
 YEARS = [2024, 2025]
 

@@ -18,6 +18,9 @@ import govstats
 from govstats.readers import detect_carrier
 from govstats.readers import doc as doc_reader
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 OFFICE = FIXTURES / "office"
 KEY = ["table", "block", "row", "col", "value", "raw", "kind", "unit"]
 FILES = [("pingtan-cez_2024.doc", "doc"), ("pingtan-cez_2025.doc", "doc"), ("pingtan-cez_2024.wps", "doc"),

@@ -11,6 +11,9 @@ from paths import CORPUS
 
 from govstats.cli import main
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory):

@@ -19,6 +19,9 @@ from govstats.notebooks import city_tables as tables
 from govstats.notebooks import page
 from govstats.schema import metric_label
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 ZHOUKOU = "周口市人民政府办公室"
 PINGTAN = "平潭综合实验区管委会(办公室)"
 HOSTILE = '<img src=x onerror="alert(1)">'

@@ -15,6 +15,9 @@ import govstats.readers
 from govstats.readers import read_document
 from govstats.testing.score import RIGHT, WRONG, load_truth, score_report
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 NAME = "huaian-city-govt_2024.pdf"
 PATH = FIXTURES / "wild2" / NAME
 ROW = "1.本机关不掌握相关政府信息"  # t3 unable_not_held: 746 12 0 0 10 1 769

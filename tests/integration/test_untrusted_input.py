@@ -20,6 +20,9 @@ import govstats
 from govstats.core.limits import Limits
 from govstats.readers import detect_carrier
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 HTML_2024 = FIXTURES / "html" / "pingtan-cez_2024.html"
 DOCX_2024 = FIXTURES / "docx" / "pingtan-cez_2024.docx"
 PDF_2024 = FIXTURES / "pdf" / "pingtan-cez_2024.pdf"

@@ -16,6 +16,9 @@ import pytest
 import govstats
 from govstats.testing.score import FLAGGED, RIGHT, WRONG, Score, load_truth, score_file
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 WILD = Path(__file__).resolve().parents[1] / "fixtures" / "wild"
 WILD2 = Path(__file__).resolve().parents[1] / "fixtures" / "wild2"
 TRUTHS = sorted((WILD / "truth").glob("*.json"))

@@ -13,6 +13,9 @@ import govstats
 from govstats.interpret.misprints import misprinted_row
 from govstats.schema import load_schema
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 WILD2 = Path(__file__).resolve().parents[1] / "fixtures" / "wild2"
 
 

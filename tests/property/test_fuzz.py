@@ -29,6 +29,9 @@ import govstats
 from govstats.interpret.solver import Piece, count_splits, splits
 from govstats.testing import CARRIERS, Deviations, generate_report
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 LONG_RUN = os.environ.get("GOVSTATS_FUZZ_EXAMPLES")  # set by `make fuzz`: random, many examples
 EXAMPLES = int(LONG_RUN or "30")
 TIME_LIMIT = float(os.environ.get("GOVSTATS_FUZZ_SECONDS", "60"))  # per input; 2 shared cores

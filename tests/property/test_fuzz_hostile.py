@@ -33,6 +33,9 @@ from govstats.corpus.parts import PART
 from govstats.corpus.store import INDEX, CorpusStore
 from govstats.export.safe import neutralise, safe_text, unneutralise
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 LONG_RUN = os.environ.get("GOVSTATS_FUZZ_EXAMPLES")  # set by `make fuzz`: random, many examples
 EXAMPLES = int(LONG_RUN or "30")
 

@@ -24,6 +24,9 @@ from govstats.interpret.normalize import normalize_text
 from govstats.report.checks import run_checks
 from govstats.testing import Deviations, Rendering, generate_report
 
+#: more than a few seconds in all (measured with --durations): left out of `make test-fast`
+pytestmark = pytest.mark.slow
+
 KEY = ["table", "row", "col"]
 SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
 VERSIONS = st.sampled_from(["2019", "2021"])
