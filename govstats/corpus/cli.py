@@ -35,7 +35,7 @@ def _cmd_cite(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("cite", help="where one cell of a report was printed: a citation",
                        description="Print a citation of one cell: the report's agency, title and year, its file "
                                    "and sha256, where and when it was fetched (a fetched corpus), where the cell "

@@ -22,21 +22,22 @@ from .workers import Outcome, Task, parse_batch, parse_bytes
 CLUSTER_BATCH = 50
 
 
-def _batches(client: Any, tasks: list) -> list[list]:
+def _batches(client: Any, tasks: list[Any]) -> list[list[Any]]:
     """`tasks` in batches: one task per report would make the scheduler the bottleneck."""
     workers = max(1, len(client.scheduler_info().get("workers", {})))
     size = max(1, min(CLUSTER_BATCH, len(tasks) // (4 * workers)))
     return [tasks[i:i + size] for i in range(0, len(tasks), size)]
 
 
-def _counted(client: Any, futures: list, batches: list[list], bar: Any) -> list:
+def _counted(client: Any, futures: list[Any], batches: list[list[Any]], bar: Any) -> list[Any]:
     """The futures' results, counting each batch's reports on `bar` as it ends."""
     from distributed import as_completed  # govstats[dask]: a client means it is installed
 
     sizes = {future.key: len(batch) for future, batch in zip(futures, batches)}
-    for done in as_completed(futures):
+    for done in as_completed(futures):  # type: ignore[no-untyped-call]
         bar.update(sizes[done.key])
-    return client.gather(futures)
+    results: list[Any] = client.gather(futures)
+    return results
 
 
 def parse_on_cluster(client: Any, tasks: list[Task], bar: Any) -> list[Outcome]:
@@ -47,7 +48,7 @@ def parse_on_cluster(client: Any, tasks: list[Task], bar: Any) -> list[Outcome]:
 
 
 def write_on_cluster(client: Any, todo: list[tuple[str, Task]], folder: Path, generation: int,
-                     bar: Any) -> tuple[pa.Table, ReportColumns, dict[str, list[dict]], list[str]]:
+                     bar: Any) -> tuple[pa.Table, ReportColumns, dict[str, list[dict[str, str]]], list[str]]:
     """Parse `todo` ((key, task) pairs) on the cluster, each worker writing its batch's parts of
     the generation `generation` into the store `folder`: their index rows; the reports of the
     batches a worker could not write (sent back instead); the problems of each key that could
@@ -65,7 +66,7 @@ def write_on_cluster(client: Any, todo: list[tuple[str, Task]], folder: Path, ge
 
 
 def _parse_and_write(todo: list[tuple[str, Task]], number: int, folder: str, generation: int,
-                     fingerprint: str) -> tuple[pa.Table, ReportColumns, dict[str, list[dict]], str]:
+                     fingerprint: str) -> tuple[pa.Table, ReportColumns, dict[str, list[dict[str, str]]], str]:
     """On a worker: parse a batch and write its parts (`part-<generation>-w<number>-<n>`)."""
     mine = parser_fingerprint()
     if mine != fingerprint:  # its parts would be stored under keys that promise the client's parser
