@@ -8,10 +8,12 @@ raised "[Errno 13] Permission denied" and `read_corpus`, `export` and `batch` st
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -57,6 +59,16 @@ def _store(cache: Path) -> Path:
     return store
 
 
+@contextlib.contextmanager
+def _mode(folder: Path, mode: int) -> Iterator[None]:
+    """`folder` with the permissions `mode` for the block, 0o755 again after it."""
+    folder.chmod(mode)
+    try:
+        yield
+    finally:
+        folder.chmod(0o755)
+
+
 @pytest.mark.parametrize("unreadable", ["cache", "corpora", "store"])
 def test_an_unreadable_cache_folder_is_named_in_a_warning_and_every_report_is_parsed(corpus, tmp_path, unreadable):
     cache = tmp_path / "cache"
@@ -64,11 +76,8 @@ def test_an_unreadable_cache_folder_is_named_in_a_warning_and_every_report_is_pa
     assert first.returncode == 0, first.stderr
     assert first.stdout.split() == ["2", "400", "0", "2"]
     folder = {"cache": cache, "corpora": cache / "corpora", "store": _store(cache)}[unreadable]
-    folder.chmod(0)
-    try:
+    with _mode(folder, 0):
         second = _load(corpus, cache)
-    finally:
-        folder.chmod(0o755)
     assert second.returncode == 0, second.stderr
     assert "Traceback" not in second.stderr
     assert second.stdout.split() == ["2", "400", "0", "0"]  # parsed again, the same cells; nothing stored
@@ -82,11 +91,8 @@ def test_a_store_that_cannot_be_written_keeps_the_parsed_reports(corpus, tmp_pat
     store = _store(cache)
     (corpus / "pingtan-cez_2024.txt").write_text((corpus / "pingtan-cez_2024.txt").read_text(encoding="utf-8")
                                                 + "\n", encoding="utf-8")  # changed: parsed again, stored again
-    store.chmod(0o555)
-    try:
+    with _mode(store, 0o555):
         out = _load(corpus, cache)
-    finally:
-        store.chmod(0o755)
     assert out.returncode == 0, out.stderr
     assert "Traceback" not in out.stderr
     assert out.stdout.split() == ["2", "400", "1", "0"]  # one served, one parsed and kept, none written
@@ -97,12 +103,9 @@ def test_a_store_that_cannot_be_written_keeps_the_parsed_reports(corpus, tmp_pat
 def test_export_with_an_unreadable_cache_writes_every_file_and_warns_once(corpus, tmp_path):
     cache = tmp_path / "cache"
     assert _load(corpus, cache).returncode == 0
-    cache.chmod(0)
-    try:
+    with _mode(cache, 0):
         out = _run([sys.executable, "-m", "govstats.cli", "export", str(corpus), str(tmp_path / "release"),
                     "--to", "csv"], tmp_path, cache)
-    finally:
-        cache.chmod(0o755)
     assert out.returncode == 0, out.stderr
     assert "Traceback" not in out.stderr
     assert out.stderr.startswith(f"warning: cannot read the cache in {cache} ([Errno 13] Permission denied")
