@@ -75,8 +75,7 @@ def test_output_needs_csv(capsys):
 
 
 def test_parse_into_a_closed_pipe_ends_without_a_traceback():
-    cmd = [sys.executable, "-c", "import sys; from govstats.cli import main; sys.exit(main())",
-           "parse", str(REFERENCE), "--format", "csv"]
+    cmd = [sys.executable, "-m", "govstats", "parse", str(REFERENCE), "--format", "csv"]  # python -m govstats
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     first = proc.stdout.readline()
     proc.stdout.close()                       # what `| head -1` does
