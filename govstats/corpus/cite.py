@@ -10,7 +10,7 @@ writes it in Chinese or English (schema/texts.csv, prefix `cite.`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, SupportsInt
 
 import pandas as pd
 
@@ -138,10 +138,10 @@ def cite(corpus: Corpus, report: str, key: str) -> Citation:
     meta, keys = one.meta, found.iloc[0]
     return Citation(
         report=report, key=key, agency=_or_none(keys["agency"]), title=meta.title,
-        year=None if pd.isna(keys["year"]) else int(keys["year"]), file=str(keys["source"]),
+        year=_int(keys["year"]), file=str(keys["source"]),
         carrier=str(keys["carrier"]), sha256=str(keys["sha256"]), source_url=_or_none(keys["source_url"]),
         fetched_at=_or_none(keys["fetched_at"]), raw=str(cell["raw"]), kind=str(cell["kind"]),
-        value=None if pd.isna(cell["value"]) else float(cell["value"]), position=_position(cell),
+        value=None if _missing(cell["value"]) else float(cell["value"]), position=_position(cell),
         char_span=(_int(cell["char_start"]), _int(cell["char_end"])),
         row_label=(with_group(table, row, str(cell["row_label_zh"]), "zh"),
                    with_group(table, row, str(cell["row_label_en"]), "en")),
@@ -149,19 +149,26 @@ def cite(corpus: Corpus, report: str, key: str) -> Citation:
         quality_note=str(cell["quality_note"]))
 
 
+def _missing(value: object) -> bool:
+    """A frame's missing value: None, NA, NaN or NaT."""
+    return value is None or value is pd.NA or value is pd.NaT or value != value
+
+
 def _int(value: object) -> int | None:
-    return None if pd.isna(value) else int(value)  # type: ignore[call-overload, arg-type]
+    return int(value) if isinstance(value, SupportsInt) and not _missing(value) else None
 
 
 def _position(cell: pd.Series) -> Position | None:
     """The cell's locator columns as a Position; None when it has none."""
     if not cell["locator"]:
         return None
-    box = tuple(float(v) for v in str(cell["box"]).split(",")) if cell["box"] else None
+    box = None
+    if cell["box"]:
+        x0, y0, x1, y1 = (float(v) for v in str(cell["box"]).split(","))
+        box = (x0, y0, x1, y1)
     return Position(_int(cell["page"]), _int(cell["src_table"]), _int(cell["src_row"]), _int(cell["src_col"]),
-                    _int(cell["line"]), box=box)  # type: ignore[arg-type]
+                    _int(cell["line"]), box=box)
 
 
 def _or_none(value: object) -> str | None:
-    return None if value is None or pd.isna(value) else str(value)  # type: ignore[arg-type]
-
+    return None if _missing(value) else str(value)

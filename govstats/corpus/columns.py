@@ -52,7 +52,7 @@ class ReportColumns:
         if not reports:
             return cls.empty()
         lengths = np.array([p.arrow.num_rows for _, p in reports], dtype=np.int64)
-        rows = {"key": [k for k, _ in reports]}
+        rows: dict[str, Sequence[object] | np.ndarray] = {"key": [k for k, _ in reports]}
         for f in META_FIELDS:
             rows[f] = [getattr(p.meta, f) for _, p in reports]
         for f in COUNT_FIELDS:
@@ -89,7 +89,8 @@ class ReportColumns:
         return ReportColumns(rows, cells)
 
     def keys(self) -> list[str]:
-        return self.rows["key"].to_pylist()
+        keys: list[str] = self.rows["key"].to_pylist()
+        return keys
 
     def parsed(self, i: int, source: str) -> Parsed:
         """Row i as a `Parsed` report read from `source` (its cells a slice, not a copy)."""
@@ -118,5 +119,5 @@ def conforms(rows: pa.Table, cells: pa.Table | None = None) -> bool:
     if cells is None or not rows.num_rows:
         return True
     offset, length = rows["offset"], rows["rows"]
-    return (pc.min(offset).as_py() >= 0 and pc.min(length).as_py() >= 0
-            and pc.max(pc.add(offset, length)).as_py() <= cells.num_rows)
+    return bool(pc.min(offset).as_py() >= 0 and pc.min(length).as_py() >= 0
+                and pc.max(pc.add(offset, length)).as_py() <= cells.num_rows)

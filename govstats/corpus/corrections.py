@@ -34,8 +34,7 @@ from ..schema import Schema, catalogue, load_schema
 from .sources import problem_record
 
 FILE_NAME = "corrections.csv"
-#: the review template's value of a cell not decided yet
-UNDECIDED = "?"
+UNDECIDED = "?"  # the review template's value of a cell not decided yet
 REQUIRED = ("sha256", "table", "row", "col", "value")
 #: the columns a person writes, in order (the review template's first columns)
 WRITTEN = ("sha256", "table", "row", "col", "value", "reason", "by", "date")
@@ -43,6 +42,8 @@ COLUMNS = catalogue.columns("corrections")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+#: a good line: its line number, record, report and value (None: blank)
+GoodLine = tuple[int, dict[str, str], str, float | None]
 
 
 class CorrectionsError(GovstatsError, ValueError):
@@ -167,18 +168,18 @@ def apply(path: Path | None, reports: pd.DataFrame, cells: pd.DataFrame,
 
 
 def load(path: Path, reports: pd.DataFrame, cells: pd.DataFrame,
-         schema: Schema | None = None) -> tuple[pd.DataFrame, list[dict]]:
+         schema: Schema | None = None) -> tuple[pd.DataFrame, list[dict[str, str]]]:
     """The corrections of `path` that apply to `cells` (frame `corrections`, with each cell's
     position in `cells` as its index) and the problems of the lines that do not."""
     checker, name, source = _Checker(reports, schema or load_schema()), path.name, str(path)
-    problems: list[dict] = []
+    problems: list[dict[str, str]] = []
 
     def refuse(line: int | str, why: str) -> None:
         where = f"line {line}" if isinstance(line, int) else f"lines {line}"
         problems.append(problem_record(name, source, f"{where}: {why}; not applied", "error"))
 
-    good: dict[tuple[str, str, str, str], list[tuple[int, dict[str, str], str, float | None]]] = {}
-    undecided = []
+    good: dict[tuple[str, str, str, str], list[GoodLine]] = {}
+    undecided, kept = [], []
     for line, rec in read_lines(path):
         if rec["value"] == UNDECIDED:
             undecided.append(line)
@@ -193,7 +194,6 @@ def load(path: Path, reports: pd.DataFrame, cells: pd.DataFrame,
         which = ", ".join(map(str, undecided))
         problems.append(problem_record(name, source, f"{len(undecided)} line(s) not decided (value {UNDECIDED!r}: "
                                                      f"{which}) left out", "info"))
-    kept = []
     for (_, table, row, col), lines in good.items():
         values = {v for *_, v in lines}
         numbers = ", ".join("blank" if v is None else f"{v:g}" for v in values)
@@ -208,7 +208,7 @@ def load(path: Path, reports: pd.DataFrame, cells: pd.DataFrame,
     return _placed(kept, cells, refuse, source), problems
 
 
-def _placed(kept: list, cells: pd.DataFrame, refuse: Callable[[int, str], None], source: str) -> pd.DataFrame:
+def _placed(kept: list[GoodLine], cells: pd.DataFrame, refuse: Callable[[int, str], None], source: str) -> pd.DataFrame:
     """The kept corrections with the position of their cell in `cells` as the index."""
     reports = {report for _, _, report, _ in kept}
     mine = np.flatnonzero(cells["report"].astype(str).isin(reports).to_numpy())
@@ -233,13 +233,13 @@ def _placed(kept: list, cells: pd.DataFrame, refuse: Callable[[int, str], None],
 def flags(corrections: pd.DataFrame) -> pd.DataFrame:
     """A `corrected` quality flag for each correction, its note naming the correction."""
     out = []
-    for c in corrections.itertuples():
-        to = "blank" if pd.isna(c.value) else f"{c.value:g}"
-        who = " ".join(x for x in (f"by {c.by}" if c.by else "", f"on {c.date}" if c.date else "") if x)
-        note = (f"{c.table}.{c.row}.{c.col} corrected to {to} (printed {c.raw!r})"
-                f"{' ' + who if who else ''}{': ' + c.reason if c.reason else ''} "
-                f"({Path(c.source).name} line {c.line})")
-        out.append((c.report, c.table, c.row, c.col, "corrected", note))
+    for c in corrections.to_dict("records"):
+        to = "blank" if pd.isna(c["value"]) else f"{c['value']:g}"
+        who = " ".join(x for x in (f"by {c['by']}" if c["by"] else "", f"on {c['date']}" if c["date"] else "") if x)
+        note = (f"{c['table']}.{c['row']}.{c['col']} corrected to {to} (printed {c['raw']!r})"
+                f"{' ' + who if who else ''}{': ' + c['reason'] if c['reason'] else ''} "
+                f"({Path(c['source']).name} line {c['line']})")
+        out.append((c["report"], c["table"], c["row"], c["col"], "corrected", note))
     return catalogue.conform("quality_flags", pd.DataFrame(out, columns=catalogue.columns("quality_flags"),
                                                            dtype=object))
 

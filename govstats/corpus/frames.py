@@ -9,138 +9,61 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..core.model import TABLES, Problem, ReportMeta
-from ..interpret.title import find_title
 from ..report import Report
 from ..report.quality import QUALITY_COLUMNS, cell_quality
-from ..schema import agency_level, catalogue, load_schema
+from ..schema import catalogue, load_schema
 from . import corrections as corrected
-from .agencies import Aliases, agency_columns
-from .cell_table import KEY_COLUMNS, cell_frame
+from .agencies import Aliases
+from .cell_table import cell_frame
 from .cite import Citation, cite
 from .columns import COUNT_FIELDS, META_FIELDS, ReportColumns
 from .dataset import write_dataset
 from .duplicates import cell_sets, duplicates
 from .identity_checks import corpus_checks
 from .parsed import CELL_COLUMNS as REPORT_CELL_COLUMNS
+from .report_rows import key_frame, problem_phrases, report_problems
 from .soft_checks import soft_checks
-from .sources import PROBLEM_COLUMNS, SourceFile, problem_record
+from .sources import PROBLEM_COLUMNS, SourceFile
 from .trust import corpus_flags, edited_after_fetching
 from .wide_tables import Reports, stacked
+
+if TYPE_CHECKING:
+    from .loader import CacheInfo
 
 CELL_COLUMNS = catalogue.columns("cells", "report", "key", "cell", "quality")  # not the opt-in labels
 _READ = catalogue.columns("cells", "report", "key", "cell")  # what the loader gives: no quality yet
 REPORT_COLUMNS = catalogue.columns("reports")
 
 
-def _key_frame(entries: list[SourceFile], rows: pa.Table, aliases: Aliases) -> tuple[pd.DataFrame, list[dict]]:
-    """The key columns of each report: the manifest's overrides first, then what the report says;
-    the canonical agency (agencies.csv) and its place (`agencies.agency_columns`); the level,
-    unless the manifest gives it, from the agency's name.  Also a warning per uncertain place."""
-    said = rows.select(["agency", "year", "format_version", "carrier", "sha256"]).to_pandas(
-        types_mapper={pa.int64(): pd.Int64Dtype()}.get)
-    keys = pd.DataFrame({"report": [e.report for e in entries], "agency": said["agency"].astype(object),
-                         "city": None, "region": None, "level": None, "year": said["year"],
-                         "format_version": said["format_version"], "carrier": said["carrier"],
-                         "source": [str(e.path) for e in entries], "sha256": said["sha256"],
-                         "source_url": [e.url for e in entries], "fetched_at": [e.fetched_at for e in entries]})
-    overrides = pd.DataFrame([e.overrides for e in entries], index=keys.index)
-    for col in overrides.columns:
-        given = overrides[col].notna()
-        keys[col] = keys[col].astype("Int64" if col == "year" else object).mask(given, overrides[col])
-    keys["year"] = keys["year"].astype("Int64")
-    fallback = _titled(entries, keys)
-    keys, notes = agency_columns(keys, aliases, [e.url for e in entries], said["agency"].tolist())
-    named = keys["level"].isna()  # no level in the manifest: the agency's name says (schema/levels.csv)
-    keys.loc[named, "level"] = keys.loc[named, "agency"].map(agency_level)
-    problems = [problem_record(entries[i].report, str(entries[i].path), note) for i, note in notes + fallback]
-    return keys[KEY_COLUMNS].astype({c: object for c in KEY_COLUMNS if c != "year"}), problems
-
-
-def _titled(entries: list[SourceFile], keys: pd.DataFrame) -> list[tuple[int, str]]:
-    """The agency and year of a report that names neither (a PDF attachment without a title line), from
-    what the fetch manifest calls it (the link's text or the page's title), noted; in place in `keys`."""
-    notes = []
-    for i, entry in enumerate(entries):
-        if entry.titled is None or not (pd.isna(keys.at[i, "agency"]) or pd.isna(keys.at[i, "year"])):
-            continue
-        found, took = find_title(entry.titled), []
-        for col, value in (("agency", found.agency), ("year", found.year)):
-            if pd.isna(keys.at[i, col]) and value is not None:
-                keys.at[i, col] = value
-                took.append(f"{col} {value}")
-        if took:
-            notes.append((i, f"{', '.join(took)} from the manifest's title {entry.titled!r} (the link's text or "
-                             "the page's title): the document prints none"))
-    return notes
-
-
-def _year_notes(entries: list[SourceFile], rows: pa.Table) -> list[tuple[int, dict]]:
-    """A warning for each report whose manifest year is not its title's: (position, record)."""
-    out = []
-    for i, entry in enumerate(entries):
-        year = entry.overrides.get("year")
-        title = rows["title"][i].as_py() if year is not None else None
-        titled = find_title(title).year if title else None
-        if titled is not None and titled != year:
-            out.append((i, problem_record(entry.report, str(entry.path), f"the manifest says {year}, the title "
-                                                                         f"says {titled}; {year} is used")))
-    return out
-
-
-def _report_problems(entries: list[SourceFile], rows: pa.Table) -> pd.DataFrame:
-    """The problems each report's reading found, and the manifest's year notes, report by report."""
-    column = rows["problems"].combine_chunks() if rows.num_rows else pa.array([], rows.schema.field("problems").type)
-    flat, parent = pc.list_flatten(column), pc.list_parent_indices(column).to_numpy()
-    found = pd.DataFrame({f: flat.field(f).to_numpy(zero_copy_only=False) for f in ("severity", "table", "row",
-                                                                                     "message")})
-    found.insert(0, "report", np.array([e.report for e in entries], dtype=object)[parent])
-    found.insert(1, "source", np.array([str(e.path) for e in entries], dtype=object)[parent])
-    notes = _year_notes(entries, rows)
-    order = np.concatenate([parent * 2, np.array([2 * i + 1 for i, _ in notes], dtype=np.int64)])
-    frame = pd.concat([found, pd.DataFrame([r for _, r in notes], columns=PROBLEM_COLUMNS)], ignore_index=True)
-    return frame.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
-
-
-def _describe(problems: pd.DataFrame) -> pd.Series:
-    """Each problem as one phrase: 't2 row normative_docs: 10 splits …'."""
-    out = []
-    for table, row, message in zip(problems["table"], problems["row"], problems["message"]):
-        table, row = table if isinstance(table, str) else "", row if isinstance(row, str) else ""
-        where = " ".join(x for x in (table, f"row {row}" if row else "") if x)
-        out.append(f"{where}: {message}" if where else str(message))
-    return pd.Series(out, index=problems.index, dtype=object)
-
-
 class Corpus:
     """Many parsed reports as tidy frames: `cells`, `reports`, `problems`; checks and views."""
 
-    def __init__(self, entries: list[SourceFile], columns: ReportColumns, problems: list[dict],
-                 cache_info: dict[str, Any] | None = None, aliases: Aliases | None = None,
+    def __init__(self, entries: list[SourceFile], columns: ReportColumns, problems: list[dict[str, str]],
+                 cache_info: CacheInfo | None = None, aliases: Aliases | None = None,
                  corrections: Path | None = None) -> None:
         """`entries[i]` is the file the report of row i of `columns` is read from; `problems` are
         those of the files not loaded; `aliases` map printed agency names to canonical ones;
         `corrections` is a corrections file (`corpus.corrections`) to apply."""
-        self.cache_info = cache_info or {}
+        self.cache_info: CacheInfo = cache_info or {"folder": None, "hits": 0, "misses": 0, "writes": 0}
         self._entries, self._rows = entries, columns.rows
         self._position = {e.report: i for i, e in enumerate(entries)}
-        keys, place_notes = _key_frame(entries, columns.rows, aliases or Aliases([]))
+        keys, place_notes = key_frame(entries, columns.rows, aliases or Aliases([]))
         self._keys = keys
 
-        def cells_of(names: list[str]) -> list[set[tuple]]:
+        def cells_of(names: list[str]) -> list[set[tuple[Any, ...]]]:
             return cell_sets(columns.take([self._position[name] for name in names]))
 
         self._repeats, notes = duplicates(keys, cells_of)
         self._why_not_used = {(n["report"], n["message"]) for n in notes if n["report"] in self._repeats}
         place_notes += edited_after_fetching(entries, columns.rows["sha256"].to_pylist())
-        found = pd.concat([_report_problems(entries, columns.rows), pd.DataFrame(
+        found = pd.concat([report_problems(entries, columns.rows), pd.DataFrame(
             place_notes + notes + problems, columns=PROBLEM_COLUMNS)], ignore_index=True)
         self.problems = catalogue.conform("problems", found.reset_index(drop=True))
         #: the reports whose cells count: not a duplicate, not in a conflict
@@ -180,7 +103,7 @@ class Corpus:
         frame = keys.copy()
         for col in COUNT_FIELDS:
             frame[col] = self._rows[col].to_numpy()
-        described = _describe(problems).groupby(problems["report"], sort=False)
+        described = problem_phrases(problems).groupby(problems["report"], sort=False)
         frame["problems"] = frame["report"].map(described.size()).fillna(0).astype("int64")
         frame["problem_text"] = frame["report"].map(described.agg("; ".join)).astype("string").fillna("")
         frame["used"] = ~frame["report"].isin(list(self._repeats))
@@ -221,7 +144,7 @@ class Corpus:
         p = self.problems
         not_loaded = ~p["report"].isin(list(self._position)) & (p["severity"] != "info")
         repeated = [key in self._why_not_used for key in zip(p["report"], p["message"])]
-        return p[not_loaded.to_numpy() | np.array(repeated, dtype=bool)]
+        return p[not_loaded | pd.Series(repeated, index=p.index, dtype=bool)]
 
     @property
     def sections(self) -> dict[str, dict[str, str]]:

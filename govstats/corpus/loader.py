@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
+from typing import Any, TypedDict
 
 from ..core.errors import GovstatsWarning
 from ..core.files import default_dir, file_kind, os_reason, read_regular
@@ -28,14 +28,27 @@ from .columns import ReportColumns
 from .corrections import find as find_corrections
 from .frames import Corpus
 from .parsed import arrow_pool, cache_key
+from .seen import FileStat
 from .sources import SourceFile, entries, problem_record, source_id
-from .store import CorpusStore, FileStat, store_folder
-from .workers import Task, local_workers
+from .store import CorpusStore, store_folder
+from .workers import Outcome, Task, local_workers
 
 #: Above this many files the progress bar shows (in Jupyter or a terminal: `govstats.core.progress`).
 PROGRESS_THRESHOLD = 20
 #: Parsed reports are stored at least this many at a time (and in at most about ten steps).
 STORE_EVERY = 2000
+
+
+class CacheInfo(TypedDict):
+    """What a load did with the store (`Corpus.cache_info`): its folder (None: no cache), and how many
+    reports it served, parsed and wrote."""
+
+    folder: str | None
+    hits: int
+    misses: int
+    writes: int
+
+
 @dataclass(frozen=True)
 class LoadOptions:
     """How the reports not in the store are parsed: in `jobs` local processes, or on the workers
@@ -54,15 +67,16 @@ def _seen(path: str, status: os.stat_result) -> FileStat:
 class _Loader:
     """Reads the entries' bytes, serves stored parses, parses the rest and stores them."""
 
-    def __init__(self, store: CorpusStore | None, folder: Any) -> None:
+    def __init__(self, store: CorpusStore | None, folder: Path | None) -> None:
         self.store = store
-        self.info = {"folder": str(folder) if store else None, "hits": 0, "misses": 0, "writes": 0}
+        self.info = CacheInfo(folder=str(folder) if store else None, hits=0, misses=0, writes=0)
         self._warned = False
 
-    def load(self, found: list[SourceFile], how: LoadOptions) -> tuple[list[SourceFile], ReportColumns, list[dict]]:
+    def load(self, found: list[SourceFile],
+             how: LoadOptions) -> tuple[list[SourceFile], ReportColumns, list[dict[str, str]]]:
         """The entries loaded, their reports as columns (in the entries' order), and the problems
         of the files that could not be read or parsed."""
-        problems: list[dict] = []
+        problems: list[dict[str, str]] = []
         known = self._known()
         limits = Limits.from_env()
         keyed: list[tuple[int, str, bytes | None, dict[str, Any], FileStat]] = []
@@ -112,7 +126,7 @@ class _Loader:
             self.info["misses"] += 1
             have.add(key)  # the same bytes twice are parsed once
             todo.append((key, (data, entry.report, str(entry.path), options)))
-        failed: dict[str, list[dict]] = {}
+        failed: dict[str, list[dict[str, str]]] = {}
         parsed = self._parse(todo, {key: seen for _, key, _, _, seen in keyed}, damaged, how, failed)
         problems += [p for errors in failed.values() for p in errors]
         for key, entry in copies:  # an unreadable file's copies are each unreadable, each listed
@@ -124,11 +138,11 @@ class _Loader:
         return [entry for entry, _ in order], loaded.take([n for _, n in order]), problems
 
     def _parse(self, todo: list[tuple[str, Task]], live: dict[str, FileStat], damaged: set[str], how: LoadOptions,
-               failed: dict[str, list[dict]]) -> list[ReportColumns]:
+               failed: dict[str, list[dict[str, str]]]) -> list[ReportColumns]:
         """Parse `todo` ((key, task) pairs) in steps, each step's reports stored as they come: a
         long load that is stopped keeps its work; the reports as columns, step by step, and in
         `failed` the problems of each key that could not be parsed."""
-        out = []
+        out: list[ReportColumns] = []
         step = max(STORE_EVERY, len(todo) // 10 + 1)
         client = how.client
         bar = progress_bar(len(todo), desc="govstats: reading reports", unit="report",
@@ -139,16 +153,17 @@ class _Loader:
             for start in range(0, len(todo), step) if todo else [0]:
                 chunk = todo[start:start + step]
                 if client is not None and self.store is not None and chunk:
-                    out.append(self._written_on_cluster(chunk, live, damaged, client, bar, failed))
+                    out.append(self._written_on_cluster(self.store, chunk, live, damaged, client, bar, failed))
                 else:
                     out.append(self._outcomes(chunk, run([task for _, task in chunk], bar), failed))
-                    if self.store:
-                        self._save(live, out[-1], damaged)
+                    if self.store is not None:
+                        self._save(self.store, live, out[-1], damaged)
                 damaged = set()
         return out
 
     @staticmethod
-    def _outcomes(chunk: list[tuple[str, Task]], outcomes: list, failed: dict[str, list[dict]]) -> ReportColumns:
+    def _outcomes(chunk: list[tuple[str, Task]], outcomes: list[Outcome],
+                  failed: dict[str, list[dict[str, str]]]) -> ReportColumns:
         """The parsed reports of `chunk` as columns; the problems of those not parsed in `failed`."""
         done = []
         for (key, _), (report, errors) in zip(chunk, outcomes):
@@ -158,14 +173,15 @@ class _Loader:
                 done.append((key, report))
         return ReportColumns.from_parsed(done)
 
-    def _written_on_cluster(self, chunk: list[tuple[str, Task]], live: dict[str, FileStat], damaged: set[str],
-                            client: Any, bar: Any, failed: dict[str, list[dict]]) -> ReportColumns:
+    def _written_on_cluster(self, store: CorpusStore, chunk: list[tuple[str, Task]], live: dict[str, FileStat],
+                            damaged: set[str], client: Any, bar: Any,
+                            failed: dict[str, list[dict[str, str]]]) -> ReportColumns:
         """Parse `chunk` on the cluster, its workers writing the parts into the store; the
         reports read back from the store (those that could not be written as they came back)."""
         try:
-            with self.store.writing() as generation:
-                written, unwritten, errors, trouble = write_on_cluster(client, chunk, self.store.folder, generation, bar)
-                self.info["writes"] += self.store.save_written(live, written, damaged)
+            with store.writing() as generation:
+                written, unwritten, errors, trouble = write_on_cluster(client, chunk, store.folder, generation, bar)
+                self.info["writes"] += store.save_written(live, written, damaged)
         except OSError as exc:
             self._cache_failed("write", exc)
             return self._outcomes(chunk, parse_on_cluster(client, [task for _, task in chunk], bar), failed)
@@ -173,8 +189,8 @@ class _Loader:
         if trouble:
             self._warn(f"{len(trouble)} Dask worker(s) cannot write the cache (their reports came back to the "
                        f"client instead): {trouble[0]}")
-        stored, refused = self.store.load(written["key"].to_pylist())
-        self._refused(refused)
+        stored, refused = store.load(written["key"].to_pylist())
+        self._refused(store, refused)
         have, sent = set(stored.keys()) | set(unwritten.keys()), set(written["key"].to_pylist())
         lost = [(key, task) for key, task in chunk if key in sent and key not in have]  # refused or removed meanwhile
         again = self._outcomes(lost, parse_on_cluster(client, [task for _, task in lost], bar), failed) if lost \
@@ -203,19 +219,20 @@ class _Loader:
         except OSError as exc:
             self._cache_failed("read", exc)
             return ReportColumns.empty(), set()
-        self._refused(refused)
+        self._refused(self.store, refused)
         return stored, set(refused)
 
-    def _refused(self, refused: dict[str, str]) -> None:
-        """Say which of the store's parts were refused, and why (their reports are parsed again)."""
+    @staticmethod
+    def _refused(store: CorpusStore, refused: dict[str, str]) -> None:
+        """Say which of `store`'s parts were refused, and why (their reports are parsed again)."""
         for part, why in refused.items():
-            warnings.warn(GovstatsWarning(f"the corpus store's part {self.store.folder / part} is refused: {why}; "
+            warnings.warn(GovstatsWarning(f"the corpus store's part {store.folder / part} is refused: {why}; "
                                           "its reports are parsed again"), stacklevel=6)
 
-    def _save(self, live: dict[str, FileStat], new: ReportColumns, damaged: set[str]) -> None:
+    def _save(self, store: CorpusStore, live: dict[str, FileStat], new: ReportColumns, damaged: set[str]) -> None:
         """Store `new`; a store that cannot be written only costs speed (the parsed reports are kept)."""
         try:
-            self.info["writes"] += self.store.save(live, new, damaged)
+            self.info["writes"] += store.save(live, new, damaged)
         except Exception as exc:
             self._cache_failed("write", exc)
 
@@ -232,7 +249,7 @@ class _Loader:
             self._warned = True
 
 
-def _open_store(cache: bool | str | os.PathLike[str] | None, source: Any) -> tuple[CorpusStore | None, Any]:
+def _open_store(cache: bool | str | os.PathLike[str] | None, source: Any) -> tuple[CorpusStore | None, Path | None]:
     """The store of `source` in the cache folder `cache` chooses (None when caching is off)."""
     if cache is None or cache is False:
         return None, None
