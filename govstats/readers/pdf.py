@@ -14,6 +14,7 @@ extra is installed; without it the error says so.
 from __future__ import annotations
 
 import io
+import logging
 import re
 
 import pdfplumber
@@ -27,6 +28,12 @@ from ..core.limits import Limits
 from . import layout
 from .base import Document, NeedsOCR, Position
 from .layout import Block, Span
+
+# pdfminer logs a warning per font it cannot fully describe ("Could not get FontBBox …": 114 lines
+# for one Chromium-printed report), which Python's last-resort handler prints to stderr when the
+# program configured no logging.  A handler that drops them keeps stderr for govstats' own
+# problems; a program that configures logging still receives them through its own handlers.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 _DIGIT_WRAP = re.compile(r"(?<=[\d.])\n(?=[\d.])")
 

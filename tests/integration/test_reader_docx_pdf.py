@@ -207,3 +207,17 @@ def test_reader_notes_say_what_the_layout_needed():
     report = govstats.read_report(FIXTURES / "pdf" / "pingtan-cez_2024.pdf")
     assert report.reader_notes == ["6 repeated table header row(s) dropped at page tops"]
     assert report.problems == []
+
+
+@pytest.mark.parametrize("configured", [False, True])
+def test_pdfminer_font_warnings_reach_only_a_program_that_configured_logging(configured):
+    """A Chromium-printed PDF makes pdfminer warn about each font it cannot describe (114 lines on
+    stderr for one report before); they are not printed unless the program set up logging."""
+    import subprocess
+    setup = "import logging; logging.basicConfig(); " if configured else ""
+    code = (f"{setup}import govstats; "
+            f"print(len(govstats.read_report({str(FIXTURES / 'pdf/pingtan-cez_2025_chromium.pdf')!r}).cells))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert int(run.stdout) > 100
+    assert ("Could not get FontBBox" in run.stderr) is configured
