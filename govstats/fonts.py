@@ -6,7 +6,6 @@ from .charts.style import (  # noqa: F401  (re-exported unchanged)
     LATIN_FAMILY,
     PROBE,
     SYSTEM_FAMILIES,
-    _packaged_font,
     covers,
     find_cjk_font,
     use_cjk_font,

@@ -166,7 +166,7 @@ def covers(path: str | os.PathLike[str], text: str = PROBE) -> bool:
     return all(font.get_char_index(ord(ch)) != 0 for ch in text)
 
 
-def _packaged_font() -> Path | None:
+def packaged_font() -> Path | None:
     """Noto Sans SC shipped by the pip package pylopdf-fonts-zh-cn, if installed."""
     try:
         import pylopdf_fonts_zh_cn
@@ -200,7 +200,7 @@ def find_cjk_font(path: str | os.PathLike[str] | None = None) -> Path | None:
         if not covers(candidate):
             raise ValueError(f"{candidate}: this font has no glyphs for Chinese text like {PROBE!r}")
         return candidate
-    return _packaged_font() or _system_font()
+    return packaged_font() or _system_font()
 
 
 @functools.cache

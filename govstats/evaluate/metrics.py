@@ -97,8 +97,10 @@ def _flags(source: Any, cells: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([identity_flags(cells, versions), cell_flags(cells)], ignore_index=True)
 
 
-def _quality(out: pd.DataFrame, flags: pd.DataFrame, cells: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """The quality of each metric row: the flags of every cell its numerator and denominator read."""
+def metric_quality(out: pd.DataFrame, flags: pd.DataFrame, cells: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The `quality` and `quality_note` of each metric row of `out` (its report, metric and format_version):
+    from the `flags` of every cell of `cells` its numerator and denominator read (`report.quality.ref_quality`);
+    `query.metrics` gives its rows the same."""
     refs: dict[tuple[str, str], dict] = {}
     for version in ("2019", "2021"):
         parts = DerivedParts(version)
@@ -145,7 +147,7 @@ def metrics(source: Any, quality: str = "all") -> pd.DataFrame:
         rows = pd.concat(frames, ignore_index=True).sort_values(["position", "k"], kind="stable")
         keys = first.iloc[rows["position"].to_numpy()].reset_index(drop=True)
         out = pd.concat([keys, rows.drop(columns=["position", "k"]).reset_index(drop=True)], axis=1)
-        out["quality"], out["quality_note"] = _quality(out, _flags(source, cells), cells)
+        out["quality"], out["quality_note"] = metric_quality(out, _flags(source, cells), cells)
         out = out[METRIC_COLUMNS]
     for col in ("value", "numerator", "denominator"):
         out[col] = pd.array(out[col].to_numpy(dtype=float, na_value=np.nan), dtype="Float64")

@@ -24,7 +24,7 @@ import pandas as pd
 from ..report.quality import carried_flags
 from ..report.values import DerivedParts
 from ..schema import VERSIONS, CellRef, catalogue, load_metrics, metric_keys
-from .metrics import _quality
+from .metrics import metric_quality
 
 #: what a selection may name, and the reports' column it names
 _SELECTIONS = {"years": "year", "provinces": "province", "levels": "level", "agencies": "agency"}
@@ -173,7 +173,7 @@ def query(dataset: str | os.PathLike[str], metrics: list[str] | str | None = Non
         if out is None or out.empty:
             return catalogue.conform("metrics", pd.DataFrame({c: [] for c in catalogue.columns("metrics")}))
         out = out.sort_values(["position", "k"], kind="stable").drop(columns=["position", "k"]).reset_index(drop=True)
-        out["quality"], out["quality_note"] = _quality(out, *_flagged(con, folder, chosen))
+        out["quality"], out["quality_note"] = metric_quality(out, *_flagged(con, folder, chosen))
         return catalogue.conform("metrics", out)
     if out is None:
         return pd.DataFrame(columns=[*by, *AGGREGATE_COLUMNS])

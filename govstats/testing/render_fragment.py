@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
-from .render_text import Uncertain, _row_cells, encode
+from .render_text import Uncertain, encode, row_cells
 
 if TYPE_CHECKING:
     from .report import GeneratedReport
@@ -24,7 +24,7 @@ FIRST, LAST = "withheld_state_secret", "unable_not_held"  # where the page may s
 def render(report: GeneratedReport, rng: random.Random) -> tuple[bytes, Uncertain, Present]:
     blocks = report.blocks()
     t3 = next(i for i, b in enumerate(blocks) if b.table is not None and b.table.name == "t3")
-    rows = _row_cells(blocks[t3].table)
+    rows = row_cells(blocks[t3].table)
     keys = [key for key, _, _ in rows]
     start = rng.randint(keys.index(FIRST), keys.index(LAST))
     out: list[str] = []
@@ -44,7 +44,7 @@ def render(report: GeneratedReport, rng: random.Random) -> tuple[bytes, Uncertai
         if block.table is None:
             out.append(block.text)
             continue
-        for key, cells, _ in _row_cells(block.table):
+        for key, cells, _ in row_cells(block.table):
             if key is None:  # a header row, printed vertically
                 out += [ch for text in cells for ch in text if not ch.isspace()]
             else:

@@ -141,7 +141,7 @@ def lines(report: GeneratedReport, rng: random.Random) -> tuple[bytes, Uncertain
     return encode("\n".join(out) + "\n", report.deviations.gbk), set()
 
 
-def _row_cells(table: Table) -> list[tuple[str | None, list[str], bool]]:
+def row_cells(table: Table) -> list[tuple[str | None, list[str], bool]]:
     """Each row's own cells (a spanned cell once, where it starts), with the row's schema key and
     whether the row prints a label of its own."""
     positions = grid(table)
@@ -166,7 +166,7 @@ def pipe_lines(report: GeneratedReport, rng: random.Random) -> tuple[bytes, Unce
         if block.table is None:
             out.append(block.text)
             continue
-        for key, cells, has_label in _row_cells(block.table):
+        for key, cells, has_label in row_cells(block.table):
             if markers:
                 out.append("|")
             out += [f"{c} |" if c else "|" for c in cells]
@@ -187,7 +187,7 @@ def blank_lines(report: GeneratedReport, rng: random.Random) -> tuple[bytes, Unc
         if block.table is None:
             out.append(block.text + "\n\n")
             continue
-        for _, cells, _ in _row_cells(block.table):
+        for _, cells, _ in row_cells(block.table):
             out += [f"{c}\n\n" if c else "\n" for c in cells]
     return encode("".join(out), report.deviations.gbk), set()
 

@@ -56,7 +56,7 @@ def test_environment_variable_overrides_and_is_checked(monkeypatch, tmp_path):
     with pytest.raises(FileNotFoundError, match=r"missing.otf: CJK font file not found \(from \$GOVSTATS_CJK_FONT\)"):
         charts.style.find_cjk_font()
     copy = tmp_path / "MyCJK.otf"
-    copy.write_bytes(Path(charts.style._packaged_font()).read_bytes())
+    copy.write_bytes(Path(charts.style.packaged_font()).read_bytes())
     monkeypatch.setenv(charts.style.ENV_VAR, str(copy))
     assert charts.style.find_cjk_font() == copy
     with pytest.raises(ValueError, match="DejaVuSans.ttf"):  # an argument comes before the variable

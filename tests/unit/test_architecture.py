@@ -43,20 +43,28 @@ def _nodes(tree: ast.AST):
         yield from _nodes(node)
 
 
+def _package(path: Path) -> str:
+    """The dotted package a module's relative imports start from."""
+    return _dotted(path) if path.name == "__init__.py" else _dotted(path).rpartition(".")[0]
+
+
+def _source(node: ast.ImportFrom, package: str) -> str:
+    """The dotted module a `from … import` statement in `package` imports from."""
+    if not node.level:
+        return node.module or ""
+    base = package.split(".")
+    return ".".join(base[: len(base) - node.level + 1] + ([node.module] if node.module else []))
+
+
 def _imports(path: Path) -> set[str]:
     """govstats modules that `path` imports (anywhere in the file), as dotted names."""
-    package = _dotted(path) if path.name == "__init__.py" else _dotted(path).rpartition(".")[0]
+    package = _package(path)
     out = set()
     for node in _nodes(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             out |= {a.name for a in node.names if a.name.split(".")[0] == "govstats"}
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")
-                base = base[: len(base) - node.level + 1]
-                mod = ".".join(base + ([node.module] if node.module else []))
-            else:
-                mod = node.module or ""
+            mod = _source(node, package)
             if mod.split(".")[0] != "govstats":
                 continue
             if node.module is None:  # `from .. import version`: the submodules named
@@ -110,3 +118,67 @@ def test_no_import_cycles_between_modules():
 def test_modules_are_small(path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{path.relative_to(PACKAGE)} has {lines} lines"
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _private_uses(source: str, module: str, package: str, modules: set[str]) -> list[str]:
+    """The private names (`_x`, not dunders) of other govstats modules that the module `module`
+    (of `package`; its text `source`) imports, or reads as attributes of a govstats module it imports."""
+    out, bound = [], {}
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            mod = _source(node, package)
+            if mod.split(".")[0] != "govstats" or mod == module:
+                continue
+            for alias in node.names:
+                if _private(alias.name) or any(_private(part) for part in mod.split(".")):
+                    out.append(f"line {node.lineno}: from {mod} import {alias.name}")
+                elif f"{mod}.{alias.name}" in modules:
+                    bound[alias.asname or alias.name] = f"{mod}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "govstats":
+                    if any(_private(part) for part in alias.name.split(".")):
+                        out.append(f"line {node.lineno}: import {alias.name}")
+                    bound[alias.asname or "govstats"] = alias.name if alias.asname else "govstats"
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Attribute) and _private(node.attr)):
+            continue
+        chain, value = [], node.value
+        while isinstance(value, ast.Attribute):
+            chain.insert(0, value.attr)
+            value = value.value
+        if isinstance(value, ast.Name) and value.id in bound:
+            owner = ".".join([bound[value.id], *chain])
+            if owner in modules and owner != module:
+                out.append(f"line {node.lineno}: {owner}.{node.attr}")
+    return out
+
+
+def test_no_module_uses_a_private_name_of_another():
+    """A name that starts with `_` is its module's own: another module that needs it asks for a
+    public name (with a docstring, in the module that owns the idea)."""
+    modules = {_dotted(p) for p in _modules()}
+    found = {str(p.relative_to(PACKAGE)): uses for p in _modules()
+             if (uses := _private_uses(p.read_text(encoding="utf-8"), _dotted(p), _package(p), modules))}
+    assert not found, f"private names used across modules: {found}"
+
+
+def test_private_uses_are_found():
+    """The check above finds each way of reaching another module's private name, and not a module's own."""
+    modules = {"govstats", "govstats.evaluate", "govstats.evaluate.metrics", "govstats.evaluate.query"}
+    source = """
+from .metrics import _quality, metrics
+from . import metrics as m
+import govstats.evaluate.metrics
+from .query import _own
+_own(); metrics(); m.metrics; m._flags; govstats.evaluate.metrics._quality; m.__name__
+"""
+    found = _private_uses(source, "govstats.evaluate.query", "govstats.evaluate", modules)
+    assert found == ["line 2: from govstats.evaluate.metrics import _quality",
+                     "line 6: govstats.evaluate.metrics._flags",
+                     "line 6: govstats.evaluate.metrics._quality"]
