@@ -5,6 +5,9 @@ in parallel kernels, writes `<out>/<slug>/report.ipynb`, `report.html` (code hid
 `figures/`, and `<out>/index.html` listing every agency with its key metrics, check status and any
 failure. A report that cannot be read, a notebook error, a dead kernel, a timeout or an output
 past `max_output_mb` fails one agency (or sets one report aside) and never stops the others.
+The corpus-wide frames every notebook starts from (metrics, checks, soft checks, the cells) are
+computed once and written to `<out>/.tmp-corpus-shared/` (`notebooks.shared`) while the notebooks
+run; each notebook that declares the parameter `shared` reads them instead of loading the corpus.
 Each agency folder carries `batch.json`, the fingerprint of its inputs, so a re-run skips agencies whose inputs are unchanged. Folders are published with `os.replace`, so an
 interrupted run never leaves a half-written report that looks complete.
 
@@ -17,9 +20,12 @@ folder (the last good index stays).
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from ..core.files import atomic_write_text, os_reason
+from ..notebooks.shared import FOLDER as SHARED_FOLDER
+from ..notebooks.shared import write_shared
 from .execute import execute_all, locked, remove_leftovers
 from .index import render_index
 from .options import BatchOptions
@@ -27,7 +33,9 @@ from .plan import (
     DEFAULT_MAX_OUTPUT_MB,
     DEFAULT_NOTEBOOK,
     DEFAULT_TIMEOUT,
+    SHARED,
     BatchError,
+    declares,
     notebook_unit,
     plan,
     slugify,
@@ -86,7 +94,8 @@ def _run_locked(corpus: str | os.PathLike[str], corpus_path: Path, options: Batc
         raise BatchError(f"{corpus}: no reports found")
     notebook, unit, out = options.notebook, options.unit, options.out
     unused = unused_reports(data.unused, reports, unit)
-    jobs_list = plan(reports, unused, unit, corpus_path, notebook, options.lang, data.corrections)
+    shared = out / SHARED_FOLDER if declares(notebook, SHARED) else None
+    jobs_list = plan(reports, unused, unit, corpus_path, notebook, options.lang, data.corrections, shared)
 
     runs: dict[str, AgencyRun] = {}
     todo = []
@@ -95,12 +104,22 @@ def _run_locked(corpus: str | os.PathLike[str], corpus_path: Path, options: Batc
             runs[job.slug] = AgencyRun(job.agency, job.slug, "skipped", job.years, list(job.reports))
         else:
             todo.append(job)
-    runs.update(execute_all(todo, options))
+    table = metrics(data)
+    try:
+        if todo and shared is not None:      # the corpus-wide frames, once for every notebook
+            try:
+                write_shared(data, corpus_path, shared, table)
+            except OSError as exc:
+                raise BatchError(f"{shared}: cannot write the corpus-wide frames ({os_reason(exc)})") from exc
+        runs.update(execute_all(todo, options))
+    finally:
+        if shared is not None:
+            shutil.rmtree(shared, ignore_errors=True)
 
     ordered = [runs[j.slug] for j in jobs_list]
     result = BatchResult(ordered, unused, out / "index.html", out, unit)
     try:      # the last good index stays until the new one is complete
-        atomic_write_text(result.index, render_index(ordered, reports, metrics(data), unused,
+        atomic_write_text(result.index, render_index(ordered, reports, table, unused,
                                                      corpus=corpus_path, notebook=notebook,
                                                      lang=options.lang, out=out, unit=unit))
     except OSError as exc:     # a full disk: what ran is in each agency's batch.json

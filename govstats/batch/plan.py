@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from ..core import layers
+from ..notebooks.shared import PARAMETER as SHARED
 
 #: The city notebook installed with govstats (works from any folder, not only a source checkout).
 DEFAULT_NOTEBOOK = str(Path(__file__).resolve().parents[1] / "notebooks" / "city_report.ipynb")
@@ -96,9 +97,11 @@ def notebook_unit(notebook: str | os.PathLike[str], by: str | None = None) -> st
 
 
 def plan(reports: pd.DataFrame, unused: list[dict[str, str]], unit: str, corpus: Path,
-          notebook: Path, lang: str, corrections: pd.DataFrame | None = None) -> list[Job]:
+         notebook: Path, lang: str, corrections: pd.DataFrame | None = None,
+         shared: Path | None = None) -> list[Job]:
     """One job per agency (or city), with the inputs that decide whether it must run again (the
-    corrections applied among them: a corrected value changes the pages)."""
+    corrections applied among them: a corrected value changes the pages).  `shared`: the folder
+    of the corpus-wide frames (`notebooks.shared`), passed to a notebook that declares it."""
     notebook_sha = notebook_digest(notebook)
     fixed = [] if corrections is None else [
         ["corrected", str(c.sha256), str(c.table), str(c.row), str(c.col), str(c.value), str(c.line)]
@@ -118,12 +121,19 @@ def plan(reports: pd.DataFrame, unused: list[dict[str, str]], unit: str, corpus:
         seen[slug.casefold()] = name
         years = sorted({int(y) for y in group["year"].dropna()})
         params = {unit: name, "corpus": str(corpus), "years": years, "lang": lang,
-                  "output_dir": FIGURES}
+                  "output_dir": FIGURES, **({SHARED: str(shared)} if shared is not None else {})}
         own = dict(zip(group["report"].astype(str), group["sha256"].astype(str)))
         inputs = {"reports": own, "corpus": corpus_digest, "notebook": notebook_sha,
                   "parameters": params, "govstats": version(), "code": layers.fingerprint(CODE_LAYER)}
         jobs.append(Job(name, slug, years, own, params, inputs))
     return jobs
+
+
+def declares(notebook: Path, parameter: str) -> bool:
+    """Whether the cell tagged 'parameters' of `notebook` declares `parameter`."""
+    import papermill
+
+    return parameter in papermill.inspect_notebook(str(notebook))
 
 
 def notebook_digest(notebook: Path) -> str:

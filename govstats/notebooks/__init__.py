@@ -6,7 +6,8 @@ agencies of one year) and `explore.ipynb` (a tour of the API) live in this packa
 installed with it; `copy_notebooks` (``govstats notebooks DIR``, ``make lab``) copies them into a
 project folder of one's own, so running them never rewrites the installed ones (whose bytes the
 batch's fingerprint holds).  The notebooks hold no logic of their own: finding the corpus,
-choosing an agency's reports and saving the charts are the functions below.
+choosing an agency's reports and saving the charts are the functions below; the corpus-wide
+frames they start from are `corpus_frames` (`shared`: computed once per batch).
 """
 from __future__ import annotations
 
@@ -18,8 +19,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..charts.save import save
+from .shared import CorpusFrames, corpus_frames
 
 FOLDER = Path(__file__).resolve().parent
+__all__ = ["CorpusFrames", "corpus_frames", "copy_notebooks", "fetch_sources", "find_corpus", "notebook_path",
+           "save_figures", "select_city", "select_reports"]
 NAMES = ("city_report.ipynb", "city_overview.ipynb", "compare_cities.ipynb", "explore.ipynb")
 CORPUS_MANIFEST = Path("data") / "corpus" / "manifest.csv"
 

@@ -88,7 +88,8 @@ def test_city_report_declares_the_papermill_parameters():
     import papermill
 
     params = papermill.inspect_notebook(str(NOTEBOOKS / "city_report.ipynb"))
-    assert list(params) == ["agency", "city", "corpus", "years", "lang", "output_dir"]
+    assert list(params) == ["agency", "city", "corpus", "years", "lang", "output_dir", "shared"]
+    assert params["shared"]["default"] == "None"
     assert params["agency"]["default"] == '"周口市人民政府办公室"'
 
 
