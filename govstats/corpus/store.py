@@ -108,21 +108,21 @@ class CorpusStore:
         except Exception:  # whatever failed there is read again here
             return {}
 
+    def index(self) -> pa.Table:
+        """The live index (`INDEX`: one row per stored report; empty when there is none)."""
+        if not (self.folder / "CURRENT").exists():
+            return INDEX.empty_table()
+        with self._locked(fcntl.LOCK_SH):
+            return self._index()[1]
+
     def part_files(self) -> list[Path]:
         """The live part files (a glob of cells/ may also see parts no index names yet or any more)."""
-        if not (self.folder / "CURRENT").exists():
-            return []
-        with self._locked(fcntl.LOCK_SH):
-            index = self._index()[1]
-        return [self.folder / p for p in dict.fromkeys(index["part"].to_pylist())]
+        return [self.folder / p for p in dict.fromkeys(self.index()["part"].to_pylist())]
 
     def files(self) -> dict[str, tuple[int, int, int, int, str]]:
         """{path: (size, mtime_ns, ctime_ns, inode, sha256)} of the files whose recorded state can be
         trusted (not changed within RACY_SECONDS of being recorded)."""
-        if not (self.folder / "CURRENT").exists():
-            return {}
-        with self._locked(fcntl.LOCK_SH):
-            index = self._index()[1]
+        index = self.index()
         trusted = pc.less(index["ctime_ns"], pc.subtract(index["checked_ns"], int(RACY_SECONDS * 1e9)))
         index = index.filter(pc.and_(trusted, pc.not_equal(index["source"], "")))
         return dict(zip(index["source"].to_pylist(),

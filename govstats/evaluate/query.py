@@ -107,7 +107,7 @@ def _check_selection(con: Any, reports: str, selection: dict[str, Any]) -> list[
     return conditions
 
 
-def _version_sql(folder: Path, version: str, metrics: list, conditions: list[str], years: Any) -> str:
+def _version_sql(version: str, metrics: list, conditions: list[str], years: Any) -> str:
     """One row per selected report of `version`: its keys and each metric's numerator and denominator."""
     compiler = _Compiler(version)
     outputs = []
@@ -116,7 +116,7 @@ def _version_sql(folder: Path, version: str, metrics: list, conditions: list[str
         den = compiler.total(m.denominator) if m.unit == "rate" else "CAST(NULL AS DOUBLE)"
         outputs.append(f"{num} AS n{k}, {den} AS d{k}")
     resolved = compiler.resolved()  # names every cell the printed columns and the filter read
-    cells = f"read_parquet('{folder}/cells/*/*/*.parquet', hive_partitioning = true)"
+    cells = "cells"
     where = [f"format_version = {_quote(version)}", compiler.filter()]
     if len(conditions) > 2:  # provinces, levels or agencies chosen (a dataset's cells are its used reports')
         where.append("report IN (SELECT report FROM selected)")
@@ -138,26 +138,57 @@ SELECT selected.*, {', '.join(outputs)}
 FROM selected LEFT JOIN resolved USING (report)"""
 
 
+def _sources(con: Any, folder: Path, cache: str | os.PathLike[str] | None) -> None:
+    """The views `reports` (with each report's `position`), `cells` (report, the cell columns,
+    format_version, year) and `flagged` (the cells whose quality is not ok) over `folder`: a
+    dataset `Corpus.to_dataset` wrote, else a corpus read before, through its store (`store_view`)."""
+    if (folder / "reports.parquet").exists():
+        reports = folder / "reports.parquet"
+        con.execute(f"CREATE TEMP VIEW cells AS SELECT * FROM "
+                    f"read_parquet({_quote(folder / 'cells/*/*/*.parquet')}, hive_partitioning = true)")
+        con.execute("CREATE TEMP VIEW flagged AS SELECT report, \"table\", \"row\", col, quality, quality_note "
+                    "FROM cells WHERE quality <> 'ok'")
+    else:
+        from ..corpus.store_view import store_view
+
+        if not folder.exists():
+            raise FileNotFoundError(f"{folder}: no such corpus folder, manifest or dataset")
+        _, view = store_view(folder, cache)
+        reports = view / "reports.parquet"
+        parts = con.execute(f"SELECT DISTINCT part FROM read_parquet({_quote(reports)})").fetchall()
+        files = "[" + ", ".join(_quote(p[0]) for p in parts) + "]" if parts else "[]"
+        con.execute(f"CREATE TEMP VIEW flagged AS SELECT * FROM read_parquet({_quote(view / 'flags.parquet')})")
+        con.execute(f"""CREATE TEMP VIEW cells AS
+SELECT r.report, c."table", c."row", c.col, c.value, c.kind, coalesce(f.quality, 'ok') AS quality,
+  f.corrected_value, r.format_version, r.year
+FROM read_parquet({files}, filename = true, hive_partitioning = false) AS c
+JOIN (SELECT report, part, stored_report, format_version, year FROM read_parquet({_quote(reports)})) AS r
+  ON c.filename = r.part AND c.report = r.stored_report
+LEFT JOIN flagged AS f ON f.report = r.report AND f."table" = c."table" AND f."row" = c."row" AND f.col = c.col""")
+    con.execute(f"CREATE TEMP VIEW reports AS SELECT *, file_row_number AS position "
+                f"FROM read_parquet({_quote(reports)}, file_row_number = true)")
+
+
 def query(dataset: str | os.PathLike[str], metrics: list[str] | str | None = None, *, years: Any = None,
           provinces: Any = None, levels: Any = None, agencies: Any = None, by: list[str] | None = None,
-          memory_limit: str | None = "3GB", threads: int | None = None) -> pd.DataFrame:
-    """Every metric (or those named) of the selected reports of the dataset in `dataset`
-    (`Corpus.to_dataset`), computed by DuckDB over its Parquet files without loading the cells.
+          memory_limit: str | None = "3GB", threads: int | None = None,
+          cache: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Every metric (or those named) of the selected reports of `dataset`, computed by DuckDB over
+    Parquet files without loading the cells: a folder `Corpus.to_dataset` wrote, or a corpus
+    (folder or manifest) read before, through its store in `cache` (default `$GOVSTATS_CACHE`):
+    its parts as they are, with its reports and flagged cells (`corpus.store_view`; no store, or
+    one that does not hold the files as they are now, is an error naming the corpus).
 
     Without `by`: the frame `govstats.metrics` gives (its rows and columns); with `by` (columns
     of the reports, e.g. ["year", "province"]): one row per group and metric (`AGGREGATE_COLUMNS`).
     An unknown metric, year, province, level or agency is an error listing the known ones.
     """
-    folder = Path(dataset).expanduser().resolve()
-    if not (folder / "reports.parquet").exists():
-        raise FileNotFoundError(f"{folder}: no corpus dataset here (write one with Corpus.to_dataset)")
     names = [metrics] if isinstance(metrics, str) else metrics
     unknown = sorted(set(names or []) - set(metric_keys()))
     if unknown:
         raise KeyError(f"no metric {', '.join(map(repr, unknown))}; metrics are {', '.join(metric_keys())}")
     con = _connect(memory_limit, threads)
-    con.execute(f"CREATE TEMP VIEW reports AS SELECT *, file_row_number AS position FROM "
-                f"read_parquet('{folder}/reports.parquet', file_row_number = true)")
+    _sources(con, Path(dataset).expanduser(), cache)
     conditions = _check_selection(con, "reports", {"years": years, "provinces": provinces, "levels": levels,
                                                    "agencies": agencies})
     chosen = [(k, m) for k, m in enumerate(load_metrics()) if names is None or m.key in names]
@@ -166,21 +197,21 @@ def query(dataset: str | os.PathLike[str], metrics: list[str] | str | None = Non
         mine = [(k, m) for k, m in chosen if version in m.versions]
         if not mine:
             continue
-        sql = _version_sql(folder, version, mine, conditions, years)
+        sql = _version_sql(version, mine, conditions, years)
         frames.append(_long(con, sql, mine) if by is None else _grouped(con, sql, mine, by))
     out = pd.concat(frames, ignore_index=True) if frames else None
     if by is None:
         if out is None or out.empty:
             return catalogue.conform("metrics", pd.DataFrame({c: [] for c in catalogue.columns("metrics")}))
         out = out.sort_values(["position", "k"], kind="stable").drop(columns=["position", "k"]).reset_index(drop=True)
-        out["quality"], out["quality_note"] = metric_quality(out, *_flagged(con, folder, chosen))
+        out["quality"], out["quality_note"] = metric_quality(out, *_flagged(con, chosen))
         return catalogue.conform("metrics", out)
     if out is None:
         return pd.DataFrame(columns=[*by, *AGGREGATE_COLUMNS])
     return out.sort_values([*by, "k"], kind="stable").drop(columns="k").reset_index(drop=True)
 
 
-def _flagged(con: Any, folder: Path, metrics: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _flagged(con: Any, metrics: list) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The quality flags the dataset's cells carry, of the cells the metrics read (few: only
     the cells whose quality is not ok are fetched)."""
     compiler = _Compiler("2021")
@@ -190,11 +221,10 @@ def _flagged(con: Any, folder: Path, metrics: list) -> tuple[pd.DataFrame, pd.Da
             if version in m.versions:
                 compiler.total(m.numerator + m.denominator)
         compiler.resolved()
-    source = f"read_parquet('{folder}/cells/*/*/*.parquet', hive_partitioning = true)"
-    flagged = con.execute(f"""SELECT report, "table", "row", col, quality, quality_note FROM {source}
-        WHERE quality <> 'ok' AND {compiler.filter()}""").df()
-    cells = con.execute(f"""SELECT report, "table", "row", col FROM {source} WHERE {compiler.filter()}
-        AND report IN (SELECT DISTINCT report FROM {source} WHERE quality <> 'ok' AND {compiler.filter()})""").df()
+    flagged = con.execute(f"""SELECT report, "table", "row", col, quality, quality_note FROM flagged
+        WHERE {compiler.filter()}""").df()
+    cells = con.execute(f"""SELECT report, "table", "row", col FROM cells WHERE {compiler.filter()}
+        AND report IN (SELECT DISTINCT report FROM flagged WHERE {compiler.filter()})""").df()
     return carried_flags(flagged), cells
 
 
