@@ -9,7 +9,10 @@ after one warm-up run:
   the parallel speed-up is not capped by the bundled corpus's two agencies;
 - the same batch with a notebook that only holds the parameters cell, and a re-run where every
   agency is up to date (reading the corpus, fingerprints, the index); the difference per agency
-  is the per-notebook overhead (kernel start, papermill, HTML export, publishing).
+  is the per-notebook overhead (kernel start, papermill, HTML export, publishing);
+- the larger corpus with a copy of the notebook that does not declare `shared`, so that each
+  notebook loads the corpus and computes the corpus-wide frames itself (as before the batch
+  computed them once: `notebooks.shared`).
 """
 from __future__ import annotations
 
@@ -51,6 +54,19 @@ def parameters_only(notebook: Path, folder: Path) -> Path:
     return path
 
 
+def without_shared(notebook: Path, folder: Path) -> Path:
+    """A copy of `notebook` whose `shared` is not a parameter: the batch does not pass its
+    corpus-wide frames, so the notebook computes them from the corpus."""
+    nb = nbformat.read(notebook, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", []))
+    kept = [line for line in cell.source.splitlines() if not line.startswith("shared =")]
+    cell.source = "\n".join(kept)
+    nb.cells.insert(nb.cells.index(cell) + 1, nbformat.v4.new_code_cell("shared = None"))
+    path = folder / "without_shared.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
 def replicated(folder: Path, agencies: int) -> Path:
     """A corpus of `agencies` agencies: each a renamed copy of one bundled agency's reports."""
     manifest = pd.read_csv(CORPUS / "manifest.csv", dtype=str)
@@ -78,6 +94,7 @@ def main() -> None:
         tmp = Path(tmp)
         big = replicated(tmp / "corpus", args.agencies)
         trivial = parameters_only(notebook, tmp)
+        alone = without_shared(notebook, tmp)
         uptodate = tmp / "uptodate"
         _, warm = timed(CORPUS, notebook, 2, out=uptodate)        # warm-up; also fills `uptodate`
         n = len(warm.runs)
@@ -86,6 +103,8 @@ def main() -> None:
             "bundled corpus, --jobs 2": (CORPUS, notebook, 2, True, None, n),
             f"{args.agencies} agencies, --jobs 1": (big, notebook, 1, True, None, args.agencies),
             f"{args.agencies} agencies, --jobs 2": (big, notebook, 2, True, None, args.agencies),
+            f"{args.agencies} agencies, no shared frames, --jobs 2": (big, alone, 2, True, None, args.agencies),
+            "bundled corpus, no shared frames, --jobs 2": (CORPUS, alone, 2, True, None, n),
             "parameters-only notebook, --jobs 1": (CORPUS, trivial, 1, True, None, n),
             "parameters-only notebook, --jobs 2": (CORPUS, trivial, 2, True, None, n),
             "re-run, all up to date": (CORPUS, notebook, 2, False, uptodate, n),
@@ -96,10 +115,10 @@ def main() -> None:
                 times[label].append(timed(corpus, nb, jobs, force, out)[0])
 
     print(f"notebook: {notebook}; median of {args.repeat} interleaved runs")
-    print(f"{'run':36} {'agencies':>8} {'wall s':>8} {'s/agency':>9}")
+    print(f"{'run':48} {'agencies':>8} {'wall s':>8} {'s/agency':>9}")
     median = {label: statistics.median(t) for label, t in times.items()}
     for label, (*_, agencies) in runs.items():
-        print(f"{label:36} {agencies:8d} {median[label]:8.2f} {median[label] / agencies:9.2f}")
+        print(f"{label:48} {agencies:8d} {median[label]:8.2f} {median[label] / agencies:9.2f}")
     overhead = (median["parameters-only notebook, --jobs 1"] - median["re-run, all up to date"]) / n
     print(f"per-notebook overhead (kernel start, papermill, HTML export, publishing), --jobs 1: "
           f"{overhead:.2f} s")
