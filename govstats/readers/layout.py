@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from .base import CellSource, Position
 
@@ -32,15 +33,19 @@ _NUMBERISH = re.compile(r"\d")
 _ORDINAL = re.compile(r"^[(（]?(?:[一二三四五六七八九十]+|\d{1,2})\s*[)）、.．]")
 
 Span = tuple[float, float]  # a table cell's x0, x1
+#: what a block's cells are: their text (what `paragraphs` and `join` take), or what a reader placed in
+#: them before it has their text (OCR: `ocr_layout.Cell`, the boxes read in a cell)
+CellT = TypeVar("CellT")
 
 
 @dataclass
-class Block:
-    """A text line or a table on one page, with its position (text lines also keep their size)."""
+class Block(Generic[CellT]):
+    """Lines of cells between `top` and `bottom` on one page: a table's rows, or one line of text
+    (a text line also keeps its right edge `x1` and its text size)."""
 
     top: float
     bottom: float
-    rows: list[list[str]]
+    rows: list[list[CellT]]
     is_table: bool
     x1: float = 0.0
     size: float = 0.0
@@ -69,10 +74,10 @@ def is_page_number(text: str, top: float, bottom: float, height: float) -> bool:
     return in_margin and bool(PAGE_NUMBER.match(text))
 
 
-def paragraphs(blocks: list[Block], right: float) -> list[Block]:
+def paragraphs(blocks: list[Block[str]], right: float) -> list[Block[str]]:
     """Rejoin text lines that wrapped: a line reaching the right margin continues on the next line
     of the same size just below it (so a title or heading broken over two lines reads as one)."""
-    out: list[Block] = []
+    out: list[Block[str]] = []
     for block in blocks:
         prev = out[-1] if out else None
         if (prev is not None and not prev.is_table and not block.is_table
@@ -88,7 +93,7 @@ def paragraphs(blocks: list[Block], right: float) -> list[Block]:
     return out
 
 
-def join(pages: list[list[Block]]) -> Joined:
+def join(pages: list[list[Block[str]]]) -> Joined:
     """All pages' lines and where their cells are (a rejoined cell: where it starts); a table
     continued from the previous page loses its repeated header rows, and a row broken by the page
     is rejoined (`_rejoin`).  Also the notes on what was done."""
@@ -97,7 +102,7 @@ def join(pages: list[list[Block]]) -> Joined:
     positions: dict[tuple[int, int], Position] = {}
     cell_sources: dict[tuple[int, int], CellSource] = {}
     dropped = 0
-    previous: list[Block] = []  # content blocks of the previous page
+    previous: list[Block[str]] = []  # content blocks of the previous page
     first_rows: list[list[str]] = []  # the first rows of the table now being continued
     tail: list[tuple[int, list[Span]]] = []  # the last table's rows: (line index, cell x-ranges)
     for number, page in enumerate(pages, start=1):
@@ -118,10 +123,10 @@ def join(pages: list[list[Block]]) -> Joined:
                 first_rows, tail = rows, []
             if block.is_table:
                 tail += [(len(lines) + j, s) for j, s in enumerate(spans)]
-            for j, cells in enumerate(where):
-                positions.update(((len(lines) + j, c), p) for c, p in enumerate(cells))
-            for j, cells in enumerate(sources):
-                cell_sources.update(((len(lines) + j, c), s) for c, s in enumerate(cells) if s is not None)
+            for j, placed in enumerate(where):
+                positions.update(((len(lines) + j, c), p) for c, p in enumerate(placed))
+            for j, read in enumerate(sources):
+                cell_sources.update(((len(lines) + j, c), s) for c, s in enumerate(read) if s is not None)
             lines.extend(rows)
         if content:
             previous = content

@@ -35,7 +35,7 @@ from ..core.progress import wanted
 from . import layout as page_layout
 from . import ocr_pages
 from .base import CellSource, Document, Position
-from .ocr_layout import Block, Box, Cell, deskew, layout
+from .ocr_layout import Box, Cell, deskew, layout
 from .ocr_pages import DPI
 
 __all__ = ["DPI", "available", "read"]
@@ -70,7 +70,7 @@ def read(data: bytes, source: str, limits: Limits | None = None, jobs: int | Non
     started = time.monotonic()
     # threads, not processes: onnxruntime and Pillow run without the GIL, and a thread pool needs
     # no `if __name__ == "__main__"` guard in the caller's script
-    pages: list[tuple[float, list[Block]]] = []
+    pages: list[tuple[float, list[page_layout.Block[Cell]]]] = []
     with ThreadPoolExecutor(jobs) as pool, progress_bar(total, desc=f"OCR {source}", unit="page",
                                                         show=total >= PROGRESS_PAGES and wanted()) as bar:
         running: deque[Future] = deque()
@@ -95,7 +95,7 @@ def _check_time(started: float, done: int, source: str, limits: Limits) -> None:
                                        f"{limits.advice('max_ocr_seconds')}")
 
 
-def _page(image: Image.Image, threads: int) -> tuple[float, list[Block]]:
+def _page(image: Image.Image, threads: int) -> tuple[float, list[page_layout.Block[Cell]]]:
     """One page straightened, recognised tile by tile and laid out: (angle, blocks)."""
     upright, angle = deskew(image)
     boxes = [box for top, tile in _tiles(upright) for box in _recognise(tile, top, threads)]
@@ -171,9 +171,9 @@ def _recognise(image: Image.Image, top: int, threads: int) -> list[Box]:
     return out
 
 
-def _document(pages: list[tuple[float, list[Block]]], source: str) -> Document:
+def _document(pages: list[tuple[float, list[page_layout.Block[Cell]]]], source: str) -> Document:
     """The pages' blocks as one Document, each cell with its source; the page logic of `layout`."""
-    blocks: list[list[page_layout.Block]] = []
+    blocks: list[list[page_layout.Block[str]]] = []
     notes = []
     for number, (angle, page) in enumerate(pages, start=1):
         if angle:
@@ -203,12 +203,12 @@ def _document(pages: list[tuple[float, list[Block]]], source: str) -> Document:
                     cell_sources=joined.cell_sources, positions=joined.positions)
 
 
-def _align_repeated_headers(pages: list[list[page_layout.Block]]) -> None:
+def _align_repeated_headers(pages: list[list[page_layout.Block[str]]]) -> None:
     """OCR reads a table header repeated at a page top a little differently each time (： or :):
     rows that match the table's first rows but for such slips take their text, so the page
     joining of `layout` drops them as repeats."""
     first: list[list[str]] = []
-    previous: list[page_layout.Block] = []
+    previous: list[page_layout.Block[str]] = []
     for page in pages:
         content = [b for b in page if not b.furniture]
         if content and previous and previous[-1].is_table and content[0].is_table and first:

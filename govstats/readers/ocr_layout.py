@@ -7,7 +7,8 @@ so is the strip beyond a table's first or last rule where its vertical rules run
 continues a table on a new page without a top border).
 Within a row the vertical rules cut the cells; a cell whose bottom rule is missing continues into
 the row below (a merged cell), and is given once, in the row where it starts — as the PDF reader
-gives a merged cell.  Text outside tables is grouped into lines by vertical overlap.
+gives a merged cell.  Text outside tables is grouped into lines by vertical overlap.  The page is
+`layout.Block`s of `Cell`s (the boxes read in each cell), top to bottom.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import numpy as np
 from PIL import Image
 
 from . import ocr_grid
+from .layout import Block
 
 _DARK = 150            # grey level below which a pixel is ink
 _MAX_SKEW = 2.0        # degrees searched either way
@@ -59,18 +61,6 @@ class Cell:
     def text(self) -> str:
         """The boxes' text line by line (lines by vertical overlap), left to right in a line."""
         return " ".join(b.text for line in _overlapping(self.boxes) for b in line)
-
-
-@dataclass
-class Block:
-    """Lines of cells between `top` and `bottom`: a table's rows, or one line of text."""
-
-    top: float
-    bottom: float
-    rows: list[list[Cell]]
-    is_table: bool
-    x1: float = 0.0
-    size: float = 0.0
 
 
 def deskew(image: Image.Image) -> tuple[Image.Image, float]:
@@ -128,7 +118,7 @@ def _rule_present(ink: np.ndarray, y: int, x0: int, x1: int) -> bool:
     return band.shape[1] == 0 or band.any(axis=0).mean() >= 0.8
 
 
-def layout(image: Image.Image, boxes: list[Box]) -> list[Block]:
+def layout(image: Image.Image, boxes: list[Box]) -> list[Block[Cell]]:
     """The page's tables and text lines, top to bottom, with every box placed in one of them."""
     ink = np.asarray(image) < _DARK
     rules = _rules(ink)
@@ -144,7 +134,7 @@ def layout(image: Image.Image, boxes: list[Box]) -> list[Block]:
         _open_rows(ink, rules, table, boxes)
     tables = [ocr_grid.checked(table, boxes) for table in tables]
     left = list(boxes)
-    blocks = []
+    blocks: list[Block[Cell]] = []
     for table in tables:
         inside = [b for b in left if table[0][0] < b.cy < table[-1][1]]
         left = [b for b in left if not table[0][0] < b.cy < table[-1][1]]
@@ -239,7 +229,7 @@ def _overlapping(boxes: list[Box]) -> list[list[Box]]:
     return [sorted(line, key=lambda b: b.x0) for line in lines]
 
 
-def _text_lines(boxes: list[Box]) -> list[Block]:
+def _text_lines(boxes: list[Box]) -> list[Block[Cell]]:
     """Boxes outside tables as lines of text, each with its text size (box heights of one font
     vary with the line's length: sizes within 30% of each other are made one, their median)."""
     lines = _overlapping(boxes)

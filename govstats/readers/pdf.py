@@ -84,7 +84,7 @@ def _ocr(data: bytes, source: str, reason: str) -> Document:
     raise NeedsOCR(source, reason)
 
 
-def _read_page(page: Page) -> list[Block]:
+def _read_page(page: Page) -> list[Block[str]]:
     """The page's tables and the text lines outside them, top to bottom."""
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
