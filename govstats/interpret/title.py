@@ -121,15 +121,20 @@ def _notice(head: str, m: re.Match[str], pattern: re.Pattern[str]) -> bool:
 def _candidate(head: str, m: re.Match[str], pattern: re.Pattern[str]) -> tuple[bool, int, str, str | None, int]:
     agency = m.group("agency") if "agency" in pattern.groupindex else None
     start = m.start("agency") if agency is not None else m.start()
+    text_start = m.start()  # the title's text: the whole match (a year before the agency too)
     if agency is not None and "\n" in agency:  # a name over two lines, or a name under a line
         first, second = (part.strip() for part in agency.split("\n", 1))
         if not _continues(first, second):
             start += agency.index("\n") + 1
+            again = pattern.match(head, start)  # the line below is a title itself (2025年某局…报告
+            if again:                           # under the same title): read it whole
+                return _candidate(head, again, pattern)
             agency = agency[agency.index("\n") + 1:]
+            text_start = start
     line_start = head.rfind("\n", 0, start) + 1
     before = head[line_start:start]
     own_line = re.fullmatch(rf"\s*(?:{_LABEL})?\s*", before) is not None
-    return own_line, start, head[start if agency is not None else m.start():m.end()].strip(), agency, _year(m.group("year"))
+    return own_line, start, head[text_start:m.end()].strip(), agency, _year(m.group("year"))
 
 
 def _continues(first: str, second: str) -> bool:

@@ -63,6 +63,9 @@ HARD = [
     ("周口市人民政\n府办公室2023年政府信息公开工作年度报告", "周口市人民政府办公室", 2023),
     ("首页\n周口市教育局\n2023年政府信息公开工作年度报告", "周口市教育局", 2023),
     ("政府信息公开年报\n沈丘县交通运输局\n2021 年政府信息公开工作年度报告", "沈丘县交通运输局", 2021),
+    # a page printing its title twice (<title> and <h1>), the year first (`make fuzz`, seed 191081)
+    ("2025年徐闻县司法局政府信息公开工作年度报告\n2025年徐闻县司法局政府信息公开工作年度报告\n本报告根据",
+     "徐闻县司法局", 2025),
     # the page's issuing body
     ("发布机构：兴化市大营镇\n大营镇2023年政府信息公开工作年度报告", "兴化市大营镇", 2023),
     ("来源：城乡工作办事处\n武汉市东湖生态旅游风景区城乡工作办事处 2025年政府信息公开工作年度报告",
@@ -86,6 +89,12 @@ HARD = [
 def test_hard_titles(text, agency, year):
     title = find_title(normalize_text(text))
     assert (title.agency, title.year) == (agency, year)
+
+
+def test_the_title_text_is_the_whole_title_with_its_year_first():
+    assert find_title("2019年川主乡政府信息公开工作年度报告\n本报告").title == "2019年川主乡政府信息公开工作年度报告"
+    twice = "2025年徐闻县司法局政府信息公开工作年度报告\n"
+    assert find_title(twice * 2).title == twice.strip()
 
 
 def test_a_title_without_a_trusted_agency_says_why():
