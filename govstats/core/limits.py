@@ -69,10 +69,6 @@ class Limits:
         limit = getattr(self, name)
         return bool(limit) and value > limit
 
-    def advice(self, name: str) -> str:
-        """How to raise the limit `name`, for error messages."""
-        return f"raise it with {env_name(name)} or read_report(..., limits=Limits({name}=…))"
-
 
 def env_name(field: str) -> str:
     """The environment variable of the limit `field` (max_pages -> GOVSTATS_MAX_PAGES)."""

@@ -22,6 +22,7 @@ from ..core.files import default_dir, file_kind, os_reason, read_regular
 from ..core.limits import Limits
 from ..core.progress import bar as progress_bar
 from ..core.progress import wanted
+from ..schema.messages import over_limit
 from .agencies import Aliases
 from .cluster import parse_on_cluster, write_on_cluster
 from .columns import ReportColumns
@@ -88,9 +89,8 @@ class _Loader:
                 if not S_ISREG(status.st_mode):  # a FIFO named *.txt would block the load forever
                     raise OSError(f"not a regular file (a {file_kind(status.st_mode)})")
                 if limits.exceeded("max_bytes", status.st_size):  # not read into memory at all
-                    problems.append(problem_record(entry.report, path, f"{status.st_size:,} bytes, more than the "
-                                                   f"{limits.max_bytes:,} bytes max_bytes allows; "
-                                                   f"{limits.advice('max_bytes')}", "error"))
+                    problems.append(problem_record(entry.report, path, over_limit(
+                        "limit_bytes", limits, "max_bytes", size=f"{status.st_size:,}"), "error"))
                     continue
                 seen = _seen(path, status)
                 recorded = known.get(path)

@@ -10,6 +10,7 @@ Headers naming neither (cut short, garbled, or not printed) leave the report's v
 from __future__ import annotations
 
 from ..schema import Schema
+from ..schema.messages import message
 from .normalize import label_regex
 from .segments import Hit
 
@@ -38,13 +39,12 @@ def block_columns(schema: Schema, table: str, version: str, norm: str,
                 for v in VERSIONS}
         if said[version] and said[_other(version)]:
             out[block] = UNDECIDED
-            messages.append(f"{block}: headers of both formats ({', '.join(said['2019'] + said['2021'])}); "
-                            "which column is which is not certain")
+            messages.append(message("both_format_headers", block=block, names=", ".join(said["2019"] + said["2021"])))
         elif said[_other(version)] and cols[_other(version)]:
             other = _other(version)
             out[block] = [c.key for c in cols[other]]
-            messages.append(f"{block}: read with its printed {other} columns ({', '.join(said[other])}) "
-                            f"in a {version} report")
+            messages.append(message("other_format_columns", block=block, other=other, names=", ".join(said[other]),
+                                    version=version))
     return out, messages
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from ..core.model import TABLES, Problem
 from ..readers.base import Document
 from ..schema import Entry, Schema, load_schema
+from ..schema.messages import message
 from .headers import block_columns
 from .locate import Locator
 from .normalize import CELL_SEP, label_regex, normalize_text, significant
@@ -51,19 +52,18 @@ class Interpreter:
         self.problems: list[Problem] = []
         self.forced_version = version
 
-    def problem(self, message: str, table: str = "", row: str = "", severity: str = "warning") -> None:
-        self.problems.append(Problem(self.doc.source, message, table, row, severity))
+    def problem(self, said: str, table: str = "", row: str = "", severity: str = "warning") -> None:
+        self.problems.append(Problem(self.doc.source, said, table, row, severity))
 
     def run(self) -> Interpretation:
         title = find_title(self.norm)
         if title.title is None:
-            self.problem("no title found: agency and year unknown (pass agency= and year=)")
+            self.problem(message("no_title"))
         elif title.agency is None:
-            self.problem(f"{title.note}: agency unknown (pass agency=, or give it in the manifest)")
+            self.problem(message("agency_unknown", note=title.note))
         version, markers = detect_version(self.norm, self.schema)
         if len(markers) > 1:
-            self.problem(f"hybrid format: markers of both versions ({markers}); read as {version}",
-                         severity="warning")
+            self.problem(message("hybrid", markers=markers, version=version), severity="warning")
         if self.forced_version:
             version = self.forced_version
         headings = find_sections(self.norm, self.schema)
@@ -132,8 +132,8 @@ class Interpreter:
                 end = nxt
         sec = next(s for s in self.schema.sections if s.table == table)
         kind = "header" if table == "t4" else "row"
-        self.problem(f"section {sec.ordinal} heading not found ({sec.en}); the table was found by "
-                     f"its {kind} labels ({count} {kind}s)", table)
+        self.problem(message("section_found_by_labels", ordinal=sec.ordinal, name=sec.en, kind=kind, count=count),
+                     table)
         return start, end
 
     def _labels_found(self, table: str, version: str,
@@ -162,12 +162,11 @@ class Interpreter:
         region = self._region(table, version, headings)
         if region is None:
             sec = next(s for s in self.schema.sections if s.table == table)
-            self.problem(f"section {sec.ordinal} heading not found ({sec.en}); table not read", table,
-                         severity="error")
+            self.problem(message("section_not_read", ordinal=sec.ordinal, name=sec.en), table, severity="error")
             return []
 
-        def report(message: str, row: str) -> None:
-            self.problem(message, table, row)
+        def report(said: str, row: str) -> None:
+            self.problem(said, table, row)
 
         rows = self.schema.rows(table, version)
         stops = self.schema.rows(table, version, roles=("group", "caption", "header"))
@@ -175,8 +174,8 @@ class Interpreter:
         hits = cutter.hits(rows + stops, region)
         segments = cutter.segments(rows, hits, region, report, self._single_rows(table, version))
         columns, messages = block_columns(self.schema, table, version, self.norm, hits)
-        for message in messages:
-            self.problem(message, table)
+        for said in messages:
+            self.problem(said, table)
         return read_rows(table, version, segments, self.schema, report, columns)
 
     def _single_rows(self, table: str, version: str) -> dict[str, tuple[Entry, frozenset[str]]]:

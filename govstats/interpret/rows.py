@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..schema import Schema
+from ..schema.messages import message
 from . import solver
 from .misprints import misprinted_row
 from .normalize import significant
@@ -60,7 +61,7 @@ def read_rows(table: str, version: str, segments: list[Segment], schema: Schema,
         row = RowReading(seg, cols)
         readings.append(row)
         if undecided:  # its headers name columns of both formats: no cell is placed
-            report("the block's headers do not say which column is which: cells kept unplaced", row.key)
+            report(message("headers_undecided"), row.key)
             continue
         pieces, extra = _split_extra(seg.pieces)
         for label, extra_pieces in reversed(extra):
@@ -69,7 +70,7 @@ def read_rows(table: str, version: str, segments: list[Segment], schema: Schema,
                 extras.extend(_extra_cells(table, seg, label, extra_pieces, cols, report))
                 continue
             found.add(entry.key)
-            report(f"label printed {label!r}: read as {entry.zh} by its position", entry.key)
+            report(message("label_misprint", label=repr(label), name=entry.zh), entry.key)
             raw = " ".join(p.source for p in extra_pieces)
             queue.append(replace(seg, entry=entry, label=label, pieces=extra_pieces, raw=raw,
                                  one_cell=seg.one_cell and len(extra_pieces) <= 1))
@@ -86,33 +87,32 @@ def _read_row(row: RowReading, pieces: list[Piece], identities, report: Report) 
     paddings = _paddings(pieces, n)
     pieces = _trim(pieces, n)
     if len(paddings) > 1:  # empty cells at both ends: which ones are padding is not printed
-        cands, row.kind = paddings, "readings of the empty cells at the row's ends"
+        cands, row.kind = paddings, "ends"
     elif len(pieces) == n:
         row.parts = tuple(p.part() for p in pieces)
         for col, p in zip(cols, pieces):
             if p.kind == "text" and p.text in CHANGE_WORDS:
-                report(f"{p.source!r} printed without a number (本年增/减): kept as text", row.key)
+                report(message("no_number", raw=repr(p.source)), row.key)
             elif p.kind == "ambiguous":
-                report(f"{col}: {p.source!r} printed alone where a number belongs (a misread digit, or a "
-                       "dash?): kept as ambiguous", row.key)
+                report(message("alone_where_number", col=col, raw=repr(p.source)), row.key)
         return
     elif seg.at_end and not seg.one_cell and len(pieces) < n:
         _read_truncated(row, pieces, report)
         return
     else:
-        ending = " (the text ends here: truncated?)" if seg.at_end else ""
+        ending = "_truncated" if seg.at_end else ""
         if len(pieces) > n or not seg.one_cell:
-            report(f"{len(pieces)} values found, {n} expected{ending}: {seg.raw[:60]!r}", row.key)
+            report(message("values_found" + ending, count=len(pieces), n=n, raw=repr(seg.raw[:60])), row.key)
             return
         cands = solver.splits(pieces, n)
         if cands is None:
-            report(f"too many ways to split {seg.raw[:60]!r} into {n} cells", row.key)
+            report(message("too_many_splits", raw=repr(seg.raw[:60]), n=n), row.key)
             return
         if not cands:
-            report(f"{seg.raw[:60]!r} cannot be read as {n} cells{ending}", row.key)
+            report(message("cannot_read_cells" + ending, raw=repr(seg.raw[:60]), n=n), row.key)
             return
-        row.kind = "splits of the fused digits"
-    split = row.kind.startswith("splits")
+        row.kind = "splits"
+    split = row.kind == "splits"
     kept = solver.filter_by_row(cands, cols, row.key, identities)
     row.note = f"{'split' if split else 'read'} from {seg.raw!r}"
     if len(kept) == 1:
@@ -123,8 +123,7 @@ def _read_row(row: RowReading, pieces: list[Piece], identities, report: Report) 
     elif len(cands) == 1:
         row.parts = cands[0]
     else:
-        noun = "split" if split else "reading"
-        report(f"no {noun} of {seg.raw!r} into {n} cells satisfies the row identities", row.key)
+        report(message("no_split_fits" if split else "no_reading_fits", raw=repr(seg.raw), n=n), row.key)
 
 
 def _read_truncated(row: RowReading, pieces: list[Piece], report: Report) -> None:
@@ -137,8 +136,7 @@ def _read_truncated(row: RowReading, pieces: list[Piece], report: Report) -> Non
     row.parts = tuple(p.part() for p in certain) + (missing,) * (n - len(certain))
     row.note = "the text ends in this row: " + (f"{len(certain)} cells read before the cut" if certain
                                                 else "no cell before the cut")
-    report(f"the text ends in this row (truncated?): {len(pieces)} of {n} cells printed, the first "
-           f"{len(certain)} read, the others not: {seg.raw[:60]!r}", row.key)
+    report(message("text_ends", printed=len(pieces), n=n, read=len(certain), raw=repr(seg.raw[:60])), row.key)
 
 
 def _choose_across_rows(table: str, readings: list[RowReading], pending: list[RowReading],
@@ -152,9 +150,8 @@ def _choose_across_rows(table: str, readings: list[RowReading], pending: list[Ro
             row.parts = chosen[row.key]
             row.note += " by the column identities"
             continue
-        why = ("fit the identities" if identities else
-               f"are possible and {table} has no identity to choose between them")
-        report(f"{len(row.candidates)} {row.kind} {why}; cells kept as ambiguous raw text", row.key)
+        key = f"ambiguous_{row.kind}" + ("_fit" if identities else "")
+        report(message(key, count=len(row.candidates), table=table), row.key)
 
 
 def _row_cells(table: str, row: RowReading) -> list[dict]:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ..schema import Entry
+from ..schema.messages import message
 from .normalize import CELL_SEP, NULL_TOKENS, NUMBER_RUN, label_regex, significant, strip_ordinal
 from .solver import Piece
 
@@ -113,7 +114,7 @@ class SegmentCutter:
             # a sentence listing the labels before the table (`未公开规章、行政规范性文件、…`) is no row
             hit = next((h for h in own if not self._in_prose(h)), own[0] if own else None)
             if hit is None:
-                report("row not found", entry.key)
+                report(message("row_not_found"), entry.key)
                 continue
             placed.append((entry, hit.start, hit.end))
             pos = hit.end
@@ -130,7 +131,7 @@ class SegmentCutter:
                     continue
                 key = f"{hit.entry.key}_reported_subtotal"
                 seg.entry = replace(hit.entry, key=key, role="row")
-                report(f"subtotal row not in the official form kept as {key!r}", key)
+                report(message("subtotal_kept", key=repr(key)), key)
                 segments.append(seg)
         return segments
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..schema.messages import message
+
 #: a year in digits or in Chinese numerals (二〇二三, 二零二三)
 _YEAR = r"(?P<year>(?:19|20)\d\d|[一二][〇零○0oO九][〇零○0oO一二三四五六七八九]{2})"
 _ZH_DIGITS = {c: str(i) for i, chars in enumerate(["〇零○0oO", "一", "二", "三", "四", "五", "六", "七", "八", "九"])
@@ -160,16 +162,16 @@ def clean_agency(raw: str | None) -> tuple[str | None, str]:
     """An agency's name as a title prints it, with the words around it taken off; (None, why)
     when what is left is no agency's name."""
     if raw is None:
-        return None, "the title names no agency"
+        return None, message("title_no_agency")
     name = re.sub(r"\s+", "", _ALIAS_NOTE.sub("", raw))
     name = _AFTER.sub("", _BEFORE.sub("", name))
     name = _strip_stray_brackets(name)
     if len(name) < 2:
-        return None, f"the title names no agency ({raw.strip()!r})"
+        return None, message("title_no_agency_raw", title=repr(raw.strip()))
     if _NOT_AGENCY.match(name):
-        return None, f"the title names the agency only as {name!r}"
+        return None, message("title_agency_only_as", name=repr(name))
     if _FRAGMENT.search(name) or not _ENDING.search(name):
-        return None, f"{name!r} in the title is not an agency's name as far as can be told"
+        return None, message("not_an_agency_name", name=repr(name))
     return name, ""
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..core.errors import GovstatsWarning
 from ..schema import agency_level, catalogue
+from ..schema.messages import message
 from .divisions import DivisionDataError, Divisions, Unit, load_divisions
 from .names import narrowed, read_places
 from .romanized import host_of, host_places, region_places
@@ -70,8 +71,8 @@ def resolve_place(agency: str | None, url: str | None = None, *, region: str | N
     if manifest:
         consistent = [i for i in named if d.within(i, manifest[0]) or d.within(manifest[0], i)]
         if named and not consistent:
-            notes.append(f"the manifest places {agency!r} in {_label(d.units[manifest[0]])}, its name in "
-                         f"{' or '.join(_label(d.units[i]) for i in named)}: the manifest's place is used")
+            notes.append(message("manifest_place_differs", agency=repr(agency), place=_label(d.units[manifest[0]]),
+                                 named=" or ".join(_label(d.units[i]) for i in named)))
         candidates = [i for i in consistent if d.within(i, manifest[0])] or manifest
         used |= {"manifest"} | ({source} if consistent else set())
     else:
@@ -81,14 +82,13 @@ def resolve_place(agency: str | None, url: str | None = None, *, region: str | N
     if not candidates:
         if agency and _NATIONAL.search(agency) or agency_level(agency) == "national":
             return Place(place_source="name")
-        why = f"{agency!r} names no place" if agency else "no agency named"
-        notes.append(f"no place: {why}, and neither the manifest nor the site's host says where it is")
+        why = message("names_no_place", agency=repr(agency)) if agency else message("no_agency_named")
+        notes.append(message("no_place", why=why))
         return Place(note="; ".join(notes))
     unit = _common(candidates, d)
     if len(candidates) > 1:
         what = " or ".join(_label(d.units[i]) for i in candidates[:6])
-        notes.append(f"{agency!r} may be in {what}: only the part they share is given (a manifest region, "
-                     f"the site's URL or a parent in the name would say which)")
+        notes.append(message("place_ambiguous", agency=repr(agency), what=what))
     if unit is None:
         return Place(note="; ".join(notes))
     return _place(d.units[unit], "+".join(s for s in SOURCES if s in used), "; ".join(notes))
@@ -129,8 +129,8 @@ def _with_host(candidates: list[int], url: str | None, agency: str | None, d: Di
         return []
     agree = [c for c in candidates if any(d.within(c, h) or d.within(h, c) for h in hosted)]
     if not agree:
-        notes.append(f"the site's host {host_of(url)} points to {' or '.join(_label(d.units[h]) for h in sorted(hosted)[:4])},"
-                     f" the evidence before it to {_label(d.units[candidates[0]])}: the host is not used")
+        notes.append(message("host_place_differs", host=host_of(url), place=_label(d.units[candidates[0]]),
+                             hosted=" or ".join(_label(d.units[h]) for h in sorted(hosted)[:4])))
         return candidates
     used.add("host")
     deeper = [h for h in hosted if len(agree) == 1 and d.within(h, agree[0]) and h != agree[0]]

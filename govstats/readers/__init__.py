@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..core.errors import ReportParseError
 from ..core.limits import Limits
+from ..schema.messages import message, over_limit
 from .base import Document, NeedsOCR, Reader, decode, decode_text
 from .office import kind as office_kind
 
@@ -136,7 +137,7 @@ def reader(name: str, source: str = "<bytes>") -> Reader:
     """The reader of carrier `name`; an unknown carrier is a ReportParseError naming the known ones."""
     known = readers()
     if name not in known:
-        raise ReportParseError(source, f"unknown carrier {name!r}; known: {', '.join(known)}")
+        raise ReportParseError(source, message("unknown_carrier", name=repr(name), known=", ".join(known)))
     return known[name]
 
 
@@ -176,15 +177,15 @@ def read_document(data: bytes, source: str, carrier: str | None = None,
     except ReportParseError:
         raise
     except ImportError as exc:  # a reader whose library is not installed
-        raise ReportParseError(source, f"the {name} reader is not available ({exc})") from exc
+        raise ReportParseError(source, message("reader_unavailable", name=name, detail=exc)) from exc
     except Exception as exc:
         # A damaged file makes the parsing libraries (zipfile, zlib, pdfminer, …) raise whatever
         # they raise; that is this file's failure, not a bug.  An error raised in govstats code is.
         origin = _origin(exc)
         if origin.startswith(_PACKAGE):
             raise
-        raise ReportParseError(source, f"a damaged or malformed {name} file ({exc.__class__.__name__} "
-                                       f"in {Path(origin).name}: {exc})") from exc
+        raise ReportParseError(source, message("damaged", carrier=name, detail=f"{exc.__class__.__name__} "
+                                                                               f"in {Path(origin).name}: {exc}")) from exc
     if decoded is not None:
         doc.encoding = decoded.encoding
         doc.notes[:0] = decoded.notes
@@ -197,14 +198,13 @@ def _read_by_ocr(data: bytes, source: str, reason: str, limits: Limits) -> Docum
     from . import ocr
 
     if not ocr.available():
-        raise ReportParseError(source, f"{reason}; {ocr.EXTRA_HINT}")
+        raise ReportParseError(source, message("needs_ocr_extra", reason=reason))
     return ocr.read(data, source, limits)
 
 
 def _check_size(data: bytes, source: str, limit: str, limits: Limits) -> None:
     if limits.exceeded(limit, len(data)):
-        raise ReportParseError(source, f"{len(data):,} bytes, more than the {getattr(limits, limit):,} "
-                                       f"bytes {limit} allows; {limits.advice(limit)}")
+        raise ReportParseError(source, over_limit("limit_bytes", limits, limit, size=f"{len(data):,}"))
 
 
 _PACKAGE = str(Path(__file__).resolve().parents[1])

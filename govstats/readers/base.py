@@ -18,6 +18,7 @@ from typing import Protocol
 from ..core.errors import ReportParseError
 from ..core.limits import Limits
 from ..core.model import CELL_SEP, Problem
+from ..schema.messages import message
 
 _GB = {"gb2312", "gbk", "gb18030", "cp936", "gb2312-80"}
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -124,7 +125,7 @@ def decode_text(data: bytes, source: str) -> Decoded:
     Raises ReportParseError for empty or binary input.
     """
     if not data.strip():
-        raise ReportParseError(source, "the file is empty")
+        raise ReportParseError(source, message("empty_file"))
     notes = []
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -137,13 +138,13 @@ def decode_text(data: bytes, source: str) -> Decoded:
             data = body
             break
     if not data.strip():
-        raise ReportParseError(source, "the file is empty (only a byte-order mark)")
+        raise ReportParseError(source, message("empty_bom"))
     found = (_utf16_without_bom(data, source) if b"\x00" in data
              else _tolerant(data, "utf-8", source) or _declared(data, source) or _detected(data, source))
     if found is None:
         if b"\x00" in data:
-            raise ReportParseError(source, "binary data (NUL bytes), not a text, HTML, DOCX or PDF report")
-        raise ReportParseError(source, "cannot detect the text encoding (binary data?)")
+            raise ReportParseError(source, message("binary"))
+        raise ReportParseError(source, message("no_encoding"))
     found.notes[:0] = notes
     return found
 
@@ -185,13 +186,11 @@ def _finish(text: str, encoding: str, source: str, bad: list[int], truncated: in
         return None
     problems = []
     if truncated:
-        problems.append(Problem(source, f"the file ends inside a character (its last {truncated} byte(s) are "
-                                        f"an incomplete {encoding} sequence, dropped): an interrupted "
-                                        "download? The text before it was read", severity="warning"))
+        problems.append(Problem(source, message("truncated_character", count=truncated, encoding=encoding),
+                                severity="warning"))
     if bad:
         where = ", ".join(str(b) for b in bad[:5]) + (", …" if len(bad) > 5 else "")
-        problems.append(Problem(source, f"{len(bad)} byte(s) that are not valid {encoding} (at byte offset "
-                                        f"{where}) read as U+FFFD: the file is damaged there",
+        problems.append(Problem(source, message("invalid_bytes", count=len(bad), encoding=encoding, where=where),
                                 severity="warning"))
     return Decoded(text, encoding, problems=problems)
 

@@ -23,6 +23,7 @@ import olefile
 
 from ..core.errors import ReportParseError
 from ..core.limits import Limits
+from ..schema.messages import message
 from .base import Document
 
 _MAGIC = 0xA5EC
@@ -40,41 +41,38 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
     except (OSError, ValueError, struct.error) as exc:
-        raise ReportParseError(source, f"not a readable Word 97 file (not an OLE compound file: {exc})") from exc
+        raise ReportParseError(source, message("not_ole", detail=exc)) from exc
     with ole:
         if not ole.exists("WordDocument"):
             streams = ", ".join("/".join(s) for s in ole.listdir()[:4])
-            raise ReportParseError(source, "an OLE file but not a Word document (no WordDocument stream; "
-                                           f"it holds {streams or 'nothing'})")
+            raise ReportParseError(source, message("ole_not_word", streams=streams or "nothing"))
         word = ole.openstream("WordDocument").read()
         try:
             fib = _fib(word, source)
         except struct.error as exc:
-            raise ReportParseError(source, f"a damaged Word file (its File Information Block: {exc})") from exc
+            raise ReportParseError(source, message("damaged_word", detail=f"its File Information Block: {exc}")) from exc
         table_name = "1Table" if fib["which_table"] else "0Table"
         if not ole.exists(table_name):
-            raise ReportParseError(source, f"a damaged Word file (its {table_name} stream is missing)")
+            raise ReportParseError(source, message("damaged_word", detail=f"its {table_name} stream is missing"))
         table = ole.openstream(table_name).read()
         data_stream = ole.openstream("Data").read() if ole.exists("Data") else b""
     try:
         text, fcs = _text(word, table, fib, source)
         lines = _lines(text, fcs, _paragraphs(word, table, data_stream, fib))
     except (struct.error, IndexError, ValueError, OverflowError) as exc:  # offsets pointing nowhere
-        raise ReportParseError(source, f"a damaged Word file ({exc.__class__.__name__}: {exc})") from exc
+        raise ReportParseError(source, message("damaged_word", detail=f"{exc.__class__.__name__}: {exc}")) from exc
     if not any(cell.strip() for line in lines for cell in line):
-        raise ReportParseError(source, "the Word document has no text (an empty document, or only images)")
+        raise ReportParseError(source, message("word_no_text"))
     return Document(lines=lines, carrier="doc", source=source)
 
 
 def _fib(word: bytes, source: str) -> dict:
     """The parts of the File Information Block the reader needs."""
     if len(word) < 68 or struct.unpack_from("<H", word, 0)[0] != _MAGIC:
-        raise ReportParseError(source, "not a Word 97-2003 document (its WordDocument stream has no Word "
-                                       "signature; a Word 6/95 or Works file?)")
+        raise ReportParseError(source, message("word_not_97"))
     flags = struct.unpack_from("<H", word, 0x0A)[0]
     if flags & 0x0100:
-        raise ReportParseError(source, "the Word document is encrypted (password protected); ask the "
-                                       "publisher for an unprotected copy")
+        raise ReportParseError(source, message("word_encrypted"))
     pos = 32
     csw = struct.unpack_from("<H", word, pos)[0]
     pos += 2 + 2 * csw
@@ -85,7 +83,7 @@ def _fib(word: bytes, source: str) -> dict:
     count = struct.unpack_from("<H", word, pos)[0]
     blob = pos + 2
     if count <= _FC_CLX or blob + 8 * count > len(word):
-        raise ReportParseError(source, "a damaged Word file (its File Information Block is cut short)")
+        raise ReportParseError(source, message("damaged_word", detail="its File Information Block is cut short"))
 
     def pair(index: int) -> tuple[int, int]:
         return struct.unpack_from("<II", word, blob + 8 * index)
@@ -99,17 +97,17 @@ def _text(word: bytes, table: bytes, fib: dict, source: str) -> tuple[str, list[
     fc, lcb = fib["clx"]
     clx = table[fc:fc + lcb]
     if len(clx) != lcb or not lcb:
-        raise ReportParseError(source, "a damaged Word file (its piece table lies outside the table stream)")
+        raise ReportParseError(source, message("damaged_word", detail="its piece table lies outside the table stream"))
     pos = 0
     while pos < len(clx) and clx[pos] == 0x01:  # Prc: property modifiers of pieces, skipped
         pos += 3 + struct.unpack_from("<H", clx, pos + 1)[0]
     if pos + 5 > len(clx) or clx[pos] != 0x02:
-        raise ReportParseError(source, "a damaged Word file (no piece table in its Clx)")
+        raise ReportParseError(source, message("damaged_word", detail="no piece table in its Clx"))
     size = struct.unpack_from("<I", clx, pos + 1)[0]
     plc = clx[pos + 5:pos + 5 + size]
     n = (len(plc) - 4) // 12
     if n <= 0:
-        raise ReportParseError(source, "a damaged Word file (an empty piece table)")
+        raise ReportParseError(source, message("damaged_word", detail="an empty piece table"))
     cps = struct.unpack_from(f"<{n + 1}i", plc, 0)
     chars: list[str] = []
     fcs: list[int] = []
@@ -124,7 +122,7 @@ def _text(word: bytes, table: bytes, fib: dict, source: str) -> tuple[str, list[
         width = 1 if compressed else 2
         piece = word[at:at + (end - start) * width]
         if len(piece) != (end - start) * width:
-            raise ReportParseError(source, "a damaged Word file (a text piece lies outside its stream)")
+            raise ReportParseError(source, message("damaged_word", detail="a text piece lies outside its stream"))
         decoded = piece.decode("cp1252", errors="replace") if compressed else piece.decode("utf-16-le", errors="replace")
         chars.append(decoded)
         fcs.extend(range(at, at + len(piece), width))

@@ -21,6 +21,7 @@ from lxml import etree
 
 from ..core.errors import ReportParseError
 from ..core.limits import Limits
+from ..schema.messages import message, over_limit
 from .base import Document, Position
 
 _P, _TBL, _SDT, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("w:tc")
@@ -39,20 +40,19 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except zipfile.BadZipFile as exc:
-        raise ReportParseError(source, f"not a readable DOCX file (a broken ZIP package: {exc})") from exc
+        raise ReportParseError(source, message("docx_broken_zip", detail=exc)) from exc
     _check_unzipped_size(infos, source, limits or Limits.from_env())
     names = [info.filename for info in infos]
     if "word/document.xml" not in names:
-        raise ReportParseError(source, "a ZIP package but not a Word .docx file (no word/document.xml; "
-                                       f"it holds {', '.join(names[:4]) or 'nothing'})")
+        raise ReportParseError(source, message("docx_not_word", names=", ".join(names[:4]) or "nothing"))
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        raise ReportParseError(source, f"not a readable DOCX file ({exc.__class__.__name__}: {exc})") from exc
+        raise ReportParseError(source, message("docx_unreadable", detail=f"{exc.__class__.__name__}: {exc}")) from exc
     body = document.element.body
     found = _blocks(body, {tbl: n for n, tbl in enumerate(body.iter(_TBL), start=1)}, _pages(body))
     if not found:
-        raise ReportParseError(source, "the DOCX has no text (an empty document, or only images)")
+        raise ReportParseError(source, message("docx_no_text"))
     positions = {(i, j): where for i, (_, cells) in enumerate(found) for j, where in enumerate(cells)}
     return Document(lines=[line for line, _ in found], carrier="docx", source=source, positions=positions)
 
@@ -65,16 +65,12 @@ def _check_unzipped_size(infos: list[zipfile.ZipInfo], source: str, limits: Limi
     """
     total = sum(info.file_size for info in infos)
     if limits.exceeded("max_unzipped_bytes", total):
-        raise ReportParseError(source, f"the DOCX unzips to {total:,} bytes, more than the "
-                                       f"{limits.max_unzipped_bytes:,} max_unzipped_bytes allows (a zip "
-                                       f"bomb?); {limits.advice('max_unzipped_bytes')}")
+        raise ReportParseError(source, over_limit("limit_unzipped", limits, "max_unzipped_bytes", total=f"{total:,}"))
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > _BIG_PART and limits.exceeded("max_zip_ratio", int(ratio)):
-            raise ReportParseError(source, f"the DOCX part {info.filename} expands {ratio:,.0f} times "
-                                           f"(to {info.file_size:,} bytes), more than the "
-                                           f"{limits.max_zip_ratio} times max_zip_ratio allows (a zip bomb?); "
-                                           f"{limits.advice('max_zip_ratio')}")
+            raise ReportParseError(source, over_limit("limit_zip_ratio", limits, "max_zip_ratio", part=info.filename,
+                                                      ratio=f"{ratio:,.0f}", size=f"{info.file_size:,}"))
 
 
 #: a line of cells and where each is printed (table rows; none for a paragraph)

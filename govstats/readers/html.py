@@ -25,6 +25,7 @@ from lxml import etree
 from ..core.errors import ReportParseError
 from ..core.limits import Limits
 from ..core.model import Problem
+from ..schema.messages import message
 from .base import Document, Position, decode
 
 _BLOCK = frozenset({
@@ -67,12 +68,11 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
         try:
             lines.extend(renderer.lines(body))
         except RecursionError:  # the walk follows the nesting: thousands of levels exceed Python's stack
-            raise ReportParseError(source, "the HTML nests its elements too deep for govstats to read "
-                                           "(more than about 900 levels)") from None
+            raise ReportParseError(source, message("html_too_deep")) from None
     if not any(len(line) > 1 for line in lines):  # no table in the body: a head script may hold it
         lines.extend(_head_script_lines(root, source, renderer))
     if not lines:
-        raise ReportParseError(source, "the HTML has no text (an empty page, or content loaded by a script)")
+        raise ReportParseError(source, message("html_no_text"))
     positions = {(first + i, j): where for i, cells in renderer.where.items() for j, where in enumerate(cells)}
     return Document(lines=lines, carrier="html", source=source, encoding=encoding, notes=notes,
                     problems=renderer.problems, positions=positions)
@@ -172,7 +172,7 @@ def _parse(text: str, source: str) -> etree._Element:
         if root is None:
             raise etree.ParserError("Document is empty")
     except (etree.ParserError, ValueError) as exc:
-        raise ReportParseError(source, f"cannot parse the HTML ({exc})") from exc
+        raise ReportParseError(source, message("html_unparsable", detail=exc)) from exc
     return root
 
 
@@ -243,7 +243,7 @@ class _Renderer:
         try:
             html = _script_html(el.text or "", self.source)
         except ReportParseError as exc:  # a browser shows the page without what the script writes
-            self.problems.append(Problem(self.source, f"a script not read: {exc.reason}"))
+            self.problems.append(Problem(self.source, message("script_not_read", reason=exc.reason)))
             return
         if html:
             body = _parse(html, self.source).find("body")

@@ -32,6 +32,7 @@ from ..core.errors import ReportParseError
 from ..core.limits import Limits
 from ..core.progress import bar as progress_bar
 from ..core.progress import wanted
+from ..schema.messages import message, over_limit
 from . import layout as page_layout
 from . import ocr_pages
 from .base import CellSource, Document, Position
@@ -46,7 +47,7 @@ MIN_CONFIDENCE = 0.9
 PROGRESS_PAGES = 3
 _TILE_RATIO = 1.5  # a tall image is recognised in tiles at most this many widths high
 _DIGIT = re.compile(r"\d")
-EXTRA_HINT = 'install the OCR extra: pip install "govstats[ocr]" (rapidocr and onnxruntime)'
+EXTRA_HINT = message("ocr_extra")
 
 
 def available() -> bool:
@@ -62,7 +63,7 @@ def read(data: bytes, source: str, limits: Limits | None = None, jobs: int | Non
     count); a long image is one page recognised in page-sized tiles.
     """
     if not available():
-        raise ReportParseError(source, f"reading a scan or an image needs OCR: {EXTRA_HINT}")
+        raise ReportParseError(source, message("needs_ocr", hint=EXTRA_HINT))
     limits = limits or Limits.from_env()
     total = ocr_pages.count(data, source, limits)
     jobs = max(1, jobs or os.cpu_count() or 1)
@@ -90,9 +91,8 @@ def read(data: bytes, source: str, limits: Limits | None = None, jobs: int | Non
 def _check_time(started: float, done: int, source: str, limits: Limits) -> None:
     seconds = time.monotonic() - started
     if limits.exceeded("max_ocr_seconds", int(seconds)):
-        raise ReportParseError(source, f"OCR took {seconds:.0f} s for {done} page(s), more than the "
-                                       f"{limits.max_ocr_seconds:,} s max_ocr_seconds allows; "
-                                       f"{limits.advice('max_ocr_seconds')}")
+        raise ReportParseError(source, over_limit("limit_ocr_seconds", limits, "max_ocr_seconds",
+                                                  seconds=f"{seconds:.0f}", done=done))
 
 
 def _page(image: Image.Image, threads: int) -> tuple[float, list[page_layout.Block[Cell]]]:
@@ -152,7 +152,7 @@ def _model(folder: Path, task: str) -> str:
     """The wheel's model file for `task` (det, rec, cls): the engine never looks anywhere else."""
     found = sorted(folder.glob(f"*_{task}_*.onnx"))
     if not found:
-        raise ReportParseError(str(folder), f"the rapidocr wheel holds no {task} model; {EXTRA_HINT}")
+        raise ReportParseError(str(folder), message("ocr_no_model", task=task, hint=EXTRA_HINT))
     return str(found[-1])
 
 
@@ -198,7 +198,7 @@ def _document(pages: list[tuple[float, list[page_layout.Block[Cell]]]], source: 
     right = max((b.x1 for page in blocks for b in page if not b.is_table), default=0.0)
     joined = page_layout.join([page_layout.paragraphs(page, right) for page in blocks])
     if not any(cell for line in joined.lines for cell in line):
-        raise ReportParseError(source, f"OCR found no text on {len(pages)} page(s)")
+        raise ReportParseError(source, message("ocr_no_text", pages=len(pages)))
     return Document(lines=joined.lines, carrier="ocr", source=source, notes=notes + joined.notes,
                     cell_sources=joined.cell_sources, positions=joined.positions)
 

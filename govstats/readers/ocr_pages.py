@@ -16,6 +16,7 @@ from PIL import Image
 
 from ..core.errors import ReportParseError
 from ..core.limits import Limits
+from ..schema.messages import message, over_limit
 
 #: resolution pages are rendered at: a 10.5 pt digit is then ~29 px tall, well inside what the
 #: recogniser (48 px input lines) reads reliably, while a page stays ~1650 × 2340 px
@@ -34,8 +35,7 @@ def count(data: bytes, source: str, limits: Limits) -> int:
     finally:
         document.close()
     if limits.exceeded("max_ocr_pages", pages):
-        raise ReportParseError(source, f"the scan has {pages:,} pages, more than the {limits.max_ocr_pages:,} "
-                                       f"max_ocr_pages allows; {limits.advice('max_ocr_pages')}")
+        raise ReportParseError(source, over_limit("limit_scan_pages", limits, "max_ocr_pages", pages=f"{pages:,}"))
     return pages
 
 
@@ -53,11 +53,11 @@ def images(data: bytes, source: str, limits: Limits) -> Iterator[Image.Image]:
             page = document[i]
             width, height = page.get_size()
             _check(round(width * DPI / 72), round(height * DPI / 72), source, limits,
-                   f"page {i + 1} ({width:.0f} × {height:.0f} pt) at {DPI} dpi")
+                   message("page_at_dpi", page=i + 1, width=f"{width:.0f}", height=f"{height:.0f}", dpi=DPI))
             try:
                 yield page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L")
             except pypdfium2.PdfiumError as exc:
-                raise ReportParseError(source, f"page {i + 1} cannot be rendered ({exc})") from exc
+                raise ReportParseError(source, message("page_not_rendered", page=i + 1, detail=exc)) from exc
             finally:
                 page.close()
     finally:
@@ -69,25 +69,25 @@ def _image(data: bytes, source: str, limits: Limits) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # max_image_pixels decides
             image = Image.open(io.BytesIO(data))
-            _check(image.width, image.height, source, limits, "the image")
+            _check(image.width, image.height, source, limits, message("the_image"))
             image.load()
     except Image.DecompressionBombError as exc:  # beyond what Pillow opens at all
-        raise ReportParseError(source, f"the image has more pixels than the {limits.max_image_pixels:,} "
-                                       f"max_image_pixels allows ({exc})") from exc
+        raise ReportParseError(source, message("limit_pixels_image", limit=f"{limits.max_image_pixels:,}",
+                                               name="max_image_pixels", detail=exc)) from exc
     except (OSError, SyntaxError, ValueError) as exc:
-        raise ReportParseError(source, f"not a readable image ({exc.__class__.__name__}: {exc})") from exc
+        raise ReportParseError(source, message("not_an_image", detail=f"{exc.__class__.__name__}: {exc}")) from exc
     return image.convert("L")
 
 
 def _check(width: int, height: int, source: str, limits: Limits, what: str) -> None:
     """Refuse an image of more pixels than max_image_pixels, or too thin to hold text."""
     if limits.exceeded("max_image_pixels", width * height):
-        raise ReportParseError(source, f"{what} is {width:,} × {height:,} pixels ({width * height:,}), more "
-                                       f"than the {limits.max_image_pixels:,} max_image_pixels allows; "
-                                       f"{limits.advice('max_image_pixels')}")
+        raise ReportParseError(source, over_limit("limit_pixels", limits, "max_image_pixels", what=what,
+                                                  width=f"{width:,}", height=f"{height:,}",
+                                                  pixels=f"{width * height:,}"))
     if min(width, height) < MIN_SIDE:
-        raise ReportParseError(source, f"{what} is {width:,} × {height:,} pixels: less than {MIN_SIDE} px "
-                                       "across, too thin to hold a line of text")
+        raise ReportParseError(source, message("image_too_thin", what=what, width=f"{width:,}",
+                                               height=f"{height:,}", side=MIN_SIDE))
 
 
 def _is_pdf(data: bytes) -> bool:
@@ -100,4 +100,4 @@ def _open_pdf(data: bytes, source: str):
     try:
         return pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as exc:
-        raise ReportParseError(source, f"not a readable PDF ({exc})") from exc
+        raise ReportParseError(source, message("pdf_unreadable", detail=exc)) from exc

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..core.errors import ReportParseError
 from ..core.limits import Limits
+from ..schema.messages import message, over_limit
 from .base import Document
 
 #: the names LibreOffice's program has on PATH
@@ -47,9 +48,7 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
     what = kind(data) or "document"
     soffice = program()
     if soffice is None:
-        raise ReportParseError(source, f"an {what.upper()} file needs LibreOffice to be read, and it is not "
-                                       "installed (no soffice on PATH): install LibreOffice, or convert "
-                                       "the file to DOCX (soffice --headless --convert-to docx FILE)")
+        raise ReportParseError(source, message("needs_libreoffice", kind=what.upper()))
     doc = docx.read(convert(data, source, what, soffice, limits), source, limits)
     doc.notes.insert(0, f"read from {what.upper()} converted to DOCX by LibreOffice "
                         f"({Path(soffice).name} --headless --convert-to docx)")
@@ -72,12 +71,11 @@ def convert(data: bytes, source: str, suffix: str, soffice: str, limits: Limits,
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)  # LibreOffice and whatever it started
                 process.communicate()
-                raise ReportParseError(source, f"LibreOffice did not convert it to {target.upper()} within "
-                                               f"the {limits.max_convert_seconds:,} s max_convert_seconds "
-                                               f"allows; {limits.advice('max_convert_seconds')}") from None
+                raise ReportParseError(source, over_limit("limit_convert_seconds", limits, "max_convert_seconds",
+                                                          target=target.upper())) from None
         result = folder / "out" / f"document.{target}"
         if not result.is_file():
             why = err.decode("utf-8", "replace").strip()[:300] or "no message"
-            raise ReportParseError(source, f"LibreOffice could not convert it to {target.upper()} "
-                                           f"(exit status {process.returncode}: {why})")
+            raise ReportParseError(source, message("convert_failed", target=target.upper(),
+                                                   status=process.returncode, why=why))
         return result.read_bytes()

@@ -25,6 +25,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from ..core.errors import ReportParseError
 from ..core.limits import Limits
+from ..schema.messages import message, over_limit
 from . import layout
 from .base import Document, NeedsOCR, Position
 from .layout import Block, Span
@@ -49,27 +50,24 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
     except (PdfminerException, PDFPasswordIncorrect, PSException, ValueError) as exc:
         cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
         if isinstance(cause, PDFPasswordIncorrect):
-            raise ReportParseError(source, "the PDF is encrypted and needs a password to be opened; "
-                                           "ask the publisher for an unprotected copy") from exc
+            raise ReportParseError(source, message("pdf_password")) from exc
         if isinstance(cause, PDFEncryptionError):
-            raise ReportParseError(source, f"the PDF is encrypted in a way that cannot be read ({cause})") from exc
-        raise ReportParseError(source, f"not a readable PDF ({exc.__class__.__name__}: "
-                                       f"{exc or 'no reason given'})") from exc
+            raise ReportParseError(source, message("pdf_encryption", detail=cause)) from exc
+        raise ReportParseError(source, message("pdf_unreadable", detail=f"{exc.__class__.__name__}: "
+                                                                        f"{exc or 'no reason given'}")) from exc
     with pdf:
         if limits.exceeded("max_pages", len(pdf.pages)):
-            raise ReportParseError(source, f"the PDF has {len(pdf.pages):,} pages, more than the "
-                                           f"{limits.max_pages:,} max_pages allows; {limits.advice('max_pages')}")
+            raise ReportParseError(source, over_limit("limit_pdf_pages", limits, "max_pages",
+                                                      pages=f"{len(pdf.pages):,}"))
         if not pdf.pages:  # a damaged page tree: pdfium, OCR's renderer, may still find the pages
-            return _ocr(data, source, "pdfminer finds no page in the PDF's page tree (a damaged PDF?)")
+            return _ocr(data, source, message("pdf_no_pages"))
         chars = sum(len(page.chars) for page in pdf.pages)
         if chars == 0:
             images = sum(len(page.images) for page in pdf.pages)
-            return _ocr(data, source, f"the PDF has no text layer (a scanned PDF needs OCR): "
-                                      f"{len(pdf.pages)} page(s), {images} image(s), no characters")
+            return _ocr(data, source, message("pdf_no_text_layer", pages=len(pdf.pages), images=images))
         unmapped = sum(1 for page in pdf.pages for c in page.chars if c["text"].startswith("(cid:"))
         if unmapped * 2 > chars:
-            return _ocr(data, source, "the PDF's fonts have no Unicode mapping (text comes out as "
-                                      "'(cid:…)' codes); it needs OCR")
+            return _ocr(data, source, message("pdf_no_unicode"))
         notes = [f"page {page.page_number}: no text layer (images only); its content needs OCR"
                  for page in pdf.pages if not page.chars and page.images]
         pages = [_read_page(page) for page in pdf.pages]

@@ -20,6 +20,7 @@ import python_calamine
 
 from ..core.errors import ReportParseError
 from ..core.limits import Limits
+from ..schema.messages import message
 from .base import Document, Position
 
 #: cells of one sheet's used area (a report's tables hold a few hundred)
@@ -34,14 +35,13 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
         for number, name in enumerate(book.sheet_names, start=1):
             lines.extend(_sheet(book.get_sheet_by_name(name), source, number))
     except python_calamine.PasswordError as exc:
-        raise ReportParseError(source, "the spreadsheet is encrypted (password protected); ask the "
-                                       "publisher for an unprotected copy") from exc
+        raise ReportParseError(source, message("sheet_encrypted")) from exc
     except (KeyboardInterrupt, SystemExit, ReportParseError):
         raise
     except BaseException as exc:  # calamine's errors, and its Rust panics (PanicException is no Exception)
-        raise ReportParseError(source, f"not a readable spreadsheet ({exc.__class__.__name__}: {exc})") from exc
+        raise ReportParseError(source, message("sheet_unreadable", detail=f"{exc.__class__.__name__}: {exc}")) from exc
     if not lines:
-        raise ReportParseError(source, "the spreadsheet has no text (every sheet is empty)")
+        raise ReportParseError(source, message("sheet_no_text"))
     positions = {(i, j): p for i, (_, where) in enumerate(lines) for j, p in enumerate(where)}
     return Document(lines=[cells for cells, _ in lines], carrier="sheet", source=source, positions=positions)
 
@@ -51,8 +51,8 @@ def _sheet(sheet, source: str, number: int) -> list[tuple[list[str], list[Positi
     its row and column in the sheet (1-based: A1 is row 1, col 1)."""
     height, width = sheet.total_height, sheet.total_width
     if height * width > MAX_CELLS:
-        raise ReportParseError(source, f"sheet {sheet.name!r} is {height:,} rows × {width:,} columns, more than "
-                                       f"the {MAX_CELLS:,} cells a report's sheet is read up to")
+        raise ReportParseError(source, message("limit_sheet", sheet=repr(sheet.name), height=f"{height:,}",
+                                               width=f"{width:,}", limit=f"{MAX_CELLS:,}"))
     rows = sheet.to_python(skip_empty_area=False)
     covered: set[tuple[int, int]] = set()
     for (top, left), (bottom, right) in sheet.merged_cell_ranges or []:

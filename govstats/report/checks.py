@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..core.model import TABLES, Problem
 from ..schema import Schema, catalogue, load_schema
+from ..schema.messages import message
 
 CHECK_COLUMNS = catalogue.columns("checks", "check")
 
@@ -98,14 +99,13 @@ def value_problems(records: Iterable[dict], source: str, schema: Schema | None =
         if r["kind"] != "number" or value is None:
             continue
         if not math.isfinite(value):
-            reason = "is not a finite number"
+            reason = "value_not_finite"
         elif value < 0 and (r["table"], r["col"]) not in signed:
-            reason = "is negative, which a count cannot be"
+            reason = "value_negative"
         else:
             continue
         raw = r["raw"] if len(r["raw"]) <= 40 else r["raw"][:20] + f"…({len(r['raw'])} characters)"
-        out.append(Problem(source, f"column {r['col']}: {raw!r} {reason}; kept as printed, check the source",
-                           r["table"], r["row"], "error"))
+        out.append(Problem(source, message(reason, col=r["col"], raw=repr(raw)), r["table"], r["row"], "error"))
     return out
 
 

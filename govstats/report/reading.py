@@ -16,6 +16,7 @@ from ..core.limits import Limits
 from ..core.model import Problem, ReportMeta
 from ..interpret import interpret
 from ..readers import SUFFIXES, read_document
+from ..schema.messages import message, over_limit
 from .checks import check_counts, failed_operands, run_checks, value_problems
 from .quality import carried_flags, cell_flags, cell_quality, identity_flags, problem_flags
 from .wide import as_integers, cells_frame, wide
@@ -99,20 +100,19 @@ def _load(source: Any, limits: Limits) -> tuple[bytes, str, str | None]:
         name = getattr(source, "name", "<stream>")
         data = source.read(limits.max_bytes + 1) if limits.max_bytes else source.read()
         if limits.exceeded("max_bytes", len(data)):  # characters of a text stream are at least bytes
-            raise ReportParseError(str(name), f"more than the {limits.max_bytes:,} bytes max_bytes allows; "
-                                              f"{limits.advice('max_bytes')}")
+            raise ReportParseError(str(name), over_limit("limit_stream", limits, "max_bytes"))
         return (data.encode("utf-8") if isinstance(data, str) else data), str(name), None
     if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source
                                              and len(source) < 1024 and
                                              (Path(source).exists() or source.lower().endswith(_PATH_SUFFIXES))):
         path = Path(source)
         if not path.is_file():
-            what = f"not a regular file (a {file_kind(path.stat().st_mode)})" if path.exists() else "no such file"
+            what = (message("not_regular", kind=f"a {file_kind(path.stat().st_mode)}") if path.exists()
+                    else message("no_such_file"))
             raise ReportParseError(str(path), what)
         size = path.stat().st_size
         if limits.exceeded("max_bytes", size):
-            raise ReportParseError(path.name, f"{size:,} bytes, more than the {limits.max_bytes:,} bytes "
-                                              f"max_bytes allows; {limits.advice('max_bytes')}")
+            raise ReportParseError(path.name, over_limit("limit_bytes", limits, "max_bytes", size=f"{size:,}"))
         return path.read_bytes(), path.name, str(path)
     if isinstance(source, str):
         return source.encode("utf-8"), "<text>", None
@@ -143,23 +143,19 @@ def read_report(source: Any, *, carrier: str | None = None, agency: str | None =
     version = result.version
     if version is None:
         if not result.cells and not result.sections and title.title is None:
-            raise ReportParseError(name, "not a government information disclosure annual report "
-                                         "(no title '…政府信息公开工作年度报告', no section headings, no tables)")
+            raise ReportParseError(name, message("not_annual_report"))
         if year is not None and year <= 2018:
             version = "pre2019"
-            warnings.warn(UnsupportedFormat(
-                f"{name}: a pre-2019 narrative report ({year}); its tables are not in a national "
-                "format, so no cells were read (the narrative is kept in .sections)"), stacklevel=2)
+            warnings.warn(UnsupportedFormat(message("pre2019", name=name, year=year)), stacklevel=2)
         else:
-            raise ReportParseError(name, "no statistical tables of the 2019 or 2021 format found "
-                                         "(sections 二, 三, 四); a narrative-only report or an excerpt?")
+            raise ReportParseError(name, message("no_tables"))
     meta = ReportMeta(report=report or name, agency=agency, year=year, format_version=version,
                       title=title.title, source=path or name, sha256=hashlib.sha256(data).hexdigest(),
                       carrier=doc.carrier, encoding=doc.encoding)
     report = Report(meta, result.cells, result.sections,
                     doc.problems + result.problems + value_problems(result.cells, name), doc.notes)
     if doc.carrier == "ocr":  # a misread digit shows as a broken identity: flag the cells it involves
-        report.problems += [Problem(name, f"{col}: {what}; this OCR reading may be wrong", table, row)
+        report.problems += [Problem(name, message("ocr_doubt", col=col, what=what), table, row)
                             for table, row, col, what in
                             failed_operands(cells_frame(result.cells, meta.report), version)]
     return report

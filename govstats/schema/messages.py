@@ -1,7 +1,9 @@
 """Messages a reader meets (reading problems, reasons a file is not used) in either language.
 
 A message is made, stored and exported in English, as `Corpus.problems` and `Corpus.unused` hold
-it; its text is one of the `message.*` texts of texts.csv.  A page or a command shows it in its
+it; its text is one of the `message.*` texts of texts.csv, and the code makes it with
+`message(key, **values)` (never by writing the English again, so that the template and the code
+cannot drift; tests/unit/test_messages.py checks every key the code names).  A page or a command shows it in its
 language with `in_language(message, lang)`: the English text is recognised by its template, and
 the Chinese one is filled with the same values (a value that is itself a message, such as the
 reason in "cannot read the file: …", is shown in the language too).  A message that no template
@@ -13,6 +15,7 @@ import functools
 import re
 import string
 
+from ..core.limits import Limits, env_name
 from .texts import check_lang, load_texts
 
 #: how deep values that are messages themselves are translated
@@ -43,6 +46,21 @@ def _pattern(template: str) -> tuple[re.Pattern[str], int]:
         parts.append(f"(?P={field})" if field in named else f"(?P<{field}>.+?)")
         named.add(field)
     return re.compile("".join(parts), re.DOTALL), literal
+
+
+def message(key: str, **values: object) -> str:
+    """The English message `message.<key>` of texts.csv with its placeholders filled: what the code
+    stores, and what `in_language` recognises and says in Chinese."""
+    template = load_texts().get(f"message.{key}")
+    if template is None:
+        raise KeyError(f"no text message.{key} in govstats/schema/texts.csv")
+    return template["en"].format(**values)
+
+
+def over_limit(key: str, limits: Limits, name: str, **values: object) -> str:
+    """The message `key` of the limit `name` passed: the limit, its name and how to raise it filled in."""
+    advice = message("limit_advice", env=env_name(name), name=name)
+    return message(key, limit=f"{getattr(limits, name):,}", name=name, advice=advice, **values)
 
 
 def in_language(message: str, lang: str, depth: int = 0) -> str:
