@@ -24,12 +24,12 @@ from .corpus.cli import add_parser as _add_cite
 from .fetch.cli import add_parser as _add_fetch
 from .notebooks.cli import add_parser as _add_notebooks
 from .report import Report, read_report
-from .report.checks import check_counts
+from .report.checks import check_counts, missing_rows
 from .report.wide import as_integers
 from .review.cli import add_parser as _add_review
-from .schema import load_schema
 from .schema.labels import label_cells
 from .schema.messages import in_language
+from .schema.texts import text
 
 EXIT_CODES = """exit status:
   0  success
@@ -53,7 +53,7 @@ def _read(path: str, lang: str = "en") -> Report | None:
             warnings.simplefilter("always", GovstatsWarning)
             report = read_report(Path(path))
         for w in caught:
-            print(f"warning: {w.message}", file=sys.stderr)
+            print(f"warning: {in_language(str(w.message), lang)}", file=sys.stderr)
         for problem in report.problems:
             print(f"problem: {replace(problem, message=in_language(problem.message, lang))}", file=sys.stderr)
         return report
@@ -110,21 +110,12 @@ def _check_paths(paths: list[str], lang: str) -> list[str]:
             for skipped in unread_files(Path(path)):  # said, never skipped without a word
                 print(f"{skipped['source']}: {in_language(skipped['message'], lang)}")
             if not found:
-                print(f"error: {path}: no report files ({', '.join(SUFFIXES)}) in this folder", file=sys.stderr)
+                print(f"error: {path}: {text('cli.no_report_files', lang, suffixes=', '.join(SUFFIXES))}",
+                      file=sys.stderr)
             out += found
         else:
             out.append(path)
     return out
-
-
-def _missing_rows(report: Report) -> list[tuple[str, str, str]]:
-    """(table, key, printed label) of every official row of the report's tables that was not read."""
-    version = report.meta.format_version
-    if version not in ("2019", "2021"):
-        return []
-    schema = load_schema()
-    present = set(zip(report.cells["table"].astype(str), report.cells["row"].astype(str)))
-    return [(t, e.key, e.zh) for t in TABLES for e in schema.rows(t, version) if (t, e.key) not in present]
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -138,17 +129,17 @@ def _cmd_check(args: argparse.Namespace) -> int:
         checks = report.checks(mode=args.mode)
         failed = checks[checks["passed"] == False]  # noqa: E712  (NA means unchecked)
         unchecked = checks[checks["passed"].isna()]
-        missing = _missing_rows(report)
+        missing = missing_rows(report.cells, report.meta.format_version)
         counts = check_counts(checks)
-        print(f"{path}: {counts['checks']} checks, {counts['failed']} failed, {counts['unchecked']} "
-              f"unchecked, {len(report.problems)} problems")
+        print(text("cli.check_summary", args.lang, path=path, problems=len(report.problems), **counts))
         for row in failed.itertuples():
-            print(f"  FAIL {row.check} {row.table} {row.scope}: printed total {row.expected:g}, "
-                  f"parts sum to {row.found:g}")
+            print(text("cli.check_fail", args.lang, check=row.check, table=row.table, scope=row.scope,
+                       expected=f"{row.expected:g}", found=f"{row.found:g}"))
         for table, key, label in missing:
-            print(f"  MISSING {table} row {key} ({label}): not found in the report")
+            print(text("cli.check_missing", args.lang, table=table, key=key, label=label))
         for row in unchecked.itertuples():
-            print(f"  UNCHECKED {row.check} {row.table} {row.scope}: {row.detail}")
+            print(text("cli.check_unchecked", args.lang, check=row.check, table=row.table, scope=row.scope,
+                       detail=in_language(row.detail, args.lang)))
         incomplete = (len(unchecked) or missing) and not args.allow_unchecked
         if (len(failed) or incomplete) and status == 0:
             status = 1
@@ -162,12 +153,12 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
     try:
         result = batch.run(args.corpus, notebook=args.notebook, out=args.out, jobs=args.jobs,
-                           lang=args.lang, force=args.force, timeout=args.timeout,
+                           lang=args.lang or "zh", force=args.force, timeout=args.timeout,
                            max_output_mb=args.max_output_mb, by=args.by)
     except batch.BatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(result.summary())
+    print(result.summary(args.lang or "en"))
     return 0 if result.ok else 1
 
 
@@ -222,7 +213,8 @@ def _add_batch(sub: argparse._SubParsersAction) -> None:
                         "city_overview.ipynb); a --notebook must declare the parameter")
     p.add_argument("--out", default="build", help="output folder (default: build)")
     p.add_argument("--jobs", type=int, default=2, help="notebooks run at once (default: 2)")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--lang", choices=("zh", "en"),
+                   help="the pages' language (default: zh), and when given, that of the lines printed (default: en)")
     p.add_argument("--force", action="store_true", help="run every agency, even those whose inputs are unchanged")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                    help=f"seconds one notebook may run (default: {DEFAULT_TIMEOUT:g})")
@@ -243,14 +235,15 @@ def _cmd_export(args: argparse.Namespace) -> int:
         for row in unused.itertuples():
             print(f"{row.severity}: {row.source}: {in_language(row.message, args.lang)}", file=sys.stderr)
         if len(corpus) == 0:
-            print(f"error: {args.corpus}: no report could be read; nothing written", file=sys.stderr)
+            print(f"error: {args.corpus}: {text('cli.nothing_read', args.lang)}", file=sys.stderr)
             return 2
         written = write(corpus, args.to, args.out, labels=args.labels, license=args.license)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     errors = unused[unused["severity"] == "error"]
-    print(f"{len(corpus)} reports, {len(corpus.cells)} cells -> {len(written)} file(s) in {args.out}")
+    print(text("cli.export_written", args.lang, reports=len(corpus), cells=len(corpus.cells), files=len(written),
+               out=args.out))
     return 2 if len(errors) else 0
 
 

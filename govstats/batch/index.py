@@ -14,7 +14,7 @@ from ..report.quality import combine
 from ..schema import catalogue, level_label, metric_label, texts
 from ..schema.messages import in_language
 from .plan import version
-from .results import AgencyRun, count_statuses
+from .results import AgencyRun, summary_line
 
 INDEX_METRICS = ("received", "concluded", "disclosure_rate", "not_held_rate")
 
@@ -32,7 +32,6 @@ def render_index(runs: list[AgencyRun], reports: pd.DataFrame, metrics: pd.DataF
     rows = [_index_row(r, reports, metrics, labels, out, lang) for r in runs]
     flags = {f for r in rows for q in r["quality"].values() for f in q.split("+")}
     legend = [f"{mark} {labels['mark_' + flag]}" for flag, mark in MARKS.items() if flag in flags]
-    counts = count_statuses(runs)
     env = Environment(loader=PackageLoader("govstats", "templates"), autoescape=True)
     return env.get_template("index.html.j2").render(
         lang="zh-CN" if lang == "zh" else "en", t=labels, rows=rows, metrics=INDEX_METRICS,
@@ -40,8 +39,7 @@ def render_index(runs: list[AgencyRun], reports: pd.DataFrame, metrics: pd.DataF
         failures=[r for r in rows if r["status"] == "failed"], legend=legend,
         unused=[u | {"message": in_language(u["message"], lang)} for u in unused],
         duplicates=duplicate_reports(reports),
-        summary=labels["summary" if unit == "agency" else "summary_city"].format(n=len(runs), unused=len(unused),
-                                                                                **counts),
+        summary=summary_line(runs, len(unused), unit, lang),
         corpus=str(corpus), notebook=str(notebook), version=version(),
         generated=dt.datetime.now().astimezone().isoformat(timespec="seconds"))
 

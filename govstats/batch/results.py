@@ -4,6 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..schema.messages import in_language
+from ..schema.texts import text
+
 
 @dataclass
 class AgencyRun:
@@ -37,21 +40,25 @@ class BatchResult:
         """True when every agency ran (or was up to date) and every report was used."""
         return not self.failed and not self.unused
 
-    def summary(self) -> str:
-        """A few lines for a terminal: counts, then each failure with its error's last line."""
-        counts = count_statuses(self.runs)
-        n, unused = len(self.runs), len(self.unused)
-        noun = {"agency": ("agency", "agencies"), "city": ("city", "cities")}[self.unit][n != 1]
-        lines = [f"{n} {noun}: {counts['done']} run, "
-                 f"{counts['skipped']} up to date, {counts['failed']} failed; "
-                 f"{unused} {'report' if unused == 1 else 'reports'} not used"]
+    def summary(self, lang: str = "en") -> str:
+        """A few lines for a terminal in `lang`: counts, then each failure with its error's last line."""
+        lines = [summary_line(self.runs, len(self.unused), self.unit, lang)]
         for r in self.failed:
-            last = (r.error or "").strip().splitlines()[-1:] or ["(no message)"]
-            lines.append(f"FAILED {r.agency} ({r.slug}): {last[0]}")
+            last = (r.error or "").strip().splitlines()[-1:] or [text("cli.no_message", lang)]
+            lines.append(text("cli.batch_failed", lang, agency=r.agency, slug=r.slug, error=last[0]))
         for u in self.unused:
-            lines.append(f"NOT USED {u['source']}: {u['message']}")
-        lines.append(f"index: {self.index}")
+            lines.append(text("cli.batch_unused", lang, source=u["source"], message=in_language(u["message"], lang)))
+        lines.append(text("cli.batch_index", lang, path=self.index))
         return "\n".join(lines)
+
+
+def summary_line(runs: list[AgencyRun], unused: int, unit: str, lang: str) -> str:
+    """"6 agencies: 5 run, 0 up to date, 1 failed; 1 report not used" (or of cities), in `lang`."""
+    def count(noun: str, n: int) -> str:
+        return text(f"count.{noun}_{'one' if n == 1 else 'many'}", lang, n=n)
+
+    return text("index.summary", lang, units=count(unit, len(runs)), reports=count("report", unused),
+                **count_statuses(runs))
 
 
 def count_statuses(runs: list[AgencyRun]) -> dict[str, int]:

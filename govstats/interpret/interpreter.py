@@ -131,7 +131,7 @@ class Interpreter:
             if start < nxt < end:
                 end = nxt
         sec = next(s for s in self.schema.sections if s.table == table)
-        kind = "header" if table == "t4" else "row"
+        kind = message("kind_header" if table == "t4" else "kind_row")
         self.problem(message("section_found_by_labels", ordinal=sec.ordinal, name=sec.en, kind=kind, count=count),
                      table)
         return start, end

@@ -28,6 +28,16 @@ def record_check_counts(records: list[dict], version: str | None, schema: Schema
             "unchecked": sum(1 for p in passed if p is pd.NA)}
 
 
+def missing_rows(cells: pd.DataFrame, version: str | None,
+                 schema: Schema | None = None) -> list[tuple[str, str, str]]:
+    """(table, key, printed label) of every official row of the tables that `cells` lacks."""
+    if version not in ("2019", "2021"):
+        return []
+    schema = schema or load_schema()
+    present = set(zip(cells["table"].astype(str), cells["row"].astype(str)))
+    return [(t, e.key, e.zh) for t in TABLES for e in schema.rows(t, version) if (t, e.key) not in present]
+
+
 def run_checks(cells: pd.DataFrame, version: str | None, mode: str = "strict",
                schema: Schema | None = None) -> pd.DataFrame:
     """One row per identity instance: ID-T3-BAL and ID-T3-RES per column, ID-T3-COL per row,
@@ -71,7 +81,7 @@ def check_rows(cells: list[tuple], version: str | None, mode: str = "strict",
             for row, col in keys:
                 value, kind = index.get((rule.table, row, col), (None, "missing"))
                 if kind != "number" or value is None or pd.isna(value):
-                    issues.append(f"{row}.{col} is {kind}")
+                    issues.append(message(f"operand_{kind}", cell=f"{row}.{col}"))
                     value = 0.0 if mode == "lenient" and kind in ("blank", "na") else None
                 values.append(value)
             scope = rule.scope or inst
@@ -80,7 +90,7 @@ def check_rows(cells: list[tuple], version: str | None, mode: str = "strict",
                 continue
             expected = float(sum(values[: len(rule.lhs)]))
             found = float(sum(values[len(rule.lhs):]))
-            detail = ("treated as 0: " + "; ".join(issues)) if issues else ""
+            detail = message("treated_as_zero", issues="; ".join(issues)) if issues else ""
             out.append([rule.id, rule.table, scope, expected, found, abs(expected - found) < 1e-6, detail])
     return out
 

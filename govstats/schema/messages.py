@@ -48,7 +48,7 @@ def _pattern(template: str) -> tuple[re.Pattern[str], int]:
     return re.compile("".join(parts), re.DOTALL), literal
 
 
-def message(key: str, **values: object) -> str:
+def message(key: str, /, **values: object) -> str:
     """The English message `message.<key>` of texts.csv with its placeholders filled: what the code
     stores, and what `in_language` recognises and says in Chinese."""
     template = load_texts().get(f"message.{key}")
@@ -57,7 +57,7 @@ def message(key: str, **values: object) -> str:
     return template["en"].format(**values)
 
 
-def over_limit(key: str, limits: Limits, name: str, **values: object) -> str:
+def over_limit(key: str, limits: Limits, name: str, /, **values: object) -> str:
     """The message `key` of the limit `name` passed: the limit, its name and how to raise it filled in."""
     advice = message("limit_advice", env=env_name(name), name=name)
     return message(key, limit=f"{getattr(limits, name):,}", name=name, advice=advice, **values)
@@ -65,7 +65,8 @@ def over_limit(key: str, limits: Limits, name: str, **values: object) -> str:
 
 def in_language(message: str, lang: str, depth: int = 0) -> str:
     """`message` in `lang` ("zh" or "en"): the English message itself for "en" and for a message
-    no `message.*` template matches."""
+    no `message.*` template matches (several messages joined by "; " are said one by one, when
+    each of them is known)."""
     check_lang(lang)
     if lang == "en" or not message:
         return message
@@ -76,4 +77,9 @@ def in_language(message: str, lang: str, depth: int = 0) -> str:
             if depth < _DEPTH:
                 values = {k: in_language(v, lang, depth + 1) for k, v in values.items()}
             return load_texts()[key][lang].format(**values)
+    parts = message.split("; ")  # several messages in one ("a; b"): said part by part, or not at all
+    if len(parts) > 1:
+        said = [in_language(part, lang, depth) for part in parts]
+        if all(s != part for s, part in zip(said, parts)):
+            return "；".join(said)
     return message

@@ -10,6 +10,7 @@ import functools
 from dataclasses import dataclass
 
 from .files import read_csv, split
+from .texts import load_texts
 from .validate import check_tables
 
 
@@ -94,7 +95,9 @@ class Schema:
                      split(r["lhs"]), split(r["rhs"]), r["description"])
             for r in read_csv("identities.csv")
         ]
-        self.sections = [Section(**r) for r in read_csv("sections.csv")]
+        # a section's English name is a message text: a problem naming it is said in Chinese too
+        self.sections = [Section(**r, en=load_texts()[f"message.section_{r['key']}"]["en"])
+                         for r in read_csv("sections.csv")]
         self.markers = [Marker(**r) for r in read_csv("markers.csv")]
 
     def rows(self, table: str, version: str, roles: tuple[str, ...] = ("row",)) -> list[Entry]:

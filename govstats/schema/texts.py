@@ -24,7 +24,7 @@ def texts(prefix: str, lang: str) -> dict[str, str]:
     return {k[len(start):]: v[lang] for k, v in load_texts().items() if k.startswith(start)}
 
 
-def text(key: str, lang: str, **values: object) -> str:
+def text(key: str, lang: str, /, **values: object) -> str:
     """The text `key` in `lang`, its placeholders filled from `values`."""
     check_lang(lang)
     return load_texts()[key][lang].format(**values)

@@ -123,8 +123,9 @@ def _fields(text: str) -> set[str]:
 
 
 def check_texts(records: list[dict[str, str]]) -> None:
-    """Every text of texts.csv in both languages, with the same placeholders (a `message.*` text's
-    Chinese may leave some out), each key once."""
+    """Every text of texts.csv in both languages, with the same placeholders, each key once; a
+    message's placeholders plain (no format spec or conversion: `in_language` fills the Chinese
+    with the strings it found in the English)."""
     seen: set[str] = set()
     for i, r in enumerate(records):
         if not re.fullmatch(r"[a-z][a-z0-9_.]*", r["key"]) or r["key"] in seen:
@@ -132,10 +133,12 @@ def check_texts(records: list[dict[str, str]]) -> None:
         seen.add(r["key"])
         if not r["zh"] or not r["en"]:
             raise _fail("texts.csv", i, f"{r['key']}: a text is needed in both zh and en")
-        zh, en = _fields(r["zh"]), _fields(r["en"])
-        # a message's English may name a detail its Chinese leaves out (the English name of a section)
-        if zh != en and not (r["key"].startswith("message.") and zh < en):
+        if _fields(r["zh"]) != _fields(r["en"]):
             raise _fail("texts.csv", i, f"{r['key']}: zh and en name different placeholders")
+        if r["key"].startswith("message.") and any(
+                spec or conversion for text in (r["zh"], r["en"])
+                for _, name, spec, conversion in string.Formatter().parse(text) if name is not None):
+            raise _fail("texts.csv", i, f"{r['key']}: a message's placeholders take no format spec or conversion")
 
 
 def check_levels(records: list[dict[str, str]], known: tuple[str, ...],

@@ -22,7 +22,7 @@ from govstats.schema.messages import in_language
 
 pytestmark = pytest.mark.slow  # a batch through the real city notebook
 
-SPLITS_ZH = "种拆分方式，该表没有可据以选择的核对关系；单元格作为有歧义的原文保留"
+SPLITS_ZH = "种拆分方式，t2 表没有可据以选择的核对关系；单元格作为有歧义的原文保留"
 SPLITS_EN = "splits of the fused digits are possible and t2 has no identity to choose between them"
 EMPTY_ZH, EMPTY_EN = "文件为空", "the file is empty"
 RTF_ZH = "未读取：RTF 文件：请用 LibreOffice 转换为 DOCX"
