@@ -49,7 +49,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     except ValueError as exc:  # --out a file, a folder another fetch holds, a manifest.csv not a fetch's
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(result.summary())
+    print(result.summary(args.lang))
     return 0 if result.ok else 1
 
 
@@ -89,4 +89,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-crawl-delay", type=float, default=d.max_crawl_delay,
                    help=f"longest robots.txt Crawl-delay obeyed; a host asking more is skipped "
                         f"(default: {d.max_crawl_delay:g} s)")
+    p.add_argument("--lang", choices=("zh", "en"), default="en",
+                   help="the language of the lines printed and of the errors in them (default: en)")
     p.set_defaults(func=_cmd_fetch)

@@ -28,6 +28,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from ..core.version import __version__
+from ..schema.messages import message
 from .body import ACCEPT_ENCODING, BodyError, decoded
 from .network import GuardedTransport, Hosts, Refused, TooSlow, deadline
 
@@ -161,16 +162,16 @@ class HttpClient:
             if reason:
                 return Response(url, current, error=reason)
             if current in seen:
-                return Response(url, current, error="redirect loop: " + " -> ".join(seen + [current]))
+                return Response(url, current, error=message("redirect_loop", chain=" -> ".join(seen + [current])))
             seen.append(current)
             response = self._with_retries(url, current, headers, form if current == url else None)
             if response.error or response.status not in REDIRECTS:
                 return response
             location = response.headers.get("location", "")
             if not location:
-                return Response(url, current, response.status, error=f"HTTP {response.status} without a Location")
+                return Response(url, current, response.status, error=message("http_no_location", status=response.status))
             current = urljoin(current, location)
-        return Response(url, current, error=f"more than {self.policy.max_redirects} redirects")
+        return Response(url, current, error=message("too_many_redirects", n=self.policy.max_redirects))
 
     def _with_retries(self, url: str, current: str, headers: dict[str, str],
                       form: dict[str, str] | None = None) -> Response:
@@ -180,13 +181,13 @@ class HttpClient:
                 status, kept, body = self._once(current, headers, form)
                 return Response(url, current, status, kept, body)
             except _Failed as failure:
-                tries = f" (after {attempt + 1} attempts)" if attempt else ""
+                error = message("after_attempts", error=failure, n=attempt + 1) if attempt else str(failure)
                 if failure.after is not None and failure.after > self.policy.max_retry_after:
                     return Response(url, current, failure.status,
-                                    error=f"{failure}{tries}; the server asks to retry after {failure.after:g} s, "
-                                          f"more than the limit of {self.policy.max_retry_after:g} s: not retried")
+                                    error=message("retry_too_late", error=error, after=f"{failure.after:g}",
+                                                  limit=f"{self.policy.max_retry_after:g}"))
                 if not failure.retry or attempt == attempts - 1:
-                    return Response(url, current, failure.status, error=f"{failure}{tries}")
+                    return Response(url, current, failure.status, error=error)
                 time.sleep(max(self.policy.backoff * 2 ** attempt, failure.after or 0.0))
         raise AssertionError("unreachable")
 
@@ -222,20 +223,22 @@ class HttpClient:
                          if k.lower() == b"content-disposition"}
                 if r.status_code in RETRY_STATUS:
                     after = retry_after(r.headers["retry-after"]) if "retry-after" in r.headers else None
-                    raise _Failed(f"HTTP {r.status_code}", retry=True, status=r.status_code, after=after)
+                    raise _Failed(message("http_status", status=r.status_code), retry=True, status=r.status_code,
+                                  after=after)
                 if r.status_code >= 400:
-                    raise _Failed(f"HTTP {r.status_code}", retry=False, status=r.status_code)
+                    raise _Failed(message("http_status", status=r.status_code), retry=False, status=r.status_code)
                 if r.status_code == 304 or r.status_code in REDIRECTS:
                     return r.status_code, kept, None
                 return r.status_code, kept, self._body(r, start)
         except TooSlow as exc:
-            raise _Failed(f"took longer than the limit of {self.policy.max_time:g} s", retry=False) from exc
+            raise _Failed(message("took_too_long", limit=f"{self.policy.max_time:g}"), retry=False) from exc
         except Refused as exc:
             raise _Failed(str(exc), retry=False) from exc
         except (BodyError, httpx.InvalidURL) as exc:
             raise _Failed(str(exc), retry=False) from exc
         except httpx.TimeoutException as exc:
-            raise _Failed(f"timed out ({type(exc).__name__}, limit {self.policy.timeout:g} s)", retry=True) from exc
+            raise _Failed(message("timed_out", kind=type(exc).__name__, limit=f"{self.policy.timeout:g}"),
+                          retry=True) from exc
         except httpx.HTTPError as exc:  # connection refused, reset, bad chunking, invalid URL, …
             raise _Failed(f"{type(exc).__name__}: {exc}", retry=isinstance(exc, httpx.TransportError)) from exc
         finally:
@@ -245,7 +248,7 @@ class HttpClient:
         limit = self.policy.max_bytes
         declared = r.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            raise _Failed(f"larger than the limit of {limit} bytes (Content-Length {declared})", retry=False)
+            raise _Failed(message("too_large_declared", limit=limit, declared=declared), retry=False)
         return decoded(self._timed(r.iter_raw(), start), r.headers.get("content-encoding", ""), limit)
 
     def _timed(self, chunks: Iterator[bytes], start: float) -> Iterator[bytes]:

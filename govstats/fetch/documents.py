@@ -26,6 +26,8 @@ from ..core.errors import ReportParseError
 from ..core.files import os_reason
 from ..core.progress import bar as progress_bar
 from ..schema import catalogue
+from ..schema.messages import in_language, message
+from ..schema.texts import text
 from .choose import choose
 from .client import HttpClient, Policy, Response
 from .disposition import disposition_filename
@@ -59,16 +61,14 @@ class FetchResult:
     def ok(self) -> bool:
         return not self.failed
 
-    def summary(self) -> str:
-        """One line per count, then one line per failed URL with its error."""
+    def summary(self, lang: str = "en") -> str:
+        """One line per count, then one line per failed URL with its error, in `lang`."""
         used = int((self.manifest["use"] == "yes").sum()) if len(self.manifest) else 0
-        lines = [f"{self.out}: {used} reports to read; {len(self.new)} new, {len(self.changed)} changed "
-                 f"(kept as new versions), {len(self.unchanged)} unchanged, {len(self.failed)} failed, "
-                 f"{len(self.skipped)} skipped (robots.txt); {self.requests} requests ({self.conditional} conditional)"]
-        lines += [f"  restored {url}: its saved copy had changed on disk" for url in self.restored]
-        lines += [f"  failed {url}: {error}" for url, error in self.failed.items()]
-        lines += [f"  skipped {url}: {error}" for url, error in self.skipped.items()]
-        return "\n".join(lines)
+        counts = {what: len(getattr(self, what)) for what in ("new", "changed", "unchanged", "failed", "skipped")}
+        lines = [text("fetch.summary", lang, out=self.out, used=used, requests=self.requests,
+                      conditional=self.conditional, **counts)] + [text("fetch.restored", lang, url=u) for u in self.restored]
+        return "\n".join(lines + [text(f"fetch.{what}", lang, url=url, error=in_language(error, lang))
+                                  for what in ("failed", "skipped") for url, error in getattr(self, what).items()])
 
 
 class Session:
@@ -159,7 +159,7 @@ class Session:
         if response.error:
             if saved is not None:  # the copy already fetched stays; the failure is recorded beside it
                 self._missed(url, response.error)
-                self.manifest.update(saved, error=f"not checked again: {response.error}")
+                self.manifest.update(saved, error=message("not_checked_again", error=response.error))
                 return saved, (self.out / saved["path"]).read_bytes()
             return self._failed(current, base, response), None
         if saved is not None and response.status == 304 and intact:
@@ -207,7 +207,7 @@ class Session:
         except (OSError, UnsafePath) as exc:  # a name the file system refuses: this document fails, not the run
             reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
             return self._failed(current, base, Response(base["url"], response.final_url, response.status,
-                                                        error=f"not saved as {relative}: {reason}"))
+                                                        error=message("not_saved", path=relative, reason=reason)))
         detected = ""
         if suffix in _TEXT_SUFFIXES:
             try:

@@ -28,6 +28,8 @@ import httpcore
 import httpx
 from httpcore._backends.sync import SyncStream
 
+from ..schema.messages import message
+
 
 class Refused(Exception):
     """A connection not made: the host's addresses are not public (see the module doc)."""
@@ -82,18 +84,17 @@ class Hosts:
             parts = urlsplit(url)
             parts.port  # noqa: B018 (raises ValueError for a port out of range or not a number)
         except ValueError as exc:
-            return f"not a valid URL ({exc})"
+            return message("invalid_url", detail=exc)
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
-            return f"only http and https URLs are fetched, not {scheme or 'a URL without a scheme'!r}"
+            return message("only_http", scheme=repr(scheme or "a URL without a scheme"))
         if not parts.hostname:
-            return "not a valid URL (no host)"
+            return message("invalid_url_no_host")
         if followed and (parts.username is not None or parts.password is not None):
-            return "the URL carries credentials (user:password@host); a followed link or redirect never sends them"
+            return message("url_credentials")
         origin = origin_of(url)
         if not self._named(origin) and not (attachment and self.attachments_anywhere):
-            return (f"{origin} is not a host this fetch was asked to contact "
-                    "(name it with --host, or --attachment-hosts for attachments)")
+            return message("host_not_named", origin=origin)
         ip = _address(parts.hostname.strip("[]"))
         if ip is not None:
             return self.address_error(ip, parts.hostname.lower())
@@ -107,9 +108,9 @@ class Hosts:
             return None
         if ip.is_global and not ip.is_multicast:
             return None
-        kind = ("loopback" if ip.is_loopback else "link-local (cloud metadata)" if ip.is_link_local
-                else "private" if ip.is_private else "not public")
-        return f"{host} resolves to {ip}, a {kind} address; never contacted"
+        kind = ("loopback" if ip.is_loopback else "link_local" if ip.is_link_local
+                else "private" if ip.is_private else "not_public")
+        return message("address_refused", host=host, ip=ip, kind=message(f"address_{kind}"))
 
 
 # -- the deadline of the response being read in this thread --------------------------------------
@@ -194,7 +195,7 @@ class GuardedBackend(httpcore.SyncBackend):
         if last is not None:
             kind = httpcore.ConnectTimeout if isinstance(last, socket.timeout) else httpcore.ConnectError
             raise kind(str(last)) from last
-        raise Refused(reasons[0] if reasons else f"{host} has no address")
+        raise Refused(reasons[0] if reasons else message("no_address", host=host))
 
 
 class GuardedTransport(httpx.HTTPTransport):

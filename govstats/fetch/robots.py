@@ -17,11 +17,13 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
+from ..schema.messages import message
+
 Loader = Callable[[str], tuple[int | None, bytes | None, str]]
 
 
 #: why a URL is skipped: the polite, correct outcome, not a failure of the run
-DISALLOWED = "disallowed by robots.txt"
+DISALLOWED = message("disallowed")
 
 
 class Robots:
@@ -47,12 +49,11 @@ class Robots:
         if status is not None and 400 <= status < 500:
             return Protego.parse(""), ""
         if body is None:
-            return None, f"robots.txt unavailable ({error}); the site is not fetched"
+            return None, message("robots_unavailable", error=error)
         parser = Protego.parse(body.decode("utf-8", errors="replace"))
         delay = parser.crawl_delay(self.agent) or 0
         if delay > self.max_crawl_delay:
-            return None, (f"robots.txt asks a Crawl-delay of {delay:g} s, more than the limit of "
-                          f"{self.max_crawl_delay:g} s (--max-crawl-delay); the host is not fetched")
+            return None, message("robots_delay", delay=f"{delay:g}", limit=f"{self.max_crawl_delay:g}")
         return parser, ""
 
     def why_not(self, url: str) -> str | None:
