@@ -278,7 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     for add in COMMANDS:
         add(sub)
     args = parser.parse_args(argv)
-    warnings.formatwarning = lambda message, *_, **__: f"warning: {message}\n"  # not the code line that warned
+    lang = getattr(args, "lang", None) or "en"  # not the code line that warned; in the command's language
+    warnings.formatwarning = lambda message, *_, **__: f"warning: {in_language(str(message), lang)}\n"
     if args.quiet:
         os.environ["GOVSTATS_PROGRESS"] = "0"
     try:

@@ -42,6 +42,7 @@ from matplotlib.ft2font import FT2Font
 
 from ..core.errors import GovstatsWarning
 from ..schema import check_lang, text
+from ..schema.messages import message
 
 # The one palette.  Outcomes: disclosure in greens, refusals on legal grounds in red, "not held"
 # in a strong purple (the metric researchers watch) and the other "cannot provide" reasons in a
@@ -227,9 +228,7 @@ def cjk_family(path: str | os.PathLike[str] | None = None) -> str | None:
     (charts name it in their own `rc_context`); None, with a warning, when there is none."""
     found = find_cjk_font(path)
     if found is None:
-        warnings.warn(GovstatsWarning(
-            f"no CJK font found (tried the argument, ${ENV_VAR}, the pip package "
-            f"pylopdf-fonts-zh-cn and the system families {', '.join(SYSTEM_FAMILIES)}); "
-            "Chinese text in charts will not render"), stacklevel=2)
+        warnings.warn(GovstatsWarning(message("no_cjk_font", env=ENV_VAR, families=", ".join(SYSTEM_FAMILIES))),
+                      stacklevel=2)
         return None
     return _register(Path(found).resolve())

@@ -22,7 +22,7 @@ from ..core.files import default_dir, file_kind, os_reason, read_regular
 from ..core.limits import Limits
 from ..core.progress import bar as progress_bar
 from ..core.progress import wanted
-from ..schema.messages import over_limit
+from ..schema.messages import message, over_limit
 from .agencies import Aliases
 from .cluster import parse_on_cluster, write_on_cluster
 from .columns import ReportColumns
@@ -226,8 +226,8 @@ class _Loader:
     def _refused(store: CorpusStore, refused: dict[str, str]) -> None:
         """Say which of `store`'s parts were refused, and why (their reports are parsed again)."""
         for part, why in refused.items():
-            warnings.warn(GovstatsWarning(f"the corpus store's part {store.folder / part} is refused: {why}; "
-                                          "its reports are parsed again"), stacklevel=6)
+            warnings.warn(GovstatsWarning(message("store_part_refused", part=store.folder / part, why=why)),
+                          stacklevel=6)
 
     def _save(self, store: CorpusStore, live: dict[str, FileStat], new: ReportColumns, damaged: set[str]) -> None:
         """Store `new`; a store that cannot be written only costs speed (the parsed reports are kept)."""
@@ -239,13 +239,11 @@ class _Loader:
     def _cache_failed(self, doing: str, exc: Exception) -> None:
         """The warning naming the cache folder and what failed; the load goes on without it."""
         reason = os_reason(exc) + (f": {exc.filename}" if exc.filename else "") if isinstance(exc, OSError) else exc
-        self._warn(f"cannot {doing} the cache in {self.info['folder']} ({reason}); " + (
-            "every report is parsed" if doing == "read" else "the parsed reports are kept, not stored") +
-            " (another folder: GOVSTATS_CACHE or cache=; none: cache=False or --no-cache)")
+        self._warn(message(f"cache_{doing}_failed", folder=self.info["folder"], reason=reason))
 
-    def _warn(self, message: str) -> None:
+    def _warn(self, said: str) -> None:
         if not self._warned:
-            warnings.warn(GovstatsWarning(message), stacklevel=6)
+            warnings.warn(GovstatsWarning(said), stacklevel=6)
             self._warned = True
 
 
