@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..schema.messages import message
 from .columns import ReportColumns
 from .sources import problem_record
 
@@ -47,11 +48,10 @@ def duplicates(keys: pd.DataFrame,
         if first is not k:
             if (first["agency"], first["year"]) == (k["agency"], k["year"]):
                 repeats[k["report"]] = first["report"]
-                notes.append(problem_record(k["report"], k["source"], f"the same bytes as {first['report']} "
-                                                                      "(a duplicate)"))
+                notes.append(problem_record(k["report"], k["source"], message("same_bytes", report=first["report"])))
                 continue
-            notes.append(problem_record(k["report"], k["source"], f"the same bytes as {first['report']}, but the "
-                                                                  "manifest names another agency or year; both are used"))
+            notes.append(problem_record(k["report"], k["source"], message("same_bytes_other_key",
+                                                                          report=first["report"])))
         if k["agency"] and k["year"] is not None and k["format_version"] in ("2019", "2021"):
             groups.setdefault((k["agency"], k["year"]), []).append(k)
     groups = {group: members for group, members in groups.items() if len(members) > 1}
@@ -64,18 +64,17 @@ def duplicates(keys: pd.DataFrame,
             for k in members[1:]:
                 repeats[k["report"]] = first["report"]
                 notes.append(problem_record(k["report"], k["source"],
-                                            f"the same report as {first['report']} ({agency} {year}, every "
-                                            "cell the same; a duplicate in another file or carrier)"))
+                                            message("same_report", report=first["report"], agency=agency, year=year)))
             continue
         names = [k["report"] for k in members]
         advice = _advice(members)
         for k in members:
             differ = len(sets[k["report"]] ^ cells) if k is not first else ""
             others = ", ".join(n for n in names if n != k["report"])
-            notes.append(problem_record(k["report"], k["source"],
-                                        f"{agency} {year} is also read from {others} with different cells; "
-                                        f"none of them is used — {advice}"
-                                        + (f" ({differ} cells differ from {names[0]})" if differ else ""), "error"))
+            said = (message("conflict_differ", differ=differ, name=names[0], agency=agency, year=year, others=others,
+                            advice=advice) if differ else
+                    message("conflict", agency=agency, year=year, others=others, advice=advice))
+            notes.append(problem_record(k["report"], k["source"], said, "error"))
             repeats.setdefault(k["report"], "")
     return repeats, notes
 
@@ -86,8 +85,6 @@ def _advice(members: list[dict[str, Any]]) -> str:
     printed = sorted({str(k.get("agency_printed") or k["agency"]) for k in members})
     places = sorted({str(k["adcode"]) for k in members if k.get("adcode")})
     if len(printed) > 1 or len(places) > 1:
-        return (f"they are printed as {' / '.join(printed)}" + (f" in {' / '.join(places)}" if len(places) > 1 else "")
-                + ": if they are different agencies, give each its own name in the manifest's agency column "
-                  "(or correct agencies.csv); if they are one report, keep the file that is right")
-    return ("if they are different agencies that print one name, give each its own name in the manifest's "
-            "agency column; if they are one report read twice, keep the file that is right")
+        return message("advice_printed", names=" / ".join(printed) + (f" in {' / '.join(places)}" if len(places) > 1
+                                                                        else ""))
+    return message("advice_one_name")

@@ -87,7 +87,7 @@ class _Loader:
                 path = str(entry.path)
                 status = os.stat(path)
                 if not S_ISREG(status.st_mode):  # a FIFO named *.txt would block the load forever
-                    raise OSError(f"not a regular file (a {file_kind(status.st_mode)})")
+                    raise OSError(message("not_regular", kind=f"a {file_kind(status.st_mode)}"))
                 if limits.exceeded("max_bytes", status.st_size):  # not read into memory at all
                     problems.append(problem_record(entry.report, path, over_limit(
                         "limit_bytes", limits, "max_bytes", size=f"{status.st_size:,}"), "error"))
@@ -100,8 +100,8 @@ class _Loader:
                     data, status = read_regular(path)
                     seen, sha = _seen(path, status), hashlib.sha256(data).hexdigest()
             except OSError as exc:
-                problems.append(problem_record(entry.report, str(entry.path), f"cannot read the file: "
-                                               f"{os_reason(exc) if exc.errno else exc}", "error"))
+                problems.append(problem_record(entry.report, str(entry.path), message(
+                    "cannot_read_file", reason=os_reason(exc) if exc.errno else exc), "error"))
                 continue
             keyed.append((i, cache_key(sha, **options), data, options, seen))
         stored, damaged = self._stored({key for _, key, _, _, _ in keyed})
@@ -120,8 +120,8 @@ class _Loader:
                 try:
                     data = read_regular(entry.path)[0]
                 except OSError as exc:
-                    problems.append(problem_record(entry.report, str(entry.path), f"cannot read the file: {exc}",
-                                                   "error"))
+                    problems.append(problem_record(entry.report, str(entry.path),
+                                                   message("cannot_read_file", reason=exc), "error"))
                     continue
             self.info["misses"] += 1
             have.add(key)  # the same bytes twice are parsed once

@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 
 from ..interpret.title import find_title
 from ..schema import agency_level
+from ..schema.messages import message
 from .agencies import Aliases, agency_columns
 from .cell_table import KEY_COLUMNS
 from .sources import PROBLEM_COLUMNS, SourceFile, problem_record
@@ -67,8 +68,8 @@ def _year_notes(entries: list[SourceFile], rows: pa.Table) -> list[tuple[int, di
         title = rows["title"][i].as_py() if year is not None else None
         titled = find_title(title).year if title else None
         if titled is not None and titled != year:
-            out.append((i, problem_record(entry.report, str(entry.path), f"the manifest says {year}, the title "
-                                                                         f"says {titled}; {year} is used")))
+            out.append((i, problem_record(entry.report, str(entry.path),
+                                          message("year_conflict", year=year, titled=titled))))
     return out
 
 

@@ -15,6 +15,7 @@ from ..core.model import Problem
 from ..core.spreadsheet import unneutralise
 from ..readers import SUFFIXES, UNSUPPORTED
 from ..schema import catalogue, level_key, levels
+from ..schema.messages import message
 
 MANIFEST = "manifest.csv"
 #: a corpus folder's own files beside its reports: the manifest, the corrections by hand
@@ -96,10 +97,10 @@ def _other_files(folder: Path, visible: list[tuple[str, str]], listed: Set[str] 
             continue
         path = str(folder / name)
         if suffix in _NOTES:
-            out.append(problem_record(name, path, f"not a report (a {suffix} file); not read", "info"))
+            out.append(problem_record(name, path, message("not_a_report_file", suffix=suffix), "info"))
         else:
-            why = UNSUPPORTED.get(suffix, f"not a format govstats reads ({', '.join(SUFFIXES)})")
-            out.append(problem_record(name, path, f"not read: {why}", "error"))
+            why = UNSUPPORTED.get(suffix) or message("not_a_format", suffixes=", ".join(SUFFIXES))
+            out.append(problem_record(name, path, message("not_read", why=why), "error"))
     return out
 
 
@@ -124,10 +125,8 @@ def read_manifest(manifest: Path) -> tuple[list[SourceFile], list[dict[str, str]
     entries, problems, listed = [], [], set()
     interrupted = fetched and (folder / JOURNAL).is_file()
     if interrupted:  # what the run fetched since its last save is only in the journal: read none of it
-        problems.append(problem_record(JOURNAL, str(folder / JOURNAL), "a govstats fetch run into this folder was "
-                                       f"interrupted: what it fetched since {manifest.name} was last saved is only "
-                                       f"in {JOURNAL}, not read; run the same govstats fetch again to resume it",
-                                       "error"))
+        problems.append(problem_record(JOURNAL, str(folder / JOURNAL), message("journal", manifest=manifest.name,
+                                                                             journal=JOURNAL), "error"))
         listed |= files
     for line, rec in enumerate(records, start=2):
         name = (rec.get("path") or "").strip()
@@ -137,14 +136,15 @@ def read_manifest(manifest: Path) -> tuple[list[SourceFile], list[dict[str, str]
                 listed.add(full)
             continue
         if not name:
-            problems.append(problem_record(f"{manifest.name}:{line}", str(manifest), "row without a path; skipped"))
+            problems.append(problem_record(f"{manifest.name}:{line}", str(manifest), message("row_without_path")))
             continue
         path = Path(name) if os.path.isabs(name) else folder / name
         overrides, ignored = _overrides(rec)
-        problems += [problem_record(name, str(path), f"{manifest.name} line {line}: {why}") for why in ignored]
+        problems += [problem_record(name, str(path), message("manifest_line", manifest=manifest.name, line=line, why=why))
+                     for why in ignored]
         if full not in files and not path.is_file():
-            problems.append(problem_record(name, str(path), f"listed in {manifest.name} (line {line}) but "
-                                                            "no such file", severity="error"))
+            problems.append(problem_record(name, str(path), message("listed_no_file", manifest=manifest.name, line=line),
+                                           severity="error"))
             continue
         listed.add(full)
         entries.append(SourceFile(path, _posix(name), overrides, _url(rec), (rec.get("title") or "").strip() or None,
@@ -156,10 +156,10 @@ def read_manifest(manifest: Path) -> tuple[list[SourceFile], list[dict[str, str]
         if fetched:  # a file added by hand to a fetched folder: read like any other, marked not fetched
             entries.append(SourceFile(folder / name, _posix(name)))
             listed.add(full)
-            problems.append(problem_record(name, str(folder / name), f"added by hand: not in {manifest.name}, "
-                                           "not fetched (no source address); read", "info"))
+            problems.append(problem_record(name, str(folder / name), message("added_by_hand", manifest=manifest.name),
+                                           "info"))
         else:
-            problems.append(problem_record(name, str(folder / name), f"not listed in {manifest.name}; not loaded"))
+            problems.append(problem_record(name, str(folder / name), message("not_listed", manifest=manifest.name)))
     problems += _other_files(folder, visible, listed)
     return entries, problems
 
@@ -189,13 +189,12 @@ def _overrides(rec: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
             if value.isdigit():
                 overrides["year"] = int(value)
             else:
-                ignored.append(f"year {value!r} is not a year; ignored")
+                ignored.append(message("year_not_year", value=repr(value)))
         elif value and col == "level":
             if level_key(value):
                 overrides["level"] = level_key(value)
             else:
-                ignored.append(f"level {value!r} is none of {', '.join(levels())} (or their names in "
-                               "texts.csv); the level the agency's name gives is used")
+                ignored.append(message("level_not_level", value=repr(value), levels=", ".join(levels())))
         elif value:
             overrides[col] = value
     return overrides, ignored
@@ -226,7 +225,7 @@ def entries(source: Any) -> tuple[list[SourceFile], list[dict[str, str]]]:
             if p.is_file():
                 found.append(SourceFile(p, name))
             else:
-                problems.append(problem_record(name, str(p), "no such file", severity="error"))
+                problems.append(problem_record(name, str(p), message("no_such_file"), severity="error"))
         return found, problems
     raise TypeError(f"read_corpus takes a folder, a manifest CSV or a list of paths, not {type(source).__name__}")
 

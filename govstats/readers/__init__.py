@@ -32,14 +32,8 @@ SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".docx", ".pdf", ".png", ".jpg", 
 
 #: suffixes of documents that are met in the wild but not read in a corpus, and what to do about them
 #: (`read_report` reads RTF and ODT through LibreOffice where it is installed: the `office` carrier)
-UNSUPPORTED = {
-    ".rtf": "an RTF file: convert it to DOCX with LibreOffice (soffice --headless --convert-to docx FILE)",
-    ".odt": "an OpenDocument file: convert it to DOCX with LibreOffice (soffice --headless --convert-to docx FILE)",
-    ".ofd": "an OFD file: print it to PDF and read that",
-    ".gif": "an image: govstats reads PNG and JPEG images by OCR; convert it to PNG",
-    ".tif": "an image: govstats reads PNG and JPEG images by OCR; convert it to PNG",
-    ".tiff": "an image: govstats reads PNG and JPEG images by OCR; convert it to PNG",
-}
+UNSUPPORTED = {".rtf": message("convert_to_docx", kind="RTF"), ".odt": message("convert_to_docx", kind="OpenDocument"),
+               ".ofd": message("ofd")} | dict.fromkeys((".gif", ".tif", ".tiff"), message("image_to_png"))
 
 #: the carriers govstats reads itself; each module of this package of that name has the `Reader`
 #: function `read(data, source, limits)`, imported when first used (OCR's libraries are heavy)
