@@ -100,16 +100,17 @@ def _read_row(row: RowReading, pieces: list[Piece], identities, report: Report) 
         _read_truncated(row, pieces, report)
         return
     else:
-        ending = "_truncated" if seg.at_end else ""
         if len(pieces) > n or not seg.one_cell:
-            report(message("values_found" + ending, count=len(pieces), n=n, raw=repr(seg.raw[:60])), row.key)
+            report(message("values_found_truncated" if seg.at_end else "values_found", count=len(pieces), n=n,
+                           raw=repr(seg.raw[:60])), row.key)
             return
         cands = solver.splits(pieces, n)
         if cands is None:
             report(message("too_many_splits", raw=repr(seg.raw[:60]), n=n), row.key)
             return
         if not cands:
-            report(message("cannot_read_cells" + ending, raw=repr(seg.raw[:60]), n=n), row.key)
+            report(message("cannot_read_cells_truncated" if seg.at_end else "cannot_read_cells", raw=repr(seg.raw[:60]),
+                           n=n), row.key)
             return
         row.kind = "splits"
     split = row.kind == "splits"
@@ -150,8 +151,8 @@ def _choose_across_rows(table: str, readings: list[RowReading], pending: list[Ro
             row.parts = chosen[row.key]
             row.note += " by the column identities"
             continue
-        key = f"ambiguous_{row.kind}" + ("_fit" if identities else "")
-        report(message(key, count=len(row.candidates), table=table), row.key)
+        fit = "_fit" if identities else ""  # "ambiguous_splits", "ambiguous_ends_fit", …
+        report(message(f"ambiguous_{row.kind}{fit}", count=len(row.candidates), table=table), row.key)
 
 
 def _row_cells(table: str, row: RowReading) -> list[dict]:

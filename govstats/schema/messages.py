@@ -70,6 +70,11 @@ def in_language(message: str, lang: str, depth: int = 0) -> str:
     check_lang(lang)
     if lang == "en" or not message:
         return message
+    parts = message.split("; ")  # several messages in one ("a; b"): part by part when each is known
+    if len(parts) > 1:
+        said = [in_language(part, lang, depth) for part in parts]
+        if all(s != part for s, part in zip(said, parts)):
+            return "；".join(said)
     for pattern, key in _templates():
         found = pattern.fullmatch(message)
         if found:
@@ -77,9 +82,4 @@ def in_language(message: str, lang: str, depth: int = 0) -> str:
             if depth < _DEPTH:
                 values = {k: in_language(v, lang, depth + 1) for k, v in values.items()}
             return load_texts()[key][lang].format(**values)
-    parts = message.split("; ")  # several messages in one ("a; b"): said part by part, or not at all
-    if len(parts) > 1:
-        said = [in_language(part, lang, depth) for part in parts]
-        if all(s != part for s, part in zip(said, parts)):
-            return "；".join(said)
     return message
