@@ -12,7 +12,6 @@ import os
 import sys
 import warnings
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -54,8 +53,9 @@ def _read(path: str, lang: str = "en") -> Report | None:
             report = read_report(Path(path))
         for w in caught:
             print(f"warning: {in_language(str(w.message), lang)}", file=sys.stderr)
-        for problem in report.problems:
-            print(f"problem: {replace(problem, message=in_language(problem.message, lang))}", file=sys.stderr)
+        for p in report.problems:  # "problem: FILE: t3 row 'key': message", the row and message in `lang`
+            where = text("cli.where_row", lang, table=p.table, row=p.row).strip() if p.row else p.table
+            print(f"problem: {p.source}: {where + ': ' if where else ''}{in_language(p.message, lang)}", file=sys.stderr)
         return report
     except ReportParseError as exc:
         print(f"error: {exc.source}: {in_language(exc.reason, lang)}", file=sys.stderr)
