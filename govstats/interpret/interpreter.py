@@ -90,7 +90,7 @@ class Interpreter:
                 continue
             cell["note"] = "; ".join(x for x in (cell["note"], source.note) if x)
             if source.doubt:
-                self.problem(f"{cell['col']}: {source.doubt}", cell["table"], cell["row"])
+                self.problem(message("cell_doubt", col=cell["col"], said=source.doubt), cell["table"], cell["row"])
 
     def _has_t3(self) -> bool:
         first = self.schema.rows("t3", "2021")[0]

@@ -169,7 +169,7 @@ def _row_cells(table: str, row: RowReading) -> list[dict]:
 def _extra_cells(table: str, after: Segment, label: str, pieces: list[Piece], cols: list[str],
                  report: Report) -> list[dict]:
     key = "extra." + significant(label)[:40]
-    report(f"row not in the {table} schema kept as {key!r}", key)
+    report(message("extra_row", table=table, key=repr(key)), key)
     pieces = _trim(pieces, len(cols))
     names = cols if len(pieces) == len(cols) else [f"c{i + 1}" for i in range(len(pieces))]
     return [_cell(table, after.entry.block, key, col, part.value, part.raw, part.kind, part.unit,

@@ -244,5 +244,5 @@ def _source(cell: Cell, page: int) -> CellSource | None:
     box = ",".join(str(v) for v in bounds)
     doubt = cell.doubt
     if not doubt and score < MIN_CONFIDENCE and _DIGIT.search(cell.text()):
-        doubt = f"OCR confidence {score:.2f} below {MIN_CONFIDENCE} for {cell.text()!r}"
+        doubt = message("ocr_low_confidence", score=f"{score:.2f}", min=MIN_CONFIDENCE, text=repr(cell.text()))
     return CellSource(f"ocr {score:.3f} page {page} box {box}", doubt)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from ..schema.messages import message
 from . import ocr_grid
 from .layout import Block
 
@@ -208,7 +209,7 @@ def _place(box: Box, row: list[tuple[int, int, Cell]]) -> None:
     if first is not last and m:
         first.boxes.append(Box(m["label"], box.score, box.x0, box.y0, box.x1, box.y1))
         last.boxes.append(Box(m["number"], box.score, box.x0, box.y0, box.x1, box.y1))
-        last.doubt = f"the number {m['number']!r} was read in one box with its label {m['label']!r}"
+        last.doubt = message("number_with_label", number=repr(m["number"]), label=repr(m["label"]))
         return
     at(box.cx).boxes.append(box)
 

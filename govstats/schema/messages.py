@@ -6,7 +6,8 @@ it; its text is one of the `message.*` texts of texts.csv, and the code makes it
 cannot drift; tests/unit/test_messages.py checks every key the code names).  A page or a command shows it in its
 language with `in_language(message, lang)`: the English text is recognised by its template, and
 the Chinese one is filled with the same values (a value that is itself a message, such as the
-reason in "cannot read the file: …", is shown in the language too).  A message that no template
+reason in "cannot read the file: …", is shown in the language too; a placeholder named `said`
+must hold one: "{col}: {said}" is no template for a message whose part after the colon is unknown).  A message that no template
 matches is shown as it is, never half translated.
 """
 from __future__ import annotations
@@ -78,8 +79,10 @@ def in_language(message: str, lang: str, depth: int = 0) -> str:
     for pattern, key in _templates():
         found = pattern.fullmatch(message)
         if found:
-            values = found.groupdict()
-            if depth < _DEPTH:
-                values = {k: in_language(v, lang, depth + 1) for k, v in values.items()}
+            found_values = found.groupdict()
+            values = ({k: in_language(v, lang, depth + 1) for k, v in found_values.items()} if depth < _DEPTH
+                      else found_values)
+            if "said" in values and values["said"] == found_values["said"]:
+                continue  # {said} holds a message: one not said in `lang` is not this template's
             return load_texts()[key][lang].format(**values)
     return message

@@ -10,7 +10,8 @@ import re
 import shutil
 
 import pytest
-from paths import CORPUS, FIXTURES, REFERENCE
+from made_documents import cut_report, encrypted_pdf
+from paths import CORPUS, FIXTURES
 
 from govstats.cli import main
 
@@ -21,30 +22,15 @@ ENGLISH = re.compile(r"\b[a-z]{2,}[,:;]? [a-z]{2,}\b", re.IGNORECASE)
 COMMAND = re.compile(r"soffice [^）)]*")
 
 
-def _encrypted_pdf() -> bytes:
-    from fpdf import FPDF
-    from fpdf.enums import EncryptionMethod
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=12)
-    pdf.cell(text="2024")
-    pdf.set_encryption(owner_password="owner", user_password="secret", encryption_method=EncryptionMethod.RC4)
-    return bytes(pdf.output())
-
-
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("zh") / "reports"
     folder.mkdir()
-    lines = REFERENCE.read_text(encoding="utf-8").split("\n")
-    # 周口 2024 cut inside the t3 row 2.其他法律行政法规禁止公开: 4 of its 7 cells printed
-    (folder / "zhoukou-cut_2024.txt").write_text("\n".join(lines[:43]) + "\n" + lines[43].rsplit("\t", 3)[0],
-                                                 encoding="utf-8")
+    (folder / "zhoukou-cut_2024.txt").write_text(cut_report(43, 7), encoding="utf-8")
     for name in ("pingtan-cez_2018.txt", "pingtan-cez_2020.txt"):
         shutil.copy(CORPUS / name, folder / name)
     shutil.copy(FIXTURES / "pdf" / "pingtan-cez_2024.pdf", folder / "pingtan-cez_2024.pdf")  # 6 pages
-    (folder / "locked.pdf").write_bytes(_encrypted_pdf())
+    (folder / "locked.pdf").write_bytes(encrypted_pdf())
     (folder / "empty.txt").write_bytes(b"")
     (folder / "notes.rtf").write_text("{\\rtf1 x}", encoding="ascii")
     return folder

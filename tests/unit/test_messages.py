@@ -88,3 +88,13 @@ def test_messages_joined_by_semicolons_are_said_one_by_one_or_not_at_all():
         "按 0 计：unable_not_held.total 缺失；unable_not_held.natural_person 为空白"
     half = "unable_not_held.total is missing; something govstats never says"
     assert in_language(half, "zh") == half
+
+
+def test_a_said_placeholder_takes_only_a_known_message():
+    """"{col}: {said}" (an OCR doubt of a cell) is said in Chinese when its doubt is a message,
+    and is no template for any other "x: y"."""
+    doubt = message("number_with_label", number="'29'", label="'的，只计这一情形，不计其'")
+    assert doubt == "the number '29' was read in one box with its label '的，只计这一情形，不计其'"
+    assert in_language(message("cell_doubt", col="natural_person", said=doubt), "zh") == \
+        "natural_person：数字 '29' 与其标签 '的，只计这一情形，不计其' 被识别在同一个框中"
+    assert in_language("natural_person: a doubt govstats never says", "zh") == "natural_person: a doubt govstats never says"
