@@ -2,13 +2,13 @@
 
 A message is made, stored and exported in English, as `Corpus.problems` and `Corpus.unused` hold
 it; its text is one of the `message.*` texts of texts.csv, and the code makes it with
-`message(key, **values)` (never by writing the English again, so that the template and the code
-cannot drift; tests/unit/test_messages.py checks every key the code names).  A page or a command shows it in its
-language with `in_language(message, lang)`: the English text is recognised by its template, and
-the Chinese one is filled with the same values (a value that is itself a message, such as the
-reason in "cannot read the file: …", is shown in the language too; a placeholder named `said`
-must hold one: "{col}: {said}" is no template for a message whose part after the colon is unknown).  A message that no template
-matches is shown as it is, never half translated.
+`message(key, **values)`, never by writing the English a second time, so that the template and
+the code cannot drift (tests/unit/test_messages.py checks every key the code names).  A page or a
+command shows it in its language with `in_language(message, lang)`: the English text is
+recognised by its template, and the Chinese one is filled with the same values (a value that is
+itself a message, such as the reason in "cannot read the file: …", is shown in the language too;
+a placeholder named `said` must hold one, so "{col}: {said}" is no template for just any "x: y").
+A message that no template matches is shown as it is, never half translated.
 """
 from __future__ import annotations
 
