@@ -90,8 +90,8 @@ def report_problems(entries: list[SourceFile], rows: pa.Table) -> pd.DataFrame:
 def problem_phrases(problems: pd.DataFrame) -> pd.Series:
     """Each problem as one phrase: 't2 row normative_docs: 10 splits …'."""
     out = []
-    for table, row, message in zip(problems["table"], problems["row"], problems["message"]):
+    for table, row, said in zip(problems["table"], problems["row"], problems["message"]):
         table, row = table if isinstance(table, str) else "", row if isinstance(row, str) else ""
         where = " ".join(x for x in (table, f"row {row}" if row else "") if x)
-        out.append(f"{where}: {message}" if where else str(message))
+        out.append(f"{where}: {said}" if where else str(said))
     return pd.Series(out, index=problems.index, dtype=object)
