@@ -11,6 +11,8 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Iterator
 
+from ..schema.messages import message
+
 ACCEPT_ENCODING = "gzip, deflate"
 CHUNK = 64 * 1024
 
@@ -36,7 +38,7 @@ class _Inflater:
                 if self.encoding == "deflate" and not self.started:  # raw deflate, without the zlib header
                     self.wbits, self.inflater, self.started = -zlib.MAX_WBITS, zlib.decompressobj(-zlib.MAX_WBITS), True
                     continue
-                raise BodyError(f"damaged {self.encoding} content ({exc})") from exc
+                raise BodyError(message("damaged_content", encoding=self.encoding, detail=exc)) from exc
             self.started = True
             data = self.inflater.unconsumed_tail
             if self.inflater.eof and self.inflater.unused_data:  # another gzip member follows
@@ -50,7 +52,7 @@ def _layers(content_encoding: str) -> list[_Inflater]:
     names = [n.strip().lower() for n in content_encoding.split(",") if n.strip()]
     unknown = [n for n in names if n not in ("gzip", "x-gzip", "deflate", "identity")]
     if unknown:
-        raise BodyError(f"Content-Encoding {', '.join(unknown)} is not decoded by govstats")
+        raise BodyError(message("unknown_encoding", names=", ".join(unknown)))
     return [_Inflater(n) for n in reversed(names) if n != "identity"]  # the last applied comes off first
 
 
@@ -70,7 +72,6 @@ def decoded(raw: Iterable[bytes], content_encoding: str, limit: int) -> bytes:
         for piece in _through(layers, chunk):
             size += len(piece)
             if limit and size > limit:
-                what = " once decoded" if layers else ""
-                raise BodyError(f"larger than the limit of {limit} bytes{what}")
+                raise BodyError(message("too_large_decoded" if layers else "too_large", limit=limit))
             pieces.append(piece)
     return b"".join(pieces)

@@ -19,6 +19,7 @@ from ..core.limits import Limits
 from ..readers import pdf
 from ..readers.base import NeedsOCR
 from ..report import read_report
+from ..schema.messages import message
 
 READABLE = (".html", ".htm", ".shtml", ".pdf", ".docx", ".txt")
 SCAN = -1  #: the score of a PDF that only OCR could read
@@ -65,7 +66,7 @@ def choose(rows: list[dict[str, str]], folder: Path, report_url: str) -> dict[in
             decided[i] = ("no", row["note"])
         elif latest[row["url"]] != i:
             newest = rows[latest[row["url"]]]
-            decided[i] = ("no", f"superseded by version {newest['version']} ({newest['path']})")
+            decided[i] = ("no", message("superseded", version=newest["version"], path=newest["path"]))
     current = [i for i in latest.values() if Path(rows[i]["path"]).suffix.lower() in READABLE]
     current.sort(key=lambda i: (rows[i]["role"] != "report", mine.index(i)))
     scores = {i: count_numbers(folder / rows[i]["path"]) for i in current}
@@ -75,17 +76,15 @@ def choose(rows: list[dict[str, str]], folder: Path, report_url: str) -> dict[in
         best = scans[0] if scans else next((i for i in latest.values() if rows[i]["role"] == "report"), best)
     for i in latest.values():
         if i == best:
-            decided[i] = ("yes", f"the report is read from this file ({scores[i]} numbers in its tables)"
-                          if scores.get(i, 0) > 0 else "a scan: read by OCR when the corpus is loaded"
-                          if scores.get(i) == SCAN else "no carrier of this report has its tables; listed so "
-                                                        "the corpus reports why it cannot be read")
+            decided[i] = ("yes", message("read_from_this", count=scores[i]) if scores.get(i, 0) > 0
+                          else message("scan_read_later") if scores.get(i) == SCAN else message("no_carrier_tables"))
         elif i in scores and best is not None:
-            decided[i] = ("no", f"not read: the report is read from {rows[best]['path']} "
-                                f"({_said(scores.get(best, 0))}, {'a scan' if scores[i] == SCAN else scores[i]} here)")
+            decided[i] = ("no", message("read_from_other", path=rows[best]["path"], there=_said(scores.get(best, 0)),
+                                        here=message("a_scan") if scores[i] == SCAN else scores[i]))
         else:
-            decided[i] = ("no", "not read: a kind of file govstats does not read")
+            decided[i] = ("no", message("not_read", why=message("kind_not_read")))
     return decided
 
 
 def _said(score: int) -> str:
-    return "a scan, read by OCR" if score == SCAN else f"{score} numbers in its tables"
+    return message("scan_by_ocr") if score == SCAN else message("numbers_in_tables", count=score)

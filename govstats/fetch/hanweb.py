@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
+from ..schema.messages import message
 from .shapes import Shape
 
 _RECORD = re.compile(r"<record\s*>", re.I)
@@ -111,13 +112,13 @@ def first_paging(text: str, page_url: str, shape: Shape, on_page: int) -> tuple[
             form[key] = found
     missing = [k for k in ("webid", "columnid", "unitid") if not form.get(k)]
     if missing:
-        return None, f"Hanweb list proxy not used: the page does not give {', '.join(missing)}"
+        return None, message("proxy_not_used", missing=", ".join(missing))
     per_page = _number("perPage", text) or max(on_page, 1)
     chunk = per_page * (_number("groupSize", text) or 1)
     total = total_records(text)
     ordered = tuple((k, form[k]) for k in names if k in form)
     if total is not None and total <= on_page:
-        return None, f"all {total} records are on the page"
+        return None, message("all_on_page", total=total)
     return ProxyPaging(proxy, ordered, on_page + 1, chunk, total), ""
 
 

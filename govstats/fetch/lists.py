@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from ..schema.messages import message
 from . import hanweb
 from .links import Link, absolute, anchors, next_pages, report_items, report_links
 from .shapes import Shape, recognise, shape_named, shapes
@@ -53,7 +54,7 @@ def _datastore(text: str, base: str, shape: Shape, request: ListRequest) -> List
     items = anchors("".join(found), base)
     page = ListPage(shape, [Link(u, t or x) for u, x, t in items], report_links("".join(found), base))
     if broken:
-        page.note = f"{broken} of {broken + len(found)} datastore records unreadable (broken CDATA)"
+        page.note = message("broken_records", broken=broken, total=broken + len(found))
     if request.reader == "proxy" and request.paging is not None:
         following = hanweb.next_paging(request.paging, text, len(found))
     elif request.reader == "proxy":
@@ -62,7 +63,7 @@ def _datastore(text: str, base: str, shape: Shape, request: ListRequest) -> List
         following, why = hanweb.first_paging(text, base, shape, len(found) + broken)
         page.note = "; ".join(n for n in (page.note, why) if n)
     if request.reader == "proxy" and "<datastore" not in text[:65536].lower():
-        page.note = "; ".join(n for n in (page.note, "the list proxy answered no datastore") if n)
+        page.note = "; ".join(n for n in (page.note, message("proxy_no_datastore")) if n)
     if following is not None:
         page.follow.append(_proxy_request(following, shape))
         page.plan = following.describe()
@@ -100,7 +101,7 @@ def _script_array(text: str, base: str, shape: Shape) -> ListPage:
     try:
         found, _ = json.JSONDecoder().raw_decode(text, m.end()) if m else (None, 0)
     except ValueError as exc:
-        page.note = f"the script array {shape.get('variable')} is not JSON ({exc.msg} at character {exc.pos})"
+        page.note = message("script_not_json", variable=shape.get("variable"), detail=exc.msg, pos=exc.pos)
         return page
     page.items = _records(found, shape, base)
     page.reports = report_items(page.items)
@@ -119,7 +120,7 @@ def _json_api(text: str, base: str, shape: Shape, request: ListRequest) -> ListP
         sid = re.search(str(shape.get("sid")), text)
         category = re.search(str(shape.get("category", "$^")), request.url)
         if not root or not sid:
-            page.note = "the list API is not used: the page gives no SID" if root else "the URL has no API root"
+            page.note = message("api_no_sid" if root else "api_no_root")
             return page
         first = _api_request(shape, root.group(1), sid.group(1),
                              category.group(1) if category else str(shape.get("default_category", "0")),
@@ -130,14 +131,14 @@ def _json_api(text: str, base: str, shape: Shape, request: ListRequest) -> ListP
     try:
         answer = json.loads(text)
     except ValueError as exc:
-        page.note = f"the list API answered no JSON ({exc.msg})"
+        page.note = message("api_no_json", detail=exc.msg)
         return page
     found = dig(answer, str(shape.get("items")))
     total = dig(answer, str(shape.get("total")))
     page.items = _records(found, shape, base)
     page.reports = report_items(page.items)
     if found is not None and not isinstance(found, list):
-        page.note = f"the list API's {shape.get('items')} is not a list"
+        page.note = message("api_not_list", items=shape.get("items"))
     seen = request.listed + len(page.items)
     if page.items and isinstance(total, int) and seen < total:
         parts = urlsplit(request.url)

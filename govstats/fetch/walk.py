@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
+from ..schema.messages import message
 from .documents import Session
 from .lists import ListPage, ListRequest, read_list
 from .sources import Target
@@ -49,7 +50,7 @@ def walk(session: Session, url: str, max_pages: int) -> Walk:
         text = session.text(data, row)
         if text is None:
             result.pages.append((request, None, row))
-            _note(session, row, "" if row["error"] else "not a page that lists anything")
+            _note(session, row, "" if row["error"] else message("lists_nothing"))
             continue
         page = read_list(text, row["final_url"] or request.url, request)
         result.pages.append((request, page, row))
@@ -57,11 +58,10 @@ def walk(session: Session, url: str, max_pages: int) -> Walk:
         seen_items.update(item.url for item in page.items)
         stop = ""
         if request.reader != "page" and not new:
-            stop = ("the list ends here: this answer lists nothing new" if page.items
-                    else "the list ends here: this answer lists nothing")
+            stop = message("list_ends_nothing_new" if page.items else "list_ends_nothing")
             page.follow = [f for f in page.follow if f.reader == "page"]
-        _note(session, row, f"{page.shape.name}: {len(page.items)} items, {len(page.reports)} reports",
-              page.note, stop)
+        _note(session, row, message("list_found", shape=page.shape.name, items=len(page.items),
+                                    reports=len(page.reports)), page.note, stop)
         result.targets += [Target(link.url, link.text) for link in page.reports]
         queue.extend(page.follow)
     if queue:
@@ -69,5 +69,5 @@ def walk(session: Session, url: str, max_pages: int) -> Walk:
         left = [r.url for r in queue if r.url not in asked]
         if left and first:
             _note(session, first, first.get("note", ""),
-                  f"stopped after {max_pages} list requests (--max-pages); next was {left[0]}")
+                  message("list_stopped", n=max_pages, url=left[0]))
     return result
