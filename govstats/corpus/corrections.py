@@ -31,6 +31,7 @@ import pandas as pd
 from ..core.errors import GovstatsError, GovstatsWarning
 from ..core.model import TABLES
 from ..schema import Schema, catalogue, load_schema
+from ..schema.messages import message
 from .sources import problem_record
 
 FILE_NAME = "corrections.csv"
@@ -98,32 +99,32 @@ class _Checker:
     def check(self, rec: dict[str, str]) -> tuple[str, float | None] | str:
         """(report, value) of a good line, else what is wrong with it."""
         if rec[""]:
-            return "more fields than the header has"
+            return message("more_fields")
         sha = rec["sha256"].lower()
         if not _SHA256.match(sha):
-            return f"sha256 {rec['sha256']!r} is not a SHA-256 (64 hexadecimal digits)"
+            return message("bad_sha", sha=repr(rec["sha256"]))
         if sha not in self.by_sha:
             if sha in self.unused:
                 report, of = self.unused[sha]
-                return f"the report {report} is not used ({'a duplicate of ' + of if of else 'in a conflict'})"
-            return f"sha256 {sha[:12]}… matches no report of the corpus"
+                return (message("report_duplicate_unused", report=report, of=of) if of
+                        else message("report_conflict_unused", report=report))
+            return message("sha_no_report", sha=sha[:12])
         report, version = self.by_sha[sha]
         table, row, col = rec["table"], rec["row"], rec["col"]
         unit = self._unit(table, row, col, version)
         if unit is None:
-            return (f"{table}.{row}.{col} is not a cell of the schema's {version} format "
-                    f"(the format of {report})")
+            return message("not_a_schema_cell", cell=f"{table}.{row}.{col}", version=version, report=report)
         date = rec.get("date", "")
         if date and not _valid_date(date):
-            return f"date {date!r} is not a date written YYYY-MM-DD"
+            return message("bad_date", date=repr(date))
         value = rec["value"]
         if value == "":
             return report, None
         if not _NUMBER.match(value):
-            return f"value {rec['value']!r} is not a number; {table}.{row}.{col} holds {_what(unit)}"
+            return message("value_not_number", value=repr(value), cell=f"{table}.{row}.{col}", what=_what(unit))
         number = float(value)
         if (unit in ("", "signed") and not number.is_integer()) or (unit != "signed" and number < 0):
-            return f"value {rec['value']!r}: {table}.{row}.{col} holds {_what(unit)}"
+            return message("value_not_unit", value=repr(value), cell=f"{table}.{row}.{col}", what=_what(unit))
         return report, number
 
     def _unit(self, table: str, row: str, col: str, version: str) -> str | None:
@@ -139,8 +140,7 @@ class _Checker:
 
 
 def _what(unit: str) -> str:
-    return {"": "a count (a whole number, 0 or more)", "signed": "a whole number (signed)"}.get(
-        unit, f"an amount in {unit} (0 or more)")
+    return message({"": "unit_count", "signed": "unit_signed"}.get(unit, "unit_amount"), unit=unit)
 
 
 def _valid_date(text: str) -> bool:
@@ -175,8 +175,8 @@ def load(path: Path, reports: pd.DataFrame, cells: pd.DataFrame,
     problems: list[dict[str, str]] = []
 
     def refuse(line: int | str, why: str) -> None:
-        where = f"line {line}" if isinstance(line, int) else f"lines {line}"
-        problems.append(problem_record(name, source, f"{where}: {why}; not applied", "error"))
+        key = "refused_line" if isinstance(line, int) else "refused_lines"  # "line 6: …", "lines 6, 9: …"
+        problems.append(problem_record(name, source, message(key, line=line, why=why), "error"))
 
     good: dict[tuple[str, str, str, str], list[GoodLine]] = {}
     undecided, kept = [], []
@@ -192,18 +192,18 @@ def load(path: Path, reports: pd.DataFrame, cells: pd.DataFrame,
         good.setdefault(key, []).append((line, rec, *found))
     if undecided:
         which = ", ".join(map(str, undecided))
-        problems.append(problem_record(name, source, f"{len(undecided)} line(s) not decided (value {UNDECIDED!r}: "
-                                                     f"{which}) left out", "info"))
+        problems.append(problem_record(name, source, message("undecided_lines", count=len(undecided),
+                                                             value=repr(UNDECIDED), lines=which), "info"))
     for (_, table, row, col), lines in good.items():
         values = {v for *_, v in lines}
         numbers = ", ".join("blank" if v is None else f"{v:g}" for v in values)
         if len(values) > 1:
-            refuse(", ".join(str(x[0]) for x in lines), f"{table}.{row}.{col} of {lines[0][2]} corrected "
-                                                  f"differently ({numbers})")
+            refuse(", ".join(str(x[0]) for x in lines), message("corrected_differently", cell=f"{table}.{row}.{col}",
+                                                                report=lines[0][2], numbers=numbers))
             continue
         for line, *_ in lines[1:]:
-            problems.append(problem_record(name, source, f"line {line} repeats line {lines[0][0]} "
-                                                         f"({table}.{row}.{col} of {lines[0][2]}): applied once"))
+            problems.append(problem_record(name, source, message("repeated_line", line=line, first=lines[0][0],
+                                                                 cell=f"{table}.{row}.{col}", report=lines[0][2])))
         kept.append(lines[0])
     return _placed(kept, cells, refuse, source), problems
 
@@ -218,7 +218,7 @@ def _placed(kept: list[GoodLine], cells: pd.DataFrame, refuse: Callable[[int, st
     for line, rec, report, value in kept:
         i = where.get((report, rec["table"], rec["row"], rec["col"]))
         if i is None:
-            refuse(line, f"{report} has no cell {rec['table']}.{rec['row']}.{rec['col']} (none was read there)")
+            refuse(line, message("no_such_cell", report=report, cell=f"{rec['table']}.{rec['row']}.{rec['col']}"))
             continue
         read = cells["value"].iloc[i]
         rows.append({"sha256": rec["sha256"].lower(), "table": rec["table"], "row": rec["row"], "col": rec["col"],
