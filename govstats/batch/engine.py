@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..schema.messages import message
 from .plan import FIGURES
 
 MB = 1_000_000
@@ -158,8 +159,8 @@ def _bounded_client() -> type:
 
         def _stop(self, cell: Any) -> None:
             """Note why the outputs end here, and kill the kernel (nbclient then sees it dead)."""
-            self.stopped = (f"output exceeded {self.max_output_mb:g} MB (--max-output-mb) in cell "
-                            f"{cell.get('execution_count') or '?'}; the kernel was stopped")
+            self.stopped = message("output_exceeded", mb=f"{self.max_output_mb:g}",
+                                   cell=cell.get("execution_count") or "?")
             cell.outputs.append(new_output("stream", name="stderr",
                                            text=f"[govstats] {self.stopped}\n"))
             self._kill = asyncio.ensure_future(ensure_async(self.km.signal_kernel(signal.SIGKILL)))

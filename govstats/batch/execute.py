@@ -18,6 +18,7 @@ from pathlib import Path
 from ..core.files import Busy, held_lock, os_reason
 from ..core.progress import bar as progress_bar
 from ..core.progress import wanted
+from ..schema.messages import message
 from .engine import OutputLimitError, run_notebook
 from .options import BatchOptions
 from .plan import ERROR_LINES, RUN_RECORD, BatchError, Job
@@ -120,10 +121,9 @@ def _describe(exc: BaseException, timeout: float) -> str:
         return str(exc)
     if isinstance(exc, CellTimeoutError):
         # the limit applied to the whole notebook, not nbclient's per-cell remainder ("after 2 seconds")
-        return (f"timed out after {timeout:g} s (--timeout {timeout:g}, the limit for one notebook): "
-                "it had not finished; give it longer with --timeout SECONDS")
+        return message("notebook_timed_out", seconds=f"{timeout:g}")
     if isinstance(exc, DeadKernelError):
-        return f"the kernel died ({exc})"
+        return message("kernel_died", detail=exc)
     return "".join(traceback.format_exception_only(exc)).strip()
 
 

@@ -69,7 +69,8 @@ def _index_row(run: AgencyRun, reports: pd.DataFrame, metrics: pd.DataFrame, lab
             "years": _year_span(run.years),
             "latest": latest, "values": values, "quality": quality, "checks": checks, "checks_failed": totals["failed"],
             "failed_years": ", ".join(map(str, failed_years)), "status": run.status,
-            "status_label": labels[run.status], "seconds": run.seconds, "error": run.error,
+            "status_label": labels[run.status], "seconds": run.seconds,
+            "error": run.error and in_language(run.error, lang),
             "html": f"{link}/report.html" if (folder / "report.html").is_file() else None,
             "ipynb": f"{link}/report.ipynb" if (folder / "report.ipynb").is_file() else None}
 

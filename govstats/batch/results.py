@@ -45,7 +45,7 @@ class BatchResult:
         lines = [summary_line(self.runs, len(self.unused), self.unit, lang)]
         for r in self.failed:
             last = (r.error or "").strip().splitlines()[-1:] or [text("cli.no_message", lang)]
-            lines.append(text("cli.batch_failed", lang, agency=r.agency, slug=r.slug, error=last[0]))
+            lines.append(text("cli.batch_failed", lang, agency=r.agency, slug=r.slug, error=in_language(last[0], lang)))
         for u in self.unused:
             lines.append(text("cli.batch_unused", lang, source=u["source"], message=in_language(u["message"], lang)))
         lines.append(text("cli.batch_index", lang, path=self.index))

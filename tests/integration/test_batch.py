@@ -142,7 +142,8 @@ def test_index_lists_agencies_metrics_checks_and_failures(mixed):
     assert "&lt;A:B&gt;" in html and "<A:B>" not in html       # names are escaped
     failures = html[html.index("运行失败"):]
     assert "RuntimeError: deliberate notebook error for RAISE 测试局" in failures
-    assert "broken_2024.docx" in failures and "not a readable DOCX file" in failures
+    # the reason a report is not used, in the page's language (issue 28 item 3)
+    assert "broken_2024.docx" in failures and "不是可读的 DOCX 文件" in failures and "not a readable DOCX" not in failures
     assert "6 个机关：5 个已生成，0 个未变，1 个失败；1 份报告未能使用" in html
 
 
