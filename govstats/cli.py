@@ -156,7 +156,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
                            lang=args.lang or "zh", force=args.force, timeout=args.timeout,
                            max_output_mb=args.max_output_mb, by=args.by)
     except batch.BatchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {in_language(str(exc), args.lang or 'en')}", file=sys.stderr)
         return 2
     print(result.summary(args.lang or "en"))
     return 0 if result.ok else 1

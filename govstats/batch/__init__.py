@@ -26,6 +26,7 @@ from pathlib import Path
 from ..core.files import atomic_write_text, os_reason
 from ..notebooks.shared import FOLDER as SHARED_FOLDER
 from ..notebooks.shared import write_shared
+from ..schema.messages import message
 from .execute import execute_all, locked, remove_leftovers
 from .index import render_index
 from .options import BatchOptions
@@ -69,12 +70,12 @@ def run(corpus: str | os.PathLike[str], notebook: str | os.PathLike[str] | None 
                                    progress)
     corpus_path = Path(corpus).resolve()
     if not corpus_path.exists():
-        raise BatchError(f"{corpus}: no such corpus folder or manifest")
+        raise BatchError(message("no_corpus", path=corpus))
     out = options.out
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BatchError(f"{out}: cannot create the output folder ({os_reason(exc)})") from exc
+        raise BatchError(message("cannot_create_out", path=out, reason=os_reason(exc))) from exc
     with locked(out):
         remove_leftovers(out)
         return _run_locked(corpus, corpus_path, options)
@@ -88,10 +89,10 @@ def _run_locked(corpus: str | os.PathLike[str], corpus_path: Path, options: Batc
     try:
         data = read_corpus(corpus_path)
     except (OSError, ValueError) as exc:       # an unreadable manifest: nothing to run
-        raise BatchError(f"{corpus}: cannot read the corpus ({exc})") from exc
+        raise BatchError(message("cannot_read_corpus", path=corpus, reason=exc)) from exc
     reports = data.reports
     if reports.empty and data.problems.empty:
-        raise BatchError(f"{corpus}: no reports found")
+        raise BatchError(message("no_reports_found", path=corpus))
     notebook, unit, out = options.notebook, options.unit, options.out
     unused = unused_reports(data.unused, reports, unit)
     shared = out / SHARED_FOLDER if declares(notebook, SHARED) else None
@@ -110,7 +111,7 @@ def _run_locked(corpus: str | os.PathLike[str], corpus_path: Path, options: Batc
             try:
                 write_shared(data, corpus_path, shared, table)
             except OSError as exc:
-                raise BatchError(f"{shared}: cannot write the corpus-wide frames ({os_reason(exc)})") from exc
+                raise BatchError(message("cannot_write_shared", path=shared, reason=os_reason(exc))) from exc
         runs.update(execute_all(todo, options))
     finally:
         if shared is not None:
@@ -123,8 +124,8 @@ def _run_locked(corpus: str | os.PathLike[str], corpus_path: Path, options: Batc
                                                      corpus=corpus_path, notebook=notebook,
                                                      lang=options.lang, out=out, unit=unit))
     except OSError as exc:     # a full disk: what ran is in each agency's batch.json
-        raise BatchError(f"{out}: cannot write index.html ({os_reason(exc)}); "
-                         f"{result.summary().splitlines()[0]}") from exc
+        raise BatchError(message("cannot_write_index", path=out, reason=os_reason(exc),
+                                 summary=result.summary().splitlines()[0])) from exc
     return result
 
 

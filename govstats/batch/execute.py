@@ -160,9 +160,8 @@ def locked(out: Path) -> Iterator[None]:
     try:
         held.enter_context(held_lock(out / LOCK))
     except Busy as busy:
-        raise BatchError(f"{out}: another batch (process {busy.pid or 'unknown'}) is writing this folder; "
-                         "wait for it to finish") from None
+        raise BatchError(message("batch_busy", path=out, pid=busy.pid or "unknown")) from None
     except OSError as exc:            # a full disk, a folder this user cannot write
-        raise BatchError(f"{out}: cannot write the lock file ({os_reason(exc)})") from exc
+        raise BatchError(message("cannot_write_lock", path=out, reason=os_reason(exc))) from exc
     with held:
         yield

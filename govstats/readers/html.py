@@ -149,9 +149,7 @@ def _js_unescape(body: str, source: str) -> str:
         if esc[0] == "u" and len(esc) > 1:
             code = int(esc[1:].strip("{}"), 16)
             if code > 0x10FFFF:
-                raise ReportParseError(source, f"a script's string holds the escape \\{esc}, beyond the "
-                                               "last Unicode character U+10FFFF (a syntax error: a browser "
-                                               "would not run the script that writes the page)")
+                raise ReportParseError(source, message("escape_beyond_unicode", escape=f"\\{esc}"))
             return chr(code)
         return esc
 

@@ -87,7 +87,8 @@ def test_a_notebook_flooding_its_output_is_stopped_at_the_limit(flood_corpus, tw
     assert sorted(p.name for p in (out / batch.slugify(ZHOUKOU)).iterdir()) == [
         "batch.json", "figures", "report.html", "report.ipynb"]
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert message in index[index.index("运行失败"):]
+    # the zh index says why in Chinese (issue 28 item 3)
+    assert "第 3 个单元格的输出超过 5 MB（--max-output-mb）；内核已停止" in index[index.index("运行失败"):]
 
 
 def test_the_output_limit_by_keyword(flood_corpus, tmp_path):
