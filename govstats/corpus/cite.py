@@ -19,6 +19,7 @@ from ..interpret.locate import describe
 from ..readers.base import Position
 from ..schema import load_schema, text
 from ..schema.labels import label_cells, with_group
+from ..schema.messages import message
 
 if TYPE_CHECKING:
     from .frames import Corpus
@@ -99,8 +100,7 @@ def parse_key(key: str) -> tuple[str, str, str]:
     dots itself (`t3.extra.其他.c1`)."""
     parts = key.split(".")
     if len(parts) < 3 or parts[0] not in TABLES:
-        raise CiteError(f"{key!r} is not a cell key: write table.row.col, e.g. t3.unable_not_held.total "
-                        f"(tables: {', '.join(TABLES)})")
+        raise CiteError(message("not_a_cell_key", key=repr(key), tables=", ".join(TABLES)))
     return parts[0], ".".join(parts[1:-1]), parts[-1]
 
 
@@ -121,7 +121,7 @@ def cite(corpus: Corpus, report: str, key: str) -> Citation:
     reports = corpus.reports
     found = reports[reports["report"] == report]
     if found.empty:
-        raise CiteError(f"no report {report!r} in the corpus (its reports are listed in Corpus.reports)")
+        raise CiteError(message("no_report_in_corpus", report=repr(report)))
     try:
         one = corpus.report(report)
     except KeyError as exc:
@@ -130,10 +130,8 @@ def cite(corpus: Corpus, report: str, key: str) -> Citation:
     hit = cells[(cells["table"] == table) & (cells["row"] == row) & (cells["col"] == col)]
     if hit.empty:
         if not _in_schema(table, row, col):
-            raise CiteError(f"{report}: {key!r} names no cell of the schema (rows and columns: "
-                            "govstats/schema/rows.csv, columns.csv; docs/data-dictionary.md)")
-        raise CiteError(f"{report}: the cell {key!r} was not read from this report (its table or row "
-                        "is not printed, or could not be found: see Corpus.problems)")
+            raise CiteError(message("no_schema_cell", report=report, key=repr(key)))
+        raise CiteError(message("cell_not_read", report=report, key=repr(key)))
     cell = label_cells(hit.iloc[:1]).iloc[0]
     meta, keys = one.meta, found.iloc[0]
     return Citation(

@@ -5,6 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..schema.messages import in_language
+from ..schema.texts import text
 from .cite import CiteError
 from .loader import read_corpus
 
@@ -19,17 +21,17 @@ def _cmd_cite(args: argparse.Namespace) -> int:
         try:
             name = report.resolve().relative_to(folder.resolve()).as_posix()
         except ValueError:
-            print(f"error: {args.report} is not in the corpus {corpus_path}", file=sys.stderr)
+            print(f"error: {text('message.not_in_corpus', args.lang, report=args.report, corpus=corpus_path)}",
+                  file=sys.stderr)
             return 2
     elif not args.corpus:
-        print(f"error: {args.report}: no such file (give the report's file, or --corpus and its name "
-              "in the corpus)", file=sys.stderr)
+        print(f"error: {text('message.no_such_report_file', args.lang, report=args.report)}", file=sys.stderr)
         return 2
     try:
         corpus = read_corpus(corpus_path, cache=not args.no_cache)
         citation = corpus.cite(name, args.key)
     except (CiteError, OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {in_language(str(exc), args.lang)}", file=sys.stderr)
         return 2
     print(citation.text(args.lang))
     return 0

@@ -19,8 +19,10 @@ from govstats.schema.validate import check_texts
 
 PACKAGE = Path(__file__).resolve().parents[2] / "govstats"
 #: message("key", …), over_limit("key", …), message("a" if … else "b", …), message(f"prefix_{…}", …)
-MESSAGE_CALL = re.compile(r'\b(?:message|over_limit)\(\s*(?:"(\w+)"(?:\s+if\s[^()"]*?\selse\s+"(\w+)")?|f"(\w*)\{)')
-TEXT_CALL = re.compile(r'\btext\(\s*(?:"([\w.]+)"|f"([\w.]*)\{)\s*,')
+MESSAGE_CALL = re.compile(r'\b(?:message|over_limit)\(\s*(?:["\'](\w+)["\'](?:\s+if\s[^()"]*?\selse\s+"(\w+)")?'
+                          r'|f["\'](\w*)\{)')
+#: text("key", lang, …), text('key', lang, …) inside an f-string, text(f"prefix{…}", lang, …)
+TEXT_CALL = re.compile(r'\btext\(\s*(?:["\']([\w.]+)["\']\s*,|f["\']([\w.]*)\{)')
 
 
 def _code() -> str:
@@ -56,7 +58,7 @@ def test_every_message_text_is_made_by_the_code():
                 csv.DictReader(open(PACKAGE / "schema" / "sections.csv", encoding="utf-8"))}
     unmade = [k for k in load_texts() if k.startswith("message.") and k not in keys | sections
               and not any(k.startswith(p) for p in prefixes if p != "message.")
-              and f'"{k.removeprefix("message.")}"' not in code]   # a key held in a variable first
+              and f'"{k.removeprefix("message.")}"' not in code]  # a key held in a variable first
     assert unmade == []
 
 
