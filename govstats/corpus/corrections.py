@@ -120,11 +120,12 @@ class _Checker:
         value = rec["value"]
         if value == "":
             return report, None
+        what = message({"": "unit_count", "signed": "unit_signed"}.get(unit, "unit_amount"), unit=unit)  # it holds
         if not _NUMBER.match(value):
-            return message("value_not_number", value=repr(value), cell=f"{table}.{row}.{col}", what=_what(unit))
+            return message("value_not_number", value=repr(value), cell=f"{table}.{row}.{col}", what=what)
         number = float(value)
         if (unit in ("", "signed") and not number.is_integer()) or (unit != "signed" and number < 0):
-            return message("value_not_unit", value=repr(value), cell=f"{table}.{row}.{col}", what=_what(unit))
+            return message("value_not_unit", value=repr(value), cell=f"{table}.{row}.{col}", what=what)
         return report, number
 
     def _unit(self, table: str, row: str, col: str, version: str) -> str | None:
@@ -137,10 +138,6 @@ class _Checker:
         block = rows[row].blocks[0] if table == "t2" and rows[row].blocks else None
         cols = {e.key: e for e in self.schema.columns(table, version, block, roles=("column", "derived"))}
         return cols[col].unit if col in cols else None
-
-
-def _what(unit: str) -> str:
-    return message({"": "unit_count", "signed": "unit_signed"}.get(unit, "unit_amount"), unit=unit)
 
 
 def _valid_date(text: str) -> bool:
@@ -159,8 +156,9 @@ def apply(path: Path | None, reports: pd.DataFrame, cells: pd.DataFrame,
     found, notes = load(path, reports, cells)
     refused = [n["message"] for n in notes if n["severity"] != "info"]
     if refused:
-        warnings.warn(GovstatsWarning(f"{path}: {len(refused)} line(s) not applied as written: "
-                                      + "; ".join(refused[:5]) + (" …" if len(refused) > 5 else "")), stacklevel=4)
+        said = message("corrections_refused", path=path, count=len(refused),
+                       said="; ".join(refused[:5]) + (" …" if len(refused) > 5 else ""))
+        warnings.warn(GovstatsWarning(said), stacklevel=4)
     if notes:
         problems = catalogue.conform("problems", pd.concat([problems, pd.DataFrame(notes, columns=problems.columns)],
                                                            ignore_index=True))
@@ -176,7 +174,7 @@ def load(path: Path, reports: pd.DataFrame, cells: pd.DataFrame,
 
     def refuse(line: int | str, why: str) -> None:
         key = "refused_line" if isinstance(line, int) else "refused_lines"  # "line 6: …", "lines 6, 9: …"
-        problems.append(problem_record(name, source, message(key, line=line, why=why), "error"))
+        problems.append(problem_record(name, source, message(key, line=line, said=why), "error"))
 
     good: dict[tuple[str, str, str, str], list[GoodLine]] = {}
     undecided, kept = [], []

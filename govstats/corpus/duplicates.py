@@ -72,8 +72,8 @@ def duplicates(keys: pd.DataFrame,
             differ = len(sets[k["report"]] ^ cells) if k is not first else ""
             others = ", ".join(n for n in names if n != k["report"])
             said = (message("conflict_differ", differ=differ, name=names[0], agency=agency, year=year, others=others,
-                            advice=advice) if differ else
-                    message("conflict", agency=agency, year=year, others=others, advice=advice))
+                            said=advice) if differ else
+                    message("conflict", agency=agency, year=year, others=others, said=advice))
             notes.append(problem_record(k["report"], k["source"], said, "error"))
             repeats.setdefault(k["report"], "")
     return repeats, notes

@@ -100,7 +100,7 @@ def _other_files(folder: Path, visible: list[tuple[str, str]], listed: Set[str] 
             out.append(problem_record(name, path, message("not_a_report_file", suffix=suffix), "info"))
         else:
             why = UNSUPPORTED.get(suffix) or message("not_a_format", suffixes=", ".join(SUFFIXES))
-            out.append(problem_record(name, path, message("not_read", why=why), "error"))
+            out.append(problem_record(name, path, message("not_read", said=why), "error"))
     return out
 
 
@@ -140,7 +140,7 @@ def read_manifest(manifest: Path) -> tuple[list[SourceFile], list[dict[str, str]
             continue
         path = Path(name) if os.path.isabs(name) else folder / name
         overrides, ignored = _overrides(rec)
-        problems += [problem_record(name, str(path), message("manifest_line", manifest=manifest.name, line=line, why=why))
+        problems += [problem_record(name, str(path), message("manifest_line", manifest=manifest.name, line=line, said=why))
                      for why in ignored]
         if full not in files and not path.is_file():
             problems.append(problem_record(name, str(path), message("listed_no_file", manifest=manifest.name, line=line),

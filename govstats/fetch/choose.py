@@ -82,7 +82,7 @@ def choose(rows: list[dict[str, str]], folder: Path, report_url: str) -> dict[in
             decided[i] = ("no", message("read_from_other", path=rows[best]["path"], there=_said(scores.get(best, 0)),
                                         here=message("a_scan") if scores[i] == SCAN else scores[i]))
         else:
-            decided[i] = ("no", message("not_read", why=message("kind_not_read")))
+            decided[i] = ("no", message("not_read", said=message("kind_not_read")))
     return decided
 
 

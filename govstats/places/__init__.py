@@ -83,7 +83,7 @@ def resolve_place(agency: str | None, url: str | None = None, *, region: str | N
         if agency and _NATIONAL.search(agency) or agency_level(agency) == "national":
             return Place(place_source="name")
         why = message("names_no_place", agency=repr(agency)) if agency else message("no_agency_named")
-        notes.append(message("no_place", why=why))
+        notes.append(message("no_place", said=why))
         return Place(note="; ".join(notes))
     unit = _common(candidates, d)
     if len(candidates) > 1:

@@ -90,7 +90,7 @@ def check_rows(cells: list[tuple], version: str | None, mode: str = "strict",
                 continue
             expected = float(sum(values[: len(rule.lhs)]))
             found = float(sum(values[len(rule.lhs):]))
-            detail = message("treated_as_zero", issues="; ".join(issues)) if issues else ""
+            detail = message("treated_as_zero", said="; ".join(issues)) if issues else ""
             out.append([rule.id, rule.table, scope, expected, found, abs(expected - found) < 1e-6, detail])
     return out
 

@@ -7,7 +7,8 @@ the code cannot drift (tests/unit/test_messages.py checks every key the code nam
 command shows it in its language with `in_language(message, lang)`: the English text is
 recognised by its template, and the Chinese one is filled with the same values (a value that is
 itself a message, such as the reason in "cannot read the file: …", is shown in the language too;
-a placeholder named `said` must hold one, so "{col}: {said}" is no template for just any "x: y").
+a placeholder named `said` must hold one, so "{col}: {said}" is no template for just any "x: y";
+and only it may hold "; ", so no placeholder swallows the end of one message and the next).
 A message that no template matches is shown as it is, never half translated.
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ..core.limits import Limits, env_name
 from .texts import check_lang, load_texts
 
 #: how deep values that are messages themselves are translated
-_DEPTH = 2
+_DEPTH = 4
 
 
 @functools.cache
@@ -61,25 +62,47 @@ def message(key: str, /, **values: object) -> str:
 def over_limit(key: str, limits: Limits, name: str, /, **values: object) -> str:
     """The message `key` of the limit `name` passed: the limit, its name and how to raise it filled in."""
     advice = message("limit_advice", env=env_name(name), name=name)
-    return message(key, limit=f"{getattr(limits, name):,}", name=name, advice=advice, **values)
+    return message(key, limit=f"{getattr(limits, name):,}", name=name, said=advice, **values)
 
 
 def in_language(message: str, lang: str, depth: int = 0) -> str:
     """`message` in `lang` ("zh" or "en"): the English message itself for "en" and for a message
-    no `message.*` template matches (several messages joined by "; " are said one by one, when
-    each of them is known)."""
+    no `message.*` template matches.  Several messages joined by "; " (each may hold "; " itself)
+    are said one by one when the whole can be cut into messages that are each known."""
     check_lang(lang)
     if lang == "en" or not message:
         return message
-    parts = message.split("; ")  # several messages in one ("a; b"): part by part when each is known
+    parts = message.split("; ")
     if len(parts) > 1:
-        said = [in_language(part, lang, depth) for part in parts]
-        if all(s != part for s, part in zip(said, parts)):
+        said = _one_by_one(parts, lang, depth)
+        if said is not None:
             return "；".join(said)
+    return _one(message, lang, depth)
+
+
+def _one_by_one(parts: list[str], lang: str, depth: int) -> list[str] | None:
+    """`parts` joined again into the fewest-parted run of known messages (each as short as it
+    can be: "a.total is missing; b.total is blank" is two), each said in `lang`; None if none."""
+    said: dict[int, list[str]] = {0: []}
+    for end in range(1, len(parts) + 1):
+        for start in range(end - 1, -1, -1):
+            if start in said and end - start < len(parts):
+                text = "; ".join(parts[start:end])
+                one = _one(text, lang, depth)
+                if one != text:
+                    said[end] = said[start] + [one]
+                    break
+    return said.get(len(parts))
+
+
+def _one(message: str, lang: str, depth: int) -> str:
+    """`message` said in `lang` by the first template that matches it whole, else as it is."""
     for pattern, key in _templates():
         found = pattern.fullmatch(message)
         if found:
             found_values = found.groupdict()
+            if any("; " in v for k, v in found_values.items() if k != "said"):
+                continue  # only a {said} value may hold several messages
             values = ({k: in_language(v, lang, depth + 1) for k, v in found_values.items()} if depth < _DEPTH
                       else found_values)
             if "said" in values and values["said"] == found_values["said"]:

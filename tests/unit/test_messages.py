@@ -86,7 +86,7 @@ def test_a_text_whose_languages_name_other_placeholders_is_refused():
 def test_messages_joined_by_semicolons_are_said_one_by_one_or_not_at_all():
     both = "unable_not_held.total is missing; unable_not_held.natural_person is blank"
     assert in_language(both, "zh") == "unable_not_held.total 缺失；unable_not_held.natural_person 为空白"
-    assert in_language(message("treated_as_zero", issues=both), "zh") == \
+    assert in_language(message("treated_as_zero", said=both), "zh") == \
         "按 0 计：unable_not_held.total 缺失；unable_not_held.natural_person 为空白"
     half = "unable_not_held.total is missing; something govstats never says"
     assert in_language(half, "zh") == half
@@ -100,3 +100,19 @@ def test_a_said_placeholder_takes_only_a_known_message():
     assert in_language(message("cell_doubt", col="natural_person", said=doubt), "zh") == \
         "natural_person：数字 '29' 与其标签 '的，只计这一情形，不计其' 被识别在同一个框中"
     assert in_language("natural_person: a doubt govstats never says", "zh") == "natural_person: a doubt govstats never says"
+
+
+def test_a_list_of_messages_that_hold_semicolons_is_said_whole_or_not_at_all():
+    """The corrections warning lists refused lines, each "line N: why; not applied" and a why
+    may hold "; " itself: cut where the messages end, every one is said in Chinese."""
+    refused = [message("refused_line", line=6, said=message("sha_no_report", sha="000000000000")),
+               message("refused_line", line=9, said=message("value_not_number", value="'ten'", cell="t4.cases.x",
+                                                             what=message("unit_count")))]
+    warning = message("corrections_refused", path="mine.csv", count=2, said="; ".join(refused))
+    assert warning == ("mine.csv: 2 line(s) not applied as written: line 6: sha256 000000000000… matches no report "
+                       "of the corpus; not applied; line 9: value 'ten' is not a number; t4.cases.x holds a count "
+                       "(a whole number, 0 or more); not applied")
+    assert in_language(warning, "zh") == ("mine.csv：2 行未按所写应用：第 6 行：sha256 000000000000… 与语料中的任何报告都不符；"
+                                          "未应用；第 9 行：值 'ten' 不是数字；t4.cases.x 应为件数（0 或更大的整数）；未应用")
+    unknown = warning.replace("matches no report of the corpus", "is something govstats never says")
+    assert in_language(unknown, "zh") == unknown
