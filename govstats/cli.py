@@ -239,7 +239,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             return 2
         written = write(corpus, args.to, args.out, labels=args.labels, license=args.license)
     except (OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {in_language(str(exc), args.lang)}", file=sys.stderr)
         return 2
     errors = unused[unused["severity"] == "error"]
     print(text("cli.export_written", args.lang, reports=len(corpus), cells=len(corpus.cells), files=len(written),

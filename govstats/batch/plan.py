@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..core import layers
 from ..notebooks.shared import PARAMETER as SHARED
+from ..schema.messages import message
 
 #: The city notebook installed with govstats (works from any folder, not only a source checkout).
 DEFAULT_NOTEBOOK = str(Path(__file__).resolve().parents[1] / "notebooks" / "city_report.ipynb")
@@ -79,8 +80,7 @@ def notebook_unit(notebook: str | os.PathLike[str], by: str | None = None) -> st
 
     path = Path(notebook)
     if not path.is_file():
-        raise BatchError(f"{path}: no such notebook (pass --notebook PATH, or leave it out to use "
-                         f"the city notebook installed with govstats: {DEFAULT_NOTEBOOK})")
+        raise BatchError(message("no_such_notebook", path=path, default=DEFAULT_NOTEBOOK))
     declared = set(papermill.inspect_notebook(str(path)))
     if by is not None and by not in RUN_UNITS:
         raise BatchError(f"--by must be one of {', '.join(RUN_UNITS)}, not {by!r}")

@@ -213,7 +213,7 @@ def entries(source: Any) -> tuple[list[SourceFile], list[dict[str, str]]]:
             return read_manifest(path)
         if path.is_file():
             return [SourceFile(path, path.name)], []
-        raise FileNotFoundError(f"{path}: no such corpus folder, manifest or report")
+        raise FileNotFoundError(message("no_corpus_source", path=path))
     if isinstance(source, Iterable):
         paths = list({Path(p).resolve(): Path(p) for p in source}.values())  # each file once
         if not paths:

@@ -219,8 +219,8 @@ class Session:
             base = kept | {k: v for k, v in base.items() if v}
         error = ""
         if base["role"] == "attachment" and suffix == ".html":
-            error = (f"the link to {name or PurePosixPath(urlsplit(base['url']).path).name or 'a file'} "
-                     f"answered an HTML page ({content_type or 'no Content-Type'}), not a document")
+            error = message("html_not_document", type=content_type or "no Content-Type",
+                            name=name or PurePosixPath(urlsplit(base["url"]).path).name or "a file")
             self.result.failed[base["url"]] = error
         # a new version is read only once chosen (`report`): a run killed before leaves one carrier in use
         first = base["role"] == "report" and not any(r["use"] == "yes" for r in self.manifest.family(base["url"]))
