@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 
 from ..core import layers
 from ..core.files import default_dir
+from ..schema import catalogue
 from .agencies import ENV as ALIASES_ENV
 from .agencies import FILE as ALIASES_FILE
 from .corrections import FILE_NAME as CORRECTIONS_FILE
@@ -131,7 +132,7 @@ def _write(source: Any, store: CorpusStore, cache: Path, found: list[SourceFile]
     reports["part"] = (str(store.folder) + "/" + rows["part"]).to_numpy()
     reports["stored_report"] = rows["report"].to_numpy()
     flagged = cells[cells["quality"].astype(str) != "ok"]
-    flags = flagged[["report", "table", "row", "col", "quality", "quality_note", "corrected_value"]]
+    flags = flagged[["report", "table", "row", "col", *catalogue.columns("cells", "quality")]]
     tmp = Path(tempfile.mkdtemp(prefix=f".{VIEW}-", dir=store.folder))
     try:
         reports.to_parquet(tmp / "reports.parquet", index=False)
