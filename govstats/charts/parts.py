@@ -19,6 +19,11 @@ def figure(width: float, height: float, panels: int = 1,
     return fig, list(axes)
 
 
+class NoRows(ValueError):
+    """The frame a chart draws holds no row of the agency asked for: a misspelt agency, or one
+    none of whose reports printed the table the chart draws (a report cut before it)."""
+
+
 def pick_agency(frame: pd.DataFrame, agency: str | None) -> str:
     agencies = sorted(frame["agency"].dropna().astype(str).unique())
     if agency is None:
@@ -26,7 +31,7 @@ def pick_agency(frame: pd.DataFrame, agency: str | None) -> str:
             raise ValueError(f"several agencies in the frame, pass agency= one of {agencies}")
         return agencies[0]
     if agency not in agencies:
-        raise ValueError(f"no rows for agency {agency!r}; the frame has {agencies}")
+        raise NoRows(f"no rows for agency {agency!r}; the frame has {agencies}")
     return agency
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 import base64
 import html
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..charts.parts import NoRows
 from ..charts.reading import readable
 from ..charts.style import use_cjk_font
 from ..schema import text
@@ -141,6 +142,17 @@ def table(frame: pd.DataFrame, numeric: Iterable[str] = (), marked: Sequence[boo
         text_lines = ["  " + text_lines[0]] + [("* " if m else "  ") + ln for m, ln in zip(marked, text_lines[1:])]
     plain = "\n".join(text_lines)
     return Block("\n".join(lines), f"{caption}\n{plain}" if caption else plain)
+
+
+def chart_of(figures: dict[str, Figure], name: str, lang: str, draw: Callable[..., Figure], /, *args: object,
+             **kwargs: object) -> Block:
+    """Chart `name` drawn by `draw(*args, **kwargs)`, kept in `figures` (to be saved) and shown; a
+    note instead when the agency has no rows for it (none of its reports printed that table)."""
+    try:
+        figures[name] = draw(*args, **kwargs)
+    except NoRows:
+        return paragraph(text("page.no_chart", lang), muted=True)
+    return chart(figures[name], name, lang)
 
 
 def chart(fig: Figure, name: str, lang: str) -> Block:

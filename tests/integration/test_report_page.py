@@ -178,3 +178,20 @@ def test_a_chart_is_an_image_with_alt_text_from_its_title(corpus):
     hostile = cells.assign(agency=cells["agency"].astype(object).where(cells["agency"] != ZHOUKOU, HOSTILE))
     block = page.chart(charts.appeals(hostile, HOSTILE, lang="en"), "appeals", "en")
     assert HOSTILE not in block.html and 'alt="&lt;img src=x onerror=&quot;alert(1)&quot;&gt;: ' in block.html
+
+
+def test_a_chart_of_a_table_no_report_printed_is_a_note_not_a_failure():
+    """周口 2024 cut inside its t3 (an interrupted download) prints no t4: the page says the
+    appeals chart has nothing to draw, instead of the notebook failing with 'no rows for agency'."""
+    from made_documents import cut_report
+    report = govstats.read_report(cut_report(43, 7).encode("utf-8"), report="zhoukou-cut_2024.txt")
+    cells = report.cells.assign(agency=ZHOUKOU, year=2024, format_version="2021")
+    assert "t4" not in set(report.cells["table"].astype(str))
+    figures = {}
+    note = page.chart_of(figures, "appeals", "en", charts.appeals, cells, ZHOUKOU, lang="en")
+    assert note.text.startswith("None of the cells this chart draws were read") and "appeals" not in figures
+    assert page.chart_of(figures, "appeals", "zh", charts.appeals, cells, ZHOUKOU).text.startswith("此机关的报告中没有读到")
+    drawn = page.chart_of(figures, "applicants", "en", charts.applicant_mix, cells, ZHOUKOU, lang="en")
+    assert drawn.text.startswith("[chart: ") and "applicants" in figures  # its t3 rows before the cut
+    with pytest.raises(charts.NoRows, match="no rows for agency '上海市'"):  # a misspelt name is still an error
+        charts.appeals(cells, "上海市")
