@@ -27,13 +27,12 @@ __all__ = ["Document", "Reader", "decode", "decode_text", "detect_carrier", "rea
            "register_reader", "readers", "SUFFIXES", "UNSUPPORTED"]
 
 #: file name suffixes of the documents the readers read (the carrier is still told from the bytes)
+#: (RTF and ODT through LibreOffice, the `office` carrier: without it, each is a problem naming the file)
 SUFFIXES = (".txt", ".html", ".htm", ".shtml", ".docx", ".pdf", ".png", ".jpg", ".jpeg", ".doc", ".wps",
-            ".xls", ".et", ".xlsx", ".ods")
+            ".xls", ".et", ".xlsx", ".ods", ".rtf", ".odt")
 
 #: suffixes of documents that are met in the wild but not read in a corpus, and what to do about them
-#: (`read_report` reads RTF and ODT through LibreOffice where it is installed: the `office` carrier)
-UNSUPPORTED = {".rtf": message("convert_to_docx", kind="RTF"), ".odt": message("convert_to_docx", kind="OpenDocument"),
-               ".ofd": message("ofd")} | dict.fromkeys((".gif", ".tif", ".tiff"), message("image_to_png"))
+UNSUPPORTED = {".ofd": message("ofd")} | dict.fromkeys((".gif", ".tif", ".tiff"), message("image_to_png"))
 
 #: the carriers govstats reads itself; each module of this package of that name has the `Reader`
 #: function `read(data, source, limits)`, imported when first used (OCR's libraries are heavy)

@@ -2,7 +2,7 @@
 meet every kind of message: the 周口 2024 report cut inside its t3 table (the text ends in a row,
 rows missing, checks that cannot be made), 平潭 2020 (two t3 identities fail), 平潭 2018 (a
 pre-2019 report: a warning), the 平潭 2024 PDF over a page limit, an encrypted PDF, an empty file
-and an RTF file beside them.  The English run says the same in English, as before.
+and an OFD file beside them.  The English run says the same in English, as before.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def folder(tmp_path_factory):
     shutil.copy(FIXTURES / "pdf" / "pingtan-cez_2024.pdf", folder / "pingtan-cez_2024.pdf")  # 6 pages
     (folder / "locked.pdf").write_bytes(encrypted_pdf())
     (folder / "empty.txt").write_bytes(b"")
-    (folder / "notes.rtf").write_text("{\\rtf1 x}", encoding="ascii")
+    (folder / "notes.ofd").write_bytes(b"PK\x03\x04 an OFD file")
     return folder
 
 
@@ -63,7 +63,7 @@ def test_check_in_chinese_says_no_message_in_english(folder, capsys, monkeypatch
                "read_report(..., limits=Limits(max_pages=…)) 提高此限制",
                "error: locked.pdf: 该 PDF 已加密，需要密码才能打开；请向发布者索取未加密的版本",
                "error: empty.txt: 文件为空",
-               "FOLDER/notes.rtf: 未读取：RTF 文件：请用 LibreOffice 转换为 DOCX"]:
+               "FOLDER/notes.ofd: 未读取：OFD 文件：请打印为 PDF 后读取"]:
         assert zh in said, zh
 
 
@@ -83,5 +83,5 @@ def test_check_in_english_is_as_before(folder, capsys, monkeypatch):
                "error: locked.pdf: the PDF is encrypted and needs a password to be opened; ask the publisher for "
                "an unprotected copy",
                "error: empty.txt: the file is empty",
-               "FOLDER/notes.rtf: not read: an RTF file: convert it to DOCX with LibreOffice"]:
+               "FOLDER/notes.ofd: not read: an OFD file: print it to PDF and read that"]:
         assert en in said, en

@@ -3,7 +3,7 @@ page's language (issue 28 item 3), from the `message.*` texts of govstats/schema
 
 A corpus of 平潭 2019 (its t2 rows are fused digits: "N splits of the fused digits are possible
 and t2 has no identity to choose between them"; its title names no place), 周口 2024 cut inside its
-t4 row (the text ends there), an encrypted PDF, an empty .txt and an .rtf,
+t4 row (the text ends there), an encrypted PDF, an empty .txt and an .ofd,
 run through the real city notebook in Chinese: the report pages and the index say every one of
 those messages in Chinese and none in English; the English pages keep the English.
 """
@@ -27,8 +27,8 @@ pytestmark = pytest.mark.slow  # a batch through the real city notebook
 SPLITS_ZH = "种拆分方式，t2 表没有可据以选择的核对关系；单元格作为有歧义的原文保留"
 SPLITS_EN = "splits of the fused digits are possible and t2 has no identity to choose between them"
 EMPTY_ZH, EMPTY_EN = "文件为空", "the file is empty"
-RTF_ZH = "未读取：RTF 文件：请用 LibreOffice 转换为 DOCX"
-RTF_EN = "not read: an RTF file: convert it to DOCX with LibreOffice"
+OFD_ZH = "未读取：OFD 文件：请打印为 PDF 后读取"
+OFD_EN = "not read: an OFD file: print it to PDF and read that"
 LOCKED_ZH, LOCKED_EN = "该 PDF 已加密，需要密码才能打开", "the PDF is encrypted and needs a password to be opened"
 CUT_ZH = "文本在此行结束（被截断？）：15 个单元格只印出 6 个，读取了前 5 个，其余未读"
 CUT_EN = "the text ends in this row (truncated?): 6 of 15 cells printed, the first 5 read, the others not"
@@ -40,7 +40,7 @@ def corpus(tmp_path_factory):
     folder.mkdir()
     shutil.copy(CORPUS / "pingtan-cez_2019.txt", folder / "pingtan-cez_2019.txt")
     (folder / "empty.txt").write_bytes(b"")
-    (folder / "notes.rtf").write_text("{\\rtf1 x}", encoding="ascii")
+    (folder / "notes.ofd").write_bytes(b"PK\x03\x04 an OFD file")
     (folder / "zhoukou-cut_2024.txt").write_text(cut_report(69, 6), encoding="utf-8")  # cut inside the t4 row
     (folder / "locked.pdf").write_bytes(encrypted_pdf())
     return folder
@@ -64,14 +64,14 @@ def test_the_pages_say_problems_and_reasons_in_their_language(pages):
     if lang == "zh":
         assert report_html.count(SPLITS_ZH) == 7 and SPLITS_EN not in report_html
         assert "无地点：&#39;平潭综合实验区&#39; 未写明地点" in report_html or "无地点：'平潭综合实验区' 未写明地点" in report_html
-        assert EMPTY_ZH in index_html and RTF_ZH in index_html
-        assert EMPTY_EN not in index_html and RTF_EN not in index_html
+        assert EMPTY_ZH in index_html and OFD_ZH in index_html
+        assert EMPTY_EN not in index_html and OFD_EN not in index_html
         assert LOCKED_ZH in index_html and LOCKED_EN not in index_html
         cut_html = cut.read_text(encoding="utf-8")
         assert CUT_ZH in cut_html and CUT_EN not in cut_html
     else:
         assert report_html.count(SPLITS_EN) == 7 and SPLITS_ZH not in report_html
-        assert EMPTY_EN in index_html and RTF_EN in index_html and RTF_ZH not in index_html
+        assert EMPTY_EN in index_html and OFD_EN in index_html and OFD_ZH not in index_html
         assert LOCKED_EN in index_html and CUT_EN in cut.read_text(encoding="utf-8")
 
 
@@ -89,7 +89,7 @@ def test_the_cli_says_reasons_in_chinese_when_asked(corpus, capsys):
     assert main(["check", str(corpus), "--lang", "zh"]) == 2  # the empty file cannot be read
     out = capsys.readouterr()
     assert f"error: empty.txt: {EMPTY_ZH}" in out.err
-    assert f"notes.rtf: {RTF_ZH}" in out.out
+    assert f"notes.ofd: {OFD_ZH}" in out.out
     assert SPLITS_ZH in out.err
     assert main(["check", str(corpus)]) == 2
     out = capsys.readouterr()

@@ -57,6 +57,21 @@ def test_rtf_and_odt_read_through_libreoffice_give_the_cells_of_the_docx(convert
     assert (report.meta.year, report.meta.format_version) == (original.meta.year, original.meta.format_version)
 
 
+@installed
+@pytest.mark.slow
+def test_a_corpus_folder_reads_its_rtf_and_odt_files(converted, tmp_path):
+    """A folder's .rtf and .odt are reports like the others (they were listed as not read)."""
+    (tmp_path / "pingtan-cez_2024.rtf").write_bytes(converted["rtf"])
+    (tmp_path / "pingtan-cez_2023.odt").write_bytes(converted["odt"])  # the same report under another name
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        corpus = govstats.read_corpus(tmp_path, cache=False)
+        original = govstats.read_report(DOCX)
+    assert sorted(corpus.reports["report"].astype(str)) == ["pingtan-cez_2023.odt", "pingtan-cez_2024.rtf"]
+    assert corpus.reports["used"].sum() == 1 and len(corpus.cells) == len(original.cells)  # one repeats the other
+    assert "not read" not in " ".join(corpus.unused["message"].astype(str))
+
+
 def test_without_libreoffice_the_error_names_the_file(monkeypatch, tmp_path):
     path = tmp_path / "report.rtf"
     path.write_bytes(b"{\\rtf1\\ansi a report}")
