@@ -27,7 +27,7 @@ from .report.checks import check_counts, missing_rows
 from .report.wide import as_integers
 from .review.cli import add_parser as _add_review
 from .schema.labels import label_cells
-from .schema.messages import in_language
+from .schema.messages import in_language, message
 from .schema.texts import text
 
 EXIT_CODES = """exit status:
@@ -64,7 +64,7 @@ def _read(path: str, lang: str = "en") -> Report | None:
 
 def _cmd_parse(args: argparse.Namespace) -> int:
     if args.output and args.format != "csv":
-        print("error: --output is for --format csv", file=sys.stderr)
+        print(f"error: {in_language(message('output_csv_only'), args.lang or 'en')}", file=sys.stderr)
         return 2
     report = _read(args.file, args.lang or "en")
     if report is None:

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..schema.messages import message
 from .plan import DEFAULT_MAX_OUTPUT_MB, DEFAULT_NOTEBOOKS, DEFAULT_TIMEOUT, BatchError, notebook_unit
 
 LANGS = ("zh", "en")
@@ -36,14 +37,13 @@ class BatchOptions:
         """The options, each checked (a `BatchError` says which and why); `notebook` None is the
         notebook shipped for the unit, whose parameters decide the unit unless `by` says it."""
         if jobs < 1:
-            raise BatchError(f"jobs must be at least 1, not {jobs}")
+            raise BatchError(message("jobs_at_least_one", jobs=jobs))
         if not math.isfinite(timeout) or timeout <= 0:
-            raise BatchError(f"timeout must be a positive, finite number of seconds, not {timeout!r}")
+            raise BatchError(message("bad_timeout", timeout=repr(timeout)))
         if not math.isfinite(max_output_mb) or max_output_mb < 0:
-            raise BatchError(f"max_output_mb must be a finite number of megabytes, 0 for no limit, "
-                             f"not {max_output_mb!r}")
+            raise BatchError(message("bad_max_output", mb=repr(max_output_mb)))
         if lang not in LANGS:
-            raise BatchError(f"lang must be 'zh' or 'en', not {lang!r}")
+            raise BatchError(message("bad_lang", lang=repr(lang)))
         path = Path(notebook if notebook is not None else DEFAULT_NOTEBOOKS[by or "agency"]).resolve()
         return cls(path, notebook_unit(path, by), Path(out).resolve(), jobs, lang, force, timeout,
                    max_output_mb, progress)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..schema.messages import in_language, message
 from .client import Policy
 from .explain import explain
 from .run import HOSTS_AT_ONCE, fetch
@@ -18,19 +19,19 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
                         attachment_hosts=args.attachment_hosts, max_retry_after=args.max_retry_after,
                         max_crawl_delay=args.max_crawl_delay)
         if args.max_pages < 1:
-            raise ValueError(f"--max-pages must be at least 1, not {args.max_pages}")
+            raise ValueError(message("max_pages", pages=args.max_pages))
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {in_language(str(exc), args.lang)}", file=sys.stderr)
         return 2
     if args.explain:
         for url in args.explain:
             print(explain(url, policy, max_pages=min(args.max_pages, 3)))
         return 0
     if not args.out:
-        print("error: give --out DIR (or --explain URL)", file=sys.stderr)
+        print(f"error: {in_language(message('give_out'), args.lang)}", file=sys.stderr)
         return 2
     if args.hosts_at_once < 1:
-        print("error: --hosts-at-once must be at least 1", file=sys.stderr)
+        print(f"error: {in_language(message('hosts_at_once'), args.lang)}", file=sys.stderr)
         return 2
     try:
         wanted = targets(args.url) + (read_url_list(args.urls) if args.urls else [])
@@ -38,16 +39,16 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         print(f"error: {args.urls}: {exc}", file=sys.stderr)
         return 2
     except ValueError as exc:  # not UTF-8
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {in_language(str(exc), args.lang)}", file=sys.stderr)
         return 2
     if not wanted and not args.index:
-        print("error: give report URLs, --urls FILE or --index URL", file=sys.stderr)
+        print(f"error: {in_language(message('give_urls'), args.lang)}", file=sys.stderr)
         return 2
     try:
         result = fetch(wanted, out=args.out, index=args.index, max_pages=args.max_pages,
                        attachments=not args.no_attachments, policy=policy, hosts_at_once=args.hosts_at_once)
     except ValueError as exc:  # --out a file, a folder another fetch holds, a manifest.csv not a fetch's
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {in_language(str(exc), args.lang)}", file=sys.stderr)
         return 2
     print(result.summary(args.lang))
     return 0 if result.ok else 1
