@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from ..places import PLACE_COLUMNS, Place, resolve_place
+from ..schema.messages import message
 
 FILE = "agencies.csv"
 ENV = "GOVSTATS_AGENCIES"
@@ -78,15 +79,15 @@ class Aliases:
             for i, a in enumerate(rows):
                 for b in rows[i + 1:]:
                     if a.canonical != b.canonical and _overlap(a, b):
-                        raise AliasError(f"{b.where}: {alias!r} is an alias of {b.canonical!r} here and of "
-                                         f"{a.canonical!r} at {a.where}, in overlapping years")
+                        raise AliasError(message("alias_overlap", where=b.where, alias=repr(alias), canonical=repr(b.canonical),
+                                                 other=repr(a.canonical), other_where=a.where))
         for alias, rows in self.rows.items():
             for row in rows:
                 path, name = [alias], row.canonical
                 while name in self.rows:
                     if name in path:
-                        raise AliasError(f"{row.where}: the aliases lead back to {name!r} "
-                                         f"({' → '.join(path + [name])}): a cycle")
+                        raise AliasError(message("alias_cycle", where=row.where, name=repr(name),
+                                                 chain=" → ".join(path + [name])))
                     path.append(name)
                     name = self.rows[name][0].canonical
 
@@ -104,23 +105,24 @@ def read_aliases(path: Path) -> list[Alias]:
             reader = csv.DictReader(fh)
             missing = [c for c in ("canonical", "alias") if c not in (reader.fieldnames or [])]
             if missing:
-                raise AliasError(f"{path}: no column {', '.join(missing)} (columns: {', '.join(COLUMNS)})")
+                raise AliasError(message("alias_no_column", path=path, missing=", ".join(missing),
+                                                 columns=", ".join(COLUMNS)))
             records = list(reader)
     except OSError as exc:
-        raise AliasError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise AliasError(message("file_unreadable", path=path, reason=exc.strerror or exc)) from exc
     out = []
     for line, rec in enumerate(records, start=2):
-        where = f"{path} line {line}"
+        where = message("at_line", path=path, line=line)
         canonical, alias = (rec.get("canonical") or "").strip(), (rec.get("alias") or "").strip()
         if not canonical or not alias:
-            raise AliasError(f"{where}: both canonical and alias are needed")
+            raise AliasError(message("alias_both_needed", where=where))
         if canonical == alias:
-            raise AliasError(f"{where}: {alias!r} is its own alias (a cycle)")
+            raise AliasError(message("alias_own", where=where, alias=repr(alias)))
         years = []
         for col in ("first_year", "last_year"):
             text = (rec.get(col) or "").strip()
             if text and not text.isdigit():
-                raise AliasError(f"{where}: {col} {text!r} is not a year")
+                raise AliasError(message("alias_not_year", where=where, col=col, text=repr(text)))
             years.append(int(text) if text else None)
         out.append(Alias(alias, canonical, years[0], years[1], where))
     return out

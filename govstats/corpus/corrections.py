@@ -65,16 +65,15 @@ def read_lines(path: Path) -> list[tuple[int, dict[str, str]]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise CorrectionsError(f"{path}: cannot read the corrections file: {exc.strerror or exc}") from exc
+        raise CorrectionsError(message("corrections_unreadable", path=path, reason=exc.strerror or exc)) from exc
     except UnicodeDecodeError as exc:
-        raise CorrectionsError(f"{path}: not UTF-8 text (byte {exc.start}); save the corrections file as "
-                               "UTF-8 CSV") from exc
+        raise CorrectionsError(message("corrections_not_utf8", path=path, byte=exc.start)) from exc
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise CorrectionsError(f"{path}: line 1: no column {', '.join(missing)}; a corrections file has the "
-                               f"columns {', '.join(WRITTEN)}")
+        raise CorrectionsError(message("corrections_no_column", path=path, missing=", ".join(missing),
+                                                 columns=", ".join(WRITTEN)))
     out, start = [], reader.line_num + 1
     for fields in reader:
         if any(f.strip() for f in fields):

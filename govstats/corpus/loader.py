@@ -187,8 +187,7 @@ class _Loader:
             return self._outcomes(chunk, parse_on_cluster(client, [task for _, task in chunk], bar), failed)
         failed.update(errors)
         if trouble:
-            self._warn(f"{len(trouble)} Dask worker(s) cannot write the cache (their reports came back to the "
-                       f"client instead): {trouble[0]}")
+            self._warn(message("workers_cannot_write", count=len(trouble), first=trouble[0]))
         stored, refused = store.load(written["key"].to_pylist())
         self._refused(store, refused)
         have, sent = set(stored.keys()) | set(unwritten.keys()), set(written["key"].to_pylist())

@@ -25,6 +25,7 @@ from ..core import version
 from ..core.files import atomic_write
 from ..schema import catalogue
 from ..schema import fingerprint as schema_fingerprint
+from ..schema.messages import message
 from .columns import DICTIONARY, ROWS, ReportColumns, conforms
 from .parsed import parser_fingerprint
 
@@ -93,15 +94,15 @@ def read_part(folder: Path, name: str, sha: str) -> pa.Table | str:
     try:
         data = (folder / name).read_bytes()
     except OSError as exc:
-        return f"cannot be read ({exc.strerror or exc})"
+        return message("part_unreadable", reason=exc.strerror or exc)
     if hashlib.sha256(data).hexdigest() != sha:
-        return "its sha256 is not the one the index recorded (damaged or replaced)"
+        return message("part_damaged")
     try:
         table = pq.read_table(io.BytesIO(data), read_dictionary=["report", *DICTIONARY])
     except pa.ArrowException as exc:
-        return f"is no Parquet file govstats wrote ({exc})"
+        return message("part_not_parquet", reason=exc)
     if not table.schema.equals(PART):
-        return "its columns are not those this version stores"
+        return message("part_other_columns")
     return table.drop_columns(["report"])
 
 
@@ -109,7 +110,7 @@ def fitting(rows: pa.Table, cells: pa.Table | str) -> pa.Table | str:
     """`cells` when the index rows `rows` lie inside them, else why not."""
     if isinstance(cells, str) or conforms(rows, cells):
         return cells
-    return "its cells do not match the index"
+    return message("part_not_fitting")
 
 
 def sha256(path: Path) -> str:

@@ -6,16 +6,22 @@ from __future__ import annotations
 import re
 
 import pytest
-from paths import REFERENCE
+from paths import CORPUS, REFERENCE
 
 from govstats.cli import main
+from govstats.corpus.agencies import COLUMNS as AGENCY_COLUMNS
+from govstats.corpus.corrections import WRITTEN as CORRECTION_COLUMNS
+from govstats.schema.messages import in_language, message
 from govstats.schema.texts import load_texts
 
 #: what a Chinese message may keep in Latin letters: flags, metavars, option and language names
 KEPT = re.compile(r"--[\w-]+(?: [a-z]+\b)?|\b[A-Z]{2,}\b|\b(?:error|jobs|timeout|max_output_mb|lang|zh|en|inf|nan)\b|'[a-z]+'")
 
 
-def english_words(said: str) -> list[str]:
+def english_words(said: str, *names: str) -> list[str]:
+    """The English words of `said`, besides what KEPT keeps and `names` (paths, column names)."""
+    for name in sorted(names, key=len, reverse=True):
+        said = said.replace(name, "")
     return re.findall(r"[A-Za-z]{2,}", KEPT.sub("", said))
 
 
@@ -43,3 +49,56 @@ def test_a_usage_error_is_said_in_chinese(tmp_path, capsys, args, key):
     assert main([*args, "--lang", "en"]) == 2
     err = capsys.readouterr().err.strip()
     assert load_texts()[f"message.{key}"]["en"].split("{")[0] in err and english_words(err) != []
+
+
+def _one_report_corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "pingtan-cez_2024.txt").write_bytes((CORPUS / "pingtan-cez_2024.txt").read_bytes())
+    return folder
+
+
+@pytest.mark.parametrize(("rows", "said"), [
+    ("canonical,alias\n甲局,乙局\n乙局,甲局\n", "agencies.csv 第 2 行：别名绕回到 '乙局'（乙局 → 甲局 → 乙局）：形成循环"),
+    ("canonical,alias\n甲局,丙局\n乙局,丙局\n", "agencies.csv 第 3 行：'丙局' 在此是 '乙局' 的别名，而在 "),
+    ("canonical,alias\n甲局,甲局\n", "agencies.csv 第 2 行：'甲局' 是它自己的别名（形成循环）"),
+    ("canonical,alias\n甲局,\n", "agencies.csv 第 2 行：canonical 和 alias 两列都必须填写"),
+    ("canonical,alias,first_year\n甲局,乙局,2020年\n", "agencies.csv 第 2 行：first_year '2020年' 不是年份"),
+    ("name,alias\n甲局,乙局\n", "agencies.csv：缺少列 canonical（应有的列："),
+])
+def test_a_bad_agencies_file_is_said_in_chinese(tmp_path, capsys, rows, said):
+    corpus = _one_report_corpus(tmp_path)
+    (corpus / "agencies.csv").write_text(rows, encoding="utf-8")
+    assert main(["export", str(corpus), str(tmp_path / "out"), "--to", "csv", "--no-cache", "--lang", "zh"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert said in err and english_words(err, str(corpus / "agencies.csv"), *AGENCY_COLUMNS) == [], err
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    (b"sha256,table,row,value\n", "：第 1 行：缺少列 col；更正文件的列为 "),
+    ("sha256,table,row,col,value,reason\n更正".encode("gbk"), "：不是 UTF-8 文本（第 34 字节）；请将更正文件另存为 UTF-8 CSV"),
+    (None, "：无法读取更正文件："),
+])
+def test_a_file_that_is_no_corrections_file_is_said_in_chinese(tmp_path, capsys, content, said):
+    corpus = _one_report_corpus(tmp_path)
+    corrections = tmp_path / "fix.csv"
+    if content is not None:
+        corrections.write_bytes(content)
+    assert main(["export", str(corpus), str(tmp_path / "out"), "--to", "csv", "--no-cache", "--lang", "zh",
+                 "--corrections", str(corrections)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert f"{corrections}{said}" in err, err
+    reason = "No such file or directory" if content is None else ""  # the system's reason, as it gives it
+    assert english_words(err, str(corrections), reason, *CORRECTION_COLUMNS) == [], err
+
+
+@pytest.mark.parametrize("why", [message("part_unreadable", reason="Permission denied"), message("part_damaged"),
+                                 message("part_not_parquet", reason="Parquet magic bytes not found"),
+                                 message("part_other_columns"), message("part_not_fitting")])
+def test_why_a_store_part_is_refused_is_said_in_chinese(why):
+    said = in_language(message("store_part_refused", part="/cache/p-1.parquet", why=why), "zh")
+    assert said.startswith("语料存储的部分 /cache/p-1.parquet 被拒用：") and said.endswith("；其报告将重新解析")
+    assert english_words(said, "/cache/p-1.parquet", "Permission denied", "Parquet magic bytes not found",
+                         "govstats", "sha256", "Parquet") == [], said
+    assert english_words(in_language(message("workers_cannot_write", count=2, first="w1: read-only"), "zh"),
+                         "w1: read-only", "Dask worker") == []
