@@ -84,7 +84,7 @@ def _execute(job: Job, options: BatchOptions) -> AgencyRun:
                                             encoding="utf-8")
                 _publish(tmp, final)
         except OSError as exc:  # a full disk, a vanished folder: this agency fails, the last copy stays
-            error = (error + "\n" if error else "") + f"cannot write {final}: {exc}"
+            error = (error + "\n" if error else "") + message("cannot_write_output", path=final, reason=exc)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     status = "failed" if error else "done"

@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 from ..core import layers
 from ..core.files import default_dir
 from ..schema import catalogue
+from ..schema.messages import message
 from .agencies import ENV as ALIASES_ENV
 from .agencies import FILE as ALIASES_FILE
 from .corrections import FILE_NAME as CORRECTIONS_FILE
@@ -54,8 +55,7 @@ def store_view(source: str | os.PathLike[str], cache: str | os.PathLike[str] | N
     store = CorpusStore(store_folder(cache_folder, source_id(source)), source_id(source))
     index = store.index()
     if not index.num_rows:
-        raise StaleStore(f"{source}: no corpus store in {cache_folder}; read the corpus once with "
-                         f"govstats.read_corpus({str(source)!r}) (or query a folder Corpus.to_dataset wrote)")
+        raise StaleStore(message("no_corpus_store", source=source, cache=cache_folder, quoted=repr(str(source))))
     found, _ = entries(source)
     record = {"current": (store.folder / "CURRENT").read_text(encoding="ascii").strip(),
               "files": {str(e.path): _state(e.path) for e in found}, "inputs": _inputs(source),
@@ -112,9 +112,11 @@ def _check_held(source: Any, store: CorpusStore, found: list[SourceFile]) -> Non
         if cache_key(sha, year=entry.overrides.get("year")) not in keys and state[2] >= last_look:
             stale.append(entry.report)
     if stale:
-        shown = ", ".join(stale[:5]) + (f" … ({len(stale)} in all)" if len(stale) > 5 else "")
-        raise StaleStore(f"{source}: its corpus store ({store.folder}) does not hold {shown} as the file is now; "
-                         f"read the corpus again with govstats.read_corpus({str(source)!r}) to update it")
+        shown = ", ".join(stale[:5])
+        if len(stale) > 5:
+            shown = message("first_of_many", shown=shown, count=len(stale))
+        raise StaleStore(message("stale_store", source=source, store=store.folder, shown=shown,
+                                 quoted=repr(str(source))))
 
 
 def _write(source: Any, store: CorpusStore, cache: Path, found: list[SourceFile], view: Path) -> None:

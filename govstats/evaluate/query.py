@@ -24,6 +24,7 @@ import pandas as pd
 from ..report.quality import carried_flags
 from ..report.values import DerivedParts
 from ..schema import VERSIONS, CellRef, catalogue, load_metrics, metric_keys
+from ..schema.messages import message
 from .metrics import metric_quality
 
 #: what a selection may name, and the reports' column it names
@@ -152,7 +153,7 @@ def _sources(con: Any, folder: Path, cache: str | os.PathLike[str] | None) -> No
         from ..corpus.store_view import store_view
 
         if not folder.exists():
-            raise FileNotFoundError(f"{folder}: no such corpus folder, manifest or dataset")
+            raise FileNotFoundError(message("no_corpus_or_dataset", path=folder))
         _, view = store_view(folder, cache)
         reports = view / "reports.parquet"
         parts = con.execute(f"SELECT DISTINCT part FROM read_parquet({_quote(reports)})").fetchall()

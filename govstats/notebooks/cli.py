@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..schema.messages import in_language, message
+from ..schema.texts import text
 from . import copy_notebooks
 
 
@@ -14,11 +16,11 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
     try:
         done = copy_notebooks(args.folder, force=args.force)
     except OSError as exc:
-        print(f"error: {args.folder}: cannot copy the notebooks ({exc})", file=sys.stderr)
+        said = message("cannot_copy_notebooks", path=args.folder, reason=exc)
+        print(f"error: {in_language(said, args.lang)}", file=sys.stderr)
         return 2
     for name, what in done.items():
-        note = " (already there; --force replaces it)" if what == "kept" else ""
-        print(f"{what}: {Path(args.folder) / name}{note}")
+        print(text(f"cli.notebook_{what}", args.lang, path=Path(args.folder) / name))
     return 0
 
 
@@ -30,4 +32,5 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                    "already in FOLDER is kept unless --force. Exit 2 if FOLDER cannot be written.")
     p.add_argument("folder", help="the project folder to copy them into")
     p.add_argument("--force", action="store_true", help="replace notebooks already in the folder")
+    p.add_argument("--lang", choices=("zh", "en"), default="en", help="the language of the lines printed (default: en)")
     p.set_defaults(func=_cmd_notebooks)

@@ -4,6 +4,7 @@ aside), an en run the English the tests elsewhere assert."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from paths import CORPUS, REFERENCE
@@ -11,6 +12,7 @@ from paths import CORPUS, REFERENCE
 from govstats.cli import main
 from govstats.corpus.agencies import COLUMNS as AGENCY_COLUMNS
 from govstats.corpus.corrections import WRITTEN as CORRECTION_COLUMNS
+from govstats.notebooks import NAMES
 from govstats.schema.messages import in_language, message
 from govstats.schema.texts import load_texts
 
@@ -102,3 +104,39 @@ def test_why_a_store_part_is_refused_is_said_in_chinese(why):
                          "govstats", "sha256", "Parquet") == [], said
     assert english_words(in_language(message("workers_cannot_write", count=2, first="w1: read-only"), "zh"),
                          "w1: read-only", "Dask worker") == []
+
+
+def test_govstats_notebooks_speaks_its_lang(tmp_path, capsys):
+    assert main(["notebooks", str(tmp_path / "mine"), "--lang", "zh"]) == 0
+    assert main(["notebooks", str(tmp_path / "mine"), "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("已复制：") == out.count("保留：") == len(NAMES) > 2 and "（已存在；--force 会替换它）" in out
+    assert english_words(out, str(tmp_path / "mine"), ".ipynb", *(Path(n).stem for n in NAMES)) == []
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    assert main(["notebooks", str(blocker / "sub"), "--lang", "zh"]) == 2
+    err = capsys.readouterr().err
+    assert f"{blocker / 'sub'}：无法复制笔记本（" in err, err
+
+
+def test_a_query_without_a_store_or_corpus_is_said_in_chinese(tmp_path):
+    import govstats
+    from govstats.corpus.store_view import StaleStore
+
+    with pytest.raises(StaleStore) as no_store:
+        govstats.query(CORPUS, cache=tmp_path)
+    said = in_language(str(no_store.value), "zh")
+    assert said.startswith(f"{CORPUS}：{tmp_path} 中没有语料存储；请先用 govstats.read_corpus('{CORPUS}') 读取"), said
+    with pytest.raises(FileNotFoundError) as nothing:
+        govstats.query(tmp_path / "nothing", cache=tmp_path)
+    assert in_language(str(nothing.value), "zh") == f"{tmp_path / 'nothing'}：没有这个语料文件夹、manifest 或数据集"
+    stale = message("stale_store", source="corpus", store="/c", quoted="'corpus'",
+                    shown=message("first_of_many", shown="a.txt, b.txt, c.txt, d.txt, e.txt", count=7))
+    assert in_language(stale, "zh") == ("corpus：其语料存储（/c）未按文件现状保存 a.txt, b.txt, c.txt, d.txt, e.txt …（共 7 份）；"
+                                        "请用 govstats.read_corpus('corpus') 重新读取语料以更新它")
+
+
+def test_a_notebook_folder_that_cannot_be_written_is_said_in_chinese():
+    said = in_language(message("cannot_write_output", path="/out/甲局", reason="[Errno 28] No space left on device"),
+                       "zh")
+    assert said == "无法写入 /out/甲局：[Errno 28] No space left on device"
