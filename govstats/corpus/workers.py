@@ -18,6 +18,7 @@ from typing import Any
 from ..core.errors import GovstatsWarning, ReportParseError, UnsupportedFormat
 from ..core.model import Problem
 from ..report import read_report
+from ..schema.messages import message
 from .parsed import Parsed
 from .sources import problem_record
 
@@ -44,7 +45,8 @@ def parse_bytes(data: bytes, report: str, source: str, options: dict[str, Any]) 
     except ReportParseError as exc:
         return None, [problem_record(report, source, exc.reason, "error")]
     except Exception as exc:  # a reader failing on odd input must not stop the load
-        return None, [problem_record(report, source, f"{type(exc).__name__}: {exc}", "error")]
+        return None, [problem_record(report, source, message("reader_crashed", kind=type(exc).__name__, detail=exc),
+                                     "error")]
     for w in caught:
         if issubclass(w.category, UnsupportedFormat):
             continue  # recorded as format_version "pre2019"

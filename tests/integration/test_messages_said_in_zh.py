@@ -140,3 +140,17 @@ def test_a_notebook_folder_that_cannot_be_written_is_said_in_chinese():
     said = in_language(message("cannot_write_output", path="/out/甲局", reason="[Errno 28] No space left on device"),
                        "zh")
     assert said == "无法写入 /out/甲局：[Errno 28] No space left on device"
+
+
+def test_a_reader_crash_is_a_problem_of_that_file_said_in_chinese(monkeypatch):
+    from govstats.corpus import workers
+
+    def crash(*_, **__):
+        raise ZeroDivisionError("inside a third-party library")
+    monkeypatch.setattr(workers, "read_report", crash)
+    parsed, [problem] = workers.parse_bytes(b"x", "r.txt", "/c/r.txt", {})
+    assert parsed is None and problem["message"] == (
+        "govstats failed reading this file: ZeroDivisionError: inside a third-party library "
+        "(please report it with the file)")
+    assert in_language(problem["message"], "zh") == (
+        "govstats 读取此文件时出错：ZeroDivisionError：inside a third-party library（请连同文件一起报告此问题）")
