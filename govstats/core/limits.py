@@ -39,7 +39,8 @@ class Limits:
     max_ocr_pages: int = 100
     #: seconds one document's OCR may take (checked between pages)
     max_ocr_seconds: int = 1200
-    #: seconds LibreOffice may take to convert one document no native reader opens (RTF, ODT)
+    #: seconds LibreOffice may take to convert one document no native reader opens (RTF, ODT), and
+    #: the spreadsheet reader's child process may take to read one workbook
     max_convert_seconds: int = 120
 
     @classmethod

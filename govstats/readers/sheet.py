@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import python_calamine
 
 from ..core.errors import ReportParseError
 from ..core.limits import Limits
-from ..schema.messages import message
+from ..schema.messages import message, over_limit
+from . import isolated
 from .base import Document, Position
 
 #: cells of one sheet's used area (a report's tables hold a few hundred)
@@ -28,8 +30,21 @@ MAX_CELLS = 2_000_000
 
 
 def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
-    """Read every sheet of a workbook as lines of cells."""
-    lines: list[tuple[list[str], list[Position]]] = []
+    """Read every sheet of a workbook as lines of cells, in a child process (`isolated`: the
+    library aborts the process on some damaged files), within `limits.max_convert_seconds`."""
+    limits = limits or Limits.from_env()
+    found = isolated.run(lambda: _book(data, source), source, "python-calamine", limits.max_convert_seconds,
+                         over_limit("limit_sheet_seconds", limits, "max_convert_seconds"))
+    if not found:
+        raise ReportParseError(source, message("sheet_no_text"))
+    lines = [(cells, [Position(table=t, row=r, col=c) for t, r, c in where]) for cells, where in found]
+    positions = {(i, j): p for i, (_, where) in enumerate(lines) for j, p in enumerate(where)}
+    return Document(lines=[cells for cells, _ in lines], carrier="sheet", source=source, positions=positions)
+
+
+def _book(data: bytes, source: str) -> list[tuple[list[str], list[tuple[int, int, int]]]]:
+    """Every sheet's lines: each a row's cell texts and where each is (sheet, row, column)."""
+    lines: list[tuple[list[str], list[tuple[int, int, int]]]] = []
     try:
         book = python_calamine.load_workbook(io.BytesIO(data))
         for number, name in enumerate(book.sheet_names, start=1):
@@ -40,13 +55,10 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
         raise
     except BaseException as exc:  # calamine's errors, and its Rust panics (PanicException is no Exception)
         raise ReportParseError(source, message("sheet_unreadable", detail=f"{exc.__class__.__name__}: {exc}")) from exc
-    if not lines:
-        raise ReportParseError(source, message("sheet_no_text"))
-    positions = {(i, j): p for i, (_, where) in enumerate(lines) for j, p in enumerate(where)}
-    return Document(lines=[cells for cells, _ in lines], carrier="sheet", source=source, positions=positions)
+    return lines
 
 
-def _sheet(sheet, source: str, number: int) -> list[tuple[list[str], list[Position]]]:
+def _sheet(sheet: Any, source: str, number: int) -> list[tuple[list[str], list[tuple[int, int, int]]]]:
     """The sheet's rows as lines, each cell with its position: the sheet's `number` (as `table`),
     its row and column in the sheet (1-based: A1 is row 1, col 1)."""
     height, width = sheet.total_height, sheet.total_width
@@ -64,7 +76,7 @@ def _sheet(sheet, source: str, number: int) -> list[tuple[list[str], list[Positi
     for r, row in enumerate(rows):
         kept = [(_text(value), c) for c, value in enumerate(row) if (r, c) not in covered]
         if any(text for text, _ in kept):
-            lines.append(([text for text, _ in kept], [Position(table=number, row=r + 1, col=c + 1) for _, c in kept]))
+            lines.append(([text for text, _ in kept], [(number, r + 1, c + 1) for _, c in kept]))
     return lines
 
 

@@ -114,3 +114,36 @@ def test_a_truncated_doc_or_xls_is_an_error_naming_the_file(tmp_path, name, cut)
     broken = "broken." + name.rsplit(".", 1)[1]
     with pytest.raises(govstats.ReportParseError, match=broken):
         read_file(tmp_path, broken, (OFFICE / name).read_bytes()[:cut])
+
+
+def _aborting_xls() -> bytes:
+    """The real 平潭 2024 .xls with its byte 9254 set to 0x40 (found by `make fuzz`): python-calamine
+    0.9.1 asks for 4.6 TB on it and aborts the process ("memory allocation … failed", SIGABRT)."""
+    data = bytearray((OFFICE / "pingtan-cez_2024.xls").read_bytes())
+    data[9254] = 0x40
+    return bytes(data)
+
+
+def test_the_library_aborting_on_a_damaged_spreadsheet_does_not_take_the_process_down(tmp_path):
+    """Read in this process, the file kills it (a subprocess shows it); through govstats it is
+    one problem naming the file, and the corpus beside it is read."""
+    (tmp_path / "damaged_2024.xls").write_bytes(_aborting_xls())
+    direct = ("import io, sys, python_calamine; b = python_calamine.load_workbook(io.BytesIO(sys.stdin.buffer.read()));"
+              "[b.get_sheet_by_name(n).to_python() for n in b.sheet_names]")
+    crashed = subprocess.run([sys.executable, "-c", direct], input=_aborting_xls(), capture_output=True, timeout=120)
+    assert crashed.returncode == -6  # SIGABRT: no Python exception to catch
+    with pytest.raises(govstats.ReportParseError, match=r"^damaged_2024\.xls: python-calamine stopped while reading "
+                                                        r"it \(signal SIGABRT\): the file is damaged$"):
+        govstats.read_report(tmp_path / "damaged_2024.xls")
+    (tmp_path / "pingtan-cez_2025.xls").write_bytes((OFFICE / "pingtan-cez_2025.xls").read_bytes())
+    corpus = govstats.read_corpus(tmp_path, cache=False)
+    assert list(corpus.reports.loc[corpus.reports["used"], "report"]) == ["pingtan-cez_2025.xls"]
+    assert "signal SIGABRT" in " ".join(corpus.problems["message"].astype(str))
+
+
+def test_a_spreadsheet_read_longer_than_its_limit_is_stopped(tmp_path):
+    from govstats.core.limits import Limits
+    from govstats.readers import isolated
+    with pytest.raises(govstats.ReportParseError, match="^slow.xls: too long$"):
+        isolated.run(lambda: __import__("time").sleep(30), "slow.xls", "python-calamine", 0.5, "too long")
+    assert Limits().max_convert_seconds == 120
