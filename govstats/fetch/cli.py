@@ -25,7 +25,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         return 2
     if args.explain:
         for url in args.explain:
-            print(explain(url, policy, max_pages=min(args.max_pages, 3)))
+            print(explain(url, policy, max_pages=min(args.max_pages, 3), lang=args.lang))
         return 0
     if not args.out:
         print(f"error: {in_language(message('give_out'), args.lang)}", file=sys.stderr)

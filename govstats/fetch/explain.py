@@ -10,6 +10,8 @@ from pathlib import Path
 
 import httpx
 
+from ..schema.messages import in_language
+from ..schema.texts import text
 from .client import Policy
 from .documents import Session
 from .walk import walk
@@ -17,8 +19,12 @@ from .walk import walk
 SHOWN = 10
 
 
-def explain(url: str, policy: Policy, max_pages: int = 2, transport: httpx.BaseTransport | None = None) -> str:
-    """A few lines saying how govstats reads the list page at `url` (see the module docstring)."""
+def explain(url: str, policy: Policy, max_pages: int = 2, transport: httpx.BaseTransport | None = None,
+            lang: str = "en") -> str:
+    """A few lines saying how govstats reads the list page at `url` (see the module docstring), in `lang`."""
+    def said(key: str, **values: object) -> str:
+        return text(f"explain.{key}", lang, **values)
+
     with tempfile.TemporaryDirectory(prefix="govstats-explain-") as tmp:
         session = Session(Path(tmp), policy, transport, attachments=False, progress=False, named=[url])
         try:
@@ -27,22 +33,25 @@ def explain(url: str, policy: Policy, max_pages: int = 2, transport: httpx.BaseT
             session.close()
     lines = [f"{url}"]
     if not walked.pages:
-        return "\n".join(lines + ["  not fetched"])
+        return "\n".join(lines + [said("not_fetched")])
     request, page, row = walked.pages[0]
     if page is None:
-        return "\n".join(lines + [f"  not read: {row.get('error') or 'not a page that lists anything'}"])
+        why = in_language(row.get("error") or "", lang) or said("lists_nothing")
+        return "\n".join(lines + [said("not_read", why=why)])
     shape = page.shape
-    lines += [f"  shape: {shape.name} ({shape.cms}; reader: {shape.kind})",
-              f"  pages: {shape.paging}",
-              f"  modelled on: {shape.modelled_on}"]
+    lines += [said("shape", name=shape.name, cms=shape.said("cms", lang), kind=shape.kind),
+              said("pages", paging=shape.said("paging", lang)),
+              said("modelled_on", source=shape.said("modelled_on", lang))]
     for request, page, row in walked.pages:
-        what = (f"{len(page.items)} items, {len(page.reports)} reports" if page is not None
-                else row.get("error") or "not a list")
-        lines.append(f"  asked {request.url} ({request.reader}{', POST' if request.post else ''}): {what}")
+        what = (said("found", items=len(page.items), reports=len(page.reports)) if page is not None
+                else in_language(row.get("error") or "", lang) or said("not_a_list"))
+        lines.append(said("asked", url=request.url, reader=request.reader + (", POST" if request.post else ""),
+                          what=what))
         if page is not None and page.follow:
-            lines.append(f"    next: {page.plan}")
+            plan = shape.said("paging", lang) if page.plan == shape.paging else in_language(page.plan, lang)
+            lines.append(said("next", plan=plan))
         findings = row.get("note", "").split("; ", 1)[1:] if page is not None else []
-        lines += [f"    note: {finding}" for finding in findings]
-    lines.append(f"  first reports found ({min(len(walked.targets), SHOWN)} of {len(walked.targets)}):")
-    lines += [f"    {t.title or '(no title)'}  {t.url}" for t in walked.targets[:SHOWN]]
+        lines += [said("note", note=in_language(finding, lang)) for finding in findings]
+    lines.append(said("first_reports", shown=min(len(walked.targets), SHOWN), count=len(walked.targets)))
+    lines += [f"    {t.title or said('no_title')}  {t.url}" for t in walked.targets[:SHOWN]]
     return "\n".join(lines)

@@ -59,9 +59,9 @@ class ProxyPaging:
         return f"{post_url}&{urlencode(self.form)}", post_url, dict(self.form)
 
     def describe(self) -> str:
-        claim = f"{self.total} records claimed" if self.total is not None else "total unknown until it answers"
-        return (f"POST {urlsplit(self.proxy).path} records {self.start}–{self.start + self.chunk - 1}, "
-                f"{self.chunk} at a time ({claim}); form {'&'.join(f'{k}={v}' for k, v in self.form)}")
+        claim = message("records_claimed", total=self.total) if self.total is not None else message("total_unknown")
+        return message("plan_proxy", path=urlsplit(self.proxy).path, first=self.start, last=self.start + self.chunk - 1,
+                       chunk=self.chunk, claim=claim, form="&".join(f"{k}={v}" for k, v in self.form))
 
 
 def records(text: str) -> tuple[list[str], int]:

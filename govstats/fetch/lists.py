@@ -126,7 +126,7 @@ def _json_api(text: str, base: str, shape: Shape, request: ListRequest) -> ListP
                              category.group(1) if category else str(shape.get("default_category", "0")),
                              int(shape.get("first_page", 1)))
         page.follow.append(first)
-        page.plan = f"GET {first.url}, then the next pages until {shape.get('total')}"
+        page.plan = message("plan_api", url=first.url, total=shape.get("total"))
         return page
     try:
         answer = json.loads(text)
@@ -146,7 +146,7 @@ def _json_api(text: str, base: str, shape: Shape, request: ListRequest) -> ListP
                            for k, v in parse_qsl(parts.query, keep_blank_values=True)], safe="/")
         page.follow.append(ListRequest(parts._replace(query=query).geturl(), "api", shape.name,
                                        page=request.page + 1, listed=seen))
-        page.plan = f"{total} records claimed; page {request.page + 1} next"
+        page.plan = message("plan_api_next", claim=message("records_claimed", total=total), page=request.page + 1)
     return page
 
 
@@ -179,5 +179,5 @@ def read_list(text: str, base: str, request: ListRequest) -> ListPage:
         page.items = [Link(u, t or x) for u, x, t in anchors(text, base)]
     page.reports = list({link.url: link for link in page_links + page.reports}.values())
     if not page.plan:
-        page.plan = shape.paging if page.follow else "no further list page"
+        page.plan = shape.paging if page.follow else message("no_further_page")
     return page

@@ -15,7 +15,8 @@ from pathlib import Path
 
 SHAPES_FILE = Path(__file__).with_name("shapes.toml")
 KINDS = ("links", "datastore", "script_array", "json_api")
-#: the settings each kind needs beside name, cms, kind, markers, paging, modelled_on
+#: what every shape has (its description in English and, `_zh`, in Chinese); the settings each kind needs beside
+DESCRIBED = ("name", "cms", "kind", "markers", "paging", "modelled_on", "cms_zh", "paging_zh", "modelled_on_zh")
 NEEDS = {"links": (), "datastore": ("proxy", "form", "defaults"), "script_array": ("variable", "title", "link"),
          "json_api": ("root", "api", "sid", "items", "total", "title", "link")}
 
@@ -35,6 +36,12 @@ class Shape:
     paging: str
     modelled_on: str
     settings: dict = field(default_factory=dict, compare=False)
+    #: the Chinese of cms, paging and modelled_on
+    zh: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def said(self, what: str, lang: str) -> str:
+        """`what` ("cms", "paging" or "modelled_on") in `lang` ("zh" or "en")."""
+        return self.zh[what] if lang == "zh" else str(getattr(self, what))
 
     def matches(self, text: str) -> bool:
         return all(m.search(text) for m in self.markers)
@@ -45,7 +52,7 @@ class Shape:
 
 def _shape(entry: dict, n: int) -> Shape:
     where = f"{SHAPES_FILE.name}, shape {n + 1} ({entry.get('name', 'no name')})"
-    for key in ("name", "cms", "kind", "markers", "paging", "modelled_on"):
+    for key in DESCRIBED:
         if key not in entry:
             raise ShapeError(f"{where}: no {key!r}")
     if entry["kind"] not in KINDS:
@@ -60,8 +67,9 @@ def _shape(entry: dict, n: int) -> Shape:
                 re.compile(entry[key])
     except re.error as exc:
         raise ShapeError(f"{where}: a regular expression does not compile: {exc}") from exc
-    settings = {k: v for k, v in entry.items() if k not in ("name", "cms", "kind", "markers", "paging", "modelled_on")}
-    return Shape(entry["name"], entry["cms"], entry["kind"], markers, entry["paging"], entry["modelled_on"], settings)
+    settings = {k: v for k, v in entry.items() if k not in DESCRIBED}
+    zh = {k: entry[f"{k}_zh"] for k in ("cms", "paging", "modelled_on")}
+    return Shape(entry["name"], entry["cms"], entry["kind"], markers, entry["paging"], entry["modelled_on"], settings, zh)
 
 
 def load_shapes(path: Path = SHAPES_FILE) -> tuple[Shape, ...]:

@@ -6,6 +6,7 @@ the fetched folder back with read_corpus and checks printed values of the report
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from shapes_site import FORM, PROXY, ZHOUKOU_TITLE, gkmlpt_site, hanweb_site, it
 
 import govstats
 from govstats.cli import main
-from govstats.fetch.shapes import ShapeError, load_shapes, shapes
+from govstats.fetch.shapes import ShapeError, load_shapes, shape_named, shapes
 
 FAST = {"delay": 0.0, "timeout": 0.5, "retries": 1, "backoff": 0.01, "contact": "fetch-tests@example.org"}
 HOSTS = {"hanweb": "127.0.0.2", "gkmlpt": "127.0.0.3", "itemobj": "127.0.0.4"}
@@ -151,6 +152,25 @@ def test_explain_names_the_shape_its_paging_and_the_first_reports(sites, tmp_pat
     assert "shape: gkmlpt" in capsys.readouterr().out
 
 
+def test_explain_in_chinese_says_the_shape_and_its_paging_from_shapes_toml(sites, capsys):
+    url = sites["hanweb"].base + "/col/col1234/index.html"
+    assert main(["fetch", "--explain", url, "--delay", "0", "--lang", "zh"]) == 0
+    printed = capsys.readouterr().out
+    hanweb = shape_named("hanweb")
+    assert f"  形态：hanweb（大汉（Hanweb）/ jpaas；读取方式：datastore）\n  翻页：{hanweb.zh['paging']}" in printed
+    assert "POST /module/web/jpage/dataproxy.jsp 第 4–6 条记录，每次 3 条（声称共 7 条记录）；表单 " in printed
+    assert f"{ZHOUKOU_TITLE}  {sites['hanweb'].base}/art/2025/1/20/art_1234_1.html" in printed
+    said = "\n".join(ln for ln in printed.splitlines() if "http://" not in ln)  # the lines of what was asked
+    for kept in ("hanweb", "Hanweb", "jpaas", "datastore", "POST", "GET", "proxy", "html", "list", "RSSHub"):
+        said = said.replace(kept, "")
+    words = [w for w in re.findall(r"[A-Za-z]{3,}", said) if w not in " ".join(FORM) + "dataproxy jsp module web jpage "
+             "startrecord endrecord perpage nextgroup param_UNITID totalRecord perPage totalrecord recordset record "
+             "jsgzw jiangsu gov fzggw nmg"]
+    assert words == [], words
+    asked = [ln for ln in printed.splitlines() if "http://" in ln and "://" not in ln.split("http://")[0]]
+    assert all(ln.startswith("  请求 ") for ln in asked[1:] if not ln.startswith("    ")), asked
+
+
 @pytest.mark.slow
 def test_hosts_are_fetched_at_once_each_one_request_at_a_time_its_delay_apart(sites, tmp_path):
     delay = 0.1
@@ -171,13 +191,20 @@ def test_hosts_are_fetched_at_once_each_one_request_at_a_time_its_delay_apart(si
 def test_shapes_file_is_checked():
     assert [s.name for s in shapes()] == ["hanweb", "gkmlpt", "itemobj", "trs", "links"]
     assert all(s.modelled_on and s.paging for s in shapes())
+    assert all(s.said(what, "zh") and s.said(what, "zh") != s.said(what, "en")
+               for s in shapes() for what in ("cms", "paging", "modelled_on"))
+
+
+#: a shape's descriptions in Chinese, which every shape has
+ZH = 'cms_zh="x"\npaging_zh=""\nmodelled_on_zh=""\n'
 
 
 @pytest.mark.parametrize("text, message", [
-    ('[[shape]]\nname="a"\ncms="x"\nkind="soap"\nmarkers=[]\npaging=""\nmodelled_on=""\n', "kind 'soap'"),
-    ('[[shape]]\nname="a"\ncms="x"\nkind="links"\nmarkers=["("]\npaging=""\nmodelled_on=""\n', "does not compile"),
-    ('[[shape]]\nname="a"\ncms="x"\nkind="links"\nmarkers=["x"]\npaging=""\nmodelled_on=""\n', "no markers"),
-    ('[[shape]]\nname="a"\ncms="x"\nkind="datastore"\nmarkers=[]\npaging=""\nmodelled_on=""\n', "needs proxy"),
+    ('[[shape]]\nname="a"\ncms="x"\nkind="links"\nmarkers=[]\npaging=""\nmodelled_on=""\n', "no 'cms_zh'"),
+    ('[[shape]]\nname="a"\ncms="x"\nkind="soap"\nmarkers=[]\npaging=""\nmodelled_on=""\n' + ZH, "kind 'soap'"),
+    ('[[shape]]\nname="a"\ncms="x"\nkind="links"\nmarkers=["("]\npaging=""\nmodelled_on=""\n' + ZH, "does not compile"),
+    ('[[shape]]\nname="a"\ncms="x"\nkind="links"\nmarkers=["x"]\npaging=""\nmodelled_on=""\n' + ZH, "no markers"),
+    ('[[shape]]\nname="a"\ncms="x"\nkind="datastore"\nmarkers=[]\npaging=""\nmodelled_on=""\n' + ZH, "needs proxy"),
 ])
 def test_a_bad_shapes_file_names_what_is_wrong(tmp_path, text, message):
     path = tmp_path / "shapes.toml"
