@@ -133,8 +133,7 @@ def decode_text(data: bytes, source: str) -> Decoded:
             found = _tolerant(body, encoding, source)
             if found is not None and (encoding == "utf-8" or b"\x00" in body):
                 return found
-            notes.append(f"a {encoding.upper()[:6]} byte-order mark in front of text that is not "
-                         f"{encoding.upper()[:6]} ignored")
+            notes.append(message("note_bom_ignored", encoding=encoding.upper()[:6]))
             data = body
             break
     if not data.strip():

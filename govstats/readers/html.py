@@ -55,7 +55,7 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
     unwrapped = _unwrap(text, source)
     if unwrapped is not None:
         text = unwrapped
-        notes.append("HTML read from a JS or JSON string")
+        notes.append(message("note_html_in_string"))
     root = _parse(text, source)
     lines: list[list[str]] = []
     title = root.find("head/title")

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from ..schema.messages import message
 from .base import CellSource, Position
 
 #: a page number as printed in a margin: `- 3 -`, `第3页`, `3/12`, `第 3 页 共 12 页`
@@ -116,8 +117,7 @@ def join(pages: list[list[Block[str]]]) -> Joined:
                 rows, spans, dropped = rows[k:], spans[k:], dropped + k
                 where, sources = where[k:], sources[k:]
                 if rows and spans and _rejoin(lines, tail, rows[0], spans[0]):
-                    notes.append(f"page {number}: the first table row continues a row broken by the "
-                                 f"page break; rejoined with it ({' '.join(c for c in rows[0] if c)!r})")
+                    notes.append(message("note_page_rejoined", page=number, row=repr(" ".join(c for c in rows[0] if c))))
                     rows, spans, where, sources = rows[1:], spans[1:], where[1:], sources[1:]
             elif block.is_table:
                 first_rows, tail = rows, []
@@ -131,7 +131,7 @@ def join(pages: list[list[Block[str]]]) -> Joined:
         if content:
             previous = content
     if dropped:
-        notes.append(f"{dropped} repeated table header row(s) dropped at page tops")
+        notes.append(message("note_headers_dropped", count=dropped))
     return Joined(lines, notes, positions, cell_sources)
 
 

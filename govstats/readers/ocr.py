@@ -177,7 +177,7 @@ def _document(pages: list[tuple[float, list[page_layout.Block[Cell]]]], source: 
     notes = []
     for number, (angle, page) in enumerate(pages, start=1):
         if angle:
-            notes.append(f"page {number}: straightened by {angle:+.1f}°")
+            notes.append(message("note_page_straightened", page=number, angle=f"{angle:+.1f}"))
         height = max((b.bottom for b in page), default=1.0)
         converted = []
         tables = 0

@@ -50,8 +50,7 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
     if soffice is None:
         raise ReportParseError(source, message("needs_libreoffice", kind=what.upper()))
     doc = docx.read(convert(data, source, what, soffice, limits), source, limits)
-    doc.notes.insert(0, f"read from {what.upper()} converted to DOCX by LibreOffice "
-                        f"({Path(soffice).name} --headless --convert-to docx)")
+    doc.notes.insert(0, message("note_office", kind=what.upper(), program=Path(soffice).name))
     return doc
 
 

@@ -68,7 +68,7 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
         unmapped = sum(1 for page in pdf.pages for c in page.chars if c["text"].startswith("(cid:"))
         if unmapped * 2 > chars:
             return _ocr(data, source, message("pdf_no_unicode"))
-        notes = [f"page {page.page_number}: no text layer (images only); its content needs OCR"
+        notes = [message("note_page_images_only", page=page.page_number)
                  for page in pdf.pages if not page.chars and page.images]
         pages = [_read_page(page) for page in pdf.pages]
     right = max((b.x1 for blocks in pages for b in blocks if not b.is_table), default=0.0)

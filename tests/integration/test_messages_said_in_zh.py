@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from paths import CORPUS, REFERENCE
+from paths import CORPUS, FIXTURES, REFERENCE
 
 from govstats.cli import main
 from govstats.corpus.agencies import COLUMNS as AGENCY_COLUMNS
@@ -154,3 +154,16 @@ def test_a_reader_crash_is_a_problem_of_that_file_said_in_chinese(monkeypatch):
         "(please report it with the file)")
     assert in_language(problem["message"], "zh") == (
         "govstats 读取此文件时出错：ZeroDivisionError：inside a third-party library（请连同文件一起报告此问题）")
+
+
+def test_reader_notes_of_a_real_report_are_said_in_chinese():
+    """A PDF whose table repeats its header on each page: its reader note, said in zh."""
+    from govstats import read_report
+
+    [note] = read_report(FIXTURES / "pdf" / "pingtan-cez_2024.pdf").reader_notes
+    assert note == "6 repeated table header row(s) dropped at page tops"
+    assert in_language(note, "zh") == "已删除页顶重复的表头行 6 行"
+    office = message("note_office", kind="RTF", program="soffice")
+    assert office == "read from RTF converted to DOCX by LibreOffice (soffice --headless --convert-to docx)"
+    assert in_language(office, "zh") == "从经 LibreOffice 转换为 DOCX 的 RTF 读取（soffice --headless --convert-to docx）"
+    assert in_language(message("note_page_straightened", page=3, angle="-1.2"), "zh") == "第 3 页：已旋转 -1.2° 校正"
