@@ -231,11 +231,13 @@ def flags(corrections: pd.DataFrame) -> pd.DataFrame:
     """A `corrected` quality flag for each correction, its note naming the correction."""
     out = []
     for c in corrections.to_dict("records"):
-        to = "blank" if pd.isna(c["value"]) else f"{c['value']:g}"
-        who = " ".join(x for x in (f"by {c['by']}" if c["by"] else "", f"on {c['date']}" if c["date"] else "") if x)
-        note = (f"{c['table']}.{c['row']}.{c['col']} corrected to {to} (printed {c['raw']!r})"
-                f"{' ' + who if who else ''}{': ' + c['reason'] if c['reason'] else ''} "
-                f"({Path(c['source']).name} line {c['line']})")
+        to = message("blank_value") if pd.isna(c["value"]) else f"{c['value']:g}"
+        who = (message("by_on", by=c["by"], date=c["date"]) if c["by"] and c["date"]
+               else message("by", by=c["by"]) if c["by"] else message("on", date=c["date"]) if c["date"] else "")
+        key = {(False, False): "corrected", (True, False): "corrected_by", (False, True): "corrected_reason",
+               (True, True): "corrected_by_reason"}[bool(who), bool(c["reason"])]
+        note = message(key, cell=f"{c['table']}.{c['row']}.{c['col']}", to=to, raw=repr(c["raw"]), said=who,
+                       reason=c["reason"], where=message("at_line", path=Path(c["source"]).name, line=c["line"]))
         out.append((c["report"], c["table"], c["row"], c["col"], "corrected", note))
     return catalogue.conform("quality_flags", pd.DataFrame(out, columns=catalogue.columns("quality_flags"),
                                                            dtype=object))

@@ -167,3 +167,25 @@ def test_reader_notes_of_a_real_report_are_said_in_chinese():
     assert office == "read from RTF converted to DOCX by LibreOffice (soffice --headless --convert-to docx)"
     assert in_language(office, "zh") == "从经 LibreOffice 转换为 DOCX 的 RTF 读取（soffice --headless --convert-to docx）"
     assert in_language(message("note_page_straightened", page=3, angle="-1.2"), "zh") == "第 3 页：已旋转 -1.2° 校正"
+
+
+@pytest.mark.parametrize(("by", "date", "reason", "en", "zh"), [
+    ("tester", "2026-12-01", "reread the PDF",
+     "t3.row.col corrected to 11 (printed '0') by tester on 2026-12-01: reread the PDF (corrections.csv line 2)",
+     "t3.row.col 由 tester 于 2026-12-01 更正为 11（印出的是 '0'）：reread the PDF（corrections.csv 第 2 行）"),
+    ("", "", "", "t3.row.col corrected to blank (printed '0') (corrections.csv line 2)",
+     "t3.row.col 已更正为 空白（印出的是 '0'）（corrections.csv 第 2 行）"),
+    ("tester", "", "", "t3.row.col corrected to 11 (printed '0') by tester (corrections.csv line 2)",
+     "t3.row.col 由 tester 更正为 11（印出的是 '0'）（corrections.csv 第 2 行）"),
+])
+def test_the_corrected_quality_note_is_said_in_chinese(by, date, reason, en, zh):
+    import pandas as pd
+
+    from govstats.corpus.corrections import flags
+
+    value = float("nan") if en.find("blank") > 0 else 11.0
+    row = {"report": "r", "table": "t3", "row": "row", "col": "col", "value": value, "raw": "0", "by": by,
+           "date": date, "reason": reason, "source": "/c/corrections.csv", "line": 2}
+    [note] = flags(pd.DataFrame([row]))["note"].tolist()
+    assert note == en
+    assert in_language(note, "zh") == zh
