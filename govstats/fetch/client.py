@@ -63,18 +63,18 @@ class Policy:
             positive = name in ("timeout", "max_time")
             if (not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value)
                     or not (0 < value if positive else 0 <= value) or value > DAY):
-                raise ValueError(f"{name} (--{name.replace('_', '-')}) must be a number of seconds "
-                                 f"{'above 0' if positive else 'of at least 0'} and at most {DAY}, not {value!r}")
+                raise ValueError(message("policy_seconds_above" if positive else "policy_seconds", name=name,
+                                         flag="--" + name.replace("_", "-"), day=DAY, value=repr(value)))
         for name, low in (("max_bytes", 1), ("max_redirects", 0), ("retries", 0)):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
-                raise ValueError(f"{name} (--{name.replace('_', '-')}) must be a whole number of at least {low}, "
-                                 f"not {value!r}")
+                raise ValueError(message("policy_whole", name=name, flag="--" + name.replace("_", "-"), low=low,
+                                         value=repr(value)))
         for network in self.networks:
             try:
                 ipaddress.ip_network(network, strict=False)
             except ValueError as exc:
-                raise ValueError(f"networks: {network!r} is not an address range ({exc})") from exc
+                raise ValueError(message("policy_network", network=repr(network), reason=exc)) from exc
 
     def user_agent(self) -> str:
         """An honest User-Agent: the tool, its version, and who to contact."""

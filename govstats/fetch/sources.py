@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..schema.messages import message
+
 CARRIED = ("agency", "region", "city", "level", "year")
 
 
@@ -44,8 +46,8 @@ def read_url_list(path: str | Path) -> list[Target]:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: not UTF-8 text (byte {exc.start} is {exc.object[exc.start:exc.start + 1]!r});"
-                         " save the URL list as UTF-8") from exc
+        raise ValueError(message("url_list_not_utf8", path=path, byte=exc.start,
+                                 found=repr(exc.object[exc.start:exc.start + 1]))) from exc
     first = text.lstrip().splitlines()[0] if text.strip() else ""
     if "url" in [c.strip().lower() for c in first.split(",")]:
         rows = csv.DictReader(text.lstrip().splitlines())

@@ -189,3 +189,21 @@ def test_the_corrected_quality_note_is_said_in_chinese(by, date, reason, en, zh)
     [note] = flags(pd.DataFrame([row]))["note"].tolist()
     assert note == en
     assert in_language(note, "zh") == zh
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["--retries", "-1"], "retries（--retries）必须是至少 0 的整数，而不是 -1"),
+    (["--timeout", "inf"], "timeout（--timeout）必须是大于 0、至多 86400 的秒数，而不是 inf"),
+    (["--delay", "nan"], "delay（--delay）必须是至少 0、至多 86400 的秒数，而不是 nan"),
+])
+def test_a_bad_fetch_limit_is_said_in_chinese(tmp_path, capsys, args, said):
+    assert main(["fetch", "--out", str(tmp_path / "out"), *args, "--lang", "zh", "http://127.0.0.1:9/r.pdf"]) == 2
+    assert capsys.readouterr().err.strip() == f"error: {said}"
+
+
+def test_a_url_list_not_in_utf8_is_said_in_chinese(tmp_path, capsys):
+    urls = tmp_path / "urls.txt"
+    urls.write_bytes("http://127.0.0.1:9/年报.html\n".encode("gbk"))
+    assert main(["fetch", "--out", str(tmp_path / "out"), "--urls", str(urls), "--lang", "zh"]) == 2
+    assert capsys.readouterr().err.strip() == (f"error: {urls}：不是 UTF-8 文本（第 19 字节是 b'\\xc4'）；"
+                                               "请将网址列表另存为 UTF-8")
