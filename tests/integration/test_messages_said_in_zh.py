@@ -207,3 +207,14 @@ def test_a_url_list_not_in_utf8_is_said_in_chinese(tmp_path, capsys):
     assert main(["fetch", "--out", str(tmp_path / "out"), "--urls", str(urls), "--lang", "zh"]) == 2
     assert capsys.readouterr().err.strip() == (f"error: {urls}：不是 UTF-8 文本（第 19 字节是 b'\\xc4'）；"
                                                "请将网址列表另存为 UTF-8")
+
+
+def test_govstats_review_prints_in_its_lang(tmp_path, capsys):
+    corpus = _one_report_corpus(tmp_path)
+    assert main(["review", str(corpus), "--out", str(tmp_path / "out"), "--no-cache", "--lang", "zh"]) == 0
+    out = capsys.readouterr().out.strip()
+    assert out.startswith("1 份报告中有 ") and "待核对，" in out, out
+    assert english_words(out, str(tmp_path / "out"), "review.html", "corrections-template.csv") == [], out
+    assert main(["review", str(tmp_path / "nothing"), "--out", str(tmp_path / "out"), "--lang", "zh"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"error: {tmp_path / 'nothing'}：") and english_words(err, str(tmp_path / "nothing"), "manifest") == [], err
