@@ -4,9 +4,12 @@ govstats keeps what it may compute again (`default_dir`)."""
 from __future__ import annotations
 
 import fcntl
+import io
 import os
 import stat
+import struct
 import uuid
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -114,3 +117,19 @@ def file_kind(mode: int) -> str:
         if test(mode):
             return name
     return "special file"
+
+
+#: what zipfile raises on damaged bytes besides BadZipFile: an unknown version or compression method
+#: ("zip file version 6.4"), offsets past the end, a truncated or undecodable member
+ZIP_DAMAGE = (zipfile.BadZipFile, NotImplementedError, OSError, ValueError, EOFError, struct.error)
+
+
+def zip_index(data: bytes) -> list[zipfile.ZipInfo]:
+    """The members of a ZIP archive (DOCX, XLSX, ODS …) as its central directory lists them;
+    zipfile.BadZipFile, naming what was wrong, for any directory zipfile cannot read."""
+    try:
+        return zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except ZIP_DAMAGE as exc:
+        if isinstance(exc, zipfile.BadZipFile):
+            raise
+        raise zipfile.BadZipFile(f"{exc.__class__.__name__}: {exc}") from exc

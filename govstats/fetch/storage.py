@@ -12,9 +12,10 @@ import hashlib
 import os
 import re
 import zipfile
-from io import BytesIO
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
+
+from ..core.files import zip_index
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 _KNOWN = (".html", ".htm", ".shtml", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et",
@@ -65,7 +66,7 @@ def sniff_suffix(data: bytes, content_type: str, url: str, name: str = "") -> st
     named = url_suffix(url) or url_suffix("http://h/" + quote(name))
     if data.startswith(b"PK\x03\x04"):
         try:
-            names = zipfile.ZipFile(BytesIO(data)).namelist()
+            names = [info.filename for info in zip_index(data)]
         except zipfile.BadZipFile:
             return named or ".zip"
         if any(n.startswith("word/") for n in names):

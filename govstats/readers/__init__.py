@@ -18,6 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..core.errors import ReportParseError
+from ..core.files import zip_index
 from ..core.limits import Limits
 from ..schema.messages import message, over_limit
 from .base import Document, NeedsOCR, Reader, decode, decode_text
@@ -70,8 +71,8 @@ def _zip_names(data: bytes) -> set[str]:
     import zipfile
 
     try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+        names = {info.filename for info in zip_index(data)}
+    except zipfile.BadZipFile:
         return set()
     if "content.xml" in names and b"opendocument.spreadsheet" not in data[:200]:
         names.discard("content.xml")

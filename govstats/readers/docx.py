@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
@@ -20,6 +21,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from ..core.errors import ReportParseError
+from ..core.files import ZIP_DAMAGE, zip_index
 from ..core.limits import Limits
 from ..schema.messages import message, over_limit
 from .base import Document, Position
@@ -38,7 +40,7 @@ _BIG_PART = 1_000_000  # parts larger than this unzipped are held to max_zip_rat
 def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
     """Read a .docx file's paragraphs and tables in document order (within `limits`)."""
     try:
-        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        infos = zip_index(data)
     except zipfile.BadZipFile as exc:
         raise ReportParseError(source, message("docx_broken_zip", detail=exc)) from exc
     _check_unzipped_size(infos, source, limits or Limits.from_env())
@@ -47,7 +49,7 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
         raise ReportParseError(source, message("docx_not_word", names=", ".join(names[:4]) or "nothing"))
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as exc:
+    except (PackageNotFoundError, KeyError, etree.XMLSyntaxError, zlib.error, *ZIP_DAMAGE) as exc:
         raise ReportParseError(source, message("docx_unreadable", detail=f"{exc.__class__.__name__}: {exc}")) from exc
     body = document.element.body
     found = _blocks(body, {tbl: n for n, tbl in enumerate(body.iter(_TBL), start=1)}, _pages(body))

@@ -147,3 +147,15 @@ def test_a_spreadsheet_read_longer_than_its_limit_is_stopped(tmp_path):
     with pytest.raises(govstats.ReportParseError, match="^slow.xls: too long$"):
         isolated.run(lambda: __import__("time").sleep(30), "slow.xls", "python-calamine", 0.5, "too long")
     assert Limits().max_convert_seconds == 120
+
+
+def test_a_zip_directory_of_an_unknown_version_is_an_error_naming_the_file(tmp_path):
+    """The real 平潭 2024 .xlsx with byte 15590 set to 0x40 (`make fuzz`): its central directory
+    claims ZIP version 6.4, and zipfile raised NotImplementedError out of the carrier detection."""
+    from govstats.fetch.storage import sniff_suffix
+    data = bytearray((OFFICE / "pingtan-cez_2024.xlsx").read_bytes())
+    data[15590] = 0x40
+    with pytest.raises(govstats.ReportParseError, match=r"^damaged\.xlsx: .*zip file version 6\.4"):
+        (tmp_path / "damaged.xlsx").write_bytes(data)
+        govstats.read_report(tmp_path / "damaged.xlsx")
+    assert sniff_suffix(bytes(data), "", "http://127.0.0.1/a/download.jsp") == ".zip"  # the fetcher names it
