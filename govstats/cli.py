@@ -88,7 +88,8 @@ def _cmd_parse(args: argparse.Namespace) -> int:
             frame.to_csv(sys.stdout, index=bool(args.table))
     else:
         m = report.meta
-        print(f"{m.agency} {m.year} (format {m.format_version}, {m.carrier}) — {m.source}")
+        print(text("cli.parse_header", args.lang or "en", agency=m.agency, year=m.year, version=m.format_version,
+                   carrier=m.carrier, source=m.source))
         with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_rows", None,
                                "display.unicode.east_asian_width", True):   # CJK columns aligned
             for t, frame in frames.items():

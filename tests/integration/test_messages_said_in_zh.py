@@ -218,3 +218,8 @@ def test_govstats_review_prints_in_its_lang(tmp_path, capsys):
     assert main(["review", str(tmp_path / "nothing"), "--out", str(tmp_path / "out"), "--lang", "zh"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"error: {tmp_path / 'nothing'}：") and english_words(err, str(tmp_path / "nothing"), "manifest") == [], err
+
+
+def test_govstats_parse_says_its_header_in_its_lang(capsys):
+    assert main(["parse", str(REFERENCE), "--table", "t2", "--lang", "zh"]) == 0
+    assert capsys.readouterr().out.startswith("周口市人民政府办公室 2024（格式 2021，text）— ")
