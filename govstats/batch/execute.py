@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from ..core.files import Busy, held_lock, os_reason
+from ..core.files import Busy, held_lock, os_reason, replace_folder
 from ..core.progress import bar as progress_bar
 from ..core.progress import wanted
 from ..schema.messages import message
@@ -82,7 +82,7 @@ def _execute(job: Job, options: BatchOptions) -> AgencyRun:
                 tmp.mkdir(exist_ok=True)
                 (tmp / RUN_RECORD).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                             encoding="utf-8")
-                _publish(tmp, final)
+                replace_folder(tmp, final)  # `final` is only ever complete or absent
         except OSError as exc:  # a full disk, a vanished folder: this agency fails, the last copy stays
             error = (error + "\n" if error else "") + message("cannot_write_output", path=final, reason=exc)
     finally:
@@ -127,20 +127,9 @@ def _describe(exc: BaseException, timeout: float) -> str:
     return "".join(traceback.format_exception_only(exc)).strip()
 
 
-def _publish(tmp: Path, final: Path) -> None:
-    """Replace `final` by the finished folder `tmp`; `final` is only ever complete or absent."""
-    old = None
-    if final.exists():
-        old = final.with_name(f".old-{final.name}-{uuid.uuid4().hex[:8]}")
-        os.replace(final, old)
-    os.replace(tmp, final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def remove_leftovers(out: Path) -> None:
     """Clear what an interrupted run left behind: temporary folders are deleted, and a last good
-    folder moved aside by `_publish` whose replacement never arrived is put back."""
+    folder moved aside by `replace_folder` whose replacement never arrived is put back."""
     for path in out.glob(".old-*"):
         final = out / path.name[len(".old-"):-9]          # .old-<slug>-<8 hex digits>
         if path.is_dir() and not final.exists():

@@ -1,4 +1,5 @@
-"""Writing files so that no reader ever sees half of one (the one atomic write of govstats), the
+"""Writing files and folders so that no reader ever sees half of one (the one atomic write of
+govstats; `folder_replaced`/`replace_folder` for a folder written whole), the
 one lock on a folder (`held_lock`: the batch and the fetch hold it for their run), and where
 govstats keeps what it may compute again (`default_dir`)."""
 from __future__ import annotations
@@ -6,8 +7,10 @@ from __future__ import annotations
 import fcntl
 import io
 import os
+import shutil
 import stat
 import struct
+import tempfile
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
@@ -32,6 +35,32 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
 def atomic_write_text(path: Path, text: str) -> None:
     """`atomic_write` of a UTF-8 text."""
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def replace_folder(new: Path, final: Path) -> None:
+    """Put the finished folder `new` in the place of `final` (the old one moved aside as
+    `.old-<name>-<8 hex digits>`, then removed): a reader sees the old folder or the new one."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".old-{final.name}-{uuid.uuid4().hex[:8]}")
+        os.replace(final, old)
+    os.replace(new, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def folder_replaced(folder: Path, prefix: str = ".") -> Iterator[Path]:
+    """A new temporary folder beside `folder` (named `prefix` + its name + a random end) to write
+    into: when the block ends, it replaces `folder` (`replace_folder`); on an error it is removed
+    and `folder` stays as it was."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{prefix}{folder.name}-", dir=folder.parent))
+    try:
+        yield tmp
+        replace_folder(tmp, folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def os_reason(exc: OSError) -> str:

@@ -13,14 +13,13 @@ written beside its final place and moved in at once: a reader sees the old datas
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..core.files import folder_replaced
 from ..schema import catalogue
 from .parts import CELLS_FOLDER, PARTITIONS
 
@@ -41,11 +40,9 @@ def cell_columns(corpus: Corpus) -> list[str]:
 def write_dataset(corpus: Corpus, folder: str | os.PathLike[str]) -> Path:
     """Write `corpus` as a dataset in `folder` (replacing one written before); returns the folder."""
     folder = Path(folder).expanduser()
-    folder.parent.mkdir(parents=True, exist_ok=True)
     import pyarrow.dataset as ds  # here, not at import: it reserves about 1 GB of address space
 
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-    try:
+    with folder_replaced(folder) as tmp:
         cells = pa.Table.from_pandas(corpus.cells[cell_columns(corpus)], preserve_index=False)
         cells = cells.replace_schema_metadata(None)  # no pandas types: the partitions are the readers'
         partitioning = ds.partitioning(cells.select(PARTITIONS).schema, flavor="hive")
@@ -55,11 +52,4 @@ def write_dataset(corpus: Corpus, folder: str | os.PathLike[str]) -> Path:
         counts = corpus.cells["report"].value_counts()
         reports = corpus.reports.assign(cells=corpus.reports["report"].map(counts).fillna(0).astype("int64"))
         pq.write_table(pa.Table.from_pandas(reports, preserve_index=False), tmp / "reports.parquet")
-        old = folder.with_name(f".{folder.name}.old")
-        if folder.exists():
-            os.replace(folder, old)
-        os.replace(tmp, folder)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return folder

@@ -22,15 +22,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pyarrow.compute as pc
 
 from ..core import layers
-from ..core.files import default_dir
+from ..core.files import default_dir, folder_replaced
 from ..schema import catalogue
 from ..schema.messages import message
 from .agencies import ENV as ALIASES_ENV
@@ -135,14 +133,6 @@ def _write(source: Any, store: CorpusStore, cache: Path, found: list[SourceFile]
     reports["stored_report"] = rows["report"].to_numpy()
     flagged = cells[cells["quality"].astype(str) != "ok"]
     flags = flagged[["report", "table", "row", "col", *catalogue.columns("cells", "quality")]]
-    tmp = Path(tempfile.mkdtemp(prefix=f".{VIEW}-", dir=store.folder))
-    try:
+    with folder_replaced(view) as tmp:
         reports.to_parquet(tmp / "reports.parquet", index=False)
         flags.astype({c: str for c in ("report", "table", "row", "col")}).to_parquet(tmp / "flags.parquet", index=False)
-        old = view.with_name(f".{VIEW}.old")
-        if view.exists():
-            os.replace(view, old)
-        os.replace(tmp, view)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)

@@ -21,14 +21,13 @@ from __future__ import annotations
 import functools
 import json
 import os
-import shutil
-import tempfile
-import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from ..core.files import folder_replaced
 
 #: the folder of a batch's output that holds the shared frames while its notebooks run (removed
 #: afterwards; `.tmp-`: a killed batch's is removed by the next), and the notebook parameter naming it
@@ -124,8 +123,7 @@ def write_shared(data: Any, corpus: str | os.PathLike[str], folder: Path,
     frames = CorpusFrames(corpus=data)
     if metrics is not None:
         frames.metrics = metrics
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{folder.name}-", dir=folder.parent))
-    try:
+    with folder_replaced(folder, prefix=".tmp-") as tmp:
         dtypes = {}
         for name in FRAMES:
             frame = getattr(frames, name)
@@ -138,13 +136,6 @@ def write_shared(data: Any, corpus: str | os.PathLike[str], folder: Path,
         (tmp / DTYPES).write_text(json.dumps(dtypes, ensure_ascii=False), encoding="utf-8")
         (tmp / RECORD).write_text(json.dumps({"corpus": str(Path(corpus).resolve())}, ensure_ascii=False),
                                   encoding="utf-8")
-        old = folder.with_name(f".old-{folder.name}-{uuid.uuid4().hex[:8]}")
-        if folder.exists():
-            os.replace(folder, old)
-        os.replace(tmp, folder)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return folder
 
 
