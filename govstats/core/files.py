@@ -150,7 +150,7 @@ def file_kind(mode: int) -> str:
 
 #: what zipfile raises on damaged bytes besides BadZipFile: an unknown version or compression method
 #: ("zip file version 6.4"), offsets past the end, a truncated or undecodable member
-ZIP_DAMAGE = (zipfile.BadZipFile, NotImplementedError, OSError, ValueError, EOFError, struct.error)
+_ZIP_DAMAGE = (zipfile.BadZipFile, NotImplementedError, OSError, ValueError, EOFError, struct.error)
 
 
 def zip_index(data: bytes) -> list[zipfile.ZipInfo]:
@@ -158,7 +158,7 @@ def zip_index(data: bytes) -> list[zipfile.ZipInfo]:
     zipfile.BadZipFile, naming what was wrong, for any directory zipfile cannot read."""
     try:
         return zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except ZIP_DAMAGE as exc:
+    except _ZIP_DAMAGE as exc:
         if isinstance(exc, zipfile.BadZipFile):
             raise
         raise zipfile.BadZipFile(f"{exc.__class__.__name__}: {exc}") from exc

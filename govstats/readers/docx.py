@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-import zlib
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
@@ -21,7 +20,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from ..core.errors import ReportParseError
-from ..core.files import ZIP_DAMAGE, zip_index
+from ..core.files import zip_index
 from ..core.limits import Limits
 from ..schema.messages import message, over_limit
 from .base import Document, Position
@@ -49,7 +48,7 @@ def read(data: bytes, source: str, limits: Limits | None = None) -> Document:
         raise ReportParseError(source, message("docx_not_word", names=", ".join(names[:4]) or "nothing"))
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, etree.XMLSyntaxError, zlib.error, *ZIP_DAMAGE) as exc:
+    except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as exc:
         raise ReportParseError(source, message("docx_unreadable", detail=f"{exc.__class__.__name__}: {exc}")) from exc
     body = document.element.body
     found = _blocks(body, {tbl: n for n, tbl in enumerate(body.iter(_TBL), start=1)}, _pages(body))
