@@ -29,7 +29,7 @@ from .columns import ReportColumns
 from .corrections import find as find_corrections
 from .frames import Corpus
 from .parsed import arrow_pool, cache_key
-from .seen import FileStat
+from .seen import FileStat, file_stat
 from .sources import SourceFile, entries, problem_record, source_id
 from .store import CorpusStore, store_folder
 from .workers import Outcome, Task, local_workers
@@ -60,11 +60,6 @@ class LoadOptions:
     show: bool = False
 
 
-def _seen(path: str, status: os.stat_result) -> FileStat:
-    """The file as the store records it: path, size, modification and status change times, inode."""
-    return path, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino
-
-
 class _Loader:
     """Reads the entries' bytes, serves stored parses, parses the rest and stores them."""
 
@@ -92,13 +87,13 @@ class _Loader:
                     problems.append(problem_record(entry.report, path, over_limit(
                         "limit_bytes", limits, "max_bytes", size=f"{status.st_size:,}"), "error"))
                     continue
-                seen = _seen(path, status)
+                seen = file_stat(path, status)
                 recorded = known.get(path)
                 if recorded is not None and recorded[:4] == seen[1:]:  # unchanged since it was stored
                     data, sha = None, recorded[4]
                 else:
                     data, status = read_regular(path)
-                    seen, sha = _seen(path, status), hashlib.sha256(data).hexdigest()
+                    seen, sha = file_stat(path, status), hashlib.sha256(data).hexdigest()
             except OSError as exc:
                 problems.append(problem_record(entry.report, str(entry.path), message(
                     "cannot_read_file", reason=os_reason(exc) if exc.errno else exc), "error"))

@@ -2,6 +2,7 @@
 status change times, inode, when checked), so that a load need not read an unchanged file again."""
 from __future__ import annotations
 
+import os
 import time
 
 import pyarrow as pa
@@ -14,6 +15,11 @@ RACY_SECONDS = 2.0
 FILE_FIELDS = ("source", "size", "mtime_ns", "ctime_ns", "inode", "checked_ns")
 #: a file as the store saw it: (path, size, modification time, status change time (ns), inode)
 FileStat = tuple[str, int, int, int, int]
+
+
+def file_stat(path: str, status: os.stat_result) -> FileStat:
+    """The file as the store records it, from its `os.stat`."""
+    return path, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino
 
 
 def restate(index: pa.Table, live: dict[str, FileStat]) -> tuple[pa.Table, bool]:

@@ -35,6 +35,7 @@ from .agencies import ENV as ALIASES_ENV
 from .agencies import FILE as ALIASES_FILE
 from .corrections import FILE_NAME as CORRECTIONS_FILE
 from .parsed import cache_key
+from .seen import file_stat
 from .sources import MANIFEST, SourceFile, entries, source_id
 from .store import CorpusStore, store_folder
 
@@ -72,11 +73,11 @@ def store_view(source: str | os.PathLike[str], cache: str | os.PathLike[str] | N
 
 
 def _state(path: Path) -> list[int] | None:
+    """The file's state as the store records it (without its path); None when it is gone."""
     try:
-        status = os.stat(path)
+        return list(file_stat(str(path), os.stat(path))[1:])
     except OSError:
         return None
-    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
 
 
 def _inputs(source: str | os.PathLike[str]) -> str:
