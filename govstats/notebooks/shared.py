@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from ..core.files import folder_replaced
+from ..schema.messages import message
 
 #: the folder of a batch's output that holds the shared frames while its notebooks run (removed
 #: afterwards; `.tmp-`: a killed batch's is removed by the next), and the notebook parameter naming it
@@ -107,11 +108,9 @@ def corpus_frames(corpus: str | os.PathLike[str], shared: str | os.PathLike[str]
     try:
         record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise FileNotFoundError(f"{folder}: no corpus-wide frames written by `govstats batch` here "
-                                f"({exc}); leave shared=None to compute them from the corpus") from exc
+        raise FileNotFoundError(message("no_shared_frames", folder=folder, detail=exc)) from exc
     if record.get("corpus") != str(Path(corpus).resolve()):
-        raise ValueError(f"{folder} holds the frames of the corpus {record.get('corpus')}, not of {corpus}; "
-                         "leave shared=None to compute them from the corpus")
+        raise ValueError(message("shared_of_another_corpus", folder=folder, other=record.get("corpus"), corpus=corpus))
     return CorpusFrames(folder=folder)
 
 
